@@ -1,0 +1,78 @@
+#pragma once
+
+// The boundary between the kiosk's frame loop (kiosk/app) and everything that touches disk or
+// network (kiosk/sync). The frame loop only calls the non-blocking members below.
+
+#include "wellness/content.hpp"
+#include "wellness/counts.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace wellness::kiosk {
+
+// Wall-clock source (seconds since the epoch). Production passes the system clock plus the
+// configured offset, so tests can move the kiosk past a week's end.
+using WallClock = std::function<std::time_t()>;
+
+struct SyncSettings {
+    std::filesystem::path data_dir;           // kiosk.sqlite3, content cache, token
+    std::string station_url;                  // "" runs offline on the last good content
+    std::string enrollment_code;              // first contact only
+    std::filesystem::path default_content_dir; // holds default-content.json (and assets/)
+    std::chrono::seconds contact_interval{3600}; // fixed schedule, used or not
+    std::chrono::seconds contact_jitter{600};    // uniform random +- jitter on each contact
+    // A closed week is released at a random moment within this span after it ends.
+    std::chrono::seconds release_spread{2 * 24 * 3600};
+    WallClock wall_clock;
+};
+
+// Technical status only, for the maintenance screen. Nothing about what anyone did.
+struct SyncStatus {
+    bool station_configured = false;
+    bool enrolled = false;
+    bool station_reachable = false;
+    std::optional<std::time_t> last_successful_contact;
+    std::string content_version;
+    int weeks_waiting = 0; // closed weeks not yet acknowledged by the station
+    std::string last_error;
+};
+
+struct ActiveContent {
+    ContentDocument document;
+    std::string version;              // "default" for the bundled content
+    std::filesystem::path assets_dir; // where the document's assets are, verified
+};
+
+class KioskSync {
+  public:
+    explicit KioskSync(SyncSettings settings);
+    ~KioskSync(); // stops the worker, finishing the write in progress
+    KioskSync(const KioskSync&) = delete;
+    KioskSync& operator=(const KioskSync&) = delete;
+
+    // The content to show at start: the last good content from the cache, else the default
+    // bundle. Blocking; call before the main loop.
+    ActiveContent initial_content();
+
+    void start(); // starts the worker thread
+    void stop();
+
+    // Frame-loop side: never blocks on disk or network.
+    void record(const CounterKey& key); // adds 1 in the current local ISO week
+    // Newly downloaded, verified content, once. The app swaps only when back on Attract.
+    std::optional<ActiveContent> take_content_update();
+    SyncStatus status() const;
+    void request_contact_now(); // from the maintenance screen
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace wellness::kiosk
