@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format curl python3
   libpoco-dev libssl-dev
   libsqlite3-dev sqlite3 libsqlitecpp-dev
   libsdl2-dev libimgui-dev libgl-dev libgles-dev libegl-dev

@@ -1,1 +1,200 @@
-// implemented by the foundation work
+#include "wellness/json_input.hpp"
+
+#include <cstdint>
+#include <exception>
+#include <set>
+#include <vector>
+
+namespace wellness {
+namespace {
+
+JsonInputResult refuse(JsonInputError error, std::string message) {
+    JsonInputResult result;
+    result.error = error;
+    result.message = std::move(message);
+    return result;
+}
+
+// Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or text.size() if there is none.
+std::size_t first_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80; // allowed range of the second byte
+        unsigned char high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0) {
+                low = 0xA0; // overlong
+            } else if (lead == 0xED) {
+                high = 0x9F; // UTF-16 surrogates
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0) {
+                low = 0x90; // overlong
+            } else if (lead == 0xF4) {
+                high = 0x8F; // above U+10FFFF
+            }
+        } else {
+            return i;
+        }
+        if (i + length > text.size()) {
+            return i;
+        }
+        const auto second = static_cast<unsigned char>(text[i + 1]);
+        if (second < low || second > high) {
+            return i;
+        }
+        for (std::size_t k = 2; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if (next < 0x80 || next > 0xBF) {
+                return i;
+            }
+        }
+        i += length;
+    }
+    return text.size();
+}
+
+// Deepest nesting of arrays and objects, counted by a flat scan (no recursion, so hostile
+// input cannot exhaust the stack) that skips brackets inside strings. Stops counting as soon
+// as `limit` is exceeded.
+int nesting_depth(std::string_view text, int limit) {
+    int depth = 0;
+    int deepest = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_string = true;
+            break;
+        case '[':
+        case '{':
+            ++depth;
+            if (depth > deepest) {
+                deepest = depth;
+                if (deepest > limit) {
+                    return deepest;
+                }
+            }
+            break;
+        case ']':
+        case '}':
+            if (depth > 0) {
+                --depth;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return deepest;
+}
+
+std::string describe_parse_error(const Json::parse_error& error, std::string_view text) {
+    // nlohmann's messages name lexer internals ("syntax error while parsing value - invalid
+    // literal; last read: 'x'"); say the same in plain words, with the location.
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        return "the text is empty; a JSON value was expected";
+    }
+    const std::string_view what = error.what();
+    const std::string where = " (near byte " + std::to_string(error.byte) + ")";
+    if (what.find("unexpected end of input") != std::string_view::npos) {
+        return "the text is not valid JSON: it ends before its value is complete";
+    }
+    // Checked after "unexpected end of input", which contains these words too.
+    if (what.find("expected end of input") != std::string_view::npos) {
+        return "the text goes on after the end of its JSON value" + where;
+    }
+    return "the text is not valid JSON" + where;
+}
+
+} // namespace
+
+JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits) {
+    if (text.size() > limits.max_bytes) {
+        return refuse(JsonInputError::too_large,
+                      "the text is " + std::to_string(text.size()) + " bytes long; at most " +
+                          std::to_string(limits.max_bytes) + " bytes are accepted");
+    }
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+        return refuse(JsonInputError::nul_byte,
+                      "the text holds a NUL byte at byte " + std::to_string(nul + 1));
+    }
+    if (const auto bad = first_invalid_utf8(text); bad != text.size()) {
+        return refuse(JsonInputError::invalid_utf8,
+                      "the text is not valid UTF-8 (at byte " + std::to_string(bad + 1) + ")");
+    }
+    const int max_depth = limits.max_depth < 0 ? 0 : limits.max_depth;
+    if (nesting_depth(text, max_depth) > max_depth) {
+        return refuse(JsonInputError::too_deep, "arrays and objects are nested more than " +
+                                                    std::to_string(max_depth) + " levels deep");
+    }
+
+    // Objects that repeat a key are refused: nlohmann would silently keep the last value, so
+    // two readers of the same text could disagree about what it says.
+    std::vector<std::set<std::string>> open_objects;
+    bool duplicate_key = false;
+    const Json::parser_callback_t watch_keys = [&](int /*depth*/, Json::parse_event_t event,
+                                                   Json& parsed) {
+        switch (event) {
+        case Json::parse_event_t::object_start:
+            open_objects.emplace_back();
+            break;
+        case Json::parse_event_t::object_end:
+            if (!open_objects.empty()) {
+                open_objects.pop_back();
+            }
+            break;
+        case Json::parse_event_t::key:
+            if (!open_objects.empty() && parsed.is_string() &&
+                !open_objects.back().insert(parsed.get<std::string>()).second) {
+                duplicate_key = true;
+            }
+            break;
+        default:
+            break;
+        }
+        return true;
+    };
+
+    try {
+        Json value = Json::parse(text.begin(), text.end(), watch_keys, /*allow_exceptions=*/true,
+                                 /*ignore_comments=*/false);
+        if (duplicate_key) {
+            return refuse(JsonInputError::malformed,
+                          "an object in the text has the same key twice");
+        }
+        JsonInputResult result;
+        result.value = std::move(value);
+        return result;
+    } catch (const Json::parse_error& error) {
+        return refuse(JsonInputError::malformed, describe_parse_error(error, text));
+    } catch (const std::exception&) {
+        return refuse(JsonInputError::malformed, "the text is not valid JSON");
+    } catch (...) {
+        return refuse(JsonInputError::malformed, "the text is not valid JSON");
+    }
+}
+
+} // namespace wellness

@@ -7,6 +7,7 @@
 #include "wellness/counts.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -30,6 +31,13 @@ struct SyncSettings {
     // A closed week is released at a random moment within this span after it ends.
     std::chrono::seconds release_spread{2 * 24 * 3600};
     WallClock wall_clock;
+    // Added by kiosk/sync (all optional):
+    std::chrono::seconds http_timeout{5}; // connect, send and receive, per request
+    // Seeds the contact jitter; unset draws from std::random_device. Tests set it.
+    std::optional<std::uint64_t> random_seed;
+    // Where technical events go ("sync ok", "sync failed: ...", "content version X active");
+    // unset uses Poco::Logger "wellness.kiosk.sync". Never receives anything a person did.
+    std::function<void(const std::string&)> technical_log;
 };
 
 // Technical status only, for the maintenance screen. Nothing about what anyone did.
@@ -69,6 +77,12 @@ class KioskSync {
     std::optional<ActiveContent> take_content_update();
     SyncStatus status() const;
     void request_contact_now(); // from the maintenance screen
+
+    // Blocking, for tests and tools, not the frame loop. Work the worker would do, done now on
+    // the calling thread with `wall_clock`: stores the queued uses; prepares due releases.
+    void persist_pending();
+    // persist_pending() and then one contact with the station, due or not.
+    void contact_once();
 
   private:
     struct Impl;

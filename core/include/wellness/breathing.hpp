@@ -21,17 +21,19 @@ BreathingPlan plan_session(const Exercise& exercise, int length_minutes);
 struct BreathingState {
     std::size_t phase_index = 0; // into exercise.phases
     PhaseKind phase = PhaseKind::inhale;
-    double phase_progress = 0.0;                    // 0 at the phase's start, approaching 1 at its end
-    std::chrono::nanoseconds phase_remaining{0};    // until the next phase
-    long cycle = 0;                                 // 0-based
-    std::chrono::nanoseconds session_remaining{0};  // until the end of the session
+    double phase_progress = 0.0;                 // 0 at the phase's start, approaching 1 at its end
+    std::chrono::nanoseconds phase_remaining{0}; // until the next phase
+    long cycle = 0;                              // 0-based
+    std::chrono::nanoseconds session_remaining{0}; // until the end of the session
     bool finished = false;
     // Size of the breathing circle, 0 (empty lungs) to 1 (full), continuous across phases:
     // inhales grow it, exhales shrink it, holds keep it.
     double circle = 0.0;
 };
 
-// Pure: where a session is `elapsed` after it started. Exact at phase boundaries (a boundary
+// Pure: where a session is `elapsed` after it started. Negative elapsed counts as 0. At and after
+// the end: finished, in the last phase at progress 1, nothing remaining. An exercise without a
+// phase of positive length is finished at once. Exact at phase boundaries (a boundary
 // instant belongs to the phase that starts there); integer arithmetic, so no drift.
 BreathingState breathing_state(const Exercise& exercise, int length_minutes,
                                std::chrono::nanoseconds elapsed);

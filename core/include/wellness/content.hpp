@@ -3,6 +3,7 @@
 #include "wellness/json_input.hpp"
 #include "wellness/problem.hpp"
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +19,8 @@ using LocalizedText = std::map<std::string, std::string>;
 struct Locale {
     std::string id;   // "en", "es", "pt-br": 2 to 8 of a-z and '-'
     std::string name; // shown on the language switch in its own language ("Español")
+
+    bool operator==(const Locale&) const = default;
 };
 
 struct Theme {
@@ -26,6 +29,8 @@ struct Theme {
     std::string surface;
     std::string text;
     std::string accent;
+
+    bool operator==(const Theme&) const = default;
 };
 
 enum class PhaseKind { inhale, hold, exhale };
@@ -33,14 +38,18 @@ enum class PhaseKind { inhale, hold, exhale };
 struct BreathPhase {
     PhaseKind kind = PhaseKind::inhale;
     double seconds = 4.0; // 0.5 to 20
+
+    bool operator==(const BreathPhase&) const = default;
 };
 
 struct Exercise {
     std::string id;
     LocalizedText name;
     LocalizedText description;
-    std::vector<BreathPhase> phases;      // one cycle; 1 to 8 phases, at least one inhale and one exhale
-    std::vector<int> lengths_minutes;     // offered session lengths, each 1 to 20, distinct, ascending
+    std::vector<BreathPhase> phases; // one cycle; 1 to 8 phases, at least one inhale and one exhale
+    std::vector<int> lengths_minutes; // offered session lengths, each 1 to 20, distinct, ascending
+
+    bool operator==(const Exercise&) const = default;
 };
 
 // What a check-in suggestion points at; at most one of these is set.
@@ -49,6 +58,8 @@ struct Suggestion {
     std::string exercise_id; // "" or the id of an exercise
     std::string provider_id; // "" or the id of a provider
     bool crisis_lines = false;
+
+    bool operator==(const Suggestion&) const = default;
 };
 
 struct CheckinLevel {
@@ -57,18 +68,25 @@ struct CheckinLevel {
     LocalizedText label;
     LocalizedText description;
     std::vector<Suggestion> suggestions;
+
+    bool operator==(const CheckinLevel&) const = default;
 };
 
 struct Topic {
     std::string id;
     LocalizedText label;
+
+    bool operator==(const Topic&) const = default;
 };
 
 struct Checkin {
     LocalizedText question;
     LocalizedText topics_question;
-    std::vector<CheckinLevel> levels; // exactly four, from healthy to ill; the last is the most serious
-    std::vector<Topic> topics;        // 0 to 16
+    std::vector<CheckinLevel>
+        levels;                // exactly four, from healthy to ill; the last is the most serious
+    std::vector<Topic> topics; // 0 to 16
+
+    bool operator==(const Checkin&) const = default;
 };
 
 struct Provider {
@@ -80,6 +98,8 @@ struct Provider {
     std::string booking_url; // https only, no credentials, at most 512 bytes
     std::string phone;       // digits, spaces, + - ( ) .; may be empty
     std::string image;       // "" or the name of an asset listed in `assets`
+
+    bool operator==(const Provider&) const = default;
 };
 
 struct CrisisLine {
@@ -88,6 +108,8 @@ struct CrisisLine {
     LocalizedText description;
     std::string call; // number to call; at least one of call / text
     std::string text; // number to text
+
+    bool operator==(const CrisisLine&) const = default;
 };
 
 struct ContentDocument {
@@ -101,13 +123,54 @@ struct ContentDocument {
     std::map<std::string, LocalizedText> ui; // exactly the keys of ui_string_keys()
     std::vector<Exercise> exercises;         // 1 to 12
     Checkin checkin;
-    std::vector<Provider> providers;     // 0 to 24
+    std::vector<Provider> providers;      // 0 to 24
     std::vector<CrisisLine> crisis_lines; // 1 to 12
-    std::vector<std::string> assets;      // file names "name.png" / "name.jpg": a-z 0-9 - _ ., 1 to 64
+    std::vector<std::string> assets; // file names "name.png" / "name.jpg": a-z 0-9 - _ ., 1 to 64
+
+    bool operator==(const ContentDocument&) const = default;
 };
 
+// Bounds that keep a hostile or careless document from bloating the kiosk. Text lengths are
+// in characters (Unicode code points).
+namespace content_limits {
+inline constexpr std::size_t max_locale_name_chars = 40;
+inline constexpr std::size_t max_name_chars = 80; // names, labels, ui words
+inline constexpr std::size_t max_sentence_chars =
+    200; // attract text, questions, suggestions, hours
+inline constexpr std::size_t max_description_chars = 600; // descriptions
+inline constexpr std::size_t max_phone_chars = 32;
+inline constexpr std::size_t max_booking_url_bytes = 512;
+inline constexpr std::size_t max_asset_name_chars = 64;
+inline constexpr std::size_t max_locales = 8;
+inline constexpr std::size_t max_exercises = 12;
+inline constexpr std::size_t max_phases = 8;
+inline constexpr std::size_t max_lengths = 8;
+inline constexpr int min_length_minutes = 1;
+inline constexpr int max_length_minutes = 20;
+inline constexpr double min_phase_seconds = 0.5;
+inline constexpr double max_phase_seconds = 20.0;
+inline constexpr std::size_t checkin_levels = 4;
+inline constexpr std::size_t max_suggestions = 6; // per check-in level
+inline constexpr std::size_t max_topics = 16;
+inline constexpr std::size_t max_providers = 24;
+inline constexpr std::size_t max_crisis_lines = 12;
+inline constexpr std::size_t max_assets = 64;
+inline constexpr int min_idle_timeout_seconds = 30;
+inline constexpr int max_idle_timeout_seconds = 300;
+inline constexpr double min_text_contrast =
+    4.5; // theme text against background and surface (WCAG AA)
+inline constexpr std::size_t max_problems = 200; // a report stops listing after this many
+} // namespace content_limits
+
 // The words of the kiosk's own chrome (tile names, buttons, phase names), required in every
-// locale so a precinct can translate the whole screen.
+// locale so a precinct can translate the whole screen. The keys, in this order:
+//   tile_breathe, tile_checkin, tile_talk, tile_urgent,
+//   done, back, next, skip, start, language,
+//   choose_exercise, choose_length, minutes_unit,
+//   phase_inhale, phase_hold, phase_exhale, session_complete, again,
+//   topics_prompt, suggestions_heading, talk_heading, scan_qr,
+//   phone_label, hours_label, urgent_heading, call_label, text_label,
+//   privacy_note, maintenance_title
 const std::vector<std::string>& ui_string_keys();
 
 struct ContentParseResult {
@@ -121,6 +184,11 @@ struct ContentParseResult {
 ContentParseResult parse_content(const Json& document,
                                  const std::set<std::string>* available_assets = nullptr);
 ContentParseResult parse_content(std::string_view json_text,
+                                 const std::set<std::string>* available_assets = nullptr);
+// Text as std::string or a literal would otherwise be ambiguous between Json and string_view.
+ContentParseResult parse_content(const std::string& json_text,
+                                 const std::set<std::string>* available_assets = nullptr);
+ContentParseResult parse_content(const char* json_text,
                                  const std::set<std::string>* available_assets = nullptr);
 
 Json to_json(const ContentDocument& document);

@@ -21,6 +21,7 @@ class IsoWeek {
   public:
     IsoWeek() = default; // 1970-W01
 
+    // Pure calendar arithmetic (no libc, no time zone).
     static IsoWeek from_date(CivilDate date);
     // The week holding the given instant in the process's local time zone.
     static IsoWeek from_local_time(std::time_t instant);

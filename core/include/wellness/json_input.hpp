@@ -1,8 +1,7 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,7 +32,9 @@ struct JsonInputResult {
     std::string message; // human words for the error; empty on success
 };
 
-// Parses untrusted JSON text. Never throws.
+// Parses untrusted JSON text. Never throws. Checks run cheapest first: size, NUL bytes, UTF-8,
+// nesting depth (a flat scan, so hostile nesting cannot exhaust the stack), then the parse
+// itself. Comments, trailing text and objects that repeat a key are `malformed`.
 JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits = {});
 
 } // namespace wellness

@@ -1,0 +1,389 @@
+#include "flow.hpp"
+
+#include "wellness/breathing.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace wellness::kiosk {
+
+std::string_view to_string(Screen screen) {
+    switch (screen) {
+    case Screen::attract:
+        return "attract";
+    case Screen::home:
+        return "home";
+    case Screen::breathe_choose_exercise:
+        return "breathe_choose_exercise";
+    case Screen::breathe_choose_length:
+        return "breathe_choose_length";
+    case Screen::breathe_running:
+        return "breathe_running";
+    case Screen::breathe_finished:
+        return "breathe_finished";
+    case Screen::checkin_level:
+        return "checkin_level";
+    case Screen::checkin_topics:
+        return "checkin_topics";
+    case Screen::checkin_suggestions:
+        return "checkin_suggestions";
+    case Screen::talk_list:
+        return "talk_list";
+    case Screen::talk_provider:
+        return "talk_provider";
+    case Screen::urgent:
+        return "urgent";
+    case Screen::maintenance:
+        return "maintenance";
+    }
+    return "unknown";
+}
+
+namespace {
+
+template <class Item>
+const Item* find_by_id(const std::vector<Item>& items, const std::string& id) {
+    auto found =
+        std::find_if(items.begin(), items.end(), [&](const Item& item) { return item.id == id; });
+    return found == items.end() ? nullptr : &*found;
+}
+
+std::chrono::nanoseconds to_ns(MonotonicMs ms) { return std::chrono::milliseconds(ms); }
+
+MonotonicMs to_ms(std::chrono::nanoseconds ns) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(ns).count();
+}
+
+} // namespace
+
+Flow::Flow(ContentDocument content, MonotonicMs now)
+    : content_(std::move(content)), last_touch_(now) {
+    reset_to_attract();
+}
+
+std::string Flow::text(const LocalizedText& localized_text) const {
+    return localized(localized_text, state_.locale, content_.default_locale);
+}
+
+std::string Flow::ui(const std::string& key) const {
+    auto found = content_.ui.find(key);
+    if (found == content_.ui.end()) {
+        return key;
+    }
+    return text(found->second);
+}
+
+const Exercise* Flow::exercise() const { return find_by_id(content_.exercises, state_.exercise_id); }
+
+const CheckinLevel* Flow::level() const {
+    return find_by_id(content_.checkin.levels, state_.level_id);
+}
+
+const Provider* Flow::provider() const { return find_by_id(content_.providers, state_.provider_id); }
+
+bool Flow::is_most_serious_level() const {
+    return !content_.checkin.levels.empty() && !state_.level_id.empty() &&
+           content_.checkin.levels.back().id == state_.level_id;
+}
+
+bool Flow::topic_selected(const std::string& id) const {
+    return std::find(state_.topic_ids.begin(), state_.topic_ids.end(), id) !=
+           state_.topic_ids.end();
+}
+
+void Flow::go(Screen next) {
+    if (state_.screen == Screen::breathe_running) {
+        // A session left for another screen is over; Back offers its lengths again.
+        state_.history.push_back(Screen::breathe_choose_length);
+    } else if (state_.screen != Screen::attract && state_.screen != Screen::maintenance) {
+        state_.history.push_back(state_.screen);
+    }
+    state_.screen = next;
+}
+
+void Flow::reset_to_attract() {
+    if (pending_content_) {
+        content_ = std::move(*pending_content_);
+        pending_content_.reset();
+        ++content_generation_;
+    }
+    state_ = VisitState{};
+    state_.locale = content_.default_locale;
+}
+
+void Flow::count_once(std::vector<CounterKey>& out, std::string_view metric, std::string key) {
+    CounterKey counter{std::string(metric), std::move(key)};
+    auto& counted = state_.counted_this_visit;
+    if (std::find(counted.begin(), counted.end(), counter) != counted.end()) {
+        return;
+    }
+    counted.push_back(counter);
+    out.push_back(std::move(counter));
+}
+
+void Flow::show_suggestions(std::vector<CounterKey>& out) {
+    go(Screen::checkin_suggestions);
+    // Marginals only: the level and each topic on its own, never their combination.
+    count_once(out, metric::checkin_level, state_.level_id);
+    for (const auto& topic : state_.topic_ids) {
+        count_once(out, metric::checkin_topic, topic);
+    }
+    if (is_most_serious_level()) {
+        count_once(out, metric::crisis_viewed, std::string(crisis_key));
+    }
+}
+
+void Flow::show_urgent(std::vector<CounterKey>& out) {
+    if (state_.screen == Screen::urgent) {
+        return;
+    }
+    go(Screen::urgent);
+    count_once(out, metric::crisis_viewed, std::string(crisis_key));
+}
+
+std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
+    std::vector<CounterKey> counted;
+    last_touch_ = now;
+    const Screen screen = state_.screen;
+    using Kind = Intent::Kind;
+
+    switch (intent.kind) {
+    case Kind::touch:
+        break;
+    case Kind::leave_attract:
+        if (screen == Screen::attract) {
+            count_once(counted, metric::visit, std::string(visit_key));
+            go(Screen::home);
+        }
+        break;
+    case Kind::open_urgent:
+        if (screen == Screen::attract) {
+            count_once(counted, metric::visit, std::string(visit_key));
+        }
+        if (screen != Screen::maintenance) {
+            show_urgent(counted);
+        }
+        break;
+    case Kind::open_maintenance:
+        reset_to_attract();
+        state_.screen = Screen::maintenance;
+        break;
+    case Kind::done:
+        reset_to_attract();
+        break;
+    case Kind::back:
+        if (screen == Screen::maintenance) {
+            reset_to_attract();
+        } else if (!state_.history.empty()) {
+            state_.screen = state_.history.back();
+            state_.history.pop_back();
+        }
+        break;
+    case Kind::choose_tile:
+        if (screen != Screen::home) {
+            break;
+        }
+        switch (intent.tile) {
+        case Tile::breathe:
+            go(Screen::breathe_choose_exercise);
+            break;
+        case Tile::checkin:
+            go(Screen::checkin_level);
+            break;
+        case Tile::talk:
+            go(Screen::talk_list);
+            break;
+        case Tile::urgent:
+            show_urgent(counted);
+            break;
+        }
+        break;
+    case Kind::choose_locale:
+        if (screen == Screen::home && find_by_id(content_.locales, intent.id) != nullptr) {
+            state_.locale = intent.id;
+        }
+        break;
+    case Kind::choose_exercise:
+        if (screen == Screen::breathe_choose_exercise &&
+            find_by_id(content_.exercises, intent.id) != nullptr) {
+            state_.exercise_id = intent.id;
+            go(Screen::breathe_choose_length);
+        }
+        break;
+    case Kind::choose_length: {
+        const Exercise* chosen = exercise();
+        if (screen != Screen::breathe_choose_length || chosen == nullptr) {
+            break;
+        }
+        const auto& lengths = chosen->lengths_minutes;
+        if (std::find(lengths.begin(), lengths.end(), intent.number) == lengths.end()) {
+            break;
+        }
+        state_.length_minutes = intent.number;
+        state_.breathing_started_at = now;
+        go(Screen::breathe_running);
+        counted.push_back({std::string(metric::breathing_started), chosen->id});
+        break;
+    }
+    case Kind::again:
+        if (screen == Screen::breathe_finished && exercise() != nullptr) {
+            state_.breathing_started_at = now;
+            state_.screen = Screen::breathe_running;
+            counted.push_back({std::string(metric::breathing_started), state_.exercise_id});
+        }
+        break;
+    case Kind::choose_level:
+        if (screen == Screen::checkin_level &&
+            find_by_id(content_.checkin.levels, intent.id) != nullptr) {
+            state_.level_id = intent.id;
+            state_.topic_ids.clear();
+            if (content_.checkin.topics.empty()) {
+                show_suggestions(counted);
+            } else {
+                go(Screen::checkin_topics);
+            }
+        }
+        break;
+    case Kind::toggle_topic:
+        if (screen == Screen::checkin_topics &&
+            find_by_id(content_.checkin.topics, intent.id) != nullptr) {
+            const bool was_selected = topic_selected(intent.id);
+            std::vector<std::string> topics;
+            for (const auto& topic : content_.checkin.topics) {
+                const bool selected =
+                    topic.id == intent.id ? !was_selected : topic_selected(topic.id);
+                if (selected) {
+                    topics.push_back(topic.id);
+                }
+            }
+            state_.topic_ids = std::move(topics);
+        }
+        break;
+    case Kind::confirm_topics:
+        if (screen == Screen::checkin_topics) {
+            show_suggestions(counted);
+        }
+        break;
+    case Kind::skip_topics:
+        if (screen == Screen::checkin_topics) {
+            state_.topic_ids.clear();
+            show_suggestions(counted);
+        }
+        break;
+    case Kind::choose_suggestion: {
+        const CheckinLevel* chosen_level = level();
+        if (screen != Screen::checkin_suggestions || chosen_level == nullptr ||
+            intent.number < 0 ||
+            static_cast<std::size_t>(intent.number) >= chosen_level->suggestions.size()) {
+            break;
+        }
+        const Suggestion& suggestion = chosen_level->suggestions[intent.number];
+        if (!suggestion.exercise_id.empty() &&
+            find_by_id(content_.exercises, suggestion.exercise_id) != nullptr) {
+            state_.exercise_id = suggestion.exercise_id;
+            go(Screen::breathe_choose_length);
+        } else if (!suggestion.provider_id.empty() &&
+                   find_by_id(content_.providers, suggestion.provider_id) != nullptr) {
+            state_.provider_id = suggestion.provider_id;
+            go(Screen::talk_provider);
+            count_once(counted, metric::handoff_shown, suggestion.provider_id);
+        } else if (suggestion.crisis_lines) {
+            show_urgent(counted);
+        }
+        break;
+    }
+    case Kind::choose_provider:
+        if (screen == Screen::talk_list && find_by_id(content_.providers, intent.id) != nullptr) {
+            state_.provider_id = intent.id;
+            go(Screen::talk_provider);
+            count_once(counted, metric::handoff_shown, intent.id);
+        }
+        break;
+    }
+    return counted;
+}
+
+bool Flow::idle_applies() const {
+    // Nobody touches the screen during a breathing session; its idle time starts at its end.
+    return state_.screen != Screen::attract && state_.screen != Screen::breathe_running;
+}
+
+MonotonicMs Flow::breathing_elapsed(MonotonicMs now) const {
+    return now - state_.breathing_started_at;
+}
+
+std::vector<CounterKey> Flow::tick(MonotonicMs now) {
+    std::vector<CounterKey> counted;
+    if (state_.screen == Screen::breathe_running) {
+        const Exercise* running = exercise();
+        if (running == nullptr) {
+            reset_to_attract();
+            return counted;
+        }
+        const auto elapsed = to_ns(breathing_elapsed(now));
+        if (breathing_state(*running, state_.length_minutes, elapsed).finished) {
+            const auto plan = plan_session(*running, state_.length_minutes);
+            state_.screen = Screen::breathe_finished;
+            last_touch_ = std::max(last_touch_,
+                                   state_.breathing_started_at + to_ms(plan.total_duration));
+            counted.push_back({std::string(metric::breathing_completed), running->id});
+        }
+    }
+    if (idle_applies()) {
+        const MonotonicMs timeout = MonotonicMs{content_.idle_timeout_seconds} * 1000;
+        if (now - last_touch_ >= timeout + idle_fade_ms) {
+            reset_to_attract();
+        }
+    }
+    if (state_.screen == Screen::attract && pending_content_) {
+        reset_to_attract();
+    }
+    return counted;
+}
+
+bool Flow::corner_tap(MonotonicMs now) {
+    std::erase_if(corner_taps_,
+                  [&](MonotonicMs tap) { return now - tap > maintenance_window_ms || tap > now; });
+    corner_taps_.push_back(now);
+    last_touch_ = now;
+    if (static_cast<int>(corner_taps_.size()) < maintenance_taps) {
+        return false;
+    }
+    corner_taps_.clear();
+    apply(Intent::open_maintenance(), now);
+    return true;
+}
+
+void Flow::offer_content(ContentDocument content) {
+    pending_content_ = std::move(content);
+    if (state_.screen == Screen::attract) {
+        reset_to_attract();
+    }
+}
+
+double Flow::idle_fade(MonotonicMs now) const {
+    if (!idle_applies()) {
+        return 0.0;
+    }
+    const MonotonicMs timeout = MonotonicMs{content_.idle_timeout_seconds} * 1000;
+    const MonotonicMs into_fade = now - last_touch_ - timeout;
+    if (into_fade <= 0) {
+        return 0.0;
+    }
+    return std::min(1.0, static_cast<double>(into_fade) / static_cast<double>(idle_fade_ms));
+}
+
+bool Flow::animating(MonotonicMs now) const {
+    return state_.screen == Screen::attract || state_.screen == Screen::breathe_running ||
+           idle_fade(now) > 0.0;
+}
+
+std::optional<MonotonicMs> Flow::next_deadline(MonotonicMs now) const {
+    if (!idle_applies()) {
+        return std::nullopt;
+    }
+    const MonotonicMs fade_start = last_touch_ + MonotonicMs{content_.idle_timeout_seconds} * 1000;
+    return std::max(now, fade_start);
+}
+
+} // namespace wellness::kiosk

@@ -1,0 +1,184 @@
+#pragma once
+
+// The kiosk's screen state machine: intents in, screen and state out, and the counters each
+// step adds. Pure: no window, no clock of its own (monotonic milliseconds are passed in), no IO.
+
+#include "wellness/content.hpp"
+#include "wellness/counts.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wellness::kiosk {
+
+using MonotonicMs = std::int64_t;
+
+enum class Screen {
+    attract,
+    home,
+    breathe_choose_exercise,
+    breathe_choose_length,
+    breathe_running,
+    breathe_finished,
+    checkin_level,
+    checkin_topics,
+    checkin_suggestions,
+    talk_list,
+    talk_provider,
+    urgent,
+    maintenance,
+};
+
+std::string_view to_string(Screen screen);
+
+enum class Tile { breathe, checkin, talk, urgent };
+
+// What a person asked for by touching the screen.
+struct Intent {
+    enum class Kind {
+        leave_attract,     // tap anywhere on Attract
+        choose_tile,       // tile
+        choose_locale,     // id
+        choose_exercise,   // id
+        choose_length,     // minutes
+        again,             // run the finished breathing session once more
+        choose_level,      // id
+        toggle_topic,      // id
+        confirm_topics,    // show suggestions with the chosen topics
+        skip_topics,       // show suggestions without topics
+        choose_suggestion, // index into the level's suggestions
+        choose_provider,   // id
+        open_urgent,       // the persistent Urgent button
+        open_maintenance,  // the hidden gesture was completed
+        back,
+        done, // forget everything, back to Attract
+        touch, // any other touch: keeps the session alive
+    };
+    Kind kind = Kind::touch;
+    std::string id;
+    int number = 0;
+    Tile tile = Tile::breathe;
+
+    static Intent make(Kind kind, std::string id = {}, int number = 0, Tile tile = Tile::breathe) {
+        Intent intent;
+        intent.kind = kind;
+        intent.id = std::move(id);
+        intent.number = number;
+        intent.tile = tile;
+        return intent;
+    }
+    static Intent leave_attract() { return make(Kind::leave_attract); }
+    static Intent choose_tile(Tile t) { return make(Kind::choose_tile, {}, 0, t); }
+    static Intent choose_locale(std::string id) { return make(Kind::choose_locale, std::move(id)); }
+    static Intent choose_exercise(std::string id) {
+        return make(Kind::choose_exercise, std::move(id));
+    }
+    static Intent choose_length(int minutes) { return make(Kind::choose_length, {}, minutes); }
+    static Intent again() { return make(Kind::again); }
+    static Intent choose_level(std::string id) { return make(Kind::choose_level, std::move(id)); }
+    static Intent toggle_topic(std::string id) { return make(Kind::toggle_topic, std::move(id)); }
+    static Intent confirm_topics() { return make(Kind::confirm_topics); }
+    static Intent skip_topics() { return make(Kind::skip_topics); }
+    static Intent choose_suggestion(int index) { return make(Kind::choose_suggestion, {}, index); }
+    static Intent choose_provider(std::string id) {
+        return make(Kind::choose_provider, std::move(id));
+    }
+    static Intent open_urgent() { return make(Kind::open_urgent); }
+    static Intent open_maintenance() { return make(Kind::open_maintenance); }
+    static Intent back() { return make(Kind::back); }
+    static Intent done() { return make(Kind::done); }
+    static Intent touch() { return make(Kind::touch); }
+};
+
+// Everything one person's visit has chosen. Reset to a fresh value on every return to Attract,
+// so nothing survives for the next person.
+struct VisitState {
+    Screen screen = Screen::attract;
+    std::vector<Screen> history; // for Back
+    std::string locale;
+    std::string exercise_id;
+    int length_minutes = 0;
+    MonotonicMs breathing_started_at = 0;
+    std::string level_id;
+    std::vector<std::string> topic_ids; // in content order
+    std::string provider_id;
+    std::vector<CounterKey> counted_this_visit; // "shown" counters add at most once per visit
+};
+
+// Idle handling: after `idle_timeout` without a touch the screen fades out over this long,
+// then the visit is forgotten.
+inline constexpr MonotonicMs idle_fade_ms = 1500;
+
+// The hidden maintenance gesture: this many taps in the top-left corner within the window.
+inline constexpr int maintenance_taps = 5;
+inline constexpr MonotonicMs maintenance_window_ms = 3000;
+
+class Flow {
+  public:
+    Flow(ContentDocument content, MonotonicMs now);
+
+    // Applies a person's intent; returns the counters it adds (to hand to KioskSync::record).
+    // Intents that make no sense on the current screen change nothing and count nothing.
+    std::vector<CounterKey> apply(const Intent& intent, MonotonicMs now);
+
+    // Time passing: finishes a breathing session that has run its length, fades and resets an
+    // idle visit, and swaps in offered content once on Attract.
+    std::vector<CounterKey> tick(MonotonicMs now);
+
+    // A tap in the hidden corner; returns true when it completes the maintenance gesture (the
+    // flow is then on the maintenance screen).
+    bool corner_tap(MonotonicMs now);
+
+    // New content is held until the screen is Attract, never swapped under someone's finger.
+    void offer_content(ContentDocument content);
+    bool content_pending() const { return pending_content_.has_value(); }
+    // Increases each time the content is swapped, so the window side can rebuild what it
+    // derived from it (theme, QR textures).
+    int content_generation() const { return content_generation_; }
+
+    const ContentDocument& content() const { return content_; }
+    const VisitState& state() const { return state_; }
+    Screen screen() const { return state_.screen; }
+    const std::string& locale() const { return state_.locale; }
+    // Shortcut: the content text in the visit's locale.
+    std::string text(const LocalizedText& text) const;
+    std::string ui(const std::string& key) const;
+
+    // Current selections, or nullptr.
+    const Exercise* exercise() const;
+    const CheckinLevel* level() const;
+    const Provider* provider() const;
+    bool is_most_serious_level() const;
+    bool topic_selected(const std::string& id) const;
+
+    // 0 (fully visible) to 1 (faded out) while an idle visit fades away.
+    double idle_fade(MonotonicMs now) const;
+    // Whether the screen changes by itself (Attract circle, breathing, fade): render
+    // continuously only then.
+    bool animating(MonotonicMs now) const;
+    // The next moment tick() may change something when nothing animates (idle fade start);
+    // the window side may sleep until then.
+    std::optional<MonotonicMs> next_deadline(MonotonicMs now) const;
+    // Milliseconds into the running breathing session (with any test clock offset included).
+    MonotonicMs breathing_elapsed(MonotonicMs now) const;
+
+  private:
+    void go(Screen next);
+    void reset_to_attract();
+    void count_once(std::vector<CounterKey>& out, std::string_view metric, std::string key);
+    void show_suggestions(std::vector<CounterKey>& out);
+    void show_urgent(std::vector<CounterKey>& out);
+    bool idle_applies() const;
+
+    ContentDocument content_;
+    std::optional<ContentDocument> pending_content_;
+    int content_generation_ = 0;
+    VisitState state_;
+    MonotonicMs last_touch_ = 0;
+    std::vector<MonotonicMs> corner_taps_;
+};
+
+} // namespace wellness::kiosk

@@ -1,0 +1,46 @@
+#pragma once
+
+// The kiosk's settings: command-line flags and an optional key=value config file. Flags win
+// over the file. Both are validated strictly; a bad setting stops start-up with a clear message.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wellness::kiosk {
+
+struct KioskOptions {
+    bool windowed = false;
+    int window_width = 0;
+    int window_height = 0;
+    std::filesystem::path data_dir;
+    std::string station_url;
+    std::string enrollment_code;
+    std::filesystem::path config_file;
+    std::int64_t clock_offset_seconds = 0; // test only: shifts the wall clock handed to sync
+    std::optional<int> sync_interval_seconds;
+    std::filesystem::path script;
+    bool bench = false;
+    bool help = false;
+};
+
+struct OptionsResult {
+    std::optional<KioskOptions> options;
+    std::string error;
+};
+
+// Parses argv[1..]; reads the --config file when given (at most max_config_bytes).
+OptionsResult parse_options(const std::vector<std::string>& args);
+
+// The config file's text: "key = value" lines, '#' comments. Keys: data, station, enroll,
+// windowed (WxH), sync-interval. Unknown or repeated keys are errors.
+OptionsResult parse_config_text(std::string_view text, KioskOptions base);
+
+inline constexpr std::size_t max_config_bytes = 16 * 1024;
+
+std::string usage_text();
+
+} // namespace wellness::kiosk

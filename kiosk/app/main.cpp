@@ -1,0 +1,569 @@
+// wellness-kiosk: the fullscreen touch program of a precinct wellness room.
+// Laid out like Dear ImGui's example_sdl_opengl3: Setup, Main loop, Cleanup.
+
+#include "bench.hpp"
+#include "flow.hpp"
+#include "gl_api.hpp"
+#include "kiosk_options.hpp"
+#include "kiosk_sync.hpp"
+#include "layout.hpp"
+#include "pointer_input.hpp"
+#include "qr_texture.hpp"
+#include "screens.hpp"
+#include "script_host.hpp"
+#include "script_runner.hpp"
+#include "soft_tone.hpp"
+
+#include "wellness/breathing.hpp"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
+#include <systemd/sd-daemon.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+using namespace wellness;
+using namespace wellness::kiosk;
+
+namespace {
+
+std::filesystem::path default_content_dir() {
+    const std::filesystem::path installed = WELLNESS_INSTALLED_CONTENT_DIR;
+    std::error_code error;
+    if (std::filesystem::exists(installed / "default-content.json", error)) {
+        return installed;
+    }
+    return WELLNESS_SOURCE_CONTENT_DIR;
+}
+
+std::filesystem::path default_data_dir() {
+    // systemd's StateDirectory= sets STATE_DIRECTORY.
+    if (const char* state = std::getenv("STATE_DIRECTORY"); state != nullptr && *state != '\0') {
+        return state;
+    }
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : ".") / ".local/state/wellness-kiosk";
+}
+
+std::optional<std::string> read_small_file(const std::filesystem::path& path, std::size_t limit) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        return std::nullopt;
+    }
+    std::string text(limit + 1, '\0');
+    file.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(file.gcount()));
+    return text;
+}
+
+struct GlChoice {
+    SDL_Window* window = nullptr;
+    SDL_GLContext context = nullptr;
+    const char* glsl_version = nullptr;
+};
+
+// Desktop GL 3 first; kmsdrm may offer only OpenGL ES, so then GLES 3, then GLES 2.
+GlChoice create_window_and_context(const char* title, int x, int y, int w, int h,
+                                   Uint32 window_flags) {
+    struct Attempt {
+        int profile;
+        int major;
+        int minor;
+        const char* glsl;
+    };
+    const Attempt attempts[] = {
+        {SDL_GL_CONTEXT_PROFILE_CORE, 3, 2, "#version 150"},
+        {SDL_GL_CONTEXT_PROFILE_ES, 3, 0, "#version 300 es"},
+        {SDL_GL_CONTEXT_PROFILE_ES, 2, 0, "#version 100"},
+    };
+    for (const auto& attempt : attempts) {
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, attempt.profile);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, attempt.major);
+        SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, attempt.minor);
+        SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+        SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+        SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+        SDL_Window* window = SDL_CreateWindow(title, x, y, w, h, window_flags);
+        if (window == nullptr) {
+            continue;
+        }
+        SDL_GLContext context = SDL_GL_CreateContext(window);
+        if (context != nullptr) {
+            return {window, context, attempt.glsl};
+        }
+        SDL_DestroyWindow(window);
+    }
+    return {};
+}
+
+std::string describe_status(const SyncStatus& status, const std::string& renderer,
+                            const Layout& layout) {
+    std::ostringstream text;
+    auto yes_no = [](bool value) { return value ? "yes" : "no"; };
+    text << "Station configured: " << yes_no(status.station_configured) << "\n"
+         << "Enrolled: " << yes_no(status.enrolled) << "\n"
+         << "Station reachable: " << yes_no(status.station_reachable) << "\n"
+         << "Last successful contact: ";
+    if (status.last_successful_contact) {
+        char when[64];
+        std::tm local{};
+        localtime_r(&*status.last_successful_contact, &local);
+        std::strftime(when, sizeof when, "%Y-%m-%d %H:%M", &local);
+        text << when;
+    } else {
+        text << "never";
+    }
+    text << "\nContent version: " << status.content_version << "\n"
+         << "Weeks waiting to send: " << status.weeks_waiting << "\n";
+    if (!status.last_error.empty()) {
+        text << "Last error: " << status.last_error << "\n";
+    }
+    text << "Display: " << layout.width << "x" << layout.height << " at "
+         << static_cast<int>(layout.dpi) << " dpi; " << renderer;
+    return text.str();
+}
+
+double phase_tone_hz(PhaseKind kind) {
+    switch (kind) {
+    case PhaseKind::inhale:
+        return 392.0; // G4
+    case PhaseKind::hold:
+        return 329.6; // E4
+    case PhaseKind::exhale:
+        return 261.6; // C4
+    }
+    return 329.6;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const auto process_start = std::chrono::steady_clock::now();
+
+    // ---------------------------------------------------------------- Setup
+    // Settings: flags win over the config file; anything invalid stops here.
+    const auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+    if (!parsed.options) {
+        std::cerr << "wellness-kiosk: " << parsed.error << "\n\n" << usage_text();
+        return 2;
+    }
+    KioskOptions options = *parsed.options;
+    if (options.help) {
+        std::cout << usage_text();
+        return 0;
+    }
+    if (options.bench && !options.windowed) {
+        options.windowed = true;
+        options.window_width = 1920;
+        options.window_height = 1080;
+    }
+    std::optional<ScriptRunner> script;
+    if (!options.script.empty()) {
+        const auto text = read_small_file(options.script, max_script_bytes);
+        if (!text) {
+            std::cerr << "wellness-kiosk: cannot read script " << options.script << "\n";
+            return 2;
+        }
+        auto script_parse = parse_script(*text);
+        if (!script_parse.errors.empty()) {
+            for (const auto& error : script_parse.errors) {
+                std::cerr << "wellness-kiosk: " << options.script.string() << ": " << error << "\n";
+            }
+            return 2;
+        }
+        script.emplace(std::move(script_parse.commands));
+    }
+
+    // The disk and network side: counters, content cache, the station. Never blocks a frame.
+    SyncSettings sync_settings;
+    sync_settings.data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
+    sync_settings.station_url = options.station_url;
+    sync_settings.enrollment_code = options.enrollment_code;
+    sync_settings.default_content_dir = default_content_dir();
+    if (options.sync_interval_seconds) {
+        sync_settings.contact_interval = std::chrono::seconds(*options.sync_interval_seconds);
+        sync_settings.contact_jitter = sync_settings.contact_interval / 5;
+    }
+    const std::int64_t clock_offset = options.clock_offset_seconds;
+    sync_settings.wall_clock = [clock_offset] {
+        return static_cast<std::time_t>(std::time(nullptr) + clock_offset);
+    };
+    std::unique_ptr<KioskSync> sync;
+    ActiveContent content;
+    try {
+        std::filesystem::create_directories(sync_settings.data_dir);
+        sync = std::make_unique<KioskSync>(sync_settings);
+        content = sync->initial_content();
+    } catch (const std::exception& error) {
+        std::cerr << "wellness-kiosk: cannot start: " << error.what() << "\n";
+        return 1;
+    }
+
+    // SDL: video now, audio later (it may fail, that's fine). Fingers are fingers: SDL's mouse
+    // copies of touches are skipped by PointerInput, and the mouse makes no fake touches.
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
+        std::cerr << "wellness-kiosk: SDL_Init: " << SDL_GetError() << "\n";
+        return 1;
+    }
+    Uint32 window_flags = SDL_WINDOW_OPENGL | SDL_WINDOW_SHOWN;
+    int requested_w = options.window_width;
+    int requested_h = options.window_height;
+    if (!options.windowed) {
+        window_flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        SDL_DisplayMode mode{};
+        if (SDL_GetDesktopDisplayMode(0, &mode) == 0) {
+            requested_w = mode.w;
+            requested_h = mode.h;
+        } else {
+            requested_w = 1280;
+            requested_h = 720;
+        }
+    }
+    GlChoice gl_choice =
+        create_window_and_context("Wellness room", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                  requested_w, requested_h, window_flags);
+    if (gl_choice.window == nullptr) {
+        std::cerr << "wellness-kiosk: no OpenGL or OpenGL ES context: " << SDL_GetError() << "\n";
+        SDL_Quit();
+        return 1;
+    }
+    SDL_Window* window = gl_choice.window;
+    SDL_GL_MakeCurrent(window, gl_choice.context);
+    SDL_GL_SetSwapInterval(1); // vsync where there is one; frames are paced below anyway
+    SDL_ShowCursor(options.windowed ? SDL_ENABLE : SDL_DISABLE);
+    GlApi gl;
+    if (!gl.load()) {
+        std::cerr << "wellness-kiosk: OpenGL functions missing\n";
+        return 1;
+    }
+    const std::string renderer = reinterpret_cast<const char*>(gl.GetString(GL_RENDERER));
+
+    // Sizes from the window and the display's DPI (15 mm targets).
+    int window_w = 0;
+    int window_h = 0;
+    SDL_GetWindowSize(window, &window_w, &window_h);
+    std::optional<float> reported_dpi;
+    float diagonal_dpi = 0;
+    if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(window), &diagonal_dpi, nullptr, nullptr) ==
+        0) {
+        reported_dpi = diagonal_dpi;
+    }
+    const Layout layout = compute_layout(window_w, window_h, reported_dpi);
+
+    // Dear ImGui: no imgui.ini (read-only kiosk, and it would keep state), no cursor changes,
+    // a TTF with Latin-1 (Spanish accents) at the sizes the layout needs, loaded once.
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+    static const ImWchar glyph_ranges[] = {
+        0x0020, 0x00FF, // Basic Latin + Latin-1 Supplement
+        0x2010, 0x2027, // dashes, quotes, ellipsis
+        0x20AC, 0x20AC, // euro
+        0x2713, 0x2713, // check mark on chosen topics
+        0,
+    };
+    const char* regular_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    const char* bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    Fonts fonts;
+    ImFontConfig font_config;
+    font_config.OversampleH = 2;
+    font_config.OversampleV = 1;
+    font_config.PixelSnapH = true;
+    fonts.body = io.Fonts->AddFontFromFileTTF(regular_font, layout.font_body, &font_config,
+                                              glyph_ranges);
+    fonts.small = io.Fonts->AddFontFromFileTTF(regular_font, layout.font_small, &font_config,
+                                               glyph_ranges);
+    fonts.heading = io.Fonts->AddFontFromFileTTF(bold_font, layout.font_heading, &font_config,
+                                                 glyph_ranges);
+    fonts.title = io.Fonts->AddFontFromFileTTF(bold_font, layout.font_title, &font_config,
+                                               glyph_ranges);
+    if (fonts.body == nullptr || fonts.small == nullptr || fonts.heading == nullptr ||
+        fonts.title == nullptr) {
+        std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
+        return 1;
+    }
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowPadding = {0, 0};
+    style.WindowBorderSize = 0;
+    style.ItemSpacing = {layout.gap, layout.gap};
+    style.AntiAliasedFill = true;
+    ImGui_ImplSDL2_InitForOpenGL(window, gl_choice.context);
+    ImGui_ImplOpenGL3_Init(gl_choice.glsl_version);
+
+    // Screens, the flow, and what hangs off them.
+    SoftTone tone;
+    tone.open(); // no sound card: silent, not an error
+    MonotonicClock clock;
+    Flow flow(content.document, clock.now());
+    Palette palette = make_palette(flow.content());
+    int palette_generation = flow.content_generation();
+    QrTextureCache qr_textures(gl);
+    PointerInput pointer;
+    AttractScreen attract_screen;
+    HomeScreen home_screen;
+    BreatheScreen breathe_screen;
+    CheckinScreen checkin_screen;
+    TalkScreen talk_screen;
+    UrgentScreen urgent_screen;
+    MaintenanceScreen maintenance_screen;
+    WidgetMap widgets;
+    std::vector<Intent> intents;
+    const std::function<std::string()> maintenance_status = [&] {
+        return describe_status(sync->status(), renderer, layout);
+    };
+    SdlScriptHost script_host(window, gl, layout, flow, widgets, clock);
+    std::optional<BenchDriver> bench;
+    if (options.bench) {
+        bench.emplace(layout.width, layout.height);
+        bench->set_renderer(renderer);
+    }
+    auto record = [&](const std::vector<CounterKey>& counted) {
+        if (bench) {
+            return; // benchmark sessions are nobody's use
+        }
+        for (const auto& key : counted) {
+            sync->record(key);
+        }
+    };
+    sync->start();
+
+    // ---------------------------------------------------------------- Main loop
+    bool quit = false;
+    bool first_frame = true;
+    int script_exit = 0;
+    int settle_frames = 0; // frames to draw after input so ImGui settles
+    Screen drawn_screen = flow.screen();
+    std::string drawn_locale = flow.locale();
+    struct {
+        std::size_t phase = 0;
+        long cycle = -1;
+    } last_breath;
+    std::uint64_t watchdog_usec = 0;
+    const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+    auto last_pet = std::chrono::steady_clock::now();
+    auto frame_due = std::chrono::steady_clock::now();
+    while (!quit) {
+        MonotonicMs now = clock.now();
+        const bool continuous = flow.animating(now) || script.has_value() ||
+                                (bench && bench->wants_continuous()) || settle_frames > 0 ||
+                                pointer.pending();
+
+        // Wait for input unless something animates; wake for the idle fade and the watchdog.
+        bool had_input = false;
+        SDL_Event event;
+        auto handle = [&](const SDL_Event& e) {
+            if (e.type == SDL_QUIT) {
+                quit = true;
+            } else if (pointer.handle(e, layout.width, layout.height)) {
+                had_input = true;
+            } else if (e.type == SDL_WINDOWEVENT) {
+                had_input = true; // exposed, resized, focus: redraw
+            } else {
+                ImGui_ImplSDL2_ProcessEvent(&e);
+                had_input = had_input || e.type == SDL_MOUSEWHEEL;
+            }
+        };
+        if (!continuous) {
+            int timeout_ms = 1000;
+            if (auto deadline = flow.next_deadline(now)) {
+                timeout_ms = static_cast<int>(std::clamp<MonotonicMs>(*deadline - now, 1, 1000));
+            }
+            if (SDL_WaitEventTimeout(&event, timeout_ms) != 0) {
+                handle(event);
+            }
+        }
+        while (SDL_PollEvent(&event) != 0) {
+            handle(event);
+        }
+        if (had_input) {
+            settle_frames = 8;
+        }
+        if (watchdog && std::chrono::steady_clock::now() - last_pet >
+                            std::chrono::microseconds(watchdog_usec / 3)) {
+            sd_notify(0, "WATCHDOG=1");
+            last_pet = std::chrono::steady_clock::now();
+        }
+
+        // Time passing: hidden corner, content swaps, breathing end, idle reset.
+        now = clock.now();
+        for (const ImVec2& press : pointer.take_presses()) {
+            if (press.x >= 0 && press.y >= 0 && press.x < layout.corner && press.y < layout.corner) {
+                flow.corner_tap(now);
+            } else {
+                flow.apply(Intent::touch(), now);
+            }
+        }
+        if (auto update = sync->take_content_update()) {
+            flow.offer_content(std::move(update->document));
+        }
+        if (bench) {
+            bench->before_frame(flow, now);
+            if (bench->finished()) {
+                quit = true;
+            }
+        }
+        record(flow.tick(now));
+        if (flow.content_generation() != palette_generation) {
+            palette = make_palette(flow.content());
+            qr_textures.clear();
+            palette_generation = flow.content_generation();
+        }
+        const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale;
+        if (!(continuous || had_input || changed || first_frame || flow.animating(now))) {
+            continue; // nothing to show: draw nothing, stay asleep
+        }
+
+        // One frame.
+        const auto frame_start = std::chrono::steady_clock::now();
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        pointer.apply(io); // after the backend, which would poll SDL's own mouse state
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos({0, 0});
+        ImGui::SetNextWindowSize(
+            {static_cast<float>(layout.width), static_cast<float>(layout.height)});
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(palette.background));
+        ImGui::Begin("kiosk", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                         ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
+        ImGui::PopStyleColor();
+        widgets.clear();
+        intents.clear();
+        UiContext ui{flow,    layout,  fonts,
+                     palette, now,     widgets,
+                     intents, [&](const std::string& text) { return qr_textures.get(text); },
+                     &maintenance_status};
+        ImGui::PushFont(fonts.body);
+        switch (flow.screen()) {
+        case Screen::attract:
+            attract_screen.Draw(ui);
+            break;
+        case Screen::home:
+            home_screen.Draw(ui);
+            break;
+        case Screen::breathe_choose_exercise:
+        case Screen::breathe_choose_length:
+        case Screen::breathe_running:
+        case Screen::breathe_finished:
+            breathe_screen.Draw(ui);
+            break;
+        case Screen::checkin_level:
+        case Screen::checkin_topics:
+        case Screen::checkin_suggestions:
+            checkin_screen.Draw(ui);
+            break;
+        case Screen::talk_list:
+        case Screen::talk_provider:
+            talk_screen.Draw(ui);
+            break;
+        case Screen::urgent:
+            urgent_screen.Draw(ui);
+            break;
+        case Screen::maintenance:
+            maintenance_screen.Draw(ui);
+            break;
+        }
+        ImGui::PopFont();
+        if (const double fade = flow.idle_fade(now); fade > 0) {
+            // Leave no trace: the screen fades to the calm background before it forgets.
+            ImGui::GetForegroundDrawList()->AddRectFilled(
+                {0, 0}, {static_cast<float>(layout.width), static_cast<float>(layout.height)},
+                (palette.background & ~IM_COL32_A_MASK) |
+                    (static_cast<ImU32>(fade * 255.0) << IM_COL32_A_SHIFT));
+        }
+        ImGui::End();
+        ImGui::Render();
+        gl.Viewport(0, 0, static_cast<int>(io.DisplaySize.x), static_cast<int>(io.DisplaySize.y));
+        const ImVec4 clear = ImGui::ColorConvertU32ToFloat4(palette.background);
+        gl.ClearColor(clear.x, clear.y, clear.z, 1.0f);
+        gl.Clear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (script) {
+            const auto status = script->after_frame(script_host);
+            if (status == ScriptRunner::Status::failed) {
+                std::cerr << "wellness-kiosk: " << script->failure() << "\n";
+                script_exit = 1;
+                quit = true;
+            } else if (status == ScriptRunner::Status::finished) {
+                quit = true;
+            }
+        }
+        SDL_GL_SwapWindow(window);
+        const auto frame_end = std::chrono::steady_clock::now();
+        if (bench) {
+            bench->frame_drawn(
+                std::chrono::duration<double, std::milli>(frame_end - frame_start).count(),
+                std::chrono::duration<double, std::milli>(frame_end - process_start).count());
+        }
+        if (first_frame) {
+            first_frame = false;
+            io.Fonts->ClearTexData(); // the atlas lives on the GPU now
+            sd_notify(0, "READY=1");
+        }
+        drawn_screen = flow.screen();
+        drawn_locale = flow.locale();
+
+        // What the person asked for this frame.
+        for (const auto& intent : intents) {
+            record(flow.apply(intent, now));
+        }
+        if (ui.contact_now_requested) {
+            sync->request_contact_now();
+        }
+        // A soft tone when the breath changes phase.
+        if (flow.screen() == Screen::breathe_running && flow.content().tone_enabled) {
+            if (const Exercise* exercise = flow.exercise()) {
+                const auto state =
+                    breathing_state(*exercise, flow.state().length_minutes,
+                                    std::chrono::milliseconds(flow.breathing_elapsed(now)));
+                if (state.phase_index != last_breath.phase || state.cycle != last_breath.cycle) {
+                    tone.play(phase_tone_hz(state.phase));
+                }
+                last_breath = {state.phase_index, state.cycle};
+            }
+        } else {
+            last_breath = {0, -1};
+        }
+        if (settle_frames > 0) {
+            --settle_frames;
+        }
+
+        // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync.
+        const auto interval = std::chrono::milliseconds(
+            flow.screen() == Screen::breathe_running || settle_frames > 0 || script ? 16 : 33);
+        frame_due = std::max(frame_due + interval, frame_end);
+        const auto sleep = frame_due - std::chrono::steady_clock::now();
+        if (sleep > std::chrono::milliseconds(0) && !quit) {
+            SDL_Delay(static_cast<Uint32>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(sleep).count()));
+        }
+    }
+
+    // ---------------------------------------------------------------- Cleanup
+    sd_notify(0, "STOPPING=1");
+    sync->stop();
+    tone.close();
+    qr_textures.clear();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(gl_choice.context);
+    SDL_DestroyWindow(window);
+    SDL_Quit();
+    return script_exit;
+}

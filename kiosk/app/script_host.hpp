@@ -1,0 +1,56 @@
+#pragma once
+
+// The kiosk side of --script: real SDL input events pushed into the queue, the frame's widget
+// map, the test clock and glReadPixels screenshots.
+
+#include "flow.hpp"
+#include "gl_api.hpp"
+#include "layout.hpp"
+#include "script_runner.hpp"
+#include "ui_kit.hpp"
+
+#include <SDL.h>
+
+namespace wellness::kiosk {
+
+// Monotonic milliseconds; tests may move it forward (advance-ms) but never back.
+class MonotonicClock {
+  public:
+    MonotonicMs now() const { return static_cast<MonotonicMs>(SDL_GetTicks64()) + offset_; }
+    void advance(MonotonicMs ms) { offset_ += ms; }
+
+  private:
+    MonotonicMs offset_ = 0;
+};
+
+bool write_screenshot(const GlApi& gl, int width, int height, const std::string& path);
+
+class SdlScriptHost final : public ScriptHost {
+  public:
+    SdlScriptHost(SDL_Window* window, const GlApi& gl, const Layout& layout, const Flow& flow,
+                  const WidgetMap& widgets, MonotonicClock& clock)
+        : window_(window), gl_(gl), layout_(layout), flow_(flow), widgets_(widgets),
+          clock_(clock) {}
+
+    std::optional<ScriptRect> widget(const std::string& test_id) override;
+    void tap(float x, float y, bool finger) override;
+    void drag(float x, float y, float dx, float dy) override;
+    void corner_taps(int count) override;
+    void advance_clock(std::int64_t ms) override { clock_.advance(ms); }
+    bool screenshot(const std::string& path) override;
+    std::string screen_name() override { return std::string(to_string(flow_.screen())); }
+    bool anything_hovered() override;
+
+  private:
+    void push_finger(Uint32 type, float x, float y);
+    void push_mouse_button(Uint32 type, float x, float y);
+
+    SDL_Window* window_;
+    const GlApi& gl_;
+    const Layout& layout_;
+    const Flow& flow_;
+    const WidgetMap& widgets_;
+    MonotonicClock& clock_;
+};
+
+} // namespace wellness::kiosk

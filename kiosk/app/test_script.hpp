@@ -1,0 +1,58 @@
+#pragma once
+
+// The --script language the tests use to drive the real kiosk with real SDL input events.
+// One command a line, '#' starts a comment:
+//   tap ID | touch ID            mouse click / finger tap on the centre of a widget by test id
+//   tap-at X Y | touch-at X Y    the same at window coordinates
+//   drag ID DX DY                finger drag starting on a widget, by DX DY pixels
+//   corner-taps N                N finger taps in the hidden top-left corner
+//   wait-frames N                draw N frames
+//   advance-ms N                 move the kiosk's monotonic clock forward (test only)
+//   screenshot PATH              write the last frame as PNG
+//   expect-screen NAME           fail unless the flow is on that screen
+//   expect-widget ID             fail unless that widget was drawn
+//   expect-no-hover              fail if any widget is hovered or active
+//   quit
+// Parsing is pure and strict: an unknown command or bad argument is an error with its line.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wellness::kiosk {
+
+struct ScriptCommand {
+    enum class Kind {
+        tap,
+        touch,
+        tap_at,
+        touch_at,
+        drag,
+        corner_taps,
+        wait_frames,
+        advance_ms,
+        screenshot,
+        expect_screen,
+        expect_widget,
+        expect_no_hover,
+        quit,
+    };
+    Kind kind = Kind::quit;
+    std::string argument; // widget id, path or screen name
+    float x = 0, y = 0;   // tap-at / touch-at position, drag distance
+    std::int64_t number = 0;
+    int line = 0;
+};
+
+struct ScriptParseResult {
+    std::vector<ScriptCommand> commands;
+    std::vector<std::string> errors; // "line N: ..." ; commands is empty when there are errors
+};
+
+inline constexpr std::size_t max_script_bytes = 64 * 1024;
+inline constexpr std::size_t max_script_commands = 2000;
+
+ScriptParseResult parse_script(std::string_view text);
+
+} // namespace wellness::kiosk

@@ -1,0 +1,110 @@
+#pragma once
+
+// What every screen's Draw() gets: the flow to read, sizes, fonts, colours, and where to put
+// the person's intents. Plus the few widgets the screens share (big touch targets, bars,
+// drag-scrolled lists). Screens do no IO and keep no state of their own beyond the frame.
+
+#include "flow.hpp"
+#include "layout.hpp"
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wellness::kiosk {
+
+struct Fonts {
+    ImFont* small = nullptr;
+    ImFont* body = nullptr;
+    ImFont* heading = nullptr;
+    ImFont* title = nullptr;
+};
+
+// The calm theme: colours from the content document.
+struct Palette {
+    ImU32 background = 0;
+    ImU32 surface = 0;
+    ImU32 surface_pressed = 0;
+    ImU32 surface_hovered = 0;
+    ImU32 text = 0;
+    ImU32 text_muted = 0;
+    ImU32 accent = 0;
+    ImU32 urgent = 0; // the most serious check-in level's colour
+};
+
+ImU32 parse_colour(const std::string& hex, ImU32 fallback);
+ImU32 mix(ImU32 a, ImU32 b, float t);
+Palette make_palette(const ContentDocument& content);
+
+// Where each widget was drawn this frame, by a stable test id; the test script taps by id.
+struct WidgetRect {
+    ImVec2 min;
+    ImVec2 max;
+    ImVec2 centre() const { return {(min.x + max.x) / 2, (min.y + max.y) / 2}; }
+};
+using WidgetMap = std::map<std::string, WidgetRect>;
+
+// A QR texture for a link, made and cached by the window side.
+struct QrImage {
+    ImTextureID texture = nullptr;
+    int modules = 0;
+};
+using QrSource = std::function<std::optional<QrImage>(const std::string& text)>;
+
+struct UiContext {
+    const Flow& flow;
+    const Layout& layout;
+    const Fonts& fonts;
+    const Palette& palette;
+    MonotonicMs now = 0;
+    WidgetMap& widgets;
+    std::vector<Intent>& intents;
+    QrSource qr;
+    const std::function<std::string()>* maintenance_status = nullptr; // technical text
+    bool contact_now_requested = false; // set by the maintenance screen's button
+
+    void want(Intent intent) const { intents.push_back(std::move(intent)); }
+};
+
+// Records the last ImGui item's visible rectangle under `test_id`.
+void register_widget(UiContext& ui, const std::string& test_id);
+
+// A big touch target: an invisible button with a visible rounded panel, registered under
+// `test_id`. Returns true on a tap (press and release on it without dragging a list).
+bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 fill,
+                  bool selected = false);
+
+// touch_target with a centred label (and an optional second line in the small font).
+// text_colour 0 picks black or white for contrast with the fill.
+bool label_button(UiContext& ui, const std::string& test_id, const std::string& label,
+                  ImVec2 size, ImU32 fill, ImU32 text_colour, const std::string& detail = {},
+                  bool selected = false, ImFont* label_font = nullptr);
+ImU32 readable_text_on(ImU32 fill);
+
+// Draws wrapped text in a box with a font; returns the height used.
+float draw_text(ImDrawList* list, ImFont* font, ImVec2 at, float wrap_width, ImU32 colour,
+                const std::string& text, bool centred = false);
+float text_height(ImFont* font, float wrap_width, const std::string& text);
+
+// Top bar: a title after the hidden corner, and the persistent Urgent button on the right.
+void top_bar(UiContext& ui, const std::string& title, bool show_urgent = true);
+
+struct BarButton {
+    std::string test_id;
+    std::string label;
+    Intent intent;
+};
+// Bottom bar: Back on the left (optional), extra buttons, Done on the right.
+void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& extra = {});
+
+// A vertical list in the content area that scrolls by dragging a finger. `draw_items` lays out
+// the list's widgets from the child's cursor.
+void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size,
+               const std::function<void()>& draw_items);
+
+} // namespace wellness::kiosk

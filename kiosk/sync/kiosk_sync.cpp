@@ -1,0 +1,220 @@
+#include "kiosk_sync.hpp"
+
+#include "sync_engine.hpp"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace wellness::kiosk {
+
+namespace {
+
+// Bound on uses waiting in memory for the worker (it drains them within milliseconds; this only
+// matters if the disk stalls).
+constexpr std::size_t max_pending_uses = 100000;
+// The worker looks at the wall clock at least this often, so a clock set forward (or a week
+// ending) is noticed without waiting a whole contact interval.
+constexpr std::chrono::seconds max_idle_wait{30};
+
+TechnicalLog make_log(const SyncSettings& settings) {
+    if (settings.technical_log) return settings.technical_log;
+    return [](const std::string& message) {
+        Poco::Logger& logger = Poco::Logger::get("wellness.kiosk.sync");
+        if (message.rfind("sync failed", 0) == 0 || message.find("rejected") != std::string::npos ||
+            message.find("local store:") == 0 || message.find("content cache:") == 0)
+            logger.warning(message);
+        else
+            logger.information(message);
+    };
+}
+
+WallClock clock_or_system(const WallClock& clock) {
+    if (clock) return clock;
+    return [] { return std::time(nullptr); };
+}
+
+} // namespace
+
+struct KioskSync::Impl {
+    explicit Impl(SyncSettings settings_in)
+        : settings((settings_in.wall_clock = clock_or_system(settings_in.wall_clock), std::move(settings_in))),
+          log(make_log(settings)),
+          engine(settings,
+                 RandomSource(settings.random_seed ? *settings.random_seed
+                                                   : (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                                                         std::random_device{}()),
+                 log, &stopping_flag) {
+        shared_status.station_configured = !settings.station_url.empty();
+    }
+
+    // Stores queued uses and prepares due releases; engine_mutex held by the caller.
+    void persist_locked() {
+        std::vector<Use> uses;
+        {
+            std::lock_guard lock(shared_mutex);
+            uses.swap(pending_uses);
+        }
+        try {
+            engine.record_uses(uses);
+            engine.maintain(settings.wall_clock());
+        } catch (const std::exception& error) {
+            // The kiosk keeps running on whatever it has; the next step tries again.
+            log(std::string("local store error: ") + error.what());
+        }
+    }
+
+    void contact_locked() {
+        try {
+            engine.contact(settings.wall_clock());
+        } catch (const std::exception& error) {
+            log(std::string("sync failed: ") + error.what());
+        }
+    }
+
+    void publish_locked() {
+        auto status = engine.status();
+        auto update = engine.take_content_update();
+        std::lock_guard lock(shared_mutex);
+        shared_status = status;
+        shared_status.station_configured = !settings.station_url.empty();
+        if (update) content_update = std::move(update);
+    }
+
+    void run_worker() {
+        {
+            std::lock_guard engine_lock(engine_mutex);
+            persist_locked();
+            // The first contact comes soon after start; from then on the fixed schedule.
+            contact_locked();
+            publish_locked();
+        }
+        while (true) {
+            bool contact_requested = false;
+            {
+                std::unique_lock lock(shared_mutex);
+                const std::time_t now = settings.wall_clock();
+                std::time_t next = 0;
+                {
+                    // Reading next_contact without the engine lock would race; the worker is the
+                    // only writer, so a copy taken after each step is enough.
+                    next = next_contact_copy;
+                }
+                const auto until_contact = std::chrono::seconds(std::max<std::time_t>(0, next - now));
+                wake.wait_for(lock, std::min(until_contact, std::chrono::seconds(max_idle_wait)),
+                              [&] { return stopping || !pending_uses.empty() || contact_now; });
+                contact_requested = std::exchange(contact_now, false);
+            }
+            std::lock_guard engine_lock(engine_mutex);
+            persist_locked();
+            if (stopping_flag.load()) {
+                publish_locked();
+                return;
+            }
+            if (contact_requested || engine.contact_due(settings.wall_clock())) contact_locked();
+            next_contact_copy = engine.next_contact();
+            publish_locked();
+        }
+    }
+
+    SyncSettings settings;
+    TechnicalLog log;
+    std::atomic<bool> stopping_flag{false};
+    std::mutex engine_mutex; // the worker, initial_content and the blocking test members
+    SyncEngine engine;
+
+    std::mutex shared_mutex; // what the frame loop touches: a few microseconds at most
+    std::condition_variable wake;
+    std::vector<Use> pending_uses;
+    SyncStatus shared_status;
+    std::optional<ActiveContent> content_update;
+    bool stopping = false;
+    bool contact_now = false;
+    std::time_t next_contact_copy = 0;
+    std::thread worker;
+};
+
+KioskSync::KioskSync(SyncSettings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
+
+KioskSync::~KioskSync() { stop(); }
+
+ActiveContent KioskSync::initial_content() {
+    std::lock_guard engine_lock(impl_->engine_mutex);
+    ActiveContent content = impl_->engine.initial_content();
+    impl_->publish_locked();
+    return content;
+}
+
+void KioskSync::start() {
+    if (impl_->worker.joinable()) return;
+    {
+        std::lock_guard lock(impl_->shared_mutex);
+        impl_->stopping = false;
+    }
+    impl_->stopping_flag = false;
+    impl_->worker = std::thread([impl = impl_.get()] { impl->run_worker(); });
+}
+
+void KioskSync::stop() {
+    {
+        std::lock_guard lock(impl_->shared_mutex);
+        impl_->stopping = true;
+    }
+    impl_->stopping_flag = true;
+    impl_->wake.notify_all();
+    if (impl_->worker.joinable()) impl_->worker.join();
+}
+
+void KioskSync::record(const CounterKey& key) {
+    // Only the week is kept, taken now so a use just before midnight on Sunday counts in the
+    // week it happened.
+    const IsoWeek week = IsoWeek::from_local_time(impl_->settings.wall_clock());
+    {
+        std::lock_guard lock(impl_->shared_mutex);
+        if (impl_->pending_uses.size() >= max_pending_uses) return;
+        impl_->pending_uses.push_back(Use{week, key});
+    }
+    impl_->wake.notify_one();
+}
+
+std::optional<ActiveContent> KioskSync::take_content_update() {
+    std::lock_guard lock(impl_->shared_mutex);
+    auto update = std::move(impl_->content_update);
+    impl_->content_update.reset();
+    return update;
+}
+
+SyncStatus KioskSync::status() const {
+    std::lock_guard lock(impl_->shared_mutex);
+    return impl_->shared_status;
+}
+
+void KioskSync::request_contact_now() {
+    {
+        std::lock_guard lock(impl_->shared_mutex);
+        impl_->contact_now = true;
+    }
+    impl_->wake.notify_one();
+}
+
+void KioskSync::persist_pending() {
+    std::lock_guard engine_lock(impl_->engine_mutex);
+    impl_->persist_locked();
+    impl_->publish_locked();
+}
+
+void KioskSync::contact_once() {
+    std::lock_guard engine_lock(impl_->engine_mutex);
+    impl_->persist_locked();
+    impl_->contact_locked();
+    impl_->persist_locked();
+    impl_->publish_locked();
+}
+
+} // namespace wellness::kiosk

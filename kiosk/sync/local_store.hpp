@@ -1,0 +1,115 @@
+#pragma once
+
+// The kiosk's own SQLite file: weekly counters, what pooled weeks carry forward, prepared
+// releases waiting for the station (the outbox) and which weeks were released. Nothing finer
+// than an ISO week is stored next to a count, and there is no row per use.
+
+#include "wellness/counts.hpp"
+#include "wellness/iso_week.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wellness::kiosk {
+
+using TechnicalLog = std::function<void(const std::string&)>;
+
+struct Use {
+    IsoWeek week;
+    CounterKey counter;
+};
+
+struct OutboxEntry {
+    std::string batch_id;
+    IsoWeek week;
+    std::string body; // the exact POST body, so a resend is byte-identical
+};
+
+struct PreparedRelease {
+    IsoWeek week;
+    std::string batch_id;
+    bool pooled = false;
+};
+
+// The body of a counts batch, padded with trailing JSON whitespace to the length the same batch
+// would have with every n at its maximum: every release of the same shape has the same size on
+// the wire, so the size of a batch says nothing about how much the kiosk was used.
+std::string encode_fixed_size_batch(const CountsBatch& batch);
+
+class LocalStore {
+  public:
+    static constexpr int schema_version = 1;
+
+    // Opens `file`, creating it if needed. A file that SQLite cannot read, or with a schema that
+    // is not this one, is moved aside (file.corrupt-N) and a fresh store started; rows that fail
+    // validation (bad week, unknown metric, n out of range, ...) are dropped. Both are reported
+    // through `log` as technical events. Throws only if even a fresh file cannot be created.
+    LocalStore(std::filesystem::path file, TechnicalLog log);
+    ~LocalStore();
+    LocalStore(const LocalStore&) = delete;
+    LocalStore& operator=(const LocalStore&) = delete;
+
+    // Where the unreadable file was moved at open, if it was.
+    const std::optional<std::filesystem::path>& moved_aside() const { return moved_aside_; }
+    // Rows dropped at open because they failed validation.
+    std::size_t rows_dropped_at_open() const { return rows_dropped_; }
+
+    // Adds 1 per use, all in one transaction. A use that falls in a week already released (the
+    // clock was set back) goes into the carry, so it reaches the station with the next release.
+    void add_uses(const std::vector<Use>& uses);
+
+    // Zero rows for every key of the content's catalogue, so a week's shape never depends on use.
+    void seed_week(const IsoWeek& week, const std::vector<CounterKey>& keys);
+
+    // Weeks before `current` with counters that have not been released, oldest first.
+    std::vector<IsoWeek> unreleased_weeks_before(const IsoWeek& current);
+
+    // In ONE transaction: pools the week with the carry and the station's k, zero-fills it to
+    // `shape` plus the week's own keys, writes the batch to the outbox under `batch_id`, marks the
+    // week released, replaces the carry and deletes the week's counters. A crash at any moment
+    // leaves either none or all of this. `before_commit` lets tests crash the process at the
+    // worst moment.
+    PreparedRelease prepare_release(const IsoWeek& week, const std::vector<CounterKey>& shape,
+                                    int k, const std::string& batch_id,
+                                    const std::function<void()>& before_commit = {});
+
+    std::vector<OutboxEntry> outbox(); // oldest week first
+    void remove_from_outbox(const std::string& batch_id);
+
+    int station_k();
+    void set_station_k(int k);
+    std::string kiosk_secret();
+
+    // Closed weeks not yet acknowledged: in the outbox or not yet released.
+    int weeks_waiting(const IsoWeek& current);
+
+    // For tests and the privacy check.
+    Counters week_counters(const IsoWeek& week);
+    Counters carry();
+    bool is_released(const IsoWeek& week);
+    SQLite::Database& database() { return *db_; }
+
+  private:
+    bool try_open();
+    void create_schema();
+    std::size_t drop_invalid_rows();
+    void move_aside();
+    std::string meta(const std::string& name);
+    void set_meta(const std::string& name, const std::string& value);
+
+    std::filesystem::path file_;
+    TechnicalLog log_;
+    std::unique_ptr<SQLite::Database> db_;
+    std::optional<std::filesystem::path> moved_aside_;
+    std::size_t rows_dropped_ = 0;
+};
+
+} // namespace wellness::kiosk

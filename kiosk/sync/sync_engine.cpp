@@ -1,0 +1,278 @@
+#include "sync_engine.hpp"
+
+#include "durable_file.hpp"
+#include "token_file.hpp"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace wellness::kiosk {
+
+namespace {
+
+constexpr const char* database_file_name = "kiosk.sqlite3";
+constexpr const char* token_file_name = "token";
+constexpr const char* not_enrolled_message = "not enrolled / revoked";
+// At most this many batches per contact: a long outage drains over a few contacts instead of
+// one burst. How many are sent depends only on how many weeks have closed, never on use.
+constexpr std::size_t max_batches_per_contact = 8;
+
+std::string response_status_text(const StationResponse& response) {
+    auto parsed = parse_json_input(response.body, JsonLimits{64 * 1024, 8});
+    std::string code;
+    if (parsed.value && parsed.value->is_object()) {
+        const auto error = parsed.value->find("error");
+        if (error != parsed.value->end() && error->is_object()) {
+            const auto found = error->find("code");
+            if (found != error->end() && found->is_string()) code = found->get<std::string>();
+        }
+    }
+    // The code is the station's snake_case word; cut it short so a hostile station cannot
+    // flood the log.
+    if (code.size() > 64 || code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        code.clear();
+    return "HTTP " + std::to_string(response.status) + (code.empty() ? "" : " " + code);
+}
+
+std::vector<CounterKey> merged(std::vector<CounterKey> shape, const std::vector<CounterKey>& more) {
+    shape.insert(shape.end(), more.begin(), more.end());
+    std::sort(shape.begin(), shape.end());
+    shape.erase(std::unique(shape.begin(), shape.end()), shape.end());
+    return shape;
+}
+
+} // namespace
+
+std::string new_batch_id() {
+    std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return id;
+}
+
+SyncEngine::SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog log, const std::atomic<bool>* abort)
+    : settings_(std::move(settings)), random_(random), log_(log ? std::move(log) : [](const std::string&) {}),
+      abort_(abort), cache_(settings_.data_dir / "content", log_),
+      client_(settings_.station_url, settings_.http_timeout) {
+    status_.station_configured = client_.configured();
+}
+
+SyncEngine::~SyncEngine() = default;
+
+LocalStore& SyncEngine::store() {
+    if (!store_) {
+        std::error_code ec;
+        std::filesystem::create_directories(settings_.data_dir, ec);
+        store_ = std::make_unique<LocalStore>(settings_.data_dir / database_file_name, log_);
+    }
+    return *store_;
+}
+
+ActiveContent SyncEngine::initial_content() {
+    if (auto cached = cache_.load_current()) {
+        active_ = std::move(cached);
+    } else {
+        const auto dir = settings_.default_content_dir;
+        const auto text = read_file_limited(dir / "default-content.json", 1024 * 1024);
+        if (!text) throw std::runtime_error("cannot read " + (dir / "default-content.json").string());
+        std::set<std::string> assets;
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(dir / "assets", ec))
+            if (entry.is_regular_file()) assets.insert(entry.path().filename().string());
+        auto parsed = parse_content(std::string_view(*text), &assets);
+        if (!parsed.document) {
+            std::string message = "default content is invalid:";
+            for (const auto& problem : parsed.problems) message += " " + problem.path + ": " + problem.message + ";";
+            throw std::runtime_error(message);
+        }
+        active_ = ActiveContent{std::move(*parsed.document), "default", dir / "assets"};
+    }
+    shape_ = merged(shape_, catalogue_keys(active_->document));
+    seeded_week_.reset();
+    status_.content_version = active_->version;
+    log_("content version " + active_->version + " active");
+    return *active_;
+}
+
+void SyncEngine::ensure_content() {
+    if (!active_) initial_content();
+}
+
+void SyncEngine::seed(const IsoWeek& week) {
+    store().seed_week(week, shape_);
+    seeded_week_ = week;
+}
+
+void SyncEngine::record_uses(const std::vector<Use>& uses) {
+    if (uses.empty()) return;
+    store().add_uses(uses);
+}
+
+int SyncEngine::maintain(std::time_t now) {
+    ensure_content();
+    const IsoWeek current = IsoWeek::from_local_time(now);
+    if (seeded_week_ != current) seed(current);
+    const std::string secret = store().kiosk_secret();
+    const int k = store().station_k();
+    int prepared = 0;
+    // Oldest first, and stop at the first week not yet due: what a pooled week carries must
+    // flow into the weeks after it in order.
+    for (const IsoWeek& week : store().unreleased_weeks_before(current)) {
+        if (!release_due(week, now, secret, settings_.release_spread)) break;
+        store().prepare_release(week, shape_, k, new_batch_id());
+        ++prepared;
+    }
+    status_.weeks_waiting = store().weeks_waiting(current);
+    return prepared;
+}
+
+std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
+    auto response = client_.send(request, error);
+    status_.station_reachable = response.has_value();
+    if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
+        revoked_ = true;
+        status_.enrolled = false;
+        error = not_enrolled_message;
+    }
+    return response;
+}
+
+bool SyncEngine::enroll(std::string& error) {
+    if (settings_.enrollment_code.empty()) {
+        error = "not enrolled: no enrollment code";
+        return false;
+    }
+    StationRequest request{"POST", "/api/v1/kiosk/enroll", Json{{"enrollment_code", settings_.enrollment_code}}.dump(), "", "", 16 * 1024};
+    const auto response = call(request, error);
+    if (!response) return false;
+    if (response->status != 200 && response->status != 201) {
+        error = "enrollment refused: " + response_status_text(*response);
+        return false;
+    }
+    auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
+    if (!parsed.value || !parsed.value->is_object() || !parsed.value->contains("token") ||
+        !(*parsed.value)["token"].is_string() || !is_plausible_token((*parsed.value)["token"].get<std::string>())) {
+        error = "enrollment answer is not valid";
+        return false;
+    }
+    const std::string token = (*parsed.value)["token"].get<std::string>();
+    write_token(settings_.data_dir / token_file_name, token);
+    token_ = token;
+    revoked_ = false;
+    log_("enrolled with the station");
+    return true;
+}
+
+bool SyncEngine::fetch_content(std::string& error) {
+    StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, max_manifest_bytes};
+    const auto response = call(request, error);
+    if (!response) return false;
+    if (response->status == 304) return true;
+    if (response->status != 200) {
+        if (response->status != 401) error = "content: " + response_status_text(*response);
+        return false;
+    }
+    auto parsed = parse_manifest(response->body);
+    if (!parsed.manifest) {
+        error = "content rejected: " + parsed.error;
+        log_("content rejected: " + parsed.error);
+        return false;
+    }
+    if (parsed.manifest->k) store().set_station_k(*parsed.manifest->k);
+    const std::string etag = response->etag.empty() ? "\"" + parsed.manifest->version + "\"" : response->etag;
+    if (active_ && active_->version == parsed.manifest->version) {
+        etag_ = etag;
+        return true;
+    }
+    const auto fetch = [&](const std::string& name, std::size_t max_bytes) -> std::optional<std::string> {
+        if (stopping()) return std::nullopt;
+        std::string fetch_error;
+        StationRequest asset_request{"GET", "/api/v1/kiosk/assets/" + name, "", *token_, "", max_bytes};
+        const auto asset = call(asset_request, fetch_error);
+        if (!asset || asset->status != 200) return std::nullopt;
+        return asset->body;
+    };
+    auto installed = cache_.install(*parsed.manifest, fetch);
+    if (!installed.content) {
+        error = "content rejected: " + installed.error;
+        return false;
+    }
+    etag_ = etag;
+    active_ = *installed.content;
+    content_update_ = std::move(*installed.content);
+    status_.content_version = active_->version;
+    // The new content's keys belong to this week's shape from now on.
+    shape_ = merged(shape_, catalogue_keys(active_->document));
+    seeded_week_.reset();
+    return true;
+}
+
+bool SyncEngine::send_outbox(std::string& error) {
+    const auto waiting = store().outbox();
+    for (std::size_t i = 0; i < waiting.size() && i < max_batches_per_contact; ++i) {
+        if (stopping()) return false;
+        const OutboxEntry& entry = waiting[i];
+        StationRequest request{"POST", "/api/v1/kiosk/counts", entry.body, *token_, "", 16 * 1024};
+        const auto response = call(request, error);
+        if (!response) return false;
+        if (response->status == 200 || response->status == 201) {
+            auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
+            const bool acknowledged = parsed.value && parsed.value->is_object() && parsed.value->contains("status") &&
+                                      (*parsed.value)["status"].is_string() &&
+                                      ((*parsed.value)["status"] == "applied" || (*parsed.value)["status"] == "duplicate");
+            if (acknowledged) {
+                store().remove_from_outbox(entry.batch_id);
+                continue;
+            }
+            error = "counts: unexpected answer";
+            return false;
+        }
+        // Kept for the next contact, whatever the station said: only applied or duplicate
+        // proves the station holds the batch.
+        if (response->status != 401) error = "counts: " + response_status_text(*response);
+        return false;
+    }
+    return true;
+}
+
+void SyncEngine::contact(std::time_t now) {
+    next_contact_ = next_contact_after(now, settings_.contact_interval, settings_.contact_jitter, random_);
+    if (!client_.configured()) return;
+    ensure_content();
+    std::string error;
+    revoked_ = false;
+    if (!token_) token_ = read_token(settings_.data_dir / token_file_name);
+    bool ok = true;
+    if (!token_) ok = enroll(error);
+    if (ok && token_) {
+        ok = fetch_content(error);
+        // Batches go even when the content could not be updated: they do not depend on it.
+        if (!revoked_ && !stopping()) {
+            std::string counts_error;
+            const bool counts_ok = send_outbox(counts_error);
+            if (!counts_ok && (ok || error.empty())) error = counts_error;
+            ok = ok && counts_ok;
+        }
+    }
+    status_.enrolled = token_.has_value() && !revoked_;
+    status_.weeks_waiting = store().weeks_waiting(IsoWeek::from_local_time(now));
+    if (ok) {
+        status_.last_successful_contact = now;
+        status_.last_error.clear();
+        log_("sync ok");
+    } else {
+        status_.last_error = error;
+        log_("sync failed: " + error);
+    }
+}
+
+SyncStatus SyncEngine::status() { return status_; }
+
+std::optional<ActiveContent> SyncEngine::take_content_update() {
+    auto update = std::move(content_update_);
+    content_update_.reset();
+    return update;
+}
+
+} // namespace wellness::kiosk

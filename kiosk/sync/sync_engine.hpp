@@ -1,0 +1,78 @@
+#pragma once
+
+// Everything the sync worker does, on one thread, with time and randomness passed in. KioskSync
+// runs it on its worker thread; tests drive it directly and step time exactly.
+
+#include "content_cache.hpp"
+#include "kiosk_sync.hpp"
+#include "local_store.hpp"
+#include "station_client.hpp"
+#include "sync_schedule.hpp"
+
+#include <atomic>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wellness::kiosk {
+
+class SyncEngine {
+  public:
+    // `abort` (optional) is checked between requests so a stopping kiosk does not start new ones.
+    SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog log,
+               const std::atomic<bool>* abort = nullptr);
+    ~SyncEngine();
+
+    // The cached content if it verifies, else the default bundle; remembered as the active
+    // content whose catalogue shapes the weeks. Throws only if the default bundle is broken.
+    ActiveContent initial_content();
+
+    void record_uses(const std::vector<Use>& uses);
+
+    // Seeds the current week's zero rows and prepares every closed week whose release moment
+    // has come, oldest first. Returns how many releases were prepared.
+    int maintain(std::time_t now);
+
+    bool contact_due(std::time_t now) const { return now >= next_contact_; }
+    std::time_t next_contact() const { return next_contact_; }
+    // One contact: enrollment if needed, the content manifest, then every waiting batch. Sets the
+    // next contact time on the fixed schedule.
+    void contact(std::time_t now);
+
+    SyncStatus status();
+    std::optional<ActiveContent> take_content_update();
+    LocalStore& store();
+
+  private:
+    void ensure_content();
+    void seed(const IsoWeek& week);
+    bool fetch_content(std::string& error);
+    bool send_outbox(std::string& error);
+    bool enroll(std::string& error);
+    std::optional<StationResponse> call(const StationRequest& request, std::string& error);
+    bool stopping() const { return abort_ && abort_->load(); }
+
+    SyncSettings settings_;
+    RandomSource random_;
+    TechnicalLog log_;
+    const std::atomic<bool>* abort_;
+    std::unique_ptr<LocalStore> store_;
+    ContentCache cache_;
+    StationClient client_;
+    std::optional<ActiveContent> active_;
+    std::vector<CounterKey> shape_; // union of the catalogues of the content active this run
+    std::optional<IsoWeek> seeded_week_;
+    std::optional<ActiveContent> content_update_;
+    std::string etag_;
+    std::optional<std::string> token_;
+    bool revoked_ = false;
+    std::time_t next_contact_ = 0;
+    SyncStatus status_;
+};
+
+// A fresh batch id: a random (version 4) uuid, lowercase.
+std::string new_batch_id();
+
+} // namespace wellness::kiosk

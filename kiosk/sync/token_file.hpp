@@ -1,0 +1,20 @@
+#pragma once
+
+// The kiosk's bearer token, kept in the data dir readable by its owner only.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace wellness::kiosk {
+
+// nullopt if missing or not a plausible token (1 to 256 printable ASCII characters). A token
+// file others can read is tightened to 0600 first.
+std::optional<std::string> read_token(const std::filesystem::path& file);
+
+// Created with mode 0600 from the first byte and renamed into place.
+void write_token(const std::filesystem::path& file, const std::string& token);
+
+bool is_plausible_token(const std::string& token);
+
+} // namespace wellness::kiosk

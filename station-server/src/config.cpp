@@ -1,0 +1,110 @@
+#include "config.hpp"
+
+#include "wellness/counts.hpp"
+
+#include <Poco/Util/AbstractConfiguration.h>
+#include <stdexcept>
+
+namespace wellness::station {
+
+Clock system_clock_with_offset(long offset_seconds) {
+    return [offset_seconds] { return std::time(nullptr) + offset_seconds; };
+}
+
+std::filesystem::path default_web_dir() {
+    std::filesystem::path source{WELLNESS_SOURCE_WEB_DIR};
+    std::error_code ec;
+    if (std::filesystem::is_directory(source, ec))
+        return source;
+    return WELLNESS_INSTALLED_WEB_DIR;
+}
+
+std::filesystem::path default_content_dir() {
+    std::filesystem::path source{WELLNESS_SOURCE_CONTENT_DIR};
+    std::error_code ec;
+    if (std::filesystem::exists(source / "default-content.json", ec))
+        return source;
+    return WELLNESS_INSTALLED_CONTENT_DIR;
+}
+
+namespace {
+
+long bounded(const Poco::Util::AbstractConfiguration& source, const std::string& key, long current,
+             long low, long high) {
+    if (!source.hasProperty(key))
+        return current;
+    long value = 0;
+    try {
+        value = static_cast<long>(source.getInt64(key));
+    } catch (const std::exception&) {
+        throw std::invalid_argument("configuration key " + key + " must be a whole number");
+    }
+    if (value < low || value > high)
+        throw std::invalid_argument("configuration key " + key + " must be between " +
+                                    std::to_string(low) + " and " + std::to_string(high));
+    return value;
+}
+
+} // namespace
+
+void apply_configuration(const Poco::Util::AbstractConfiguration& source, StationConfig& config) {
+    if (source.hasProperty("station.data"))
+        config.data_dir = source.getString("station.data");
+    if (source.hasProperty("station.web"))
+        config.web_dir = source.getString("station.web");
+    if (source.hasProperty("station.content"))
+        config.content_dir = source.getString("station.content");
+    if (source.hasProperty("station.bind"))
+        config.bind_address = source.getString("station.bind");
+    config.port =
+        static_cast<std::uint16_t>(bounded(source, "station.port", config.port, 0, 65535));
+    // k is read without a lower bound here so validate_config can refuse it with its own words.
+    config.k = static_cast<int>(bounded(source, "summary.k", config.k, -1000000, 1000000));
+    config.max_summary_weeks =
+        static_cast<int>(bounded(source, "summary.max_weeks", config.max_summary_weeks, 1, 5300));
+    config.pbkdf2_iterations = static_cast<int>(
+        bounded(source, "security.pbkdf2_iterations", config.pbkdf2_iterations, 1, 100000000));
+    config.admin_token_lifetime = std::chrono::seconds(bounded(
+        source, "security.admin_token_seconds", config.admin_token_lifetime.count(), 60, 604800));
+    config.enrollment_code_lifetime =
+        std::chrono::seconds(bounded(source, "security.enrollment_code_seconds",
+                                     config.enrollment_code_lifetime.count(), 60, 30 * 86400));
+    config.login_max_failures = static_cast<int>(
+        bounded(source, "security.login_max_failures", config.login_max_failures, 1, 1000));
+    config.login_failure_window = std::chrono::seconds(bounded(
+        source, "security.login_window_seconds", config.login_failure_window.count(), 1, 86400));
+    config.max_json_body_bytes = static_cast<std::size_t>(
+        bounded(source, "limits.json_body_bytes", static_cast<long>(config.max_json_body_bytes),
+                1024, 16 * 1024 * 1024));
+    config.max_content_body_bytes = static_cast<std::size_t>(
+        bounded(source, "limits.content_body_bytes",
+                static_cast<long>(config.max_content_body_bytes), 1024, 16 * 1024 * 1024));
+    config.max_asset_bytes = static_cast<std::size_t>(
+        bounded(source, "limits.asset_bytes", static_cast<long>(config.max_asset_bytes), 1024,
+                64 * 1024 * 1024));
+    config.max_threads =
+        static_cast<int>(bounded(source, "limits.max_threads", config.max_threads, 1, 1024));
+    config.max_queued =
+        static_cast<int>(bounded(source, "limits.max_queued", config.max_queued, 1, 100000));
+    config.receive_timeout = std::chrono::seconds(
+        bounded(source, "limits.receive_timeout_seconds", config.receive_timeout.count(), 1, 600));
+    config.keep_alive_timeout = std::chrono::seconds(bounded(
+        source, "limits.keep_alive_timeout_seconds", config.keep_alive_timeout.count(), 1, 600));
+    config.clock_offset_seconds = bounded(source, "clock.offset_seconds",
+                                          config.clock_offset_seconds, -3153600000L, 3153600000L);
+}
+
+void validate_config(const StationConfig& config) {
+    if (config.k < wellness::minimum_k)
+        throw std::invalid_argument("summary.k is " + std::to_string(config.k) +
+                                    ": it must be at least " + std::to_string(wellness::minimum_k) +
+                                    " so that small numbers stay hidden");
+    if (config.data_dir.empty())
+        throw std::invalid_argument("no data directory: pass --data DIR or set station.data");
+    if (config.pbkdf2_iterations < 1)
+        throw std::invalid_argument("security.pbkdf2_iterations must be positive");
+    if (config.max_threads < 1 || config.max_queued < 1 || config.database_connections < 1)
+        throw std::invalid_argument("thread, queue and connection limits must be positive");
+}
+
+} // namespace wellness::station

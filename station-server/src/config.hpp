@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace wellness::station {
+
+// The station's idea of now. Handlers never read the system clock themselves, so tests can
+// step time (close a week, expire an enrollment code) without sleeping.
+using Clock = std::function<std::time_t()>;
+
+Clock system_clock_with_offset(long offset_seconds);
+
+struct StationConfig {
+    std::filesystem::path data_dir;
+    std::filesystem::path web_dir;     // holds admin/ and summary/ pages
+    std::filesystem::path content_dir; // holds default-content.json, published on first start
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 8080;
+
+    int k = 5; // small-number threshold of summaries; never below 3
+    int pbkdf2_iterations = 600000;
+    std::chrono::seconds admin_token_lifetime{8 * 3600};
+    std::chrono::seconds enrollment_code_lifetime{24 * 3600};
+    int login_max_failures = 5;
+    std::chrono::seconds login_failure_window{300};
+    long clock_offset_seconds = 0; // tests only: shifts the station's now
+
+    std::size_t max_json_body_bytes = 64 * 1024;      // small admin / kiosk requests
+    std::size_t max_content_body_bytes = 1024 * 1024; // a content document
+    std::size_t max_asset_bytes = 2 * 1024 * 1024;    // one PNG / JPEG
+    int max_image_side = 4096;                        // pixels
+    int max_summary_weeks = 260;
+
+    int max_threads = 64;
+    int max_queued = 128;
+    std::chrono::seconds receive_timeout{10};
+    std::chrono::seconds keep_alive_timeout{5};
+    int database_connections = 8;
+};
+
+// Where the program finds the console pages and the default content when not told: the source
+// tree when run from a build directory, the installed location otherwise.
+std::filesystem::path default_web_dir();
+std::filesystem::path default_content_dir();
+
+// Applies the keys of a properties / INI file over `config`. Throws std::invalid_argument with
+// words an operator can act on for a bad value.
+void apply_configuration(const Poco::Util::AbstractConfiguration& source, StationConfig& config);
+
+// Refuses settings the station must not run with (k below 3, limits out of range).
+void validate_config(const StationConfig& config);
+
+} // namespace wellness::station

@@ -1,0 +1,175 @@
+#include "http_support.hpp"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/MediaType.h>
+#include <Poco/String.h>
+#include <Poco/Timestamp.h>
+#include <istream>
+
+namespace wellness::station {
+
+std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+    auto too_large = [&] {
+        return HttpError(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                         "the request body is larger than " + std::to_string(limit) + " bytes");
+    };
+    if (request.hasContentLength() &&
+        request.getContentLength64() > static_cast<Poco::Int64>(limit))
+        throw too_large();
+    std::string body;
+    std::istream& stream = request.stream();
+    char buffer[16384];
+    try {
+        while (stream) {
+            stream.read(buffer, sizeof buffer);
+            auto got = static_cast<std::size_t>(stream.gcount());
+            if (got == 0)
+                break;
+            if (body.size() + got > limit)
+                throw too_large();
+            body.append(buffer, got);
+        }
+    } catch (const Poco::Exception&) {
+        // A broken chunked encoding or a client that stopped sending.
+        throw HttpError(Status::HTTP_BAD_REQUEST, "invalid_body",
+                        "the request body could not be read");
+    }
+    return body;
+}
+
+void require_media_type(const Poco::Net::HTTPServerRequest& request, std::string_view media_type) {
+    bool matches = false;
+    if (request.has("Content-Type")) {
+        try {
+            Poco::Net::MediaType type(request.getContentType());
+            matches = Poco::icompare(type.getType() + "/" + type.getSubType(),
+                                     std::string(media_type)) == 0;
+        } catch (const std::exception&) {
+            matches = false;
+        }
+    }
+    if (!matches)
+        throw HttpError(Status::HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                        "the body must be " + std::string(media_type));
+}
+
+HttpError json_input_error(JsonInputError error, const std::string& message) {
+    switch (error) {
+    case JsonInputError::too_large:
+        return HttpError(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large", message);
+    case JsonInputError::nul_byte:
+        return HttpError(Status::HTTP_BAD_REQUEST, "nul_byte", message);
+    case JsonInputError::invalid_utf8:
+        return HttpError(Status::HTTP_BAD_REQUEST, "invalid_utf8", message);
+    case JsonInputError::too_deep:
+        return HttpError(Status::HTTP_BAD_REQUEST, "too_deep", message);
+    case JsonInputError::malformed:
+    case JsonInputError::none:
+        break;
+    }
+    return HttpError(Status::HTTP_BAD_REQUEST, "invalid_json",
+                     message.empty() ? "the body is not JSON" : message);
+}
+
+Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+    require_media_type(request, "application/json");
+    std::string body = read_body(request, limit);
+    JsonLimits limits;
+    limits.max_bytes = limit;
+    auto parsed = parse_json_input(body, limits);
+    if (!parsed.value)
+        throw json_input_error(parsed.error, parsed.message);
+    return std::move(*parsed.value);
+}
+
+void add_security_headers(Poco::Net::HTTPServerResponse& response) {
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; "
+                 "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+                 "base-uri 'none'; form-action 'self'");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Referrer-Policy", "no-referrer");
+    if (!response.has("Cache-Control"))
+        response.set("Cache-Control", "no-store");
+}
+
+void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
+                std::string_view bytes) {
+    add_security_headers(response);
+    response.setStatusAndReason(status);
+    response.setContentType(std::string(media_type));
+    response.setContentLength64(static_cast<Poco::Int64>(bytes.size()));
+    response.sendBuffer(bytes.data(), bytes.size());
+}
+
+void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body) {
+    // Replace, not throw, on any invalid UTF-8 that slipped into stored text.
+    send_bytes(response, status, "application/json; charset=utf-8",
+               body.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error) {
+    Json body = {{"error", {{"code", error.code}, {"message", error.what()}}}};
+    if (!error.details.empty()) {
+        Json details = Json::array();
+        for (const auto& problem : error.details)
+            details.push_back({{"path", problem.path}, {"message", problem.message}});
+        body["error"]["details"] = std::move(details);
+    }
+    if (error.retry_after_seconds)
+        response.set("Retry-After", std::to_string(*error.retry_after_seconds));
+    send_json(response, error.status, body);
+}
+
+void send_no_content(Poco::Net::HTTPServerResponse& response) {
+    add_security_headers(response);
+    response.setStatusAndReason(Status::HTTP_NO_CONTENT);
+    response.setContentLength(0);
+    response.send();
+}
+
+std::string bearer_token(const Poco::Net::HTTPServerRequest& request) {
+    if (!request.hasCredentials())
+        return {};
+    std::string scheme;
+    std::string token;
+    try {
+        request.getCredentials(scheme, token);
+    } catch (const std::exception&) {
+        return {};
+    }
+    if (Poco::icompare(scheme, "Bearer") != 0)
+        return {};
+    return Poco::trim(token);
+}
+
+std::string utc_timestamp(std::time_t instant) {
+    return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(instant),
+                                           Poco::DateTimeFormat::ISO8601_FORMAT);
+}
+
+std::string required_text(const Json& body, const std::string& member, std::size_t max_length) {
+    auto problem = [&](const std::string& message) {
+        return HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
+                         "the request is not valid", {{"/" + member, message}});
+    };
+    if (!body.is_object())
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
+                        "the body must be a JSON object", {{"", "expected an object"}});
+    auto found = body.find(member);
+    if (found == body.end() || !found->is_string())
+        throw problem("required, a string");
+    const auto& text = found->get_ref<const std::string&>();
+    if (text.empty() || text.size() > max_length)
+        throw problem("must be 1 to " + std::to_string(max_length) + " bytes");
+    for (unsigned char c : text)
+        if (c < 0x20 || c == 0x7f)
+            throw problem("must not contain control characters");
+    return text;
+}
+
+} // namespace wellness::station

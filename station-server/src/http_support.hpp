@@ -1,0 +1,65 @@
+#pragma once
+
+#include "wellness/json_input.hpp"
+#include "wellness/problem.hpp"
+
+#include <Poco/Net/HTTPResponse.h>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+} // namespace Poco::Net
+
+namespace wellness::station {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus;
+
+// Thrown by handlers to answer with the contract's error shape; anything else becomes a 500
+// that shows no internals.
+class HttpError : public std::runtime_error {
+  public:
+    HttpError(Status status_in, std::string code_in, std::string message, Problems details_in = {})
+        : std::runtime_error(message), status(status_in), code(std::move(code_in)),
+          details(std::move(details_in)) {}
+    Status status;
+    std::string code;
+    Problems details;
+    std::optional<long> retry_after_seconds;
+};
+
+// Reads the request body, refusing (413) more than `limit` bytes whatever Content-Length says,
+// chunked bodies included.
+std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
+
+// 415 unless the request says its body is `media_type` (parameters such as charset allowed).
+void require_media_type(const Poco::Net::HTTPServerRequest& request, std::string_view media_type);
+
+// Reads, limits and parses a JSON body through parse_json_input; 400 / 413 / 415 otherwise.
+Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
+
+// Maps parse_json_input's refusal to the error answer.
+HttpError json_input_error(JsonInputError error, const std::string& message);
+
+void add_security_headers(Poco::Net::HTTPServerResponse& response);
+void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body);
+void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error);
+void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
+                std::string_view bytes);
+void send_no_content(Poco::Net::HTTPServerResponse& response);
+
+// The token of an "Authorization: Bearer ..." header, or "" when there is none.
+std::string bearer_token(const Poco::Net::HTTPServerRequest& request);
+
+// "2026-11-20T08:00:00Z"
+std::string utc_timestamp(std::time_t instant);
+
+// A required string member of a JSON object, 1 to max_length bytes without control characters;
+// 422 otherwise.
+std::string required_text(const Json& body, const std::string& member, std::size_t max_length);
+
+} // namespace wellness::station

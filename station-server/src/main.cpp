@@ -1,0 +1,237 @@
+// station-server: the precinct's station. `serve` runs the HTTP service until SIGTERM;
+// `add-admin NAME` creates an admin account with a password read from standard input.
+
+#include "config.hpp"
+#include "security.hpp"
+#include "station.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/IniFileConfiguration.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/Util/ServerApplication.h>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <systemd/sd-daemon.h>
+
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+using namespace wellness::station;
+
+class StationServerApp : public Poco::Util::ServerApplication {
+  protected:
+    void defineOptions(OptionSet& options) override {
+        ServerApplication::defineOptions(options);
+        options.addOption(Option("help", "h", "show this help").required(false).repeatable(false));
+        options.addOption(Option("data", "", "state directory (holds station.sqlite3)")
+                              .argument("DIR")
+                              .repeatable(false));
+        options.addOption(
+            Option("port", "", "TCP port to listen on (0: any free port); default 8080")
+                .argument("PORT")
+                .repeatable(false));
+        options.addOption(Option("bind", "", "address to listen on; default 127.0.0.1")
+                              .argument("ADDR")
+                              .repeatable(false));
+        options.addOption(
+            Option("config", "", "properties (.properties) or INI (.ini) file; flags win")
+                .argument("FILE")
+                .repeatable(false));
+        options.addOption(Option("web", "", "directory of the admin and summary pages")
+                              .argument("DIR")
+                              .repeatable(false));
+        options.addOption(
+            Option("clock-offset", "", "tests only: shift the station's clock by SECONDS")
+                .argument("SECONDS")
+                .repeatable(false));
+    }
+
+    void handleOption(const std::string& name, const std::string& value) override {
+        ServerApplication::handleOption(name, value);
+        if (name == "help") {
+            help_ = true;
+            stopOptionsProcessing();
+        } else if (name == "data") {
+            data_ = value;
+        } else if (name == "port") {
+            port_ = value;
+        } else if (name == "bind") {
+            bind_ = value;
+        } else if (name == "config") {
+            config_file_ = value;
+        } else if (name == "web") {
+            web_ = value;
+        } else if (name == "clock-offset") {
+            clock_offset_ = value;
+        }
+    }
+
+    int main(const std::vector<std::string>& args) override {
+        if (help_) {
+            print_help();
+            return EXIT_OK;
+        }
+        if (args.empty()) {
+            std::cerr << "station-server: say what to do: serve or add-admin (see --help)\n";
+            return EXIT_USAGE;
+        }
+        StationConfig config;
+        try {
+            config = build_config();
+        } catch (const std::exception& error) {
+            std::cerr << "station-server: " << error.what() << "\n";
+            return EXIT_CONFIG;
+        }
+        if (args[0] == "serve" && args.size() == 1)
+            return serve(config);
+        if (args[0] == "add-admin" && args.size() == 2)
+            return add_admin(config, args[1]);
+        std::cerr << "station-server: unknown command; see --help\n";
+        return EXIT_USAGE;
+    }
+
+  private:
+    void print_help() {
+        Poco::Util::HelpFormatter formatter(options());
+        formatter.setCommand(commandName());
+        formatter.setUsage("serve --data DIR [--port 8080] [--bind 127.0.0.1] [--config FILE]\n"
+                           "       station-server add-admin NAME --data DIR   (password on stdin)");
+        formatter.setHeader(
+            "The precinct wellness station: kiosks sync with it, admins manage content, "
+            "coordinators pull anonymous summaries.\n\nCommands:\n"
+            "  serve       serve HTTP until SIGTERM\n"
+            "  add-admin   create an admin account; reads its password (12+ characters) "
+            "from standard input");
+        formatter.format(std::cout);
+    }
+
+    StationConfig build_config() {
+        StationConfig config;
+        config.web_dir = default_web_dir();
+        config.content_dir = default_content_dir();
+        if (config_file_) {
+            Poco::AutoPtr<Poco::Util::AbstractConfiguration> file;
+            if (config_file_->ends_with(".ini"))
+                file = new Poco::Util::IniFileConfiguration(*config_file_);
+            else
+                file = new Poco::Util::PropertyFileConfiguration(*config_file_);
+            apply_configuration(*file, config);
+        }
+        if (data_)
+            config.data_dir = *data_;
+        if (bind_)
+            config.bind_address = *bind_;
+        if (web_)
+            config.web_dir = *web_;
+        if (port_) {
+            long port = std::stol(*port_);
+            if (port < 0 || port > 65535)
+                throw std::invalid_argument("--port must be 0 to 65535");
+            config.port = static_cast<std::uint16_t>(port);
+        }
+        if (clock_offset_)
+            config.clock_offset_seconds = std::stol(*clock_offset_);
+        validate_config(config);
+        return config;
+    }
+
+    static Poco::Logger& setup_logger() {
+        Poco::AutoPtr<Poco::PatternFormatter> pattern(new Poco::PatternFormatter("%p: %t"));
+        Poco::AutoPtr<Poco::FormattingChannel> channel(
+            new Poco::FormattingChannel(pattern, new Poco::ConsoleChannel));
+        Poco::Logger& logger = Poco::Logger::get("station");
+        logger.setChannel(channel);
+        logger.setLevel(Poco::Message::PRIO_INFORMATION);
+        return logger;
+    }
+
+    int serve(const StationConfig& config) {
+        // Block the termination signals before any thread starts, so every thread inherits the
+        // mask and only waitForTerminationRequest() receives them.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        sigaddset(&signals, SIGQUIT);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+        Poco::Logger& logger = setup_logger();
+        try {
+            Station station(config, system_clock_with_offset(config.clock_offset_seconds), logger);
+            auto first_password = station.create_first_admin();
+            station.start();
+            std::string host = config.bind_address == "0.0.0.0" ? "localhost" : config.bind_address;
+            std::cout << "listening on " << config.bind_address << ":" << station.port()
+                      << std::endl;
+            if (first_password)
+                std::cout << "admin login: admin / " << *first_password << " at http://" << host
+                          << ":" << station.port() << "/admin/" << std::endl;
+            {
+                std::ofstream port_file(config.data_dir / "port", std::ios::trunc);
+                port_file << station.port() << "\n";
+            }
+            sd_notify(0, "READY=1");
+            waitForTerminationRequest();
+            sd_notify(0, "STOPPING=1");
+            logger.information("stopping");
+            station.stop();
+        } catch (const std::exception& error) {
+            logger.fatal(std::string("cannot serve: ") + error.what());
+            std::cerr << "station-server: " << error.what() << std::endl;
+            return EXIT_SOFTWARE;
+        }
+        return EXIT_OK;
+    }
+
+    int add_admin(const StationConfig& config, const std::string& name) {
+        if (!is_valid_admin_name(name)) {
+            std::cerr << "station-server: admin names are 1 to 64 of a-z A-Z 0-9 . _ - @\n";
+            return EXIT_USAGE;
+        }
+        std::string password;
+        std::getline(std::cin, password);
+        if (!password.empty() && password.back() == '\r')
+            password.pop_back();
+        if (password.size() < minimum_password_length) {
+            std::cerr << "station-server: the password must be at least " << minimum_password_length
+                      << " characters\n";
+            return EXIT_DATAERR;
+        }
+        try {
+            Poco::Logger& logger = setup_logger();
+            Station station(config, system_clock_with_offset(0), logger);
+            if (!station.store().add_admin(name,
+                                           hash_password(password, config.pbkdf2_iterations))) {
+                std::cerr << "station-server: an admin named " << name << " already exists\n";
+                return EXIT_DATAERR;
+            }
+        } catch (const std::exception& error) {
+            std::cerr << "station-server: " << error.what() << std::endl;
+            return EXIT_SOFTWARE;
+        }
+        std::cout << "admin " << name << " added\n";
+        return EXIT_OK;
+    }
+
+    bool help_ = false;
+    std::optional<std::string> data_;
+    std::optional<std::string> port_;
+    std::optional<std::string> bind_;
+    std::optional<std::string> config_file_;
+    std::optional<std::string> web_;
+    std::optional<std::string> clock_offset_;
+};
+
+} // namespace
+
+POCO_SERVER_MAIN(StationServerApp)

@@ -1,0 +1,150 @@
+#include "station.hpp"
+
+#include "api_handler.hpp"
+#include "image_check.hpp"
+#include "security.hpp"
+#include "wellness/content.hpp"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+#include <fstream>
+#include <sstream>
+
+namespace wellness::station {
+
+namespace {
+
+std::optional<std::string> read_file(const std::filesystem::path& file, std::size_t limit) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    if (ec || size > limit)
+        return std::nullopt;
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    if (!in)
+        return std::nullopt;
+    return contents.str();
+}
+
+} // namespace
+
+bool is_valid_admin_name(const std::string& name) {
+    if (name.empty() || name.size() > 64)
+        return false;
+    for (char c : name) {
+        bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '.' || c == '_' || c == '-' || c == '@';
+        if (!allowed)
+            return false;
+    }
+    return true;
+}
+
+Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
+    : config_(std::move(config)), clock_(std::move(clock)), logger_(logger) {
+    validate_config(config_);
+    std::filesystem::create_directories(config_.data_dir);
+    // The database holds password hashes and token hashes: only the service user reads it.
+    std::filesystem::permissions(config_.data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+    store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
+                                            config_.database_connections);
+    context_ = std::make_unique<StationContext>(config_, clock_, *store_, logger_);
+}
+
+Station::~Station() {
+    stop();
+}
+
+std::optional<std::string> Station::create_first_admin() {
+    if (store_->has_admin())
+        return std::nullopt;
+    std::string password = random_secret().substr(0, 20);
+    if (!store_->add_admin("admin", hash_password(password, config_.pbkdf2_iterations)))
+        return std::nullopt;
+    logger_.information("created the first admin account \"admin\"");
+    return password;
+}
+
+void Station::publish_default_content() {
+    if (store_->current_content())
+        return;
+    auto file = config_.content_dir / "default-content.json";
+    auto text = read_file(file, 16 * 1024 * 1024);
+    if (!text) {
+        logger_.warning("no default content at " + file.string() + "; nothing published yet");
+        return;
+    }
+    auto json = parse_json_input(*text, {16 * 1024 * 1024, 24});
+    if (!json.value) {
+        logger_.error("the default content " + file.string() + " is not JSON: " + json.message);
+        return;
+    }
+    AuditStamp stamp{clock_(), "station"};
+    // Bring along the images the default content refers to, checked like uploads.
+    if (json.value->contains("assets") && (*json.value)["assets"].is_array()) {
+        for (const auto& entry : (*json.value)["assets"]) {
+            if (!entry.is_string() || !is_valid_asset_name(entry.get<std::string>()))
+                continue;
+            std::string name = entry.get<std::string>();
+            auto bytes = read_file(config_.content_dir / "assets" / name, config_.max_asset_bytes);
+            std::string media_type = media_type_for_asset(name);
+            if (!bytes || check_image(*bytes, media_type, name, config_.max_image_side))
+                continue;
+            AssetRecord asset{
+                {name, media_type, sha256_hex(*bytes), static_cast<std::int64_t>(bytes->size())},
+                std::move(*bytes)};
+            store_->put_asset(asset, stamp);
+        }
+    }
+    auto assets = store_->asset_names();
+    auto parsed = parse_content(*json.value, &assets);
+    if (!parsed.document) {
+        logger_.error("the default content " + file.string() + " is not valid (" +
+                      std::to_string(parsed.problems.size()) + " problems); nothing published");
+        return;
+    }
+    auto version = store_->publish_content(json.value->dump(), "content.publish_default", stamp);
+    logger_.information("default content published as version " + std::to_string(version));
+}
+
+void Station::start() {
+    if (server_)
+        return;
+    publish_default_content();
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(config_.bind_address, config_.port), true);
+    socket.listen(64);
+    auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
+    params->setMaxThreads(config_.max_threads);
+    params->setMaxQueued(config_.max_queued);
+    params->setTimeout(Poco::Timespan(static_cast<long>(config_.receive_timeout.count()), 0));
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(
+        Poco::Timespan(static_cast<long>(config_.keep_alive_timeout.count()), 0));
+    params->setMaxKeepAliveRequests(10000);
+    params->setServerName("station");
+    params->setSoftwareVersion("station-server");
+    threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(
+        Poco::makeShared<StationRequestHandlerFactory>(*context_), *threads_, socket, params);
+    server_->start();
+    port_ = socket.address().port();
+    logger_.information("listening on " + config_.bind_address + ":" + std::to_string(port_));
+}
+
+void Station::stop() {
+    if (!server_)
+        return;
+    // Not aborting: requests in flight finish and are answered; idle keep-alives are closed.
+    server_->stopAll(false);
+    threads_->joinAll();
+    server_.reset();
+    threads_.reset();
+    logger_.information("stopped");
+}
+
+} // namespace wellness::station

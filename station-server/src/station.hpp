@@ -1,0 +1,62 @@
+#pragma once
+
+#include "config.hpp"
+#include "station_store.hpp"
+
+#include <Poco/Logger.h>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace Poco {
+class ThreadPool;
+}
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace wellness::station {
+
+struct StationContext;
+
+// One running station: the store, the HTTP server on its own bounded thread pool, and the
+// handlers. Used by `station-server serve`, the tests and the benchmark alike.
+class Station {
+  public:
+    // Validates the settings, creates the data directory and opens (migrates) the database.
+    // Throws std::invalid_argument / StoreError with words for the operator.
+    Station(StationConfig config, Clock clock, Poco::Logger& logger);
+    ~Station();
+    Station(const Station&) = delete;
+    Station& operator=(const Station&) = delete;
+
+    // Publishes the default content when none is published yet, then listens.
+    void start();
+    // Stops accepting, lets requests in flight finish, and joins every worker.
+    void stop();
+    std::uint16_t port() const { return port_; }
+
+    // When the station has no admin: creates "admin" with a random password and returns it.
+    std::optional<std::string> create_first_admin();
+
+    StationStore& store() { return *store_; }
+    const StationConfig& config() const { return config_; }
+
+  private:
+    void publish_default_content();
+
+    StationConfig config_;
+    Clock clock_;
+    Poco::Logger& logger_;
+    std::unique_ptr<StationStore> store_;
+    std::unique_ptr<StationContext> context_;
+    std::unique_ptr<Poco::ThreadPool> threads_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::uint16_t port_ = 0;
+};
+
+// Reads an admin name's rules: 1 to 64 of a-z A-Z 0-9 . _ - @.
+bool is_valid_admin_name(const std::string& name);
+
+} // namespace wellness::station

@@ -1,0 +1,301 @@
+// station-bench: loopback figures for the station, printed as JSON lines.
+//  - counts batches per second and p50 / p99 latency at 1, 16 and 64 connections against the
+//    real in-process station, and the same against a bare Poco handler returning a constant
+//    body (the ratio says what the station's work costs);
+//  - the time of a summary over a year of weekly counts from 100 kiosks.
+// `--quick` runs a short smoke version.
+
+#include "security.hpp"
+#include "station.hpp"
+#include "wellness/content.hpp"
+#include "wellness/counts.hpp"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/NullChannel.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/UUIDGenerator.h>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+using namespace wellness;
+using namespace wellness::station;
+using Clock = std::chrono::steady_clock;
+
+struct Figures {
+    double per_second = 0;
+    double p50_ms = 0;
+    double p99_ms = 0;
+    long requests = 0;
+    long failures = 0;
+};
+
+std::string post(Poco::Net::HTTPClientSession& session, const std::string& path,
+                 const std::string& body, const std::string& token, int& status) {
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, path,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setContentType("application/json");
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    request.setKeepAlive(true);
+    if (!token.empty())
+        request.set("Authorization", "Bearer " + token);
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+    status = static_cast<int>(response.getStatus());
+    return answer;
+}
+
+std::string get(std::uint16_t port, const std::string& path, const std::string& token) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("Authorization", "Bearer " + token);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+    if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK)
+        throw std::runtime_error("GET " + path + " answered " + answer);
+    return answer;
+}
+
+// A release as a kiosk sends it: every catalogue key of the content, one closed week.
+std::string make_batch(const std::vector<CounterKey>& shape, const IsoWeek& week,
+                       std::mt19937& random) {
+    CountsBatch batch;
+    batch.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    std::uniform_int_distribution<int> n(0, 40);
+    for (const auto& key : shape)
+        batch.counts.push_back({week, key.metric, key.key, n(random)});
+    return encode_batch(batch);
+}
+
+Figures hammer(std::uint16_t port, const std::string& token, int connections,
+               std::chrono::milliseconds duration, const std::vector<CounterKey>& shape,
+               const IsoWeek& week) {
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
+    std::atomic<long> failures{0};
+    std::vector<std::thread> clients;
+    auto start = Clock::now();
+    auto stop_at = start + duration;
+    for (int c = 0; c < connections; ++c) {
+        clients.emplace_back([&, c] {
+            std::mt19937 random(static_cast<unsigned>(c) + 1);
+            Poco::Net::HTTPClientSession session("127.0.0.1", port);
+            session.setKeepAlive(true);
+            session.setTimeout(Poco::Timespan(30, 0));
+            auto& mine = latencies[static_cast<std::size_t>(c)];
+            while (Clock::now() < stop_at) {
+                std::string body = make_batch(shape, week, random);
+                auto sent = Clock::now();
+                int status = 0;
+                try {
+                    post(session, "/api/v1/kiosk/counts", body, token, status);
+                } catch (const std::exception&) {
+                    status = 0;
+                    session.reset();
+                }
+                if (status != 200)
+                    ++failures;
+                mine.push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+            }
+        });
+    }
+    for (auto& client : clients)
+        client.join();
+    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::vector<double> all;
+    for (auto& mine : latencies)
+        all.insert(all.end(), mine.begin(), mine.end());
+    std::sort(all.begin(), all.end());
+    Figures figures;
+    figures.requests = static_cast<long>(all.size());
+    figures.failures = failures.load();
+    figures.per_second = static_cast<double>(all.size()) / seconds;
+    if (!all.empty()) {
+        figures.p50_ms = all[all.size() / 2];
+        figures.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+    }
+    return figures;
+}
+
+// The floor: Poco's HTTP server reading the body and answering a constant.
+class ConstantHandler : public Poco::Net::HTTPRequestHandler {
+  public:
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
+        std::string body;
+        Poco::StreamCopier::copyToString(request.stream(), body);
+        static const std::string answer = R"({"status":"applied"})";
+        response.setContentType("application/json");
+        response.setContentLength64(static_cast<Poco::Int64>(answer.size()));
+        response.sendBuffer(answer.data(), answer.size());
+    }
+};
+
+class ConstantFactory : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+        return new ConstantHandler;
+    }
+};
+
+void print(const std::string& target, int connections, const Figures& figures) {
+    std::cout << Json{{"bench", "counts_batches"},
+                      {"target", target},
+                      {"connections", connections},
+                      {"batches_per_second", std::round(figures.per_second)},
+                      {"p50_ms", figures.p50_ms},
+                      {"p99_ms", figures.p99_ms},
+                      {"requests", figures.requests},
+                      {"failures", figures.failures}}
+                     .dump()
+              << std::endl;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    auto duration = std::chrono::milliseconds(quick ? 200 : 3000);
+    std::vector<int> connection_counts =
+        quick ? std::vector<int>{1, 4} : std::vector<int>{1, 16, 64};
+
+    auto dir =
+        std::filesystem::temp_directory_path() / ("station-bench-" + random_secret().substr(0, 10));
+    Poco::Logger& logger = Poco::Logger::get("station-bench");
+    logger.setChannel(new Poco::NullChannel);
+    int status = 0;
+    try {
+        StationConfig config;
+        config.data_dir = dir / "data";
+        config.port = 0;
+        config.content_dir = default_content_dir();
+        config.web_dir = default_web_dir();
+        config.pbkdf2_iterations = 1000;
+        config.max_threads = 80;
+        config.max_queued = 256;
+        Station station(
+            config, [] { return std::time(nullptr); }, logger);
+        station.start();
+        station.store().add_admin("bench", hash_password("bench password", 1000));
+        auto port = station.port();
+
+        Poco::Net::HTTPClientSession setup("127.0.0.1", port);
+        int code = 0;
+        auto login =
+            Json::parse(post(setup, "/api/v1/admin/session",
+                             R"({"username":"bench","password":"bench password"})", "", code));
+        std::string admin = login["token"];
+        auto kiosk =
+            Json::parse(post(setup, "/api/v1/admin/kiosks", R"({"name":"bench"})", admin, code));
+        auto enrolled =
+            Json::parse(post(setup, "/api/v1/kiosk/enroll",
+                             Json{{"enrollment_code", kiosk["enrollment_code"]}}.dump(), "", code));
+        std::string kiosk_token = enrolled["token"];
+
+        auto document = Json::parse(get(port, "/api/v1/kiosk/content", kiosk_token))["document"];
+        auto content = parse_content(document);
+        if (!content.document)
+            throw std::runtime_error("the default content does not parse");
+        auto shape = catalogue_keys(*content.document);
+        IsoWeek last_week = IsoWeek::from_local_time(std::time(nullptr)).prev();
+
+        // The bare handler on its own port with the same thread limits.
+        Poco::ThreadPool bare_threads(2, config.max_threads);
+        auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
+        params->setMaxThreads(config.max_threads);
+        params->setMaxQueued(config.max_queued);
+        params->setKeepAlive(true);
+        Poco::Net::ServerSocket bare_socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+        Poco::Net::HTTPServer bare(Poco::makeShared<ConstantFactory>(), bare_threads, bare_socket,
+                                   params);
+        bare.start();
+
+        for (int connections : connection_counts) {
+            auto on_station = hammer(port, kiosk_token, connections, duration, shape, last_week);
+            auto on_bare = hammer(bare_socket.address().port(), kiosk_token, connections, duration,
+                                  shape, last_week);
+            print("station", connections, on_station);
+            print("bare_poco", connections, on_bare);
+            std::cout << Json{{"bench", "counts_ratio"},
+                              {"connections", connections},
+                              {"station_over_bare", on_bare.per_second > 0
+                                                        ? on_station.per_second / on_bare.per_second
+                                                        : 0.0}}
+                             .dump()
+                      << std::endl;
+        }
+        bare.stopAll(true);
+        bare_threads.joinAll();
+
+        // A year of weekly counts from 100 kiosks, then summaries over it.
+        int kiosks = quick ? 5 : 100;
+        IsoWeek first_week = last_week.plus_weeks(-51);
+        std::mt19937 random(7);
+        auto load_start = Clock::now();
+        for (int k = 0; k < kiosks; ++k) {
+            CountsBatch year;
+            year.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+            std::uniform_int_distribution<int> n(0, 30);
+            for (IsoWeek week = first_week; week <= last_week; week = week.next())
+                for (const auto& key : shape)
+                    year.counts.push_back({week, key.metric, key.key, n(random)});
+            station.store().apply_batch(year);
+        }
+        double load_ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - load_start).count();
+        for (std::string period : {"week", "month", "total"}) {
+            std::string path = "/api/v1/summary?from=" + first_week.to_string() +
+                               "&to=" + last_week.to_string() + "&period=" + period;
+            std::vector<double> times;
+            std::size_t bytes = 0;
+            for (int i = 0; i < (quick ? 2 : 15); ++i) {
+                auto started = Clock::now();
+                bytes = get(port, path, admin).size();
+                times.push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+            }
+            std::sort(times.begin(), times.end());
+            std::cout << Json{{"bench", "summary_year"},
+                              {"kiosks", kiosks},
+                              {"weeks", 52},
+                              {"period", period},
+                              {"median_ms", times[times.size() / 2]},
+                              {"max_ms", times.back()},
+                              {"response_bytes", bytes},
+                              {"load_ms", load_ms}}
+                             .dump()
+                      << std::endl;
+        }
+        station.stop();
+    } catch (const std::exception& error) {
+        std::cerr << "station-bench: " << error.what() << std::endl;
+        status = 1;
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return status;
+}

@@ -1,0 +1,596 @@
+#include "station_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <array>
+
+namespace wellness::station {
+
+namespace {
+
+// Each entry moves the schema one version up; never edit an entry once released, add one.
+// weekly_counts holds only (ISO week, metric, key) -> n: no row per use and no timestamp.
+// applied_batches holds only batch ids: no time and no kiosk, so a batch cannot be tied to
+// when or where it arrived.
+constexpr std::array migrations{
+    R"sql(
+CREATE TABLE admins (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_salt TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  password_iterations INTEGER NOT NULL
+);
+CREATE TABLE admin_sessions (
+  id INTEGER PRIMARY KEY,
+  admin_id INTEGER NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE kiosks (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  enrollment_code_hash TEXT UNIQUE,
+  code_expires_at INTEGER,
+  enrolled INTEGER NOT NULL DEFAULT 0,
+  token_hash TEXT,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  last_contact INTEGER,
+  content_version TEXT
+);
+CREATE TABLE coordinator_tokens (
+  id INTEGER PRIMARY KEY,
+  label TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE content_versions (
+  version INTEGER PRIMARY KEY,
+  document TEXT NOT NULL,
+  published_at INTEGER NOT NULL,
+  published_by TEXT NOT NULL
+);
+CREATE TABLE assets (
+  name TEXT PRIMARY KEY,
+  media_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+CREATE TABLE weekly_counts (
+  week TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER NOT NULL CHECK (n >= 0),
+  PRIMARY KEY (week, metric, key)
+) WITHOUT ROWID;
+CREATE TABLE applied_batches (
+  batch_id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  admin TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL
+);
+)sql",
+};
+
+std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
+    auto db = std::make_unique<SQLite::Database>(
+        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 5000);
+    db->exec("PRAGMA journal_mode=WAL");
+    // FULL in WAL mode syncs the log on every commit: an acknowledged batch survives power loss.
+    db->exec("PRAGMA synchronous=FULL");
+    db->exec("PRAGMA foreign_keys=ON");
+    db->exec("PRAGMA secure_delete=ON");
+    return db;
+}
+
+void migrate(SQLite::Database& db) {
+    std::string check = db.execAndGet("PRAGMA quick_check").getString();
+    if (check != "ok")
+        throw StoreError("the database file failed its integrity check (" + check + ")");
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > static_cast<int>(migrations.size()))
+        throw StoreError("the database was written by a newer station-server (schema " +
+                         std::to_string(version) + ")");
+    for (auto step = static_cast<std::size_t>(version); step < migrations.size(); ++step)
+        db.exec(migrations[step]);
+    // PRAGMA takes no bound parameters; the value is a compile-time count, not input.
+    db.exec("PRAGMA user_version=" + std::to_string(migrations.size()));
+    transaction.commit();
+}
+
+void write_audit(SQLite::Database& db, const AuditStamp& stamp, const std::string& action,
+                 const std::string& object) {
+    SQLite::Statement insert(db,
+                             "INSERT INTO audit_log(at, admin, action, object) VALUES(?,?,?,?)");
+    insert.bind(1, static_cast<std::int64_t>(stamp.at));
+    insert.bind(2, stamp.admin);
+    insert.bind(3, action);
+    insert.bind(4, object);
+    insert.exec();
+}
+
+std::optional<std::time_t> optional_time(const SQLite::Column& column) {
+    if (column.isNull())
+        return std::nullopt;
+    return static_cast<std::time_t>(column.getInt64());
+}
+
+KioskRecord read_kiosk(SQLite::Statement& row) {
+    KioskRecord kiosk;
+    kiosk.id = row.getColumn(0).getInt64();
+    kiosk.name = row.getColumn(1).getString();
+    kiosk.created_at = static_cast<std::time_t>(row.getColumn(2).getInt64());
+    kiosk.enrolled = row.getColumn(3).getInt() != 0;
+    kiosk.revoked = row.getColumn(4).getInt() != 0;
+    kiosk.code_expires_at = optional_time(row.getColumn(5));
+    kiosk.last_contact = optional_time(row.getColumn(6));
+    kiosk.content_version = row.getColumn(7).getString();
+    kiosk.token_hash = row.getColumn(8).getString();
+    return kiosk;
+}
+
+constexpr const char* kiosk_columns =
+    "SELECT id, name, created_at, enrolled, revoked, code_expires_at, last_contact, "
+    "content_version, token_hash FROM kiosks";
+
+CoordinatorTokenRecord read_token(SQLite::Statement& row) {
+    CoordinatorTokenRecord token;
+    token.id = row.getColumn(0).getInt64();
+    token.label = row.getColumn(1).getString();
+    token.created_at = static_cast<std::time_t>(row.getColumn(2).getInt64());
+    token.revoked = row.getColumn(3).getInt() != 0;
+    token.token_hash = row.getColumn(4).getString();
+    return token;
+}
+
+} // namespace
+
+class StationStore::Lease {
+  public:
+    Lease(StationStore& store, std::unique_ptr<SQLite::Database> db)
+        : store_(store), db_(std::move(db)) {}
+    ~Lease() {
+        std::lock_guard lock(store_.mutex_);
+        store_.idle_.push_back(std::move(db_));
+        store_.available_.notify_one();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    SQLite::Database& operator*() { return *db_; }
+
+  private:
+    StationStore& store_;
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+StationStore::StationStore(const std::filesystem::path& file, int connections) {
+    try {
+        auto first = open_connection(file);
+        migrate(*first);
+        idle_.push_back(std::move(first));
+        for (int i = 1; i < connections; ++i)
+            idle_.push_back(open_connection(file));
+    } catch (const SQLite::Exception& error) {
+        throw StoreError("cannot use the database " + file.string() + ": " + error.what());
+    }
+}
+
+StationStore::~StationStore() = default;
+
+int StationStore::schema_version() {
+    return static_cast<int>(migrations.size());
+}
+
+StationStore::Lease StationStore::borrow() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [this] { return !idle_.empty(); });
+    auto db = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(*this, std::move(db));
+}
+
+bool StationStore::has_admin() {
+    auto lease = borrow();
+    return (*lease).execAndGet("SELECT count(*) FROM admins").getInt() > 0;
+}
+
+bool StationStore::add_admin(const std::string& name, const PasswordRecord& password) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement exists(db, "SELECT 1 FROM admins WHERE name = ?");
+    exists.bind(1, name);
+    if (exists.executeStep())
+        return false;
+    SQLite::Statement insert(db, "INSERT INTO admins(name, password_salt, password_hash, "
+                                 "password_iterations) VALUES(?,?,?,?)");
+    insert.bind(1, name);
+    insert.bind(2, password.salt_hex);
+    insert.bind(3, password.hash_hex);
+    insert.bind(4, password.iterations);
+    insert.exec();
+    transaction.commit();
+    return true;
+}
+
+std::optional<AdminRecord> StationStore::find_admin(const std::string& name) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT id, name, password_salt, password_hash, "
+                                    "password_iterations FROM admins WHERE name = ?");
+    query.bind(1, name);
+    if (!query.executeStep())
+        return std::nullopt;
+    AdminRecord admin;
+    admin.id = query.getColumn(0).getInt64();
+    admin.name = query.getColumn(1).getString();
+    admin.password = {query.getColumn(2).getString(), query.getColumn(3).getString(),
+                      query.getColumn(4).getInt()};
+    return admin;
+}
+
+std::int64_t StationStore::create_session(std::int64_t admin_id, const std::string& token_hash,
+                                          std::time_t expires_at) {
+    auto lease = borrow();
+    SQLite::Statement insert(
+        *lease, "INSERT INTO admin_sessions(admin_id, token_hash, expires_at) VALUES(?,?,?)");
+    insert.bind(1, admin_id);
+    insert.bind(2, token_hash);
+    insert.bind(3, static_cast<std::int64_t>(expires_at));
+    insert.exec();
+    return (*lease).getLastInsertRowid();
+}
+
+std::optional<SessionRecord> StationStore::find_session(std::int64_t session_id) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT s.admin_id, a.name, s.token_hash, s.expires_at "
+                                    "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id "
+                                    "WHERE s.id = ?");
+    query.bind(1, session_id);
+    if (!query.executeStep())
+        return std::nullopt;
+    return SessionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                         query.getColumn(2).getString(),
+                         static_cast<std::time_t>(query.getColumn(3).getInt64())};
+}
+
+void StationStore::delete_session(std::int64_t session_id) {
+    auto lease = borrow();
+    SQLite::Statement remove(*lease, "DELETE FROM admin_sessions WHERE id = ?");
+    remove.bind(1, session_id);
+    remove.exec();
+}
+
+void StationStore::delete_expired_sessions(std::time_t now) {
+    auto lease = borrow();
+    SQLite::Statement remove(*lease, "DELETE FROM admin_sessions WHERE expires_at <= ?");
+    remove.bind(1, static_cast<std::int64_t>(now));
+    remove.exec();
+}
+
+std::int64_t StationStore::create_kiosk(const std::string& name, const std::string& code_hash,
+                                        std::time_t code_expires_at, const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(db, "INSERT INTO kiosks(name, created_at, enrollment_code_hash, "
+                                 "code_expires_at) VALUES(?,?,?,?)");
+    insert.bind(1, name);
+    insert.bind(2, static_cast<std::int64_t>(stamp.at));
+    insert.bind(3, code_hash);
+    insert.bind(4, static_cast<std::int64_t>(code_expires_at));
+    insert.exec();
+    auto id = db.getLastInsertRowid();
+    write_audit(db, stamp, "kiosk.create", "kiosk " + std::to_string(id) + " (" + name + ")");
+    transaction.commit();
+    return id;
+}
+
+StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash,
+                                                    const std::string& token_hash,
+                                                    std::time_t now) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement query(db, "SELECT id, code_expires_at, enrolled, revoked FROM kiosks "
+                                "WHERE enrollment_code_hash = ?");
+    query.bind(1, code_hash);
+    if (!query.executeStep())
+        return {EnrollOutcome::unknown_code, 0};
+    Enrollment result;
+    result.kiosk_id = query.getColumn(0).getInt64();
+    auto expires = optional_time(query.getColumn(1));
+    if (query.getColumn(3).getInt() != 0)
+        result.outcome = EnrollOutcome::revoked;
+    else if (query.getColumn(2).getInt() != 0)
+        result.outcome = EnrollOutcome::already_used;
+    else if (!expires || *expires <= now)
+        result.outcome = EnrollOutcome::expired;
+    else
+        result.outcome = EnrollOutcome::enrolled;
+    query.reset();
+    if (result.outcome != EnrollOutcome::enrolled)
+        return result;
+    SQLite::Statement update(db, "UPDATE kiosks SET enrolled = 1, token_hash = ?, "
+                                 "code_expires_at = NULL, last_contact = ? WHERE id = ?");
+    update.bind(1, token_hash);
+    update.bind(2, static_cast<std::int64_t>(now));
+    update.bind(3, result.kiosk_id);
+    update.exec();
+    transaction.commit();
+    return result;
+}
+
+std::optional<KioskRecord> StationStore::find_kiosk(std::int64_t id) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, std::string(kiosk_columns) + " WHERE id = ?");
+    query.bind(1, id);
+    if (!query.executeStep())
+        return std::nullopt;
+    return read_kiosk(query);
+}
+
+std::vector<KioskRecord> StationStore::list_kiosks() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, std::string(kiosk_columns) + " ORDER BY id");
+    std::vector<KioskRecord> kiosks;
+    while (query.executeStep())
+        kiosks.push_back(read_kiosk(query));
+    return kiosks;
+}
+
+bool StationStore::revoke_kiosk(std::int64_t id, const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Revoking also voids an unused enrollment code.
+    SQLite::Statement update(db, "UPDATE kiosks SET revoked = 1, code_expires_at = NULL "
+                                 "WHERE id = ?");
+    update.bind(1, id);
+    if (update.exec() == 0)
+        return false;
+    write_audit(db, stamp, "kiosk.revoke", "kiosk " + std::to_string(id));
+    transaction.commit();
+    return true;
+}
+
+void StationStore::record_kiosk_contact(std::int64_t id, std::time_t now,
+                                        const std::optional<std::string>& content_version) {
+    auto lease = borrow();
+    if (content_version) {
+        SQLite::Statement update(
+            *lease, "UPDATE kiosks SET last_contact = ?, content_version = ? WHERE id = ?");
+        update.bind(1, static_cast<std::int64_t>(now));
+        update.bind(2, *content_version);
+        update.bind(3, id);
+        update.exec();
+    } else {
+        SQLite::Statement update(*lease, "UPDATE kiosks SET last_contact = ? WHERE id = ?");
+        update.bind(1, static_cast<std::int64_t>(now));
+        update.bind(2, id);
+        update.exec();
+    }
+}
+
+std::int64_t StationStore::create_coordinator_token(const std::string& label,
+                                                    const std::string& token_hash,
+                                                    const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(
+        db, "INSERT INTO coordinator_tokens(label, token_hash, created_at) VALUES(?,?,?)");
+    insert.bind(1, label);
+    insert.bind(2, token_hash);
+    insert.bind(3, static_cast<std::int64_t>(stamp.at));
+    insert.exec();
+    auto id = db.getLastInsertRowid();
+    write_audit(db, stamp, "coordinator_token.create",
+                "coordinator token " + std::to_string(id) + " (" + label + ")");
+    transaction.commit();
+    return id;
+}
+
+std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::int64_t id) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash "
+                                    "FROM coordinator_tokens WHERE id = ?");
+    query.bind(1, id);
+    if (!query.executeStep())
+        return std::nullopt;
+    return read_token(query);
+}
+
+std::vector<CoordinatorTokenRecord> StationStore::list_coordinator_tokens() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash "
+                                    "FROM coordinator_tokens ORDER BY id");
+    std::vector<CoordinatorTokenRecord> tokens;
+    while (query.executeStep())
+        tokens.push_back(read_token(query));
+    return tokens;
+}
+
+bool StationStore::revoke_coordinator_token(std::int64_t id, const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(db, "UPDATE coordinator_tokens SET revoked = 1 WHERE id = ?");
+    update.bind(1, id);
+    if (update.exec() == 0)
+        return false;
+    write_audit(db, stamp, "coordinator_token.revoke", "coordinator token " + std::to_string(id));
+    transaction.commit();
+    return true;
+}
+
+std::optional<ContentVersionRecord> StationStore::current_content() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by "
+                                    "FROM content_versions ORDER BY version DESC LIMIT 1");
+    if (!query.executeStep())
+        return std::nullopt;
+    return ContentVersionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                                static_cast<std::time_t>(query.getColumn(2).getInt64()),
+                                query.getColumn(3).getString()};
+}
+
+std::optional<ContentVersionRecord> StationStore::content_version(std::int64_t version) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by "
+                                    "FROM content_versions WHERE version = ?");
+    query.bind(1, version);
+    if (!query.executeStep())
+        return std::nullopt;
+    return ContentVersionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                                static_cast<std::time_t>(query.getColumn(2).getInt64()),
+                                query.getColumn(3).getString()};
+}
+
+std::vector<ContentVersionRecord> StationStore::content_history() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT version, published_at, published_by "
+                                    "FROM content_versions ORDER BY version DESC");
+    std::vector<ContentVersionRecord> history;
+    while (query.executeStep())
+        history.push_back({query.getColumn(0).getInt64(), "",
+                           static_cast<std::time_t>(query.getColumn(1).getInt64()),
+                           query.getColumn(2).getString()});
+    return history;
+}
+
+std::int64_t StationStore::publish_content(const std::string& document, const std::string& action,
+                                           const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(db, "INSERT INTO content_versions(document, published_at, "
+                                 "published_by) VALUES(?,?,?)");
+    insert.bind(1, document);
+    insert.bind(2, static_cast<std::int64_t>(stamp.at));
+    insert.bind(3, stamp.admin);
+    insert.exec();
+    auto version = db.getLastInsertRowid();
+    write_audit(db, stamp, action, "content version " + std::to_string(version));
+    transaction.commit();
+    return version;
+}
+
+AssetPutOutcome StationStore::put_asset(const AssetRecord& asset, const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement existing(db, "SELECT sha256 FROM assets WHERE name = ?");
+    existing.bind(1, asset.info.name);
+    if (existing.executeStep())
+        return existing.getColumn(0).getString() == asset.info.sha256 ? AssetPutOutcome::unchanged
+                                                                      : AssetPutOutcome::conflict;
+    existing.reset();
+    SQLite::Statement insert(
+        db, "INSERT INTO assets(name, media_type, sha256, size, bytes) VALUES(?,?,?,?,?)");
+    insert.bind(1, asset.info.name);
+    insert.bind(2, asset.info.media_type);
+    insert.bind(3, asset.info.sha256);
+    insert.bind(4, asset.info.size);
+    insert.bind(5, asset.bytes.data(), static_cast<int>(asset.bytes.size()));
+    insert.exec();
+    write_audit(db, stamp, "asset.upload", "asset " + asset.info.name);
+    transaction.commit();
+    return AssetPutOutcome::stored;
+}
+
+std::optional<AssetRecord> StationStore::asset(const std::string& name) {
+    auto lease = borrow();
+    SQLite::Statement query(
+        *lease, "SELECT name, media_type, sha256, size, bytes FROM assets WHERE name = ?");
+    query.bind(1, name);
+    if (!query.executeStep())
+        return std::nullopt;
+    AssetRecord asset;
+    asset.info = {query.getColumn(0).getString(), query.getColumn(1).getString(),
+                  query.getColumn(2).getString(), query.getColumn(3).getInt64()};
+    auto blob = query.getColumn(4);
+    asset.bytes.assign(static_cast<const char*>(blob.getBlob()),
+                       static_cast<std::size_t>(blob.getBytes()));
+    return asset;
+}
+
+std::vector<AssetInfo> StationStore::list_assets() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease,
+                            "SELECT name, media_type, sha256, size FROM assets ORDER BY name");
+    std::vector<AssetInfo> assets;
+    while (query.executeStep())
+        assets.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
+                          query.getColumn(2).getString(), query.getColumn(3).getInt64()});
+    return assets;
+}
+
+std::set<std::string> StationStore::asset_names() {
+    std::set<std::string> names;
+    for (auto& asset : list_assets())
+        names.insert(asset.name);
+    return names;
+}
+
+BatchOutcome StationStore::apply_batch(const CountsBatch& batch) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement remember(db, "INSERT OR IGNORE INTO applied_batches(batch_id) VALUES(?)");
+    remember.bind(1, batch.batch_id);
+    if (remember.exec() == 0)
+        return BatchOutcome::duplicate; // the transaction rolls back: nothing changes
+    SQLite::Statement add(db, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
+                              "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n");
+    for (const auto& entry : batch.counts) {
+        add.bind(1, entry.week.to_string());
+        add.bind(2, entry.metric);
+        add.bind(3, entry.key);
+        add.bind(4, static_cast<std::int64_t>(entry.n));
+        add.exec();
+        add.reset();
+    }
+    transaction.commit();
+    return BatchOutcome::applied;
+}
+
+std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const IsoWeek& to) {
+    auto lease = borrow();
+    // "YYYY-Www" sorts as text in week order for four-digit years.
+    SQLite::Statement query(*lease, "SELECT week, metric, key, n FROM weekly_counts "
+                                    "WHERE week >= ? AND week <= ?");
+    query.bind(1, from.to_string());
+    query.bind(2, to.to_string());
+    std::vector<WeeklyCount> counts;
+    while (query.executeStep()) {
+        auto week = IsoWeek::parse(query.getColumn(0).getString());
+        if (!week)
+            continue; // written only through decode_batch, so never expected
+        counts.push_back({*week, query.getColumn(1).getString(), query.getColumn(2).getString(),
+                          query.getColumn(3).getInt64()});
+    }
+    return counts;
+}
+
+std::vector<AuditEntry> StationStore::audit_log(int limit) {
+    auto lease = borrow();
+    SQLite::Statement query(
+        *lease, "SELECT at, admin, action, object FROM audit_log ORDER BY id DESC LIMIT ?");
+    query.bind(1, limit);
+    std::vector<AuditEntry> entries;
+    while (query.executeStep())
+        entries.push_back({static_cast<std::time_t>(query.getColumn(0).getInt64()),
+                           query.getColumn(1).getString(), query.getColumn(2).getString(),
+                           query.getColumn(3).getString()});
+    return entries;
+}
+
+} // namespace wellness::station

@@ -1,0 +1,171 @@
+#pragma once
+
+#include "security.hpp"
+#include "wellness/counts.hpp"
+#include "wellness/suppression.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <condition_variable>
+#include <cstdint>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace wellness::station {
+
+// Thrown when the database file cannot be used (corrupt, from a newer program); the message is
+// for the operator.
+class StoreError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Who did an admin change, for the audit log written in the same transaction as the change.
+struct AuditStamp {
+    std::time_t at = 0;
+    std::string admin;
+};
+
+struct AuditEntry {
+    std::time_t at = 0;
+    std::string admin;
+    std::string action;
+    std::string object;
+};
+
+struct AdminRecord {
+    std::int64_t id = 0;
+    std::string name;
+    PasswordRecord password;
+};
+
+struct SessionRecord {
+    std::int64_t admin_id = 0;
+    std::string admin_name;
+    std::string token_hash;
+    std::time_t expires_at = 0;
+};
+
+struct KioskRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::time_t created_at = 0;
+    bool enrolled = false;
+    bool revoked = false;
+    std::optional<std::time_t> code_expires_at; // while the enrollment code is unused
+    std::optional<std::time_t> last_contact;
+    std::string content_version;
+    std::string token_hash;
+};
+
+struct CoordinatorTokenRecord {
+    std::int64_t id = 0;
+    std::string label;
+    std::time_t created_at = 0;
+    bool revoked = false;
+    std::string token_hash;
+};
+
+struct ContentVersionRecord {
+    std::int64_t version = 0;
+    std::string document; // JSON text
+    std::time_t published_at = 0;
+    std::string published_by;
+};
+
+struct AssetInfo {
+    std::string name;
+    std::string media_type;
+    std::string sha256;
+    std::int64_t size = 0;
+};
+
+struct AssetRecord {
+    AssetInfo info;
+    std::string bytes;
+};
+
+enum class EnrollOutcome { enrolled, unknown_code, expired, already_used, revoked };
+enum class BatchOutcome { applied, duplicate };
+enum class AssetPutOutcome { stored, unchanged, conflict };
+
+// The station's state in one SQLite file (WAL, synchronous=FULL, foreign keys on), created and
+// migrated on open. Every method runs in its own transaction; a method that changes something
+// an admin asked for writes the audit entry in that same transaction. Thread-safe: each call
+// borrows one of a few connections.
+class StationStore {
+  public:
+    StationStore(const std::filesystem::path& file, int connections);
+    ~StationStore();
+    StationStore(const StationStore&) = delete;
+    StationStore& operator=(const StationStore&) = delete;
+
+    static int schema_version();
+
+    // Admins and their sessions.
+    bool has_admin();
+    bool add_admin(const std::string& name, const PasswordRecord& password); // false: exists
+    std::optional<AdminRecord> find_admin(const std::string& name);
+    std::int64_t create_session(std::int64_t admin_id, const std::string& token_hash,
+                                std::time_t expires_at);
+    std::optional<SessionRecord> find_session(std::int64_t session_id);
+    void delete_session(std::int64_t session_id);
+    void delete_expired_sessions(std::time_t now);
+
+    // Kiosks.
+    std::int64_t create_kiosk(const std::string& name, const std::string& code_hash,
+                              std::time_t code_expires_at, const AuditStamp& stamp);
+    struct Enrollment {
+        EnrollOutcome outcome = EnrollOutcome::unknown_code;
+        std::int64_t kiosk_id = 0;
+    };
+    Enrollment enroll_kiosk(const std::string& code_hash, const std::string& token_hash,
+                            std::time_t now);
+    std::optional<KioskRecord> find_kiosk(std::int64_t id);
+    std::vector<KioskRecord> list_kiosks();
+    bool revoke_kiosk(std::int64_t id, const AuditStamp& stamp); // false: no such kiosk
+    void record_kiosk_contact(std::int64_t id, std::time_t now,
+                              const std::optional<std::string>& content_version);
+
+    // Coordinator tokens.
+    std::int64_t create_coordinator_token(const std::string& label, const std::string& token_hash,
+                                          const AuditStamp& stamp);
+    std::optional<CoordinatorTokenRecord> find_coordinator_token(std::int64_t id);
+    std::vector<CoordinatorTokenRecord> list_coordinator_tokens();
+    bool revoke_coordinator_token(std::int64_t id, const AuditStamp& stamp);
+
+    // Content: the current version is the newest one.
+    std::optional<ContentVersionRecord> current_content();
+    std::optional<ContentVersionRecord> content_version(std::int64_t version);
+    std::vector<ContentVersionRecord> content_history(); // newest first, without documents
+    std::int64_t publish_content(const std::string& document, const std::string& action,
+                                 const AuditStamp& stamp);
+
+    // Assets are immutable once uploaded: the same name with other bytes is a conflict.
+    AssetPutOutcome put_asset(const AssetRecord& asset, const AuditStamp& stamp);
+    std::optional<AssetRecord> asset(const std::string& name);
+    std::vector<AssetInfo> list_assets();
+    std::set<std::string> asset_names();
+
+    // Counts: the whole batch in one transaction, exactly once per batch id.
+    BatchOutcome apply_batch(const CountsBatch& batch);
+    std::vector<WeeklyCount> weekly_counts(const IsoWeek& from, const IsoWeek& to);
+
+    std::vector<AuditEntry> audit_log(int limit);
+
+  private:
+    class Lease;
+    Lease borrow();
+    friend class Lease;
+
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<SQLite::Database>> idle_;
+};
+
+} // namespace wellness::station

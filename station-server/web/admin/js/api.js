@@ -1,0 +1,142 @@
+// The station's JSON API as the admin console uses it. The token lives in sessionStorage only
+// (never a cookie); any 401 clears it and sends the person back to sign-in.
+
+const TOKEN_KEY = 'wellness.admin.token';
+const EXPIRES_KEY = 'wellness.admin.expires_at';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = []) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = Array.isArray(details) ? details : [];
+  }
+}
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(handler) {
+  onUnauthorized = handler;
+}
+
+export function getToken() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return null;
+  const expires = sessionStorage.getItem(EXPIRES_KEY);
+  if (expires) {
+    const at = Date.parse(expires) || Number(expires) * 1000;
+    if (at && at <= Date.now()) {
+      clearToken();
+      return null;
+    }
+  }
+  return token;
+}
+
+export function storeToken(token, expiresAt) {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  if (expiresAt !== undefined && expiresAt !== null) sessionStorage.setItem(EXPIRES_KEY, String(expiresAt));
+  else sessionStorage.removeItem(EXPIRES_KEY);
+}
+
+export function clearToken() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(EXPIRES_KEY);
+}
+
+async function errorFrom(response) {
+  let code = 'http_' + response.status;
+  let message = `The station answered ${response.status} ${response.statusText}.`;
+  let details = [];
+  try {
+    const body = await response.json();
+    if (body && body.error) {
+      code = body.error.code || code;
+      message = body.error.message || message;
+      details = body.error.details || body.details || [];
+    }
+  } catch {
+    // Not JSON: keep the status words.
+  }
+  if (response.status === 429) {
+    const retry = response.headers.get('Retry-After');
+    if (retry) message += ` Try again in ${retry} seconds.`;
+  }
+  return new ApiError(response.status, code, message, details);
+}
+
+// One request. `body` may be an object (sent as JSON), a Blob/File (sent as is, with its type)
+// or undefined. Returns parsed JSON, a Blob (when `as: 'blob'`), or null for empty answers.
+export async function request(method, path, { body, as = 'json', contentType, auth = true } = {}) {
+  const headers = { Accept: as === 'blob' ? '*/*' : 'application/json' };
+  if (auth) {
+    const token = getToken();
+    if (!token) {
+      onUnauthorized('Please sign in.');
+      throw new ApiError(401, 'unauthorized', 'Please sign in.');
+    }
+    headers.Authorization = `Bearer ${token}`;
+  }
+  let payload;
+  if (body instanceof Blob) {
+    payload = body;
+    headers['Content-Type'] = contentType || body.type || 'application/octet-stream';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, 'network', 'The station could not be reached. Check the connection and try again.');
+  }
+  if (response.status === 401 && auth) {
+    clearToken();
+    const error = await errorFrom(response);
+    onUnauthorized('Your session has ended or is no longer valid. Please sign in again.');
+    throw error;
+  }
+  if (!response.ok) throw await errorFrom(response);
+  if (as === 'blob') return response.blob();
+  if (response.status === 204) return null;
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(response.status, 'bad_response', 'The station sent an answer the console cannot read.');
+  }
+}
+
+// Lists come back either as a bare array or wrapped in an object under a known name.
+export function listFrom(body, ...names) {
+  if (Array.isArray(body)) return body;
+  if (body && typeof body === 'object') {
+    for (const name of names) if (Array.isArray(body[name])) return body[name];
+    const firstArray = Object.values(body).find(Array.isArray);
+    if (firstArray) return firstArray;
+  }
+  return [];
+}
+
+export const api = {
+  signIn: (username, password) =>
+    request('POST', '/api/v1/admin/session', { body: { username, password }, auth: false }),
+  signOut: () => request('DELETE', '/api/v1/admin/session'),
+  getContent: () => request('GET', '/api/v1/admin/content'),
+  putContent: (document) => request('PUT', '/api/v1/admin/content', { body: document }),
+  listVersions: () => request('GET', '/api/v1/admin/content/versions'),
+  rollback: (version) => request('POST', '/api/v1/admin/content/rollback', { body: { version } }),
+  listAssets: () => request('GET', '/api/v1/admin/assets'),
+  getAsset: (name) => request('GET', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { as: 'blob' }),
+  putAsset: (name, file) =>
+    request('PUT', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { body: file, contentType: file.type }),
+  qrSvg: (data) => request('GET', `/api/v1/admin/qr.svg?data=${encodeURIComponent(data)}`, { as: 'blob' }),
+  listKiosks: () => request('GET', '/api/v1/admin/kiosks'),
+  addKiosk: (name) => request('POST', '/api/v1/admin/kiosks', { body: { name } }),
+  revokeKiosk: (id) => request('DELETE', `/api/v1/admin/kiosks/${encodeURIComponent(id)}`),
+  listCoordinatorTokens: () => request('GET', '/api/v1/admin/coordinator-tokens'),
+  createCoordinatorToken: (label) => request('POST', '/api/v1/admin/coordinator-tokens', { body: { label } }),
+  revokeCoordinatorToken: (id) => request('DELETE', `/api/v1/admin/coordinator-tokens/${encodeURIComponent(id)}`),
+  audit: () => request('GET', '/api/v1/admin/audit'),
+};

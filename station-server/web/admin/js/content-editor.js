@@ -1,0 +1,731 @@
+// The content editor: forms for every part of the content document, every localized text in
+// every locale side by side, a live preview of providers as the kiosk shows them, and the
+// server's validation problems shown next to the field each concerns.
+
+import { api, ApiError, listFrom } from './api.js';
+import { h, clear } from './dom.js';
+import {
+  UI_STRING_KEYS, PROVIDER_KINDS, PHASE_KINDS, SLUG_PATTERN, LOCALE_PATTERN,
+  clone, pointer, parentPointer, getAt, setAt, localeIds, localeName,
+  addLocale, removeLocale, newProvider, newCrisisLine, newExercise, newTopic, newSuggestion,
+  moveItem, localized,
+} from './content-model.js';
+
+const KNOWN_ASSET = /^[a-z0-9._-]{1,64}$/;
+
+function fieldId(path) {
+  return 'f' + path.replaceAll('/', '.');
+}
+
+function humanKey(key) {
+  const words = key.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export class ContentEditor {
+  constructor(root, { announce, assetUrl }) {
+    this.root = root;
+    this.announce = announce;
+    this.assetUrl = assetUrl; // name -> Promise<blob URL>
+    this.doc = null;
+    this.version = null;
+    this.dirty = false;
+    this.problems = [];
+    this.registry = new Map();
+    this.assetNames = [];
+    this.previewUpdaters = [];
+    window.addEventListener('beforeunload', (event) => {
+      if (this.dirty) event.preventDefault();
+    });
+  }
+
+  async load() {
+    clear(this.root).append(h('p', { class: 'loading' }, 'Loading the current content…'));
+    const [content, assets] = await Promise.all([
+      api.getContent(),
+      api.listAssets().catch(() => []),
+    ]);
+    this.setFromServer(content);
+    this.assetNames = listFrom(assets, 'assets').map((a) => (typeof a === 'string' ? a : a.name)).filter(Boolean);
+    this.render();
+  }
+
+  // New uploads become choices for provider images without losing unpublished edits.
+  async refreshAssets() {
+    const assets = await api.listAssets().catch(() => null);
+    if (assets) this.assetNames = listFrom(assets, 'assets').map((a) => (typeof a === 'string' ? a : a.name)).filter(Boolean);
+    this.render();
+  }
+
+  setFromServer(content) {
+    const document = content && typeof content === 'object' && content.document ? content.document : content;
+    this.doc = clone(document) || {};
+    this.version = content && content.version !== undefined ? content.version : null;
+    this.dirty = false;
+    this.problems = [];
+  }
+
+  markDirty() {
+    if (!this.dirty) {
+      this.dirty = true;
+      this.updateStatus();
+    }
+  }
+
+  // ---- rendering -------------------------------------------------------------------------
+
+  // Rebuilds the form from the document. `focus` names the element (or the first existing of
+  // several) to focus afterwards, so keyboard users keep their place after a structural change.
+  render(focus) {
+    const candidates = focus ? [focus].flat() : [document.activeElement && document.activeElement.id];
+    const scroll = window.scrollY;
+    this.registry = new Map();
+    this.previewUpdaters = [];
+    const doc = this.doc;
+    clear(this.root);
+
+    this.statusEl = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.problemBox = h('div', { class: 'problem-summary', id: 'problem-summary', tabindex: '-1', hidden: true });
+    const toolbar = h('div', { class: 'toolbar editor-toolbar' },
+      h('button', { type: 'button', class: 'primary', id: 'publish-button', onclick: () => this.publish() }, 'Publish'),
+      h('button', { type: 'button', id: 'discard-button', onclick: () => this.discard() }, 'Discard changes'),
+      this.statusEl);
+
+    const sections = [
+      ['sec-general', 'General and languages', () => this.renderGeneral()],
+      ['sec-providers', 'Talk to someone: providers', () => this.renderProviders()],
+      ['sec-crisis', 'Urgent help: crisis lines', () => this.renderCrisisLines()],
+      ['sec-exercises', 'Breathing exercises', () => this.renderExercises()],
+      ['sec-checkin', 'Check-in', () => this.renderCheckin()],
+      ['sec-ui', 'Kiosk words', () => this.renderUiStrings()],
+    ];
+    const toc = h('nav', { class: 'toc', 'aria-label': 'Content sections' },
+      h('ul', {}, sections.map(([id, title]) => h('li', {}, h('a', { href: '#' + id, 'data-section-link': id }, title)))));
+    toc.addEventListener('click', (event) => {
+      const link = event.target.closest('a[data-section-link]');
+      if (!link) return;
+      event.preventDefault();
+      const target = document.getElementById(link.dataset.sectionLink);
+      if (target) {
+        target.scrollIntoView();
+        target.focus();
+      }
+    });
+
+    const form = h('form', { class: 'content-form', novalidate: true, onsubmit: (e) => e.preventDefault() });
+    form.addEventListener('input', (event) => this.onInput(event));
+    form.addEventListener('change', (event) => this.onInput(event));
+    for (const [id, title, build] of sections) {
+      form.append(h('section', { id, class: 'editor-section', tabindex: '-1', 'aria-labelledby': id + '-h' },
+        h('h3', { id: id + '-h' }, title), build()));
+    }
+
+    this.root.append(
+      h('h2', {}, 'Content'),
+      h('p', { class: 'hint' }, 'Change what the kiosks offer. Nothing reaches the kiosks until you publish; the server checks everything first and keeps the live version if anything is wrong.'),
+      toolbar, this.problemBox, toc, form);
+
+    this.renderProblems();
+    this.updateStatus();
+    for (const update of this.previewUpdaters) update();
+    window.scrollTo(0, scroll);
+    for (const id of candidates) {
+      const el = id && document.getElementById(id);
+      if (el) {
+        el.focus({ preventScroll: !focus });
+        if (focus) el.scrollIntoView({ block: 'nearest' });
+        break;
+      }
+    }
+  }
+
+  updateStatus() {
+    if (!this.statusEl) return;
+    const live = this.version !== null ? `Live version: ${this.version}.` : '';
+    this.statusEl.textContent = this.dirty ? `${live} You have unpublished changes.` : `${live} No unpublished changes.`;
+  }
+
+  register(path, container, focusTarget, errorList) {
+    this.registry.set(path, { container, focusTarget, errorList });
+  }
+
+  errorList(path) {
+    return h('ul', { class: 'field-errors', id: fieldId(path) + '-errors', hidden: true });
+  }
+
+  // Reads the control's value back into the document. Controls carry their JSON pointer and
+  // how to convert their value in data attributes.
+  onInput(event) {
+    const el = event.target;
+    if (!el.dataset || el.dataset.path === undefined) return;
+    if (el.dataset.bind === 'none') return;
+    if (event.type === 'change' && el.tagName !== 'SELECT' && el.type !== 'checkbox' && el.type !== 'color') return;
+    const path = el.dataset.path;
+    let value;
+    switch (el.dataset.convert) {
+      case 'number': {
+        const n = Number(el.value);
+        value = el.value.trim() !== '' && Number.isFinite(n) ? n : el.value;
+        break;
+      }
+      case 'int': {
+        const n = Number(el.value);
+        value = el.value.trim() !== '' && Number.isInteger(n) ? n : el.value;
+        break;
+      }
+      case 'bool':
+        value = el.checked;
+        break;
+      case 'int-list':
+        value = el.value.split(/[\s,]+/).filter(Boolean).map((part) => {
+          const n = Number(part);
+          return Number.isInteger(n) ? n : part;
+        });
+        break;
+      default:
+        value = el.value;
+    }
+    setAt(this.doc, path, value);
+    if (el.dataset.onchange === 'image') this.ensureAssetListed(value);
+    this.markDirty();
+    const preview = el.closest('[data-preview-scope]');
+    if (preview && preview.previewUpdate) preview.previewUpdate();
+  }
+
+  // One labelled control bound to a JSON pointer.
+  field(path, label, { type = 'text', convert, options, hint, pattern, min, max, step, long, autocomplete = 'off', inputmode, required, onchange } = {}) {
+    const id = fieldId(path);
+    const value = getAt(this.doc, path);
+    const errors = this.errorList(path);
+    const hintId = hint ? id + '-hint' : null;
+    const describedBy = [hintId, errors.id].filter(Boolean).join(' ');
+    let control;
+    const common = { id, 'data-path': path, 'data-convert': convert, 'aria-describedby': describedBy, 'data-onchange': onchange };
+    if (options) {
+      control = h('select', common, options.map(([v, text]) => h('option', { value: v, selected: String(value ?? '') === String(v) }, text)));
+    } else if (type === 'checkbox') {
+      control = h('input', { ...common, type: 'checkbox', checked: Boolean(value), 'data-convert': 'bool' });
+    } else if (long) {
+      control = h('textarea', { ...common, rows: 3, value: value ?? '' });
+    } else {
+      const shown = Array.isArray(value) ? value.join(', ') : value ?? '';
+      control = h('input', { ...common, type, value: shown, pattern, min, max, step, autocomplete, inputmode, required, spellcheck: type === 'text' ? undefined : 'false' });
+    }
+    const wrapper = h('div', { class: ['field', type === 'checkbox' && 'field-check'] },
+      type === 'checkbox' ? [control, h('label', { for: id }, label)] : [h('label', { for: id }, label), control],
+      hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
+      errors);
+    this.register(path, wrapper, control, errors);
+    return wrapper;
+  }
+
+  // A localized text: one column per locale, side by side (wrapping on narrow screens).
+  localizedField(path, label, { long = false, hint } = {}) {
+    const doc = this.doc;
+    if (!getAt(doc, path) || typeof getAt(doc, path) !== 'object') setAt(doc, path, {});
+    const errors = this.errorList(path);
+    const legendId = fieldId(path) + '-legend';
+    const fieldset = h('fieldset', { class: 'localized', 'aria-describedby': errors.id },
+      h('legend', { id: legendId }, label),
+      hint ? h('p', { class: 'hint' }, hint) : null,
+      h('div', { class: 'locale-columns' }, localeIds(doc).map((locale) =>
+        this.field(pointer(...pathParts(path), locale), localeName(doc, locale), { long }))),
+      errors);
+    const firstInput = fieldset.querySelector('input, textarea');
+    this.register(path, fieldset, firstInput, errors);
+    return fieldset;
+  }
+
+  listControls(listPath, index, count, noun, { removable = true, minimum = 0 } = {}) {
+    const base = fieldId(listPath) + '.' + index;
+    const name = `${noun} ${index + 1}`;
+    return h('div', { class: 'item-controls' },
+      h('button', { type: 'button', id: base + '.up', disabled: index === 0, 'aria-label': `Move ${name} up`,
+        onclick: () => this.move(listPath, index, index - 1, noun) }, 'Move up'),
+      h('button', { type: 'button', id: base + '.down', disabled: index === count - 1, 'aria-label': `Move ${name} down`,
+        onclick: () => this.move(listPath, index, index + 1, noun) }, 'Move down'),
+      removable ? h('button', { type: 'button', class: 'danger', id: base + '.remove', disabled: count <= minimum,
+        'aria-label': `Remove ${name}`, onclick: () => this.remove(listPath, index, noun) }, 'Remove') : null);
+  }
+
+  move(listPath, from, to, noun) {
+    const list = getAt(this.doc, listPath);
+    if (!moveItem(list, from, to)) return;
+    this.markDirty();
+    const direction = to < from ? 'up' : 'down';
+    let focus = `${fieldId(listPath)}.${to}.${direction}`;
+    if ((direction === 'up' && to === 0) || (direction === 'down' && to === list.length - 1)) {
+      focus = `${fieldId(listPath)}.${to}.${direction === 'up' ? 'down' : 'up'}`;
+    }
+    this.render(focus);
+    this.announce(`Moved ${noun} to position ${to + 1}.`);
+  }
+
+  remove(listPath, index, noun) {
+    const list = getAt(this.doc, listPath);
+    const item = list[index];
+    const name = item && item.id ? `${noun} "${item.id}"` : `${noun} ${index + 1}`;
+    if (!window.confirm(`Remove ${name}? It disappears from the kiosks when you publish.`)) return;
+    list.splice(index, 1);
+    this.markDirty();
+    this.render(`${fieldId(listPath)}-add`);
+    this.announce(`Removed ${name}.`);
+  }
+
+  addButton(listPath, text, make, { max } = {}) {
+    const list = getAt(this.doc, listPath) || [];
+    return h('button', { type: 'button', class: 'add', id: `${fieldId(listPath)}-add`, disabled: max !== undefined && list.length >= max,
+      onclick: () => {
+        if (!getAt(this.doc, listPath)) setAt(this.doc, listPath, []);
+        const target = getAt(this.doc, listPath);
+        target.push(make(this.doc));
+        this.markDirty();
+        const itemPath = pointer(...pathParts(listPath), target.length - 1);
+        this.render([fieldId(itemPath + '/id'), fieldId(itemPath + '/kind'), fieldId(itemPath) + '.target', `${fieldId(listPath)}-add`]);
+        this.announce(`Added ${text.replace(/^Add /, '')}.`);
+      } }, text);
+  }
+
+  listBlock(path, nodes) {
+    const errors = this.errorList(path);
+    const block = h('div', { class: 'list-block' }, errors, nodes);
+    this.register(path, block, null, errors);
+    return block;
+  }
+
+  // ---- sections --------------------------------------------------------------------------
+
+  renderGeneral() {
+    const doc = this.doc;
+    doc.locales = doc.locales || [];
+    const localeRows = doc.locales.map((locale, index) => {
+      const base = pointer('locales', index);
+      const errors = this.errorList(base + '/id');
+      const row = h('div', { class: 'locale-row' },
+        h('p', { class: 'locale-code' }, h('span', { class: 'hint' }, 'Code '), h('strong', {}, locale.id), errors),
+        this.field(base + '/name', `Name of ${locale.id} on the language switch`),
+        h('button', { type: 'button', class: 'danger', id: `locale-remove-${index}`, disabled: doc.locales.length <= 1,
+          'aria-label': `Remove language ${locale.id}`,
+          onclick: () => {
+            if (!window.confirm(`Remove the language ${locale.id} and every text in it?`)) return;
+            removeLocale(doc, locale.id);
+            this.markDirty();
+            this.render('new-locale-id');
+          } }, 'Remove language'));
+      this.register(base + '/id', row, null, errors);
+      this.register(base, row, null, null);
+      return row;
+    });
+
+    const newId = h('input', { id: 'new-locale-id', type: 'text', pattern: LOCALE_PATTERN, 'data-bind': 'none', autocomplete: 'off', 'aria-describedby': 'new-locale-hint' });
+    const newName = h('input', { id: 'new-locale-name', type: 'text', 'data-bind': 'none', autocomplete: 'off' });
+    const addMessage = h('p', { class: 'inline-message', role: 'status' });
+    const addLocaleForm = h('div', { class: 'add-locale' },
+      h('h4', {}, 'Add a language'),
+      h('p', { class: 'hint', id: 'new-locale-hint' }, 'Every text gets an empty column for the new language; fill them in before you publish.'),
+      h('div', { class: 'field' }, h('label', { for: 'new-locale-id' }, 'New language code'), newId),
+      h('div', { class: 'field' }, h('label', { for: 'new-locale-name' }, 'Its name, in that language'), newName),
+      h('button', { type: 'button', id: 'add-locale-button', onclick: () => {
+        const id = newId.value.trim().toLowerCase();
+        const name = newName.value.trim();
+        if (!/^[a-z-]{2,8}$/.test(id)) { addMessage.textContent = 'Use 2 to 8 lowercase letters or hyphens, e.g. "fr" or "pt-br".'; newId.focus(); return; }
+        if (localeIds(doc).includes(id)) { addMessage.textContent = `The language ${id} is already there.`; newId.focus(); return; }
+        if (!name) { addMessage.textContent = 'Give the language a name.'; newName.focus(); return; }
+        addLocale(doc, id, name);
+        this.markDirty();
+        this.render('new-locale-id');
+        this.announce(`Added the language ${name} (${id}). Its texts are empty until you fill them in.`);
+      } }, 'Add language'),
+      addMessage);
+
+    const localeOptions = doc.locales.map((l) => [l.id, localeName(doc, l.id)]);
+    const theme = doc.theme || (doc.theme = { background: '#10202a', surface: '#1b3340', text: '#f4f7f8', accent: '#5cc8b0' });
+    const assetChoices = [...new Set([...(doc.assets || []), ...this.assetNames])].sort();
+
+    return h('div', {},
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Languages'), this.listBlock('/locales', localeRows), addLocaleForm),
+      this.field('/default_locale', 'Default language', { options: localeOptions }),
+      this.field('/idle_timeout_seconds', 'Idle timeout (seconds)', { type: 'number', convert: 'int', min: 30, max: 300, step: 1, hint: 'After this long without a touch the kiosk returns to the start screen and forgets every choice (30 to 300).' }),
+      this.field('/tone_enabled', 'Soft tone at breathing phase changes', { type: 'checkbox' }),
+      this.localizedField('/attract_text', 'Attract text (the one line on the start screen)'),
+      h('fieldset', { class: 'group theme' }, h('legend', {}, 'Theme colours'),
+        ['background', 'surface', 'text', 'accent'].map((key) => {
+          if (!theme[key]) theme[key] = '#000000';
+          return this.field(pointer('theme', key), humanKey(key), { type: 'color' });
+        })),
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Images in the content bundle'),
+        h('p', { class: 'hint' }, 'Kiosks download these. Upload new ones under Images; an image chosen for a provider is added here.'),
+        assetChoices.length ? h('div', { class: 'check-list' }, assetChoices.map((name, i) => {
+          const id = `asset-choice-${i}`;
+          return h('div', { class: 'field field-check' },
+            h('input', { type: 'checkbox', id, 'data-bind': 'none', checked: (doc.assets || []).includes(name),
+              onchange: (e) => {
+                doc.assets = (doc.assets || []).filter((n) => n !== name);
+                if (e.target.checked) doc.assets.push(name);
+                this.markDirty();
+              } }),
+            h('label', { for: id }, name));
+        })) : h('p', { class: 'empty' }, 'No images uploaded yet.'),
+        this.listBlock('/assets', [])));
+  }
+
+  ensureAssetListed(name) {
+    if (!name) return;
+    this.doc.assets = this.doc.assets || [];
+    if (!this.doc.assets.includes(name)) this.doc.assets.push(name);
+  }
+
+  renderProviders() {
+    const doc = this.doc;
+    doc.providers = doc.providers || [];
+    const items = doc.providers.map((provider, index) => {
+      const base = pointer('providers', index);
+      const imageOptions = [['', 'No image'], ...[...new Set([...this.assetNames, ...(doc.assets || [])])].filter((n) => KNOWN_ASSET.test(n)).map((n) => [n, n])];
+      if (provider.image && !imageOptions.some(([v]) => v === provider.image)) imageOptions.push([provider.image, provider.image]);
+      const fieldset = h('fieldset', { class: 'item', 'data-preview-scope': true },
+        h('legend', {}, `Provider ${index + 1}: ${provider.id || 'new'}`),
+        this.listControls('/providers', index, doc.providers.length, 'provider'),
+        h('div', { class: 'row' },
+          this.field(base + '/id', 'Id (used in counts; lowercase letters, digits, hyphens)', { pattern: SLUG_PATTERN }),
+          this.field(base + '/kind', 'Kind', { options: PROVIDER_KINDS })),
+        this.localizedField(base + '/name', 'Name'),
+        this.localizedField(base + '/description', 'Description', { long: true }),
+        this.localizedField(base + '/hours', 'Hours'),
+        h('div', { class: 'row' },
+          this.field(base + '/booking_url', 'Booking link (https only; shown as a QR code)', { type: 'url', hint: 'The same link for everyone: no tracking parameters.' }),
+          this.field(base + '/phone', 'Phone', { type: 'tel' }),
+          this.field(base + '/image', 'Image', { options: imageOptions, onchange: 'image' })),
+        this.providerPreview(index));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      const preview = fieldset.querySelector('.preview');
+      fieldset.previewUpdate = preview.previewUpdate;
+      this.previewUpdaters.push(preview.previewUpdate);
+      return fieldset;
+    });
+    return h('div', {},
+      h('p', { class: 'hint' }, 'The kiosk lists these in this order under "Talk to someone". Choosing one shows its booking link as a large QR code.'),
+      this.listBlock('/providers', items),
+      this.addButton('/providers', 'Add provider', newProvider, { max: 24 }));
+  }
+
+  // How the kiosk will show a provider: QR of the booking link, the link in text, phone, hours.
+  providerPreview(index) {
+    const doc = this.doc;
+    const localeSelectId = `preview-locale-${index}`;
+    const localeSelect = h('select', { id: localeSelectId, 'data-bind': 'none' },
+      localeIds(doc).map((id) => h('option', { value: id, selected: id === doc.default_locale }, localeName(doc, id))));
+    const qrImg = h('img', { class: 'qr', alt: '', width: 200, height: 200, hidden: true });
+    const qrNote = h('p', { class: 'qr-note' });
+    const name = h('p', { class: 'kiosk-title' });
+    const description = h('p', { class: 'kiosk-text' });
+    const scan = h('p', { class: 'kiosk-text kiosk-scan' });
+    const link = h('p', { class: 'kiosk-link' });
+    const phone = h('p', { class: 'kiosk-text' });
+    const hours = h('p', { class: 'kiosk-text' });
+    const image = h('img', { class: 'kiosk-image', alt: '', hidden: true });
+    const screen = h('div', { class: 'kiosk-screen' }, h('div', { class: 'kiosk-qr' }, qrImg, qrNote),
+      h('div', { class: 'kiosk-details' }, image, name, description, scan, link, phone, hours));
+    const section = h('section', { class: 'preview', 'aria-label': `Preview of provider ${index + 1} on the kiosk` },
+      h('h4', {}, 'Preview on the kiosk'),
+      h('div', { class: 'field' }, h('label', { for: localeSelectId }, 'Preview language'), localeSelect),
+      screen);
+
+    let qrUrl = null;
+    let qrFor = null;
+    let timer = null;
+    let generation = 0;
+    const loadQr = async (data) => {
+      const mine = ++generation;
+      if (!/^https:\/\/[^\s]+$/.test(data)) {
+        qrImg.hidden = true;
+        qrNote.textContent = 'No QR code: the booking link must start with https://';
+        qrFor = null;
+        return;
+      }
+      if (data === qrFor) return;
+      qrNote.textContent = 'Drawing the QR code…';
+      try {
+        const blob = await api.qrSvg(data);
+        if (mine !== generation) return;
+        if (qrUrl) URL.revokeObjectURL(qrUrl);
+        qrUrl = URL.createObjectURL(blob);
+        qrImg.src = qrUrl;
+        qrImg.alt = `QR code of ${data}`;
+        qrImg.hidden = false;
+        qrNote.textContent = '';
+        qrFor = data;
+      } catch (error) {
+        if (mine !== generation) return;
+        qrImg.hidden = true;
+        qrNote.textContent = `No QR code: ${error.message}`;
+        qrFor = null;
+      }
+    };
+    const update = () => {
+      const provider = (this.doc.providers || [])[index];
+      if (!provider) return;
+      const locale = localeSelect.value || this.doc.default_locale;
+      const def = this.doc.default_locale;
+      const ui = this.doc.ui || {};
+      const theme = this.doc.theme || {};
+      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
+        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
+      }
+      name.textContent = localized(provider.name, locale, def) || '(no name)';
+      description.textContent = localized(provider.description, locale, def);
+      scan.textContent = localized(ui.scan_qr, locale, def);
+      link.textContent = provider.booking_url || '';
+      phone.textContent = provider.phone ? `${localized(ui.phone_label, locale, def) || 'Phone'}: ${provider.phone}` : '';
+      const hoursText = localized(provider.hours, locale, def);
+      hours.textContent = hoursText ? `${localized(ui.hours_label, locale, def) || 'Hours'}: ${hoursText}` : '';
+      if (provider.image && this.assetUrl) {
+        this.assetUrl(provider.image).then((url) => {
+          image.src = url;
+          image.alt = '';
+          image.hidden = false;
+        }).catch(() => { image.hidden = true; });
+      } else {
+        image.hidden = true;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(() => loadQr(provider.booking_url || ''), 300);
+    };
+    localeSelect.addEventListener('change', update);
+    section.previewUpdate = update;
+    return section;
+  }
+
+  renderCrisisLines() {
+    const doc = this.doc;
+    doc.crisis_lines = doc.crisis_lines || [];
+    const items = doc.crisis_lines.map((line, index) => {
+      const base = pointer('crisis_lines', index);
+      const fieldset = h('fieldset', { class: 'item' },
+        h('legend', {}, `Crisis line ${index + 1}: ${line.id || 'new'}`),
+        this.listControls('/crisis_lines', index, doc.crisis_lines.length, 'crisis line', { minimum: 1 }),
+        this.field(base + '/id', 'Id (lowercase letters, digits, hyphens)', { pattern: SLUG_PATTERN }),
+        this.localizedField(base + '/name', 'Name'),
+        this.localizedField(base + '/description', 'Description', { long: true }),
+        h('div', { class: 'row' },
+          this.field(base + '/call', 'Number to call', { type: 'tel' }),
+          this.field(base + '/text', 'Number to text', { type: 'tel', hint: 'At least one of call or text.' })));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
+    return h('div', {},
+      h('p', { class: 'hint' }, 'Always one tap away on the kiosk, and shown first when someone checks in at the most serious level.'),
+      this.listBlock('/crisis_lines', items),
+      this.addButton('/crisis_lines', 'Add crisis line', newCrisisLine, { max: 12 }));
+  }
+
+  renderExercises() {
+    const doc = this.doc;
+    doc.exercises = doc.exercises || [];
+    const items = doc.exercises.map((exercise, index) => {
+      const base = pointer('exercises', index);
+      exercise.phases = exercise.phases || [];
+      const phasesPath = base + '/phases';
+      const phaseRows = exercise.phases.map((phase, p) => {
+        const pb = pointer('exercises', index, 'phases', p);
+        const row = h('div', { class: 'phase-row' },
+          h('span', { class: 'phase-number', 'aria-hidden': 'true' }, `${p + 1}.`),
+          this.field(pb + '/kind', `Phase ${p + 1} kind`, { options: PHASE_KINDS }),
+          this.field(pb + '/seconds', `Phase ${p + 1} seconds`, { type: 'number', convert: 'number', min: 0.5, max: 20, step: 0.5 }),
+          this.listControls(phasesPath, p, exercise.phases.length, `phase`, { minimum: 1 }));
+        this.register(pb, row, row.querySelector('select'), null);
+        return row;
+      });
+      const cycle = exercise.phases.reduce((sum, ph) => sum + (Number(ph.seconds) || 0), 0);
+      const fieldset = h('fieldset', { class: 'item' },
+        h('legend', {}, `Exercise ${index + 1}: ${exercise.id || 'new'}`),
+        this.listControls('/exercises', index, doc.exercises.length, 'exercise', { minimum: 1 }),
+        this.field(base + '/id', 'Id (used in counts; lowercase letters, digits, hyphens)', { pattern: SLUG_PATTERN }),
+        this.localizedField(base + '/name', 'Name'),
+        this.localizedField(base + '/description', 'Description', { long: true }),
+        h('fieldset', { class: 'group phases' }, h('legend', {}, 'Phases of one breath cycle'),
+          h('p', { class: 'hint' }, `One cycle takes ${cycle} seconds. 1 to 8 phases, at least one breathing in and one breathing out; each 0.5 to 20 seconds.`),
+          this.listBlock(phasesPath, phaseRows),
+          this.addButton(phasesPath, 'Add phase', () => ({ kind: 'hold', seconds: 4 }), { max: 8 })),
+        this.field(base + '/lengths_minutes', 'Session lengths offered (minutes, separated by commas)', { convert: 'int-list', hint: 'Each 1 to 20, ascending, e.g. 1, 3, 5.', inputmode: 'numeric' }));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
+    return h('div', {},
+      this.listBlock('/exercises', items),
+      this.addButton('/exercises', 'Add exercise', newExercise, { max: 12 }));
+  }
+
+  renderCheckin() {
+    const doc = this.doc;
+    const checkin = doc.checkin || (doc.checkin = { question: {}, topics_question: {}, levels: [], topics: [] });
+    checkin.levels = checkin.levels || [];
+    checkin.topics = checkin.topics || [];
+    const targetOptions = [['none', 'Nothing (text only)'], ['crisis', 'The crisis lines'],
+      ...(doc.exercises || []).map((e) => [`exercise:${e.id}`, `Exercise: ${localized(e.name, doc.default_locale, doc.default_locale) || e.id}`]),
+      ...(doc.providers || []).map((p) => [`provider:${p.id}`, `Provider: ${localized(p.name, doc.default_locale, doc.default_locale) || p.id}`])];
+
+    const levels = checkin.levels.map((level, index) => {
+      const base = pointer('checkin', 'levels', index);
+      level.suggestions = level.suggestions || [];
+      const suggestionsPath = base + '/suggestions';
+      const suggestions = level.suggestions.map((s, si) => {
+        const sb = pointer('checkin', 'levels', index, 'suggestions', si);
+        const targetId = fieldId(sb) + '.target';
+        const current = s.crisis_lines ? 'crisis' : s.exercise_id ? `exercise:${s.exercise_id}` : s.provider_id ? `provider:${s.provider_id}` : 'none';
+        const options = targetOptions.some(([v]) => v === current) ? targetOptions : [...targetOptions, [current, current]];
+        const errors = this.errorList(sb + '/target');
+        const select = h('select', { id: targetId, 'data-bind': 'none', 'aria-describedby': errors.id,
+          onchange: (e) => {
+            const [kind, id] = e.target.value.split(':');
+            s.crisis_lines = kind === 'crisis';
+            s.exercise_id = kind === 'exercise' ? id : '';
+            s.provider_id = kind === 'provider' ? id : '';
+            this.markDirty();
+          } }, options.map(([v, t]) => h('option', { value: v, selected: v === current }, t)));
+        const targetField = h('div', { class: 'field' }, h('label', { for: targetId }, 'Points to'), select, errors);
+        for (const key of ['exercise_id', 'provider_id', 'crisis_lines']) this.register(sb + '/' + key, targetField, select, errors);
+        const box = h('fieldset', { class: 'item suggestion' },
+          h('legend', {}, `Suggestion ${si + 1}`),
+          this.listControls(suggestionsPath, si, level.suggestions.length, `suggestion`),
+          this.localizedField(sb + '/text', 'Text'),
+          targetField);
+        this.register(sb, box, null, null);
+        return box;
+      });
+      const fieldset = h('fieldset', { class: 'item level' },
+        h('legend', {}, `Level ${index + 1} of 4: ${level.id || ''}`),
+        h('div', { class: 'row' },
+          this.field(base + '/id', 'Id (used in counts)', { pattern: SLUG_PATTERN }),
+          this.field(base + '/color', 'Colour', { type: 'color' })),
+        this.localizedField(base + '/label', 'Label'),
+        this.localizedField(base + '/description', 'Description', { long: true }),
+        h('fieldset', { class: 'group' }, h('legend', {}, 'Suggestions shown for this level'),
+          index === checkin.levels.length - 1 ? h('p', { class: 'hint' }, 'The most serious level always shows the crisis lines first.') : null,
+          this.listBlock(suggestionsPath, suggestions),
+          this.addButton(suggestionsPath, 'Add suggestion', newSuggestion, { max: 6 })));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
+
+    const topics = checkin.topics.map((topic, index) => {
+      const base = pointer('checkin', 'topics', index);
+      const fieldset = h('fieldset', { class: 'item topic' },
+        h('legend', {}, `Topic ${index + 1}: ${topic.id || 'new'}`),
+        this.listControls('/checkin/topics', index, checkin.topics.length, 'topic'),
+        this.field(base + '/id', 'Id (used in counts)', { pattern: SLUG_PATTERN }),
+        this.localizedField(base + '/label', 'Label'));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
+
+    return h('div', {},
+      this.localizedField('/checkin/question', 'Question'),
+      h('h4', {}, 'Levels, from healthy to ill'),
+      h('p', { class: 'hint' }, 'Exactly four levels. The last is the most serious.'),
+      this.listBlock('/checkin/levels', levels),
+      h('h4', {}, 'Topics'),
+      this.localizedField('/checkin/topics_question', 'Topics question'),
+      this.listBlock('/checkin/topics', topics),
+      this.addButton('/checkin/topics', 'Add topic', newTopic, { max: 16 }));
+  }
+
+  renderUiStrings() {
+    const doc = this.doc;
+    doc.ui = doc.ui || {};
+    const keys = [...UI_STRING_KEYS, ...Object.keys(doc.ui).filter((k) => !UI_STRING_KEYS.includes(k))];
+    return h('div', {},
+      h('p', { class: 'hint' }, 'The words of the kiosk itself: tiles, buttons and phase names, in every language.'),
+      this.listBlock('/ui', keys.map((key) => this.localizedField(pointer('ui', key), humanKey(key)))));
+  }
+
+  // ---- validation problems ---------------------------------------------------------------
+
+  renderProblems() {
+    const box = this.problemBox;
+    clear(box);
+    box.hidden = this.problems.length === 0;
+    if (!this.problems.length) return;
+    const unmapped = [];
+    const mapped = [];
+    for (const problem of this.problems) {
+      let path = problem.path || '';
+      let entry = null;
+      while (path) {
+        entry = this.registry.get(path);
+        if (entry && entry.errorList) break;
+        entry = null;
+        path = parentPointer(path);
+      }
+      if (!entry) {
+        unmapped.push(problem);
+        continue;
+      }
+      mapped.push({ problem, entry });
+      entry.errorList.hidden = false;
+      const prefix = path === problem.path ? '' : `${problem.path}: `;
+      entry.errorList.append(h('li', {}, prefix + problem.message));
+      entry.container.classList.add('has-error');
+      if (entry.focusTarget) entry.focusTarget.setAttribute('aria-invalid', 'true');
+    }
+    box.append(
+      h('h3', {}, `Not published: ${this.problems.length} ${this.problems.length === 1 ? 'problem' : 'problems'} to fix`),
+      h('p', {}, 'The kiosks still get the live version. Each problem is shown next to its field.'));
+    if (unmapped.length) {
+      box.append(h('ul', { class: 'unmapped' }, unmapped.map((p) => h('li', {}, p.path ? h('code', {}, p.path) : 'Whole document', ': ', p.message))));
+    }
+    if (mapped.length) {
+      const first = mapped[0].entry;
+      box.append(h('p', {}, h('button', { type: 'button', class: 'link', id: 'first-problem', onclick: () => {
+        const target = first.focusTarget || first.container;
+        target.scrollIntoView({ block: 'center' });
+        if (first.focusTarget) first.focusTarget.focus();
+      } }, 'Go to the first problem')));
+    }
+  }
+
+  // ---- actions ---------------------------------------------------------------------------
+
+  async publish() {
+    const button = document.getElementById('publish-button');
+    button.disabled = true;
+    this.statusEl.textContent = 'Publishing…';
+    try {
+      const answer = await api.putContent(this.doc);
+      this.problems = [];
+      const version = answer && answer.version !== undefined ? answer.version : null;
+      const content = await api.getContent();
+      this.setFromServer(content);
+      this.render('publish-button');
+      const shown = version ?? this.version;
+      this.statusEl.textContent = `Published version ${shown}. Kiosks pick it up at their next sync.`;
+      this.announce(`Published version ${shown}.`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) {
+        this.problems = error.details.length ? error.details : [{ path: '', message: error.message }];
+        this.render('publish-button');
+        this.problemBox.focus();
+        this.statusEl.textContent = `Not published: ${this.problems.length} problems.`;
+      } else if (error instanceof ApiError && error.status === 401) {
+        // The sign-in screen has taken over.
+      } else {
+        button.disabled = false;
+        this.statusEl.textContent = `Not published: ${error.message}`;
+        this.announce(`Not published: ${error.message}`);
+      }
+    } finally {
+      const again = document.getElementById('publish-button');
+      if (again) again.disabled = false;
+    }
+  }
+
+  async discard() {
+    if (this.dirty && !window.confirm('Throw away your unpublished changes and reload the live content?')) return;
+    await this.load();
+    this.announce('Reloaded the live content.');
+  }
+}
+
+function pathParts(path) {
+  return path ? path.slice(1).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~')) : [];
+}
+

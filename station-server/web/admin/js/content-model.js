@@ -1,0 +1,193 @@
+// The content document as core/include/wellness/content.hpp defines it (snake_case JSON), and
+// the operations the editor needs on it. The editor works on a deep copy, so fields it does
+// not know survive a round trip.
+
+export const UI_STRING_KEYS = [
+  'tile_breathe', 'tile_checkin', 'tile_talk', 'tile_urgent',
+  'done', 'back', 'next', 'skip', 'start', 'language',
+  'choose_exercise', 'choose_length', 'minutes_unit',
+  'phase_inhale', 'phase_hold', 'phase_exhale', 'session_complete', 'again',
+  'topics_prompt', 'suggestions_heading', 'talk_heading', 'scan_qr',
+  'phone_label', 'hours_label', 'urgent_heading', 'call_label', 'text_label',
+  'privacy_note', 'maintenance_title',
+];
+
+export const PROVIDER_KINDS = [
+  ['eap', 'Employee assistance (EAP)'],
+  ['therapist', 'Therapist'],
+  ['peer-support', 'Peer support'],
+  ['chaplain', 'Chaplain'],
+  ['other', 'Other'],
+];
+
+export const PHASE_KINDS = [
+  ['inhale', 'Breathe in'],
+  ['hold', 'Hold'],
+  ['exhale', 'Breathe out'],
+];
+
+export const SLUG_PATTERN = '[a-z0-9-]{1,32}';
+export const LOCALE_PATTERN = '[a-z-]{2,8}';
+
+export function clone(value) {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+// JSON pointers (RFC 6901), as the server's 422 details use them.
+export function pointer(...parts) {
+  return parts.map((p) => '/' + String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+}
+
+export function splitPointer(path) {
+  if (!path) return [];
+  return path.slice(1).split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+export function parentPointer(path) {
+  const parts = splitPointer(path);
+  parts.pop();
+  return parts.length ? pointer(...parts) : '';
+}
+
+export function getAt(doc, path) {
+  let node = doc;
+  for (const part of splitPointer(path)) {
+    if (node === undefined || node === null) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+export function setAt(doc, path, value) {
+  const parts = splitPointer(path);
+  const last = parts.pop();
+  let node = doc;
+  for (const part of parts) {
+    if (node[part] === undefined || node[part] === null) node[part] = {};
+    node = node[part];
+  }
+  node[last] = value;
+}
+
+export function localeIds(doc) {
+  return (doc.locales || []).map((l) => l.id);
+}
+
+export function localeName(doc, id) {
+  const locale = (doc.locales || []).find((l) => l.id === id);
+  return locale && locale.name ? `${locale.name} (${id})` : id;
+}
+
+export function emptyText(doc) {
+  return Object.fromEntries(localeIds(doc).map((id) => [id, '']));
+}
+
+// Every localized text of the document, so a new language can be added everywhere at once.
+export function localizedTexts(doc) {
+  const texts = [];
+  const add = (t) => {
+    if (t && typeof t === 'object' && !Array.isArray(t)) texts.push(t);
+  };
+  add(doc.attract_text);
+  for (const value of Object.values(doc.ui || {})) add(value);
+  for (const e of doc.exercises || []) { add(e.name); add(e.description); }
+  const checkin = doc.checkin || {};
+  add(checkin.question);
+  add(checkin.topics_question);
+  for (const level of checkin.levels || []) {
+    add(level.label);
+    add(level.description);
+    for (const s of level.suggestions || []) add(s.text);
+  }
+  for (const t of checkin.topics || []) add(t.label);
+  for (const p of doc.providers || []) { add(p.name); add(p.description); add(p.hours); }
+  for (const c of doc.crisis_lines || []) { add(c.name); add(c.description); }
+  return texts;
+}
+
+export function addLocale(doc, id, name) {
+  doc.locales = doc.locales || [];
+  doc.locales.push({ id, name });
+  for (const text of localizedTexts(doc)) if (!(id in text)) text[id] = '';
+}
+
+export function removeLocale(doc, id) {
+  doc.locales = (doc.locales || []).filter((l) => l.id !== id);
+  for (const text of localizedTexts(doc)) delete text[id];
+  if (doc.default_locale === id && doc.locales.length) doc.default_locale = doc.locales[0].id;
+}
+
+export function renameLocale(doc, oldId, newId) {
+  for (const text of localizedTexts(doc)) {
+    if (oldId in text) {
+      const value = text[oldId];
+      delete text[oldId];
+      text[newId] = value;
+    }
+  }
+  if (doc.default_locale === oldId) doc.default_locale = newId;
+}
+
+function freshId(existing, stem) {
+  const taken = new Set(existing.map((x) => x.id));
+  for (let i = 1; i < 1000; i += 1) {
+    const id = `${stem}-${i}`;
+    if (!taken.has(id)) return id;
+  }
+  return stem;
+}
+
+export function newProvider(doc) {
+  return {
+    id: freshId(doc.providers || [], 'provider'),
+    kind: 'therapist',
+    name: emptyText(doc),
+    description: emptyText(doc),
+    hours: emptyText(doc),
+    booking_url: 'https://',
+    phone: '',
+    image: '',
+  };
+}
+
+export function newCrisisLine(doc) {
+  return {
+    id: freshId(doc.crisis_lines || [], 'line'),
+    name: emptyText(doc),
+    description: emptyText(doc),
+    call: '',
+    text: '',
+  };
+}
+
+export function newExercise(doc) {
+  return {
+    id: freshId(doc.exercises || [], 'exercise'),
+    name: emptyText(doc),
+    description: emptyText(doc),
+    phases: [{ kind: 'inhale', seconds: 4 }, { kind: 'exhale', seconds: 4 }],
+    lengths_minutes: [1, 3, 5],
+  };
+}
+
+export function newTopic(doc) {
+  return { id: freshId((doc.checkin && doc.checkin.topics) || [], 'topic'), label: emptyText(doc) };
+}
+
+export function newSuggestion(doc) {
+  return { text: emptyText(doc), exercise_id: '', provider_id: '', crisis_lines: false };
+}
+
+export function moveItem(list, from, to) {
+  if (to < 0 || to >= list.length) return false;
+  const [item] = list.splice(from, 1);
+  list.splice(to, 0, item);
+  return true;
+}
+
+// The text for a locale, falling back to the default locale, as the kiosk does.
+export function localized(text, locale, defaultLocale) {
+  if (!text) return '';
+  if (text[locale]) return text[locale];
+  return text[defaultLocale] || '';
+}

@@ -1,0 +1,261 @@
+// The console's other views: version history, images, kiosks, coordinator tokens, audit log.
+
+import { api, listFrom } from './api.js';
+import { h, clear, table, formatTime, formatBytes } from './dom.js';
+
+function pick(row, ...names) {
+  for (const name of names) if (row[name] !== undefined && row[name] !== null) return row[name];
+  return undefined;
+}
+
+function messageArea() {
+  return h('div', { class: 'message-area', role: 'status', 'aria-live': 'polite' });
+}
+
+function showMessage(area, text, kind = 'info') {
+  clear(area).append(h('p', { class: `message message-${kind}` }, text));
+}
+
+// Something shown exactly once (an enrollment code, a token): big, selectable, with a copy
+// button, and the warning that it cannot be shown again.
+function onceBox(title, value, note) {
+  const id = 'once-' + Math.random().toString(36).slice(2);
+  const copy = h('button', { type: 'button', onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      copy.textContent = 'Copied';
+    } catch {
+      document.getElementById(id).focus();
+      copy.textContent = 'Select the text and copy it';
+    }
+  } }, 'Copy');
+  return h('div', { class: 'once-box', role: 'alert' },
+    h('h3', {}, title),
+    h('p', { class: 'once-value', id, tabindex: '0', 'data-once-value': true }, value),
+    h('p', {}, h('strong', {}, 'Shown only this once. '), note),
+    copy);
+}
+
+export async function renderVersions(root, { announce, onRollback }) {
+  clear(root).append(h('h2', {}, 'Version history'), h('p', { class: 'loading' }, 'Loading…'));
+  const [body, current] = await Promise.all([api.listVersions(), api.getContent().catch(() => null)]);
+  const versions = listFrom(body, 'versions');
+  const live = current ? current.version : (body && body.current);
+  const area = messageArea();
+  const rows = versions.map((v) => (typeof v === 'object' ? v : { version: v }));
+  const rollback = async (version) => {
+    if (!window.confirm(`Make version ${version} live again? Kiosks pick it up at their next sync.`)) return;
+    try {
+      await api.rollback(version);
+      announce(`Version ${version} is live again.`);
+      await renderVersions(root, { announce, onRollback });
+      showMessage(root.querySelector('.message-area'), `Rolled back: version ${version} is live again.`, 'ok');
+      if (onRollback) onRollback();
+    } catch (error) {
+      showMessage(area, `Rollback failed: ${error.message}`, 'error');
+    }
+  };
+  clear(root).append(
+    h('h2', {}, 'Version history'),
+    h('p', { class: 'hint' }, 'Every publish is kept. Rolling back publishes an earlier version again.'),
+    area,
+    table('Published content versions', [
+      { key: 'version', label: 'Version', format: (v) => h('span', {}, String(v), String(v) === String(live) ? h('strong', { class: 'badge' }, ' live') : null) },
+      { key: 'published_at', label: 'Published', format: (_, row) => formatTime(pick(row, 'published_at', 'created_at', 'at')) },
+      { key: 'published_by', label: 'By', format: (_, row) => pick(row, 'published_by', 'admin', 'created_by', 'by') ?? '' },
+      { key: 'note', label: 'Note', format: (_, row) => pick(row, 'note', 'reason', 'source') ?? '' },
+      { key: 'action', label: 'Action', format: (_, row) => (String(row.version) === String(live) ? 'Live now'
+        : h('button', { type: 'button', 'data-rollback': String(row.version), 'aria-label': `Roll back to version ${row.version}`,
+          onclick: () => rollback(row.version) }, 'Roll back to this')) },
+    ], rows, { emptyText: 'No versions yet.' }));
+}
+
+export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
+  clear(root).append(h('h2', {}, 'Images'), h('p', { class: 'loading' }, 'Loading…'));
+  const assets = listFrom(await api.listAssets(), 'assets').map((a) => (typeof a === 'string' ? { name: a } : a));
+  const area = messageArea();
+  const fileInput = h('input', { type: 'file', id: 'image-file', accept: 'image/png,image/jpeg', required: true, 'aria-describedby': 'image-file-hint' });
+  const nameInput = h('input', { type: 'text', id: 'image-name', pattern: '[a-z0-9._-]{1,64}', autocomplete: 'off', required: true, 'aria-describedby': 'image-name-hint' });
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files[0];
+    if (file && !nameInput.value) {
+      nameInput.value = file.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').slice(0, 64);
+    }
+  });
+  const form = h('form', { class: 'card upload-form', onsubmit: async (event) => {
+    event.preventDefault();
+    const file = fileInput.files[0];
+    const name = nameInput.value.trim();
+    if (!file) { showMessage(area, 'Choose a PNG or JPEG file first.', 'error'); fileInput.focus(); return; }
+    if (!/^[a-z0-9._-]{1,64}\.(png|jpg|jpeg)$/.test(name)) {
+      showMessage(area, 'The name must be 1 to 64 lowercase letters, digits, dots, hyphens or underscores, ending in .png or .jpg.', 'error');
+      nameInput.focus();
+      return;
+    }
+    if (!['image/png', 'image/jpeg'].includes(file.type)) { showMessage(area, 'Only PNG and JPEG images can be used.', 'error'); return; }
+    try {
+      showMessage(area, `Uploading ${name}…`);
+      await api.putAsset(name, file);
+      forgetAsset(name);
+      announce(`Uploaded ${name}.`);
+      await renderImages(root, { announce, assetUrl, forgetAsset });
+      showMessage(root.querySelector('.message-area'), `Uploaded ${name}. Choose it for a provider under Content to use it.`, 'ok');
+    } catch (error) {
+      showMessage(area, `Upload failed: ${error.message}`, 'error');
+    }
+  } },
+  h('h3', {}, 'Upload an image'),
+  h('div', { class: 'field' }, h('label', { for: 'image-file' }, 'PNG or JPEG file'), fileInput,
+    h('p', { class: 'hint', id: 'image-file-hint' }, 'The station checks that it is a real PNG or JPEG within its size limit.')),
+  h('div', { class: 'field' }, h('label', { for: 'image-name' }, 'Name in the content'), nameInput,
+    h('p', { class: 'hint', id: 'image-name-hint' }, 'e.g. eap-logo.png. Names are unique: upload a changed image under a new name.')),
+  h('button', { type: 'submit', class: 'primary' }, 'Upload'));
+
+  const grid = assets.length ? h('ul', { class: 'thumbs' }, assets.map((asset) => {
+    const img = h('img', { alt: `Image ${asset.name}`, class: 'thumb', loading: 'lazy' });
+    assetUrl(asset.name).then((url) => { img.src = url; }).catch(() => { img.alt = `${asset.name} (could not be loaded)`; });
+    return h('li', { class: 'thumb-card' }, img,
+      h('p', { class: 'thumb-name' }, asset.name),
+      h('p', { class: 'hint' }, [formatBytes(asset.size), asset.media_type || asset.content_type].filter(Boolean).join(' · ')));
+  })) : h('p', { class: 'empty' }, 'No images uploaded yet.');
+
+  clear(root).append(h('h2', {}, 'Images'), area, form, h('h3', {}, 'Uploaded images'), grid);
+}
+
+export async function renderKiosks(root, { announce }) {
+  clear(root).append(h('h2', {}, 'Kiosks'), h('p', { class: 'loading' }, 'Loading…'));
+  const kiosks = listFrom(await api.listKiosks(), 'kiosks');
+  const area = messageArea();
+  const nameInput = h('input', { type: 'text', id: 'kiosk-name', maxlength: 80, autocomplete: 'off', required: true });
+  const form = h('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    const name = nameInput.value.trim();
+    if (!name) { showMessage(area, 'Give the kiosk a name, e.g. the room it is in.', 'error'); nameInput.focus(); return; }
+    try {
+      const created = await api.addKiosk(name);
+      await renderKiosks(root, { announce });
+      const code = created.enrollment_code;
+      const box = onceBox(`Enrollment code for ${name}`, code,
+        'Enter it on the kiosk (or in its config) within 24 hours; it works once. If it is lost, revoke this kiosk and add it again.');
+      root.querySelector('.once-slot').append(box);
+      box.querySelector('.once-value').focus();
+    } catch (error) {
+      showMessage(area, `Could not add the kiosk: ${error.message}`, 'error');
+    }
+  } },
+  h('h3', {}, 'Add a kiosk'),
+  h('div', { class: 'field' }, h('label', { for: 'kiosk-name' }, 'Kiosk name'), nameInput),
+  h('button', { type: 'submit', class: 'primary' }, 'Add kiosk'));
+
+  const revoke = async (kiosk) => {
+    const id = pick(kiosk, 'kiosk_id', 'id');
+    if (!window.confirm(`Revoke kiosk "${kiosk.name || id}"? It can no longer sync until it is enrolled again.`)) return;
+    try {
+      await api.revokeKiosk(id);
+      announce(`Revoked kiosk ${kiosk.name || id}.`);
+      await renderKiosks(root, { announce });
+      showMessage(root.querySelector('.message-area'), `Revoked kiosk "${kiosk.name || id}".`, 'ok');
+    } catch (error) {
+      showMessage(area, `Could not revoke: ${error.message}`, 'error');
+    }
+  };
+
+  clear(root).append(h('h2', {}, 'Kiosks'), area, h('div', { class: 'once-slot' }), form,
+    table('Kiosks of this station', [
+      { key: 'name', label: 'Name' },
+      { key: 'kiosk_id', label: 'Id', format: (_, row) => String(pick(row, 'kiosk_id', 'id') ?? '') },
+      { key: 'status', label: 'Status', format: (_, row) => kioskStatus(row) },
+      { key: 'last_contact', label: 'Last contact', format: (_, row) => formatTime(pick(row, 'last_contact', 'last_contact_at', 'last_seen')) },
+      { key: 'content_version', label: 'Content version', format: (v) => (v === undefined || v === null || v === '' ? 'none yet' : String(v)) },
+      { key: 'action', label: 'Action', format: (_, row) => (isRevoked(row) ? '' :
+        h('button', { type: 'button', class: 'danger', 'data-revoke-kiosk': String(pick(row, 'kiosk_id', 'id')),
+          'aria-label': `Revoke kiosk ${row.name || ''}`, onclick: () => revoke(row) }, 'Revoke')) },
+    ], kiosks, { emptyText: 'No kiosks yet.' }));
+}
+
+function isRevoked(row) {
+  return Boolean(row.revoked || row.revoked_at || row.status === 'revoked');
+}
+
+function kioskStatus(row) {
+  if (isRevoked(row)) return 'Revoked';
+  if (row.status) return String(row.status).replaceAll('_', ' ');
+  if (row.enrolled === false) return 'Waiting for enrollment';
+  return 'Active';
+}
+
+export async function renderTokens(root, { announce }) {
+  clear(root).append(h('h2', {}, 'Coordinator tokens'), h('p', { class: 'loading' }, 'Loading…'));
+  const tokens = listFrom(await api.listCoordinatorTokens(), 'tokens', 'coordinator_tokens');
+  const area = messageArea();
+  const labelInput = h('input', { type: 'text', id: 'token-label', maxlength: 80, autocomplete: 'off', required: true });
+  const form = h('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    const label = labelInput.value.trim();
+    if (!label) { showMessage(area, 'Give the token a label that says who holds it.', 'error'); labelInput.focus(); return; }
+    try {
+      const created = await api.createCoordinatorToken(label);
+      await renderTokens(root, { announce });
+      const box = onceBox(`Coordinator token "${label}"`, created.token,
+        'Give it to the coordinator over a safe channel. It reads anonymous summaries only. Revoke it here when it is no longer needed.');
+      root.querySelector('.once-slot').append(box);
+      box.querySelector('.once-value').focus();
+    } catch (error) {
+      showMessage(area, `Could not create the token: ${error.message}`, 'error');
+    }
+  } },
+  h('h3', {}, 'Create a token'),
+  h('div', { class: 'field' }, h('label', { for: 'token-label' }, 'Label (who holds it)'), labelInput),
+  h('button', { type: 'submit', class: 'primary' }, 'Create token'));
+
+  const revoke = async (row) => {
+    const id = pick(row, 'id', 'token_id');
+    if (!window.confirm(`Revoke the token "${row.label || id}"? Whoever holds it can no longer read summaries.`)) return;
+    try {
+      await api.revokeCoordinatorToken(id);
+      announce(`Revoked token ${row.label || id}.`);
+      await renderTokens(root, { announce });
+      showMessage(root.querySelector('.message-area'), `Revoked the token "${row.label || id}".`, 'ok');
+    } catch (error) {
+      showMessage(area, `Could not revoke: ${error.message}`, 'error');
+    }
+  };
+
+  clear(root).append(h('h2', {}, 'Coordinator tokens'),
+    h('p', { class: 'hint' }, 'Regional coordinators use these to read this station\'s anonymous summaries at /summary/ or with station-rollup.'),
+    area, h('div', { class: 'once-slot' }), form,
+    table('Coordinator tokens', [
+      { key: 'label', label: 'Label' },
+      { key: 'created_at', label: 'Created', format: (_, row) => formatTime(pick(row, 'created_at', 'created')) },
+      { key: 'last_used', label: 'Last used', format: (_, row) => formatTime(pick(row, 'last_used', 'last_used_at')) },
+      { key: 'status', label: 'Status', format: (_, row) => (isRevoked(row) ? 'Revoked' : 'Active') },
+      { key: 'action', label: 'Action', format: (_, row) => (isRevoked(row) ? '' :
+        h('button', { type: 'button', class: 'danger', 'data-revoke-token': String(pick(row, 'id', 'token_id')),
+          'aria-label': `Revoke token ${row.label || ''}`, onclick: () => revoke(row) }, 'Revoke')) },
+    ], tokens, { emptyText: 'No coordinator tokens yet.' }));
+}
+
+export async function renderAudit(root) {
+  clear(root).append(h('h2', {}, 'Audit log'), h('p', { class: 'loading' }, 'Loading…'));
+  const entries = listFrom(await api.audit(), 'entries', 'audit', 'events');
+  const known = new Set(['at', 'time', 'timestamp', 'admin', 'username', 'actor', 'action', 'event', 'target', 'object', 'detail', 'details', 'id']);
+  clear(root).append(h('h2', {}, 'Audit log'),
+    h('p', { class: 'hint' }, 'Who changed content, kiosks and tokens, and when. Nothing about officers is ever recorded.'),
+    table('Admin changes, newest first', [
+      { key: 'at', label: 'When', format: (_, row) => formatTime(pick(row, 'at', 'time', 'timestamp')) },
+      { key: 'admin', label: 'Admin', format: (_, row) => pick(row, 'admin', 'username', 'actor') ?? '' },
+      { key: 'action', label: 'Action', format: (_, row) => String(pick(row, 'action', 'event') ?? '').replaceAll('_', ' ') },
+      { key: 'target', label: 'Object', format: (_, row) => {
+        const target = pick(row, 'target', 'object');
+        return target && typeof target === 'object' ? JSON.stringify(target) : target ?? '';
+      } },
+      { key: 'detail', label: 'Details', format: (_, row) => {
+        const detail = pick(row, 'detail', 'details');
+        const extra = Object.fromEntries(Object.entries(row).filter(([k]) => !known.has(k)));
+        const parts = [];
+        if (detail !== undefined) parts.push(typeof detail === 'object' ? JSON.stringify(detail) : String(detail));
+        if (Object.keys(extra).length) parts.push(JSON.stringify(extra));
+        return parts.join(' ');
+      } },
+    ], entries, { emptyText: 'No changes recorded yet.' }));
+}

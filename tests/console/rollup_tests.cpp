@@ -1,0 +1,343 @@
+// station-rollup against real station-server processes on loopback: two that answer, one
+// port with nothing listening. Counts go in through the kiosk API, tokens through the admin
+// API, exactly as in production.
+
+#include "rollup_options.hpp"
+#include "stations_file.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using nlohmann::json;
+using namespace wellness::rollup;
+
+namespace {
+
+struct HttpAnswer {
+    int status = 0;
+    std::string body;
+};
+
+HttpAnswer http(int port, const std::string& method, const std::string& path,
+                const std::string& token = {}, const std::string& body = {}) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+    session.setTimeout(Poco::Timespan(10, 0));
+    Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!token.empty())
+        request.set("Authorization", "Bearer " + token);
+    if (!body.empty()) {
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        session.sendRequest(request) << body;
+    } else {
+        session.sendRequest(request);
+    }
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    HttpAnswer answer;
+    answer.status = static_cast<int>(response.getStatus());
+    Poco::StreamCopier::copyToString(in, answer.body);
+    return answer;
+}
+
+json json_of(const HttpAnswer& answer, int expected_status) {
+    INFO(answer.body);
+    REQUIRE(answer.status == expected_status);
+    return json::parse(answer.body);
+}
+
+// Seconds to add to the station's clock so that 2026-W47 has ended there, whatever today is.
+long clock_offset_for_closed_weeks() {
+    using namespace std::chrono;
+    const auto wanted = sys_days{year{2026} / December / 2} + hours{12};
+    const auto now = system_clock::now();
+    return now >= wanted ? 0 : static_cast<long>(duration_cast<seconds>(wanted - now).count());
+}
+
+class StationProcess {
+  public:
+    StationProcess() : data_dir_(Poco::TemporaryFile::tempName()) {
+        std::filesystem::create_directories(data_dir_);
+        Poco::Process::Args args{"serve", "--data", data_dir_.string(), "--port", "0", "--bind", "127.0.0.1",
+                                 "--clock-offset", std::to_string(clock_offset_for_closed_weeks())};
+        handle_ = std::make_unique<Poco::ProcessHandle>(
+            Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, &out_, nullptr));
+        Poco::PipeInputStream in(out_);
+        const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
+        const std::regex login(R"(^admin login: admin / (\S+) at )");
+        std::string line;
+        for (int i = 0; i < 50 && (port_ == 0 || password_.empty()) && std::getline(in, line); ++i) {
+            std::smatch match;
+            if (std::regex_search(line, match, listening))
+                port_ = std::stoi(match[1]);
+            else if (std::regex_search(line, match, login))
+                password_ = match[1];
+        }
+        REQUIRE(port_ > 0);
+        REQUIRE(!password_.empty());
+        admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
+                                    json{{"username", "admin"}, {"password", password_}}.dump()),
+                               200)["token"];
+    }
+    ~StationProcess() {
+        Poco::Process::requestTermination(handle_->id());
+        handle_->wait();
+        std::error_code ignored;
+        std::filesystem::remove_all(data_dir_, ignored);
+    }
+    StationProcess(const StationProcess&) = delete;
+    StationProcess& operator=(const StationProcess&) = delete;
+
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+    std::string coordinator_token(const std::string& label) {
+        return json_of(http(port_, "POST", "/api/v1/admin/coordinator-tokens", admin_token_,
+                            json{{"label", label}}.dump()),
+                       201)["token"];
+    }
+
+    // Enrolls a kiosk and posts one batch of closed-week counts through the kiosk API.
+    void post_counts(const json& counts) {
+        auto kiosk = json_of(http(port_, "POST", "/api/v1/admin/kiosks", admin_token_,
+                                  json{{"name", "wellness room"}}.dump()),
+                             201);
+        auto enrolled = json_of(http(port_, "POST", "/api/v1/kiosk/enroll", {},
+                                     json{{"enrollment_code", kiosk["enrollment_code"]}}.dump()),
+                                200);
+        json batch{{"batch_id", Poco::UUIDGenerator::defaultGenerator().createRandom().toString()},
+                   {"counts", counts}};
+        auto applied = json_of(http(port_, "POST", "/api/v1/kiosk/counts", enrolled["token"], batch.dump()), 200);
+        REQUIRE(applied["status"] == "applied");
+    }
+
+  private:
+    std::filesystem::path data_dir_;
+    Poco::Pipe out_;
+    std::unique_ptr<Poco::ProcessHandle> handle_;
+    int port_ = 0;
+    std::string password_;
+    std::string admin_token_;
+};
+
+json count(const std::string& week, const std::string& metric, const std::string& key, int n) {
+    return {{"week", week}, {"metric", metric}, {"key", key}, {"n", n}};
+}
+
+// A loopback port with nothing listening on it: bound, then released.
+int free_port_with_nothing_listening() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    int port = socket.address().port();
+    socket.close();
+    return port;
+}
+
+struct RollupRun {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+RollupRun run_rollup(const std::vector<std::string>& arguments) {
+    Poco::Pipe out;
+    Poco::Pipe err;
+    Poco::Process::Args args(arguments.begin(), arguments.end());
+    auto handle = Poco::Process::launch(STATION_ROLLUP_BINARY, args, nullptr, &out, &err);
+    RollupRun run;
+    Poco::PipeInputStream out_stream(out);
+    Poco::StreamCopier::copyToString(out_stream, run.out);
+    Poco::PipeInputStream err_stream(err);
+    Poco::StreamCopier::copyToString(err_stream, run.err);
+    run.exit_code = handle.wait();
+    return run;
+}
+
+std::string write_temp_file(const std::string& text) {
+    std::string path = Poco::TemporaryFile::tempName();
+    std::ofstream(path) << text;
+    Poco::TemporaryFile::registerForDeletion(path);
+    return path;
+}
+
+const json* find_row(const json& summary, const std::string& metric, const std::string& key) {
+    for (const auto& row : summary["rows"])
+        if (row["metric"] == metric && row["key"] == key)
+            return &row;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("The rollup merges the stations that answer, names the one that is down, and never "
+          "reveals a count a station hid",
+          "[rollup]") {
+    StationProcess small_station; // its "sleep" topic is under k
+    StationProcess busy_station;
+    small_station.post_counts({count("2026-W41", "visit", "start", 12), count("2026-W41", "checkin.topic", "sleep", 3),
+                               count("2026-W41", "checkin.topic", "workload", 9),
+                               count("2026-W41", "checkin.topic", "family", 8)});
+    busy_station.post_counts({count("2026-W42", "visit", "start", 15), count("2026-W42", "checkin.topic", "sleep", 7),
+                              count("2026-W42", "checkin.topic", "workload", 10),
+                              count("2026-W42", "checkin.topic", "family", 9)});
+    const std::string down_url = "http://127.0.0.1:" + std::to_string(free_port_with_nothing_listening());
+
+    // The small station itself hides its "sleep" count.
+    auto own = json_of(http(small_station.port(), "GET",
+                            "/api/v1/summary?from=2026-W40&to=2026-W47&period=total",
+                            small_station.coordinator_token("check")),
+                       200);
+    REQUIRE(find_row(own, "checkin.topic", "sleep") != nullptr);
+    REQUIRE((*find_row(own, "checkin.topic", "sleep"))["suppressed"] == true);
+
+    const std::string stations = "# precincts of the region\n" + small_station.url() + " " +
+                                 small_station.coordinator_token("region") + "\n\n" + busy_station.url() +
+                                 " " + busy_station.coordinator_token("region") + "  # the busy one\n" +
+                                 down_url + " some-token-of-a-station-that-is-off\n";
+    const std::string stations_file = write_temp_file(stations);
+    const std::vector<std::string> base{"--stations", stations_file, "--from", "2026-W40", "--to",
+                                        "2026-W47", "--period", "total", "--timeout", "3"};
+
+    SECTION("as JSON") {
+        auto run = run_rollup(base);
+        INFO(run.err);
+        REQUIRE(run.exit_code == 0);
+        auto merged = json::parse(run.out);
+        CHECK(merged["unreachable"] == json::array({down_url}));
+        CHECK(run.err.find(down_url) != std::string::npos);
+        CHECK(run.err.find("some-token") == std::string::npos); // tokens never printed
+        CHECK(merged["answered"] == 2);
+        const json* visits = find_row(merged, "visit", "start");
+        REQUIRE(visits != nullptr);
+        CHECK((*visits)["n"] == 27);
+        const json* sleep = find_row(merged, "checkin.topic", "sleep");
+        REQUIRE(sleep != nullptr);
+        CHECK((*sleep)["suppressed"] == true);
+        CHECK((*sleep)["n"].is_null());
+        CHECK((*sleep)["at_least"] == 7); // what the busy station showed; the small one's 3 stays hidden
+        for (const auto& row : merged["rows"])
+            if (row["metric"] == "checkin.topic" && row["key"] == "sleep")
+                CHECK(row.value("at_least", 0) != 10);
+    }
+
+    SECTION("as CSV") {
+        auto with_csv = base;
+        with_csv.insert(with_csv.end(), {"--format", "csv"});
+        auto run = run_rollup(with_csv);
+        INFO(run.err);
+        REQUIRE(run.exit_code == 0);
+        CHECK(run.out.rfind("period,metric,key,n,suppressed,at_least\r\n", 0) == 0);
+        CHECK(run.out.find("total,visit,start,27,false,\r\n") != std::string::npos);
+        CHECK(run.out.find("total,checkin.topic,sleep,,true,7\r\n") != std::string::npos);
+        CHECK(run.err.find(down_url) != std::string::npos);
+    }
+
+    SECTION("exits non-zero only when no station answers") {
+        const std::string none_file = write_temp_file(down_url + " token-a\n" + small_station.url() +
+                                                      " a-token-the-station-never-issued\n");
+        auto run = run_rollup({"--stations", none_file, "--from", "2026-W40", "--to", "2026-W47",
+                               "--period", "week", "--timeout", "3"});
+        CHECK(run.exit_code == 1);
+        CHECK(run.out.empty());
+        CHECK(run.err.find(down_url) != std::string::npos);
+        CHECK(run.err.find(small_station.url()) != std::string::npos);
+        CHECK(run.err.find("401") != std::string::npos);
+    }
+}
+
+TEST_CASE("The rollup refuses a bad stations file, naming the line, before contacting anyone",
+          "[rollup]") {
+    const std::vector<std::pair<std::string, std::string>> bad_files = {
+        {"http://127.0.0.1:9 token\nhttp://127.0.0.1:10\n", "line 2"},
+        {"ftp://127.0.0.1:9 token\n", "http"},
+        {"http://user:pw@127.0.0.1:9 token\n", "user name"},
+        {"http://127.0.0.1:9/?x=1 token\n", "query"},
+        {"http://127.0.0.1:9 token\nhttp://127.0.0.1:9/ token2\n", "twice"},
+        {"http://127.0.0.1:9 token extra\n", "two fields"},
+        {"# only a comment\n\n", "no station"},
+        {std::string("http://127.0.0.1:9 tok\x01en\n"), "printable"},
+    };
+    for (const auto& [text, expected] : bad_files) {
+        auto run = run_rollup({"--stations", write_temp_file(text), "--from", "2026-W40", "--to",
+                               "2026-W47", "--period", "week"});
+        INFO(text);
+        INFO(run.err);
+        CHECK(run.exit_code == 2);
+        CHECK(run.out.empty());
+        CHECK(run.err.find(expected) != std::string::npos);
+    }
+    auto missing = run_rollup({"--stations", "/nonexistent/stations.txt", "--from", "2026-W40", "--to",
+                               "2026-W47", "--period", "week"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("The rollup's command line is strict and --help explains it", "[rollup]") {
+    auto help = run_rollup({"--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("--stations FILE") != std::string::npos);
+
+    const std::vector<std::vector<std::string>> bad = {
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47"},                                  // no period
+        {"--stations", "f", "--from", "2026-W47", "--to", "2026-W40", "--period", "week"},              // reversed
+        {"--stations", "f", "--from", "2026-W54", "--to", "2026-W47", "--period", "week"},              // no such week
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "day"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--k", "2"},  // k below 3
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--timeout", "0"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--format", "xml"},
+        {"--stations", "f", "--stations", "g", "--from", "2026-W40", "--to", "2026-W47", "--period", "week"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--colour", "red"},
+    };
+    for (const auto& arguments : bad) {
+        auto run = run_rollup(arguments);
+        CHECK(run.exit_code == 2);
+        CHECK(run.err.find("Usage:") != std::string::npos);
+    }
+}
+
+TEST_CASE("A stations file accepts comments, blank lines, CRLF and path prefixes", "[rollup]") {
+    auto parsed = parse_stations_file("# region north\r\n\r\n  http://10.1.2.3:8080/ abc.def  # precinct 4\r\n"
+                                      "https://station.example/precinct-7 xyz\n");
+    INFO(parsed.error);
+    REQUIRE(parsed.error.empty());
+    REQUIRE(parsed.stations.size() == 2);
+    CHECK(parsed.stations[0].url == "http://10.1.2.3:8080");
+    CHECK(parsed.stations[0].port == 8080);
+    CHECK(parsed.stations[0].token == "abc.def");
+    CHECK(parsed.stations[0].line == 3);
+    CHECK(parsed.stations[1].scheme == "https");
+    CHECK(parsed.stations[1].port == 443);
+    CHECK(parsed.stations[1].path_prefix == "/precinct-7");
+    CHECK(parse_stations_file(std::string(max_stations_file_bytes + 1, '#')).error.find("larger") !=
+          std::string::npos);
+}
+
+TEST_CASE("Rollup options take --name value and --name=value and default to JSON, k 5, 5 s", "[rollup]") {
+    auto parsed = parse_rollup_options({"--stations=f.txt", "--from", "2026-W40", "--to=2026-W47", "--period", "month"});
+    INFO(parsed.error);
+    REQUIRE(parsed.options);
+    CHECK(parsed.options->stations_file == "f.txt");
+    CHECK(parsed.options->request.period == wellness::Period::month);
+    CHECK(parsed.options->request.k == 5);
+    CHECK(parsed.options->timeout_seconds == 5);
+    CHECK(parsed.options->format == OutputFormat::json);
+}

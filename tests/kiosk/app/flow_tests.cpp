@@ -1,0 +1,405 @@
+#include "flow.hpp"
+#include "sample_content.hpp"
+
+#include "wellness/breathing.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace wellness;
+using namespace wellness::kiosk;
+using wellness::kiosk::testing::sample_content;
+
+namespace {
+
+CounterKey counter(std::string_view metric, std::string key) {
+    return {std::string(metric), std::move(key)};
+}
+
+// Drives a flow and collects every counter it adds, as the window side does.
+struct Visit {
+    Flow flow{sample_content(), 0};
+    MonotonicMs now = 0;
+    std::vector<CounterKey> counted;
+
+    void tap(const Intent& intent) {
+        now += 500;
+        auto added = flow.apply(intent, now);
+        counted.insert(counted.end(), added.begin(), added.end());
+        tick();
+    }
+    void wait(MonotonicMs ms) {
+        now += ms;
+        tick();
+    }
+    void tick() {
+        auto added = flow.tick(now);
+        counted.insert(counted.end(), added.begin(), added.end());
+    }
+    long count_of(const CounterKey& key) const {
+        return std::count(counted.begin(), counted.end(), key);
+    }
+};
+
+} // namespace
+
+TEST_CASE("The kiosk starts on Attract and a tap shows Home and counts one visit", "[kiosk-flow]") {
+    Visit visit;
+    REQUIRE(visit.flow.screen() == Screen::attract);
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.flow.screen() == Screen::home);
+    CHECK(visit.counted == std::vector<CounterKey>{counter(metric::visit, "start")});
+}
+
+TEST_CASE("Intents that do not belong to the current screen change and count nothing",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::choose_tile(Tile::talk));
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::back());
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.counted.empty());
+
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_provider("eap")); // not on the provider list yet
+    visit.tap(Intent::back());                  // Back never returns to Attract
+    CHECK(visit.flow.screen() == Screen::home);
+    CHECK(visit.counted.size() == 1);
+}
+
+TEST_CASE("A breathing session counts started, and completed only when it runs to its end",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    CHECK(visit.flow.screen() == Screen::breathe_choose_exercise);
+    visit.tap(Intent::choose_exercise("box"));
+    CHECK(visit.flow.screen() == Screen::breathe_choose_length);
+    visit.tap(Intent::choose_length(2)); // not offered by this exercise
+    CHECK(visit.flow.screen() == Screen::breathe_choose_length);
+    visit.tap(Intent::choose_length(1));
+    REQUIRE(visit.flow.screen() == Screen::breathe_running);
+    CHECK(visit.count_of(counter(metric::breathing_started, "box")) == 1);
+
+    const auto plan = plan_session(visit.flow.content().exercises[0], 1);
+    const auto total_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(plan.total_duration).count();
+    // Longer than the idle timeout: nobody touches the screen while breathing.
+    REQUIRE(total_ms > 60000);
+    visit.wait(total_ms - 1);
+    CHECK(visit.flow.screen() == Screen::breathe_running);
+    CHECK(visit.count_of(counter(metric::breathing_completed, "box")) == 0);
+    visit.wait(1);
+    CHECK(visit.flow.screen() == Screen::breathe_finished);
+    CHECK(visit.count_of(counter(metric::breathing_completed, "box")) == 1);
+
+    visit.tap(Intent::again());
+    CHECK(visit.flow.screen() == Screen::breathe_running);
+    CHECK(visit.count_of(counter(metric::breathing_started, "box")) == 2);
+}
+
+TEST_CASE("Stopping a breathing session early never counts it as completed", "[kiosk-flow]") {
+    for (const auto& stop : {Intent::back(), Intent::done(), Intent::open_urgent()}) {
+        Visit visit;
+        visit.tap(Intent::leave_attract());
+        visit.tap(Intent::choose_tile(Tile::breathe));
+        visit.tap(Intent::choose_exercise("sigh"));
+        visit.tap(Intent::choose_length(3));
+        visit.wait(60000);
+        visit.tap(stop);
+        CHECK(visit.flow.screen() != Screen::breathe_running);
+        visit.wait(10 * 60000);
+        visit.tap(Intent::back());
+        CHECK(visit.flow.screen() != Screen::breathe_running);
+        visit.wait(10 * 60000);
+        CHECK(visit.count_of(counter(metric::breathing_started, "sigh")) == 1);
+        CHECK(visit.count_of(counter(metric::breathing_completed, "sigh")) == 0);
+    }
+}
+
+TEST_CASE("A check-in counts its level and each topic separately when suggestions show",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("reacting"));
+    REQUIRE(visit.flow.screen() == Screen::checkin_topics);
+    visit.tap(Intent::toggle_topic("family"));
+    visit.tap(Intent::toggle_topic("sleep"));
+    visit.tap(Intent::toggle_topic("workload"));
+    visit.tap(Intent::toggle_topic("workload")); // changed their mind
+    visit.tap(Intent::toggle_topic("nonsense"));
+    CHECK(visit.flow.state().topic_ids == std::vector<std::string>{"sleep", "family"});
+    // Nothing is counted until the suggestions are shown.
+    CHECK(visit.counted.size() == 1);
+    visit.tap(Intent::confirm_topics());
+    CHECK(visit.flow.screen() == Screen::checkin_suggestions);
+    CHECK(visit.counted == std::vector<CounterKey>{counter(metric::visit, "start"),
+                                                   counter(metric::checkin_level, "reacting"),
+                                                   counter(metric::checkin_topic, "sleep"),
+                                                   counter(metric::checkin_topic, "family")});
+    // Going back and confirming again does not count the same choices twice in one visit.
+    visit.tap(Intent::back());
+    visit.tap(Intent::confirm_topics());
+    CHECK(visit.counted.size() == 4);
+}
+
+TEST_CASE("Skipping topics counts only the level", "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("healthy"));
+    visit.tap(Intent::toggle_topic("sleep"));
+    visit.tap(Intent::skip_topics());
+    CHECK(visit.flow.screen() == Screen::checkin_suggestions);
+    CHECK(visit.flow.state().topic_ids.empty());
+    CHECK(visit.counted == std::vector<CounterKey>{counter(metric::visit, "start"),
+                                                   counter(metric::checkin_level, "healthy")});
+}
+
+TEST_CASE("The most serious check-in level shows and counts the crisis lines", "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::skip_topics());
+    CHECK(visit.flow.is_most_serious_level());
+    CHECK(visit.count_of(counter(metric::crisis_viewed, "list")) == 1);
+
+    Visit calmer;
+    calmer.tap(Intent::leave_attract());
+    calmer.tap(Intent::choose_tile(Tile::checkin));
+    calmer.tap(Intent::choose_level("injured"));
+    calmer.tap(Intent::skip_topics());
+    CHECK_FALSE(calmer.flow.is_most_serious_level());
+    CHECK(calmer.count_of(counter(metric::crisis_viewed, "list")) == 0);
+}
+
+TEST_CASE("A check-in goes straight to suggestions when the content has no topics",
+          "[kiosk-flow]") {
+    auto content = sample_content();
+    content.checkin.topics.clear();
+    Flow flow(content, 0);
+    flow.apply(Intent::leave_attract(), 1);
+    flow.apply(Intent::choose_tile(Tile::checkin), 2);
+    auto counted = flow.apply(Intent::choose_level("healthy"), 3);
+    CHECK(flow.screen() == Screen::checkin_suggestions);
+    CHECK(counted == std::vector<CounterKey>{counter(metric::checkin_level, "healthy")});
+}
+
+TEST_CASE("Suggestions lead to their exercise, provider or the crisis lines", "[kiosk-flow]") {
+    auto to_suggestions = [](Visit& visit) {
+        visit.tap(Intent::leave_attract());
+        visit.tap(Intent::choose_tile(Tile::checkin));
+        visit.tap(Intent::choose_level("injured"));
+        visit.tap(Intent::skip_topics());
+    };
+    Visit breathe;
+    to_suggestions(breathe);
+    breathe.tap(Intent::choose_suggestion(0));
+    CHECK(breathe.flow.screen() == Screen::breathe_choose_length);
+    CHECK(breathe.flow.exercise()->id == "box");
+
+    Visit talk;
+    to_suggestions(talk);
+    talk.tap(Intent::choose_suggestion(1));
+    CHECK(talk.flow.screen() == Screen::talk_provider);
+    CHECK(talk.flow.provider()->id == "peer");
+    CHECK(talk.count_of(counter(metric::handoff_shown, "peer")) == 1);
+    talk.tap(Intent::back());
+    CHECK(talk.flow.screen() == Screen::checkin_suggestions);
+
+    Visit crisis;
+    to_suggestions(crisis);
+    crisis.tap(Intent::choose_suggestion(2));
+    CHECK(crisis.flow.screen() == Screen::urgent);
+    CHECK(crisis.count_of(counter(metric::crisis_viewed, "list")) == 1);
+    crisis.tap(Intent::choose_suggestion(7)); // out of range, and not on suggestions
+    CHECK(crisis.flow.screen() == Screen::urgent);
+}
+
+TEST_CASE("Showing a provider's QR counts handoff.shown for that provider", "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::talk));
+    visit.tap(Intent::choose_provider("nobody"));
+    CHECK(visit.flow.screen() == Screen::talk_list);
+    visit.tap(Intent::choose_provider("eap"));
+    CHECK(visit.flow.screen() == Screen::talk_provider);
+    CHECK(visit.flow.provider()->booking_url == "https://eap.example.org/book");
+    visit.tap(Intent::back());
+    visit.tap(Intent::choose_provider("peer"));
+    CHECK(visit.count_of(counter(metric::handoff_shown, "eap")) == 1);
+    CHECK(visit.count_of(counter(metric::handoff_shown, "peer")) == 1);
+}
+
+TEST_CASE("Urgent help is one tap from every screen and Back returns where the person was",
+          "[kiosk-flow]") {
+    Visit from_attract;
+    from_attract.tap(Intent::open_urgent());
+    CHECK(from_attract.flow.screen() == Screen::urgent);
+    CHECK(from_attract.counted == std::vector<CounterKey>{counter(metric::visit, "start"),
+                                                          counter(metric::crisis_viewed, "list")});
+    from_attract.tap(Intent::back());
+    CHECK(from_attract.flow.screen() == Screen::urgent); // no Attract to go back to
+
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("healthy"));
+    visit.tap(Intent::open_urgent());
+    CHECK(visit.flow.screen() == Screen::urgent);
+    visit.tap(Intent::open_urgent());
+    visit.tap(Intent::back());
+    CHECK(visit.flow.screen() == Screen::checkin_topics);
+    CHECK(visit.flow.state().level_id == "healthy");
+
+    Visit from_home;
+    from_home.tap(Intent::leave_attract());
+    from_home.tap(Intent::choose_tile(Tile::urgent));
+    CHECK(from_home.flow.screen() == Screen::urgent);
+}
+
+TEST_CASE("Done returns to Attract and forgets every choice of the visit", "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_locale("es"));
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::toggle_topic("sleep"));
+    visit.tap(Intent::done());
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.state().history.empty());
+    CHECK(visit.flow.state().level_id.empty());
+    CHECK(visit.flow.state().topic_ids.empty());
+    CHECK(visit.flow.state().counted_this_visit.empty());
+    CHECK(visit.flow.locale() == "en");
+    // The next person's visit counts again.
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 2);
+}
+
+TEST_CASE("The language switches only on Home and resets to the default on Attract",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.flow.ui("done") == "done en");
+    visit.tap(Intent::choose_locale("fr")); // not in the content
+    CHECK(visit.flow.locale() == "en");
+    visit.tap(Intent::choose_locale("es"));
+    CHECK(visit.flow.locale() == "es");
+    CHECK(visit.flow.ui("done") == "done es");
+    CHECK(visit.flow.text(visit.flow.content().attract_text) == "Tómese un minuto. Toque.");
+    visit.tap(Intent::choose_tile(Tile::talk));
+    visit.tap(Intent::choose_locale("en"));
+    CHECK(visit.flow.locale() == "es");
+    visit.wait(61000 + idle_fade_ms);
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.locale() == "en");
+}
+
+TEST_CASE("An idle visit fades out after the content's timeout and is forgotten",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::talk));
+    visit.tap(Intent::choose_provider("eap"));
+    CHECK_FALSE(visit.flow.animating(visit.now));
+    CHECK(visit.flow.next_deadline(visit.now) == visit.now + 60000);
+
+    visit.wait(59999);
+    CHECK(visit.flow.screen() == Screen::talk_provider);
+    CHECK(visit.flow.idle_fade(visit.now) == 0.0);
+    // A touch keeps the visit alive.
+    visit.tap(Intent::touch());
+    visit.wait(60000 + idle_fade_ms / 2);
+    CHECK(visit.flow.screen() == Screen::talk_provider);
+    CHECK(visit.flow.idle_fade(visit.now) == Approx(0.5).margin(0.01));
+    CHECK(visit.flow.animating(visit.now));
+    visit.wait(idle_fade_ms / 2);
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.state().provider_id.empty());
+    CHECK(visit.flow.idle_fade(visit.now) == 0.0);
+}
+
+TEST_CASE("The idle timeout follows the content and starts after a breathing session ends",
+          "[kiosk-flow]") {
+    auto content = sample_content();
+    content.idle_timeout_seconds = 30;
+    Flow flow(content, 0);
+    flow.apply(Intent::leave_attract(), 0);
+    flow.apply(Intent::choose_tile(Tile::breathe), 0);
+    flow.apply(Intent::choose_exercise("box"), 0);
+    flow.apply(Intent::choose_length(1), 0);
+    const auto total_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              plan_session(content.exercises[0], 1).total_duration)
+                              .count();
+    // The window side ticks late (it slept): the session end, not the late tick, starts idle.
+    flow.tick(total_ms + 20000);
+    CHECK(flow.screen() == Screen::breathe_finished);
+    flow.tick(total_ms + 30000 + idle_fade_ms - 1);
+    CHECK(flow.screen() == Screen::breathe_finished);
+    flow.tick(total_ms + 30000 + idle_fade_ms);
+    CHECK(flow.screen() == Screen::attract);
+}
+
+TEST_CASE("New content is swapped in only on Attract, never under someone's finger",
+          "[kiosk-flow]") {
+    Visit visit;
+    auto updated = sample_content();
+    updated.attract_text = testing::both("New words", "Palabras nuevas");
+    updated.providers.pop_back();
+
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::talk));
+    visit.flow.offer_content(updated);
+    visit.tick();
+    CHECK(visit.flow.content_pending());
+    CHECK(visit.flow.content().providers.size() == 2);
+    CHECK(visit.flow.content_generation() == 0);
+    visit.tap(Intent::choose_provider("peer"));
+    CHECK(visit.flow.provider() != nullptr);
+
+    visit.tap(Intent::done());
+    CHECK_FALSE(visit.flow.content_pending());
+    CHECK(visit.flow.content_generation() == 1);
+    CHECK(visit.flow.text(visit.flow.content().attract_text) == "New words");
+
+    // On Attract the swap is immediate.
+    visit.flow.offer_content(sample_content());
+    CHECK(visit.flow.content_generation() == 2);
+    CHECK(visit.flow.content().providers.size() == 2);
+}
+
+TEST_CASE("Five quick taps in the hidden corner open the maintenance screen", "[kiosk-flow]") {
+    Flow flow(sample_content(), 0);
+    MonotonicMs now = 0;
+    for (int i = 0; i < 4; ++i) {
+        CHECK_FALSE(flow.corner_tap(now += 1000)); // too slow: only 3 s count
+    }
+    CHECK_FALSE(flow.corner_tap(now += 1000));
+    CHECK(flow.screen() == Screen::attract);
+    now += maintenance_window_ms + 1;
+    for (int i = 0; i < 4; ++i) {
+        CHECK_FALSE(flow.corner_tap(now += 400));
+    }
+    CHECK(flow.corner_tap(now += 400));
+    CHECK(flow.screen() == Screen::maintenance);
+    CHECK(flow.apply(Intent::back(), now).empty());
+    CHECK(flow.screen() == Screen::attract);
+}
+
+TEST_CASE("Only Attract, the breathing session and a fade animate", "[kiosk-flow]") {
+    Visit visit;
+    CHECK(visit.flow.animating(visit.now));
+    visit.tap(Intent::leave_attract());
+    CHECK_FALSE(visit.flow.animating(visit.now));
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    visit.tap(Intent::choose_exercise("box"));
+    CHECK_FALSE(visit.flow.animating(visit.now));
+    visit.tap(Intent::choose_length(1));
+    CHECK(visit.flow.animating(visit.now));
+    CHECK_FALSE(visit.flow.next_deadline(visit.now).has_value());
+}

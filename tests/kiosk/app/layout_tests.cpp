@@ -1,0 +1,107 @@
+#include "layout.hpp"
+#include "qr_code.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+using namespace wellness::kiosk;
+
+TEST_CASE("Touch targets are at least 15 mm at the display's DPI on small and large screens",
+          "[kiosk-layout]") {
+    const std::pair<int, int> sizes[] = {{800, 480}, {1280, 720}, {1920, 1080}};
+    const float dpis[] = {72.0f, 96.0f, 133.0f, 160.0f, 220.0f};
+    for (auto [w, h] : sizes) {
+        for (float dpi : dpis) {
+            // Kiosk screens are at least 5.5 inches across; a smaller one at that DPI is not a
+            // screen anyone mounts on a wall.
+            if (std::hypot(static_cast<float>(w), static_cast<float>(h)) / dpi < 5.5f) {
+                continue;
+            }
+            const auto layout = compute_layout(w, h, dpi);
+            INFO(w << "x" << h << " at " << dpi << " dpi");
+            const float fifteen_mm = 15.0f * dpi / 25.4f;
+            CHECK(layout.target >= fifteen_mm);
+            CHECK(layout.bar_height >= fifteen_mm);
+            // Home's four tiles and both bars fit on the screen, each tile a big target.
+            CHECK(layout.home_tile_height() >= fifteen_mm);
+            CHECK(layout.home_tile_width() >= fifteen_mm);
+            CHECK(2 * layout.bar_height + 2 * layout.margin + 2 * layout.home_tile_height() +
+                      layout.gap <=
+                  static_cast<float>(h) + 0.5f);
+            // A button's label fits inside the smallest target.
+            CHECK(layout.font_body < layout.target);
+            CHECK(layout.font_title < layout.content_height());
+        }
+    }
+}
+
+TEST_CASE("A missing or absurd DPI falls back to 96", "[kiosk-layout]") {
+    CHECK(effective_dpi(std::nullopt) == fallback_dpi);
+    CHECK(effective_dpi(0.0f) == fallback_dpi);
+    CHECK(effective_dpi(std::numeric_limits<float>::quiet_NaN()) == fallback_dpi);
+    CHECK(effective_dpi(10000.0f) == fallback_dpi);
+    CHECK(effective_dpi(141.0f) == 141.0f);
+    CHECK(compute_layout(800, 480, std::nullopt).target >= 15.0f * 96.0f / 25.4f);
+}
+
+TEST_CASE("Text grows with the screen so it stays crisp and readable at 1080p",
+          "[kiosk-layout]") {
+    const auto small = compute_layout(800, 480, 96.0f);
+    const auto large = compute_layout(1920, 1080, 96.0f);
+    CHECK(large.font_body > small.font_body);
+    CHECK(large.font_title > large.font_heading);
+    CHECK(large.font_heading > large.font_body);
+    CHECK(small.font_small >= 12.0f);
+    // Whole pixel sizes: fractional font sizes blur.
+    CHECK(large.font_body == std::round(large.font_body));
+}
+
+TEST_CASE("The QR code takes at least a third of the screen height and fits the content area",
+          "[kiosk-layout]") {
+    for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 720}, std::pair{1920, 1080}}) {
+        const auto layout = compute_layout(w, h, 96.0f);
+        INFO(w << "x" << h);
+        CHECK(layout.qr_side() >= static_cast<float>(h) / 3.0f);
+        CHECK(layout.qr_side() <= layout.content_height());
+        CHECK(layout.qr_side() <= layout.content_width() / 2);
+    }
+}
+
+TEST_CASE("A QR code carries exactly its text with a 4-module quiet zone", "[kiosk-qr]") {
+    const auto url = "https://eap.example.org/book?site=precinct-7";
+    const auto matrix = encode_qr(url);
+    REQUIRE(matrix);
+    // Version sizes are 21 + 4(v-1) modules; plus the quiet zone on both sides.
+    CHECK((matrix->size - 2 * qr_quiet_zone_modules - 21) % 4 == 0);
+    for (int i = 0; i < matrix->size; ++i) {
+        for (int q = 0; q < qr_quiet_zone_modules; ++q) {
+            CHECK_FALSE(matrix->is_dark(i, q));
+            CHECK_FALSE(matrix->is_dark(q, i));
+            CHECK_FALSE(matrix->is_dark(i, matrix->size - 1 - q));
+            CHECK_FALSE(matrix->is_dark(matrix->size - 1 - q, i));
+        }
+    }
+    // The finder pattern's dark corner sits right inside the quiet zone.
+    CHECK(matrix->is_dark(qr_quiet_zone_modules, qr_quiet_zone_modules));
+    // The same link gives the same modules for every person.
+    const auto again = encode_qr(url);
+    REQUIRE(again);
+    CHECK(again->dark == matrix->dark);
+    const auto other = encode_qr("https://eap.example.org/book?site=precinct-8");
+    REQUIRE(other);
+    CHECK(other->dark != matrix->dark);
+}
+
+TEST_CASE("An empty or NUL-carrying QR text is refused", "[kiosk-qr]") {
+    CHECK_FALSE(encode_qr(""));
+    CHECK_FALSE(encode_qr(std::string_view("https://a\0b", 11)));
+}
+
+TEST_CASE("QR modules are whole pixels so the code is drawn crisp", "[kiosk-qr]") {
+    CHECK(qr_pixels_per_module(33, 360.0f) == 10);
+    CHECK(qr_pixels_per_module(33, 329.0f) == 9);
+    CHECK(qr_pixels_per_module(33, 10.0f) == 1);
+    CHECK(qr_pixels_per_module(0, 100.0f) == 1);
+}

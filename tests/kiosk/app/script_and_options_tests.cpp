@@ -1,0 +1,132 @@
+#include "kiosk_options.hpp"
+#include "test_script.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace wellness::kiosk;
+
+TEST_CASE("A test script parses into commands with their line numbers", "[kiosk-script]") {
+    const auto result = parse_script("# go to the QR\n"
+                                     "tap home.talk\n"
+                                     "touch talk.provider.eap   # first provider\n"
+                                     "\n"
+                                     "wait-frames 10\r\n"
+                                     "advance-ms 60000\n"
+                                     "tap-at 10 20\n"
+                                     "drag talk.list 0 -200\n"
+                                     "corner-taps 5\n"
+                                     "expect-screen talk_provider\n"
+                                     "expect-no-hover\n"
+                                     "screenshot /tmp/qr.png\n"
+                                     "quit");
+    REQUIRE(result.errors.empty());
+    REQUIRE(result.commands.size() == 11);
+    using Kind = ScriptCommand::Kind;
+    CHECK(result.commands[0].kind == Kind::tap);
+    CHECK(result.commands[0].argument == "home.talk");
+    CHECK(result.commands[0].line == 2);
+    CHECK(result.commands[1].kind == Kind::touch);
+    CHECK(result.commands[1].argument == "talk.provider.eap");
+    CHECK(result.commands[2].number == 10);
+    CHECK(result.commands[3].number == 60000);
+    CHECK(result.commands[4].x == 10.0f);
+    CHECK(result.commands[4].y == 20.0f);
+    CHECK(result.commands[5].kind == Kind::drag);
+    CHECK(result.commands[5].y == -200.0f);
+    CHECK(result.commands[6].kind == Kind::corner_taps);
+    CHECK(result.commands[7].argument == "talk_provider");
+    CHECK(result.commands[10].kind == Kind::quit);
+}
+
+TEST_CASE("A bad test script is refused whole, naming each bad line", "[kiosk-script]") {
+    const auto result = parse_script("tap\nwait-frames -1\nfly away\nadvance-ms 1e9\ntap a b\n"
+                                     "tap-at 1.5 2\nquit now\n");
+    CHECK(result.commands.empty());
+    REQUIRE(result.errors.size() == 7);
+    CHECK(result.errors[0].starts_with("line 1:"));
+    CHECK(result.errors[2].find("unknown command") != std::string::npos);
+    CHECK(parse_script(std::string(max_script_bytes + 1, '#')).errors.size() == 1);
+    CHECK(parse_script(std::string("tap a\0", 6)).errors.size() == 1);
+}
+
+TEST_CASE("Command-line flags set the kiosk's settings", "[kiosk-options]") {
+    const auto result = parse_options({"--windowed", "1280x720", "--data", "/var/lib/kiosk",
+                                       "--station=http://127.0.0.1:8080", "--enroll", "ABC-123",
+                                       "--clock-offset", "-604800", "--sync-interval", "5"});
+    REQUIRE(result.options);
+    CHECK(result.options->windowed);
+    CHECK(result.options->window_width == 1280);
+    CHECK(result.options->window_height == 720);
+    CHECK(result.options->data_dir == "/var/lib/kiosk");
+    CHECK(result.options->station_url == "http://127.0.0.1:8080");
+    CHECK(result.options->enrollment_code == "ABC-123");
+    CHECK(result.options->clock_offset_seconds == -604800);
+    CHECK(result.options->sync_interval_seconds == 5);
+    CHECK_FALSE(result.options->bench);
+    CHECK(parse_options({"--help"}).options->help);
+}
+
+TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-options]") {
+    const std::vector<std::vector<std::string>> bad = {
+        {"--windowed", "big"},
+        {"--windowed", "10x10"},
+        {"--station", "ftp://x"},
+        {"--station", "http://"},
+        {"--station", "http://a b"},
+        {"--enroll", "semi;colon"},
+        {"--sync-interval", "0"},
+        {"--clock-offset", "12abc"},
+        {"--data"},
+        {"--nonsense", "1"},
+        {"stray"},
+        {"--data", "/a", "--data", "/b"},
+    };
+    for (const auto& args : bad) {
+        INFO(args.front());
+        const auto result = parse_options(args);
+        CHECK_FALSE(result.options);
+        CHECK_FALSE(result.error.empty());
+    }
+}
+
+TEST_CASE("A config file sets the same settings and flags win over it", "[kiosk-options]") {
+    const auto dir = std::filesystem::temp_directory_path() / "wellness-kiosk-options-test";
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "kiosk.conf";
+    {
+        std::ofstream file(path);
+        file << "# kiosk settings\n"
+                "station = https://station.lan:8443\n"
+                "data=/srv/kiosk\n"
+                "windowed = 800x480\n";
+    }
+    const auto result = parse_options({"--config", path.string(), "--data", "/override"});
+    REQUIRE(result.options);
+    CHECK(result.options->station_url == "https://station.lan:8443");
+    CHECK(result.options->data_dir == "/override");
+    CHECK(result.options->window_width == 800);
+    std::filesystem::remove_all(dir);
+
+    CHECK_FALSE(parse_options({"--config", "/nonexistent/kiosk.conf"}).options);
+}
+
+TEST_CASE("A bad config file is refused whole", "[kiosk-options]") {
+    const std::vector<std::string> bad = {
+        "station http://a\n",                  // no '='
+        "colour = blue\n",                     // unknown key
+        "data = /a\ndata = /b\n",              // repeated
+        "clock-offset = 5\n",                  // test-only, flags only
+        "station = javascript:alert(1)\n",     // not http(s)
+        "sync-interval = 99999999999999999\n", // out of range
+        std::string("data = /a\0\n", 11),      // NUL
+        std::string(max_config_bytes + 1, '#'),
+    };
+    for (const auto& text : bad) {
+        const auto result = parse_config_text(text, {});
+        CHECK_FALSE(result.options);
+        CHECK_FALSE(result.error.empty());
+    }
+}

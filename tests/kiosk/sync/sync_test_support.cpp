@@ -1,0 +1,261 @@
+#include "sync_test_support.hpp"
+
+#include "durable_file.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/StreamCopier.h>
+
+#include <stb_image_write.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace wellness::kiosk::test {
+
+TempDir::TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "kiosk-sync-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+std::time_t local_instant(int year, int month, int day, int hour, int minute) {
+    std::tm local{};
+    local.tm_year = year - 1900;
+    local.tm_mon = month - 1;
+    local.tm_mday = day;
+    local.tm_hour = hour;
+    local.tm_min = minute;
+    local.tm_isdst = -1;
+    return std::mktime(&local);
+}
+
+std::string make_png(int width, int height, unsigned char shade) {
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(width * height * 3), shade);
+    std::string bytes;
+    const auto append = [](void* context, void* data, int size) {
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+    };
+    if (!stbi_write_png_to_func(append, &bytes, width, height, 3, pixels.data(), width * 3))
+        throw std::runtime_error("stbi_write_png_to_func failed");
+    return bytes;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::filesystem::path default_content_dir() { return WELLNESS_SOURCE_CONTENT_DIR; }
+
+Json default_content_json() { return Json::parse(read_text(default_content_dir() / "default-content.json")); }
+
+Json content_with_assets(const std::vector<std::string>& assets) {
+    Json document = default_content_json();
+    document["assets"] = assets;
+    return document;
+}
+
+struct FakeStation::State {
+    mutable std::mutex mutex;
+    std::string version = "v1";
+    Json document;
+    std::map<std::string, ServedAsset> assets;
+    int k = 5;
+    CountsAnswer counts_answer = CountsAnswer::applied;
+    bool revoked = false;
+    std::vector<RecordedRequest> requests;
+    std::set<std::string> applied_batches;
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> totals;
+    int duplicates = 0;
+};
+
+namespace {
+
+constexpr const char* enrollment_code = "code-123";
+constexpr const char* issued_token = "tok-abc";
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+  public:
+    explicit Handler(std::shared_ptr<FakeStation::State> state) : state_(std::move(state)) {}
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        std::string body;
+        Poco::StreamCopier::copyToString(request.stream(), body);
+        RecordedRequest recorded{request.getMethod(), request.getURI(), body.size(), {}};
+        std::unique_lock lock(state_->mutex);
+        const std::string path = request.getURI();
+        const auto reply = [&](Poco::Net::HTTPResponse::HTTPStatus status, const std::string& text) {
+            state_->requests.push_back(recorded);
+            lock.unlock();
+            response.setStatus(status);
+            response.setContentType("application/json");
+            response.sendBuffer(text.data(), text.size());
+        };
+        if (path == "/api/v1/kiosk/enroll") {
+            const auto json = Json::parse(body, nullptr, false);
+            if (json.is_object() && json.value("enrollment_code", "") == enrollment_code)
+                return reply(Poco::Net::HTTPResponse::HTTP_OK, Json{{"kiosk_id", "k1"}, {"token", issued_token}}.dump());
+            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, R"({"error":{"code":"bad_code","message":"no"}})");
+        }
+        if (state_->revoked || request.get("Authorization", "") != std::string("Bearer ") + issued_token)
+            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, R"({"error":{"code":"unauthorized","message":"no"}})");
+        if (path == "/api/v1/kiosk/content" && request.getMethod() == "GET") {
+            const std::string etag = "\"" + state_->version + "\"";
+            response.set("ETag", etag);
+            if (request.get("If-None-Match", "") == etag) {
+                state_->requests.push_back(recorded);
+                lock.unlock();
+                response.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
+                response.send();
+                return;
+            }
+            Json assets = Json::array();
+            for (const auto& [name, asset] : state_->assets)
+                assets.push_back({{"name", name},
+                                  {"sha256", asset.sha256.empty() ? sha256_hex(asset.bytes) : asset.sha256},
+                                  {"size", asset.size ? asset.size : asset.bytes.size()}});
+            return reply(Poco::Net::HTTPResponse::HTTP_OK,
+                         Json{{"version", state_->version}, {"document", state_->document}, {"assets", assets}, {"k", state_->k}}.dump());
+        }
+        if (path.rfind("/api/v1/kiosk/assets/", 0) == 0 && request.getMethod() == "GET") {
+            const auto found = state_->assets.find(path.substr(std::string("/api/v1/kiosk/assets/").size()));
+            if (found == state_->assets.end()) return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "{}");
+            return reply(Poco::Net::HTTPResponse::HTTP_OK, found->second.bytes);
+        }
+        if (path == "/api/v1/kiosk/counts" && request.getMethod() == "POST") {
+            const auto decoded = decode_batch(body, *IsoWeek::parse("9999-W01"));
+            if (decoded.batch)
+                for (const auto& entry : decoded.batch->counts)
+                    recorded.count_cells.insert({entry.week.to_string(), entry.metric, entry.key});
+            if (state_->counts_answer == CountsAnswer::drop_connection) {
+                // Applied, but the answer never arrives: the cable was cut after the station
+                // received the batch.
+                if (decoded.batch && state_->applied_batches.insert(decoded.batch->batch_id).second)
+                    for (const auto& entry : decoded.batch->counts)
+                        state_->totals[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
+                state_->requests.push_back(recorded);
+                lock.unlock();
+                response.setKeepAlive(false);
+                response.setContentLength(100);
+                response.send() << "{";
+                return;
+            }
+            if (state_->counts_answer == CountsAnswer::server_error)
+                return reply(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, R"({"error":{"code":"internal","message":"x"}})");
+            if (!decoded.batch) return reply(Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, R"({"error":{"code":"invalid","message":"x"}})");
+            if (!state_->applied_batches.insert(decoded.batch->batch_id).second) {
+                ++state_->duplicates;
+                return reply(Poco::Net::HTTPResponse::HTTP_OK, R"({"status":"duplicate"})");
+            }
+            for (const auto& entry : decoded.batch->counts)
+                state_->totals[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
+            return reply(Poco::Net::HTTPResponse::HTTP_OK, R"({"status":"applied"})");
+        }
+        return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND, R"({"error":{"code":"not_found","message":"x"}})");
+    }
+
+  private:
+    std::shared_ptr<FakeStation::State> state_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    explicit Factory(std::shared_ptr<FakeStation::State> state) : state_(std::move(state)) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+        return new Handler(state_);
+    }
+
+  private:
+    std::shared_ptr<FakeStation::State> state_;
+};
+
+} // namespace
+
+FakeStation::FakeStation() : state_(std::make_shared<State>()) {
+    state_->document = default_content_json();
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    auto params = new Poco::Net::HTTPServerParams;
+    params->setKeepAlive(false);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), socket, params);
+    server_->start();
+}
+
+FakeStation::~FakeStation() { server_->stopAll(true); }
+
+std::string FakeStation::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+void FakeStation::set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets, int k) {
+    std::lock_guard lock(state_->mutex);
+    state_->version = std::move(version);
+    state_->document = std::move(document);
+    state_->assets = std::move(assets);
+    state_->k = k;
+}
+
+void FakeStation::set_counts_answer(CountsAnswer answer) {
+    std::lock_guard lock(state_->mutex);
+    state_->counts_answer = answer;
+}
+
+void FakeStation::revoke_tokens() {
+    std::lock_guard lock(state_->mutex);
+    state_->revoked = true;
+}
+
+std::vector<RecordedRequest> FakeStation::requests() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->requests;
+}
+
+void FakeStation::clear_requests() {
+    std::lock_guard lock(state_->mutex);
+    state_->requests.clear();
+}
+
+std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> FakeStation::totals() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->totals;
+}
+
+int FakeStation::batches_applied() const {
+    std::lock_guard lock(state_->mutex);
+    return static_cast<int>(state_->applied_batches.size());
+}
+
+int FakeStation::duplicates() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->duplicates;
+}
+
+SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url, const std::time_t* now) {
+    SyncSettings settings;
+    settings.data_dir = data_dir;
+    settings.station_url = station_url;
+    settings.enrollment_code = enrollment_code;
+    settings.default_content_dir = default_content_dir();
+    settings.contact_interval = std::chrono::seconds(3600);
+    settings.contact_jitter = std::chrono::seconds(600);
+    settings.release_spread = std::chrono::seconds(2 * 24 * 3600);
+    settings.http_timeout = std::chrono::seconds(5);
+    settings.random_seed = 42;
+    settings.wall_clock = [now] { return *now; };
+    settings.technical_log = [](const std::string&) {};
+    return settings;
+}
+
+} // namespace wellness::kiosk::test

@@ -1,0 +1,91 @@
+#pragma once
+
+// Shared by the kiosk sync tests: temporary data dirs, instants in local time, small images,
+// content documents, and a fake station that records what reaches it.
+
+#include "kiosk_sync.hpp"
+#include "wellness/content.hpp"
+#include "wellness/counts.hpp"
+
+#include <Poco/Net/HTTPServer.h>
+
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace wellness::kiosk::test {
+
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+// An instant in the process's local time zone.
+std::time_t local_instant(int year, int month, int day, int hour = 12, int minute = 0);
+
+std::string make_png(int width = 4, int height = 3, unsigned char shade = 128);
+std::string read_text(const std::filesystem::path& file);
+
+std::filesystem::path default_content_dir();
+Json default_content_json();
+// The default content with `assets` listed.
+Json content_with_assets(const std::vector<std::string>& assets);
+
+struct ServedAsset {
+    std::string bytes;
+    std::string sha256; // what the manifest claims; defaults to the bytes' real sha256
+    std::size_t size = 0; // what the manifest claims; defaults to the real size
+};
+
+struct RecordedRequest {
+    std::string method;
+    std::string path;
+    std::size_t body_size = 0;
+    std::set<std::tuple<std::string, std::string, std::string>> count_cells; // (week, metric, key)
+};
+
+enum class CountsAnswer { applied, server_error, drop_connection };
+
+// A stand-in for the station's kiosk API, on 127.0.0.1 and a free port. Tests set what it
+// serves and read what it received.
+class FakeStation {
+  public:
+    FakeStation();
+    ~FakeStation();
+    std::string url() const;
+
+    void set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets, int k = 5);
+    void set_counts_answer(CountsAnswer answer);
+    void revoke_tokens();
+
+    std::vector<RecordedRequest> requests() const;
+    void clear_requests();
+    // Applied counts summed over every batch the station accepted (duplicates ignored).
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> totals() const;
+    int batches_applied() const;
+    int duplicates() const;
+
+    struct State;
+
+  private:
+    std::shared_ptr<State> state_;
+    std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url,
+                          const std::time_t* now);
+
+} // namespace wellness::kiosk::test

@@ -1,0 +1,525 @@
+// The station's HTTP contract, route by route, against the real server on a loopback port.
+
+#include "station_fixture.hpp"
+#include "test_images.hpp"
+#include "wellness/iso_week.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+using namespace station_test;
+using wellness::IsoWeek;
+
+namespace {
+
+std::string last_week(const TestStation& station) {
+    return IsoWeek::from_local_time(station.now.load()).prev().to_string();
+}
+
+Json default_document() {
+    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return *wellness::parse_json_input(text.str()).value;
+}
+
+std::string nested(int depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
+
+} // namespace
+
+TEST_CASE("healthz answers ok with the published content version", "[station]") {
+    TestStation station;
+    auto reply = station.get("/healthz");
+    REQUIRE(reply.status == 200);
+    CHECK(reply.json()["status"] == "ok");
+    CHECK(reply.json()["content_version"] == "1");
+    CHECK(reply.header("X-Content-Type-Options") == "nosniff");
+    CHECK(reply.header("Referrer-Policy") == "no-referrer");
+}
+
+TEST_CASE("an admin signs in with the right password and gets an expiring token", "[station]") {
+    TestStation station;
+    auto token = station.admin_token();
+    auto content = station.get("/api/v1/admin/content", token);
+    CHECK(content.status == 200);
+    CHECK(content.json()["version"] == "1");
+
+    auto wrong = station.post("/api/v1/admin/session",
+                              {{"username", "alice"}, {"password", "nope-nope-nope"}});
+    CHECK(wrong.status == 401);
+    CHECK(wrong.error_code() == "invalid_credentials");
+    auto unknown = station.post("/api/v1/admin/session",
+                                {{"username", "mallory"}, {"password", "whatever-whatever"}});
+    CHECK(unknown.status == 401);
+
+    station.now += 8 * 3600 + 1;
+    auto expired = station.get("/api/v1/admin/content", token);
+    CHECK(expired.status == 401);
+    CHECK(expired.error_code() == "session_expired");
+}
+
+TEST_CASE("signing out ends the admin session", "[station]") {
+    TestStation station;
+    auto token = station.admin_token();
+    CHECK(station.del("/api/v1/admin/session", token).status == 204);
+    CHECK(station.get("/api/v1/admin/kiosks", token).status == 401);
+}
+
+TEST_CASE("repeated failed sign-ins from one address are throttled with Retry-After", "[station]") {
+    TestStation station;
+    station.admin_token();
+    Json wrong = {{"username", "alice"}, {"password", "wrong password!"}};
+    for (int attempt = 0; attempt < 5; ++attempt)
+        REQUIRE(station.post("/api/v1/admin/session", wrong).status == 401);
+    auto throttled =
+        station.post("/api/v1/admin/session",
+                     {{"username", "alice"}, {"password", TestStation::admin_password}});
+    REQUIRE(throttled.status == 429);
+    CHECK(throttled.error_code() == "too_many_attempts");
+    long retry_after = std::stol(throttled.header("Retry-After"));
+    CHECK(retry_after > 0);
+    CHECK(retry_after <= 300);
+
+    station.now += retry_after;
+    CHECK(station
+              .post("/api/v1/admin/session",
+                    {{"username", "alice"}, {"password", TestStation::admin_password}})
+              .status == 200);
+}
+
+TEST_CASE("requests without a token, with a bad token or the wrong role are refused", "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    auto admin = station.admin_token();
+
+    CHECK(station.get("/api/v1/admin/kiosks").status == 401);
+    CHECK(station.get("/api/v1/admin/kiosks").error_code() == "unauthenticated");
+    CHECK(station.get("/api/v1/admin/kiosks", "a1.not-the-secret").status == 401);
+    CHECK(station.get("/api/v1/admin/kiosks", "garbage").status == 401);
+    CHECK(station.get("/api/v1/admin/kiosks", kiosk).status == 403);
+    CHECK(station.get("/api/v1/admin/kiosks", coordinator).status == 403);
+    CHECK(station.get("/api/v1/kiosk/content", admin).status == 403);
+    CHECK(station.get("/api/v1/kiosk/content", coordinator).status == 403);
+    CHECK(station.get("/api/v1/kiosk/content").status == 401);
+    CHECK(station.get("/api/v1/summary", kiosk).status == 403);
+    CHECK(station.get("/api/v1/summary").status == 401);
+    // A kiosk id that does not exist.
+    CHECK(station.get("/api/v1/kiosk/content", "k999.abc").status == 401);
+}
+
+TEST_CASE("every error answer has the contract's JSON shape", "[station]") {
+    TestStation station;
+    auto reply = station.get("/api/v1/nothing-here");
+    CHECK(reply.status == 404);
+    auto body = reply.json();
+    REQUIRE(body.contains("error"));
+    CHECK(body["error"]["code"] == "not_found");
+    CHECK(body["error"]["message"].is_string());
+    CHECK(reply.header("Content-Type").starts_with("application/json"));
+
+    auto wrong_method = station.del("/api/v1/admin/content", station.admin_token());
+    CHECK(wrong_method.status == 405);
+    CHECK(wrong_method.error_code() == "method_not_allowed");
+}
+
+TEST_CASE("JSON routes refuse malformed, nested, non-UTF-8, NUL and non-JSON bodies", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto send_kiosk = [&](const std::string& body, const std::string& type = "application/json") {
+        return station.call({"POST", "/api/v1/admin/kiosks", body, type, admin, {}, false});
+    };
+    CHECK(send_kiosk("{\"name\": ").status == 400);
+    CHECK(send_kiosk("{\"name\": ").error_code() == "invalid_json");
+    CHECK(send_kiosk(nested(200)).error_code() == "too_deep");
+    CHECK(send_kiosk("{\"name\": \"\xff\xfe\"}").error_code() == "invalid_utf8");
+    CHECK(send_kiosk(std::string("{\"name\": \"a\0b\"}", 16)).status == 400);
+    CHECK(send_kiosk("name=room", "application/x-www-form-urlencoded").status == 415);
+    CHECK(send_kiosk("{\"name\": 5}").status == 422);
+    CHECK(send_kiosk("[]").status == 422);
+    // Nothing was created by any of them.
+    CHECK(station.get("/api/v1/admin/kiosks", admin).json()["kiosks"].empty());
+}
+
+TEST_CASE("oversized bodies are refused with 413, chunked ones too", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    std::string big = "{\"name\": \"" + std::string(200 * 1024, 'a') + "\"}";
+    auto declared =
+        station.call({"POST", "/api/v1/admin/kiosks", big, "application/json", admin, {}, false});
+    CHECK(declared.status == 413);
+    CHECK(declared.error_code() == "body_too_large");
+    auto chunked =
+        station.call({"POST", "/api/v1/admin/kiosks", big, "application/json", admin, {}, true});
+    CHECK(chunked.status == 413);
+    std::string big_batch(300 * 1024, ' ');
+    auto kiosk = station.kiosk_token();
+    CHECK(
+        station
+            .call({"POST", "/api/v1/kiosk/counts", big_batch, "application/json", kiosk, {}, true})
+            .status == 413);
+    CHECK(station.get("/api/v1/admin/kiosks", admin).json()["kiosks"].size() == 1);
+}
+
+TEST_CASE("kiosks enroll once with an unexpired code and can be revoked", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto created = station.post("/api/v1/admin/kiosks", {{"name", "quiet room"}}, admin);
+    REQUIRE(created.status == 201);
+    std::string code = created.json()["enrollment_code"];
+    std::string kiosk_id = created.json()["kiosk_id"];
+
+    auto enrolled = station.post("/api/v1/kiosk/enroll", {{"enrollment_code", code}});
+    REQUIRE(enrolled.status == 200);
+    CHECK(enrolled.json()["kiosk_id"] == kiosk_id);
+    std::string token = enrolled.json()["token"];
+    CHECK(station.get("/api/v1/kiosk/content", token).status == 200);
+
+    auto again = station.post("/api/v1/kiosk/enroll", {{"enrollment_code", code}});
+    CHECK(again.status == 401);
+    CHECK(again.error_code() == "enrollment_code_used");
+    CHECK(station.post("/api/v1/kiosk/enroll", {{"enrollment_code", "NOPE1-NOPE2"}}).status == 401);
+
+    auto listed = station.get("/api/v1/admin/kiosks", admin).json()["kiosks"];
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["name"] == "quiet room");
+    CHECK(listed[0]["enrolled"] == true);
+    CHECK(listed[0]["content_version"] == "1");
+    CHECK(listed[0]["last_contact"].is_string());
+
+    CHECK(station.del("/api/v1/admin/kiosks/" + kiosk_id, admin).status == 200);
+    auto revoked = station.get("/api/v1/kiosk/content", token);
+    CHECK(revoked.status == 401);
+    CHECK(revoked.error_code() == "token_revoked");
+    CHECK(station.del("/api/v1/admin/kiosks/9999", admin).status == 404);
+    CHECK(station.del("/api/v1/admin/kiosks/x", admin).status == 404);
+}
+
+TEST_CASE("an enrollment code expires after 24 hours", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto created = station.post("/api/v1/admin/kiosks", {{"name", "room 2"}}, admin);
+    station.now += 24 * 3600 + 1;
+    auto late = station.post("/api/v1/kiosk/enroll",
+                             {{"enrollment_code", created.json()["enrollment_code"]}});
+    CHECK(late.status == 401);
+    CHECK(late.error_code() == "enrollment_code_expired");
+}
+
+TEST_CASE("the kiosk manifest carries version, document, assets and k with an ETag", "[station]") {
+    TestStation station([](auto& config) { config.k = 7; });
+    auto kiosk = station.kiosk_token();
+    auto reply = station.get("/api/v1/kiosk/content", kiosk);
+    REQUIRE(reply.status == 200);
+    auto body = reply.json();
+    CHECK(body["version"] == "1");
+    CHECK(body["document"]["schema"] == 1);
+    CHECK(body["assets"].is_array());
+    CHECK(body["k"] == 7);
+    CHECK(reply.header("ETag") == "\"1\"");
+
+    auto cached = station.call(
+        {"GET", "/api/v1/kiosk/content", "", "", kiosk, {{"If-None-Match", "\"1\""}}, false});
+    CHECK(cached.status == 304);
+    CHECK(cached.body.empty());
+    auto stale = station.call(
+        {"GET", "/api/v1/kiosk/content", "", "", kiosk, {{"If-None-Match", "\"0\""}}, false});
+    CHECK(stale.status == 200);
+}
+
+TEST_CASE("publishing content validates it, keeps versions and rolls back", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto kiosk = station.kiosk_token();
+    Json document = default_document();
+    document["idle_timeout_seconds"] = 90;
+    auto published = station.put("/api/v1/admin/content", document, admin);
+    REQUIRE(published.status == 200);
+    CHECK(published.json()["version"] == "2");
+    CHECK(station.get("/api/v1/kiosk/content", kiosk).json()["document"]["idle_timeout_seconds"] ==
+          90);
+
+    Json broken = document;
+    broken["idle_timeout_seconds"] = 5;
+    broken["default_locale"] = "xx";
+    auto refused = station.put("/api/v1/admin/content", broken, admin);
+    REQUIRE(refused.status == 422);
+    CHECK(refused.error_code() == "invalid_content");
+    CHECK(refused.json()["error"]["details"].size() >= 2);
+    for (const auto& detail : refused.json()["error"]["details"]) {
+        CHECK(detail["path"].is_string());
+        CHECK(detail["message"].is_string());
+    }
+    // The old content is still what kiosks get.
+    auto served = station.get("/api/v1/kiosk/content", kiosk).json();
+    CHECK(served["version"] == "2");
+    CHECK(served["document"]["idle_timeout_seconds"] == 90);
+
+    auto versions = station.get("/api/v1/admin/content/versions", admin).json();
+    CHECK(versions["current"] == "2");
+    CHECK(versions["versions"].size() == 2);
+
+    auto rolled = station.post("/api/v1/admin/content/rollback", {{"version", "1"}}, admin);
+    REQUIRE(rolled.status == 200);
+    CHECK(rolled.json()["version"] == "3");
+    CHECK(station.get("/api/v1/kiosk/content", kiosk).json()["document"]["idle_timeout_seconds"] ==
+          default_document()["idle_timeout_seconds"]);
+    CHECK(station.post("/api/v1/admin/content/rollback", {{"version", "77"}}, admin).status == 404);
+    CHECK(station.post("/api/v1/admin/content/rollback", {{"v", 1}}, admin).status == 422);
+
+    auto audit = station.get("/api/v1/admin/audit", admin).json()["entries"];
+    REQUIRE(audit.size() >= 3);
+    CHECK(audit[0]["admin"] == "alice");
+    CHECK(audit[0]["action"].get<std::string>().starts_with("content.rollback"));
+}
+
+TEST_CASE("content that names a missing asset is refused until the asset is uploaded",
+          "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto kiosk = station.kiosk_token();
+    Json document = default_document();
+    document["assets"] = Json::array({"counsellor.png"});
+    REQUIRE(document["providers"].size() > 0);
+    document["providers"][0]["image"] = "counsellor.png";
+    CHECK(station.put("/api/v1/admin/content", document, admin).status == 422);
+
+    auto upload = station.call(
+        {"PUT", "/api/v1/admin/assets/counsellor.png", red_png(), "image/png", admin, {}, false});
+    REQUIRE(upload.status == 201);
+    CHECK(upload.json()["size"] == red_png().size());
+    REQUIRE(station.put("/api/v1/admin/content", document, admin).status == 200);
+
+    auto manifest = station.get("/api/v1/kiosk/content", kiosk).json();
+    REQUIRE(manifest["assets"].size() == 1);
+    CHECK(manifest["assets"][0]["name"] == "counsellor.png");
+    CHECK(manifest["assets"][0]["sha256"].get<std::string>().size() == 64);
+    auto bytes = station.get("/api/v1/kiosk/assets/counsellor.png", kiosk);
+    CHECK(bytes.status == 200);
+    CHECK(bytes.body == red_png());
+    CHECK(bytes.header("Content-Type") == "image/png");
+    CHECK(station.get("/api/v1/kiosk/assets/missing.png", kiosk).status == 404);
+    CHECK(station.get("/api/v1/kiosk/assets/counsellor.png").status == 401);
+}
+
+TEST_CASE("asset uploads must be real PNG or JPEG images within the limits", "[station]") {
+    TestStation station([](auto& config) { config.max_asset_bytes = 4096; });
+    auto admin = station.admin_token();
+    auto upload = [&](const std::string& name, const std::string& bytes, const std::string& type) {
+        return station.call({"PUT", "/api/v1/admin/assets/" + name, bytes, type, admin, {}, false});
+    };
+    CHECK(upload("photo.jpg", blue_jpeg(), "image/jpeg").status == 201);
+    CHECK(upload("photo.jpg", blue_jpeg(), "image/jpeg").status == 200); // same bytes again
+    CHECK(upload("photo.jpg", red_png(), "image/png").status == 422);    // extension mismatch
+    CHECK(upload("red.png", red_png(), "image/jpeg").status == 422);     // type mismatch
+    CHECK(upload("fake.png", "\x89PNG\r\n\x1a\nnot really", "image/png").error_code() ==
+          "invalid_image");
+    CHECK(upload("fake.jpg", "\xff\xd8\xff garbage", "image/jpeg").error_code() == "invalid_image");
+    CHECK(upload("page.png", "<html></html>", "text/html").status == 415);
+    CHECK(upload("UPPER.png", red_png(), "image/png").status == 422);
+    CHECK(upload("big.png", std::string(8192, 'x'), "image/png").status == 413);
+    std::string other = red_png();
+    other[other.size() - 5] ^= 1; // corrupt the end: no longer decodes
+    CHECK(upload("red.png", red_png(), "image/png").status == 201);
+    CHECK(upload("red.png", blue_jpeg(), "image/jpeg").status == 422);
+
+    auto list = station.get("/api/v1/admin/assets", admin).json()["assets"];
+    CHECK(list.size() == 2);
+    CHECK(station.get("/api/v1/admin/assets/red.png", admin).body == red_png());
+}
+
+TEST_CASE("a counts batch is applied once and its replay answers duplicate", "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    auto batch = visit_batch(new_batch_id(), last_week(station), 6);
+    auto first = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(first.status == 200);
+    CHECK(first.json()["status"] == "applied");
+    auto replay = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(replay.status == 200);
+    CHECK(replay.json()["status"] == "duplicate");
+
+    auto summary = station.get("/api/v1/summary?from=" + last_week(station) +
+                                   "&to=" + last_week(station) + "&period=week",
+                               coordinator);
+    REQUIRE(summary.status == 200);
+    bool found = false;
+    for (const auto& cell : summary.json()["rows"])
+        if (cell["metric"] == "visit") {
+            CHECK(cell["n"] == 6);
+            found = true;
+        }
+    CHECK(found);
+}
+
+TEST_CASE("a batch for a week that has not ended is refused whole with 422", "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    std::string this_week = IsoWeek::from_local_time(station.now.load()).to_string();
+    Json batch = visit_batch(new_batch_id(), last_week(station), 6);
+    batch["counts"].push_back(
+        {{"week", this_week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+    auto refused = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(refused.status == 422);
+    CHECK(refused.error_code() == "invalid_batch");
+    CHECK(refused.json()["error"]["details"][0]["path"] == "/counts/1/week");
+
+    // Nothing of it was applied, and the same id is still free once the week has ended.
+    station.now += 7 * 24 * 3600;
+    auto later = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    CHECK(later.json()["status"] == "applied");
+}
+
+TEST_CASE("bad counts batches are refused with the fitting status", "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto post_raw = [&](const std::string& body, const std::string& type = "application/json") {
+        return station.call({"POST", "/api/v1/kiosk/counts", body, type, kiosk, {}, false});
+    };
+    CHECK(post_raw("{").status == 400);
+    CHECK(post_raw(nested(100)).error_code() == "too_deep");
+    CHECK(post_raw("{\"batch_id\":\"\xc3\x28\"}").error_code() == "invalid_utf8");
+    CHECK(post_raw("{}", "text/plain").status == 415);
+    Json unknown_metric = visit_batch(new_batch_id(), last_week(station), 1);
+    unknown_metric["counts"][0]["metric"] = "screen.viewed";
+    CHECK(post_raw(unknown_metric.dump()).status == 422);
+    Json negative = visit_batch(new_batch_id(), last_week(station), -1);
+    CHECK(post_raw(negative.dump()).status == 422);
+    Json extra = visit_batch(new_batch_id(), last_week(station), 1);
+    extra["when"] = "2026-11-18T10:11:12Z";
+    CHECK(post_raw(extra.dump()).status == 422);
+}
+
+TEST_CASE("summaries are suppressed below k, in JSON and CSV, for admins and coordinators",
+          "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    auto admin = station.admin_token();
+    auto week = last_week(station);
+    Json batch = visit_batch(new_batch_id(), week, 12);
+    batch["counts"].push_back(
+        {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 2}});
+    REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).status == 200);
+
+    auto json = station.get("/api/v1/summary?from=" + week + "&to=" + week, coordinator);
+    REQUIRE(json.status == 200);
+    bool saw_hidden = false;
+    for (const auto& cell : json.json()["rows"]) {
+        if (cell["metric"] == "crisis.viewed") {
+            CHECK(cell["n"].is_null());
+            CHECK(cell["suppressed"] == true);
+            saw_hidden = true;
+        }
+    }
+    CHECK(saw_hidden);
+    CHECK(json.body.find("\"n\":2") == std::string::npos);
+
+    auto csv = station.get(
+        "/api/v1/summary?from=" + week + "&to=" + week + "&format=csv&period=total", admin);
+    REQUIRE(csv.status == 200);
+    CHECK(csv.header("Content-Type").starts_with("text/csv"));
+    CHECK(csv.header("Content-Disposition").find("filename=") != std::string::npos);
+    CHECK(csv.body.starts_with("period,metric,key,n,suppressed,at_least"));
+    CHECK(csv.body.find("total,visit,start,12") != std::string::npos);
+}
+
+TEST_CASE("summary queries are validated", "[station]") {
+    TestStation station;
+    auto coordinator = station.coordinator_token();
+    CHECK(station.get("/api/v1/summary?from=2026-W99&to=2026-W47", coordinator).error_code() ==
+          "invalid_week");
+    CHECK(station.get("/api/v1/summary?from=2026-W47&to=2026-W40", coordinator).error_code() ==
+          "invalid_range");
+    CHECK(station.get("/api/v1/summary?from=2000-W01&to=2026-W40", coordinator).error_code() ==
+          "range_too_large");
+    CHECK(station.get("/api/v1/summary?period=day", coordinator).error_code() == "invalid_period");
+    CHECK(station.get("/api/v1/summary?format=xml", coordinator).error_code() == "invalid_format");
+    CHECK(station.get("/api/v1/summary?from=2026-W40&from=2026-W41", coordinator).status == 400);
+    CHECK(station.get("/api/v1/summary", coordinator).status == 200);
+}
+
+TEST_CASE("coordinator tokens are listed without secrets and revocable", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto created =
+        station.post("/api/v1/admin/coordinator-tokens", {{"label", "region west"}}, admin);
+    REQUIRE(created.status == 201);
+    std::string token = created.json()["token"];
+    std::string id = created.json()["id"];
+    CHECK(station.get("/api/v1/summary", token).status == 200);
+    auto listed = station.get("/api/v1/admin/coordinator-tokens", admin);
+    CHECK(listed.json()["tokens"][0]["label"] == "region west");
+    CHECK(listed.body.find(token) == std::string::npos);
+    CHECK(station.del("/api/v1/admin/coordinator-tokens/" + id, admin).status == 200);
+    CHECK(station.get("/api/v1/summary", token).error_code() == "token_revoked");
+    CHECK(station.del("/api/v1/admin/coordinator-tokens/424242", admin).status == 404);
+}
+
+TEST_CASE("the admin QR preview is an SVG of the given link", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto svg = station.get("/api/v1/admin/qr.svg?data=https%3A%2F%2Fexample.org%2Fbook", admin);
+    REQUIRE(svg.status == 200);
+    CHECK(svg.header("Content-Type") == "image/svg+xml");
+    CHECK(svg.body.starts_with("<svg"));
+    CHECK(station.get("/api/v1/admin/qr.svg", admin).status == 400);
+    CHECK(station.get("/api/v1/admin/qr.svg?data=x").status == 401);
+}
+
+TEST_CASE("the console pages are served with a strict policy and no path traversal", "[station]") {
+    TempDir web;
+    std::filesystem::create_directories(web.path() / "web" / "admin");
+    std::ofstream(web.path() / "web" / "admin" / "index.html")
+        << "<!doctype html><title>console</title>";
+    std::ofstream(web.path() / "web" / "admin" / "app.js") << "console.log(1)";
+    std::ofstream(web.path() / "secret.txt") << "secret";
+    TestStation station([&](auto& config) { config.web_dir = web.path() / "web"; });
+
+    auto root = station.get("/");
+    CHECK(root.status == 302);
+    CHECK(root.header("Location") == "/admin/");
+    auto page = station.get("/admin/");
+    REQUIRE(page.status == 200);
+    CHECK(page.header("Content-Type").starts_with("text/html"));
+    CHECK(page.header("Content-Security-Policy").find("frame-ancestors 'none'") !=
+          std::string::npos);
+    CHECK(page.header("X-Content-Type-Options") == "nosniff");
+    CHECK(station.get("/admin/app.js").header("Content-Type").starts_with("text/javascript"));
+    CHECK(station.get("/admin").status == 301);
+    CHECK(station.get("/admin/../../secret.txt").status == 404);
+    CHECK(station.get("/admin/%2e%2e/%2e%2e/secret.txt").status == 404);
+    CHECK(station.get("/admin/..%2f..%2fsecret.txt").status == 404);
+    CHECK(station.get("/admin/missing.html").status == 404);
+    CHECK(station.get("/summary/").status == 404);
+}
+
+TEST_CASE("everything survives a stop and a start", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    Json document = default_document();
+    document["idle_timeout_seconds"] = 120;
+    REQUIRE(station.put("/api/v1/admin/content", document, admin).status == 200);
+    REQUIRE(
+        station
+            .post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), last_week(station), 9), kiosk)
+            .json()["status"] == "applied");
+
+    station.restart();
+
+    CHECK(station.get("/api/v1/admin/kiosks", admin).status == 200); // the session too
+    auto manifest = station.get("/api/v1/kiosk/content", kiosk).json();
+    CHECK(manifest["version"] == "2");
+    CHECK(manifest["document"]["idle_timeout_seconds"] == 120);
+    auto summary = station.get("/api/v1/summary?from=" + last_week(station) +
+                                   "&to=" + last_week(station) + "&period=total",
+                               coordinator);
+    CHECK(summary.body.find("\"n\":9") != std::string::npos);
+    CHECK(station.get("/api/v1/admin/audit", admin).json()["entries"].size() >= 3);
+}

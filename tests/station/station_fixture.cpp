@@ -1,0 +1,211 @@
+#include "station_fixture.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/UUIDGenerator.h>
+#include <sstream>
+
+namespace station_test {
+
+Json Reply::json() const {
+    auto parsed = wellness::parse_json_input(body);
+    return parsed.value ? *parsed.value : Json();
+}
+
+std::string Reply::header(const std::string& name) const {
+    for (const auto& [key, value] : headers)
+        if (Poco::icompare(key, name) == 0)
+            return value;
+    return {};
+}
+
+std::string Reply::error_code() const {
+    Json parsed = json();
+    if (parsed.is_object() && parsed.contains("error") && parsed["error"].contains("code"))
+        return parsed["error"]["code"].get<std::string>();
+    return {};
+}
+
+Reply send(std::uint16_t port, const Request& request) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+    session.setTimeout(Poco::Timespan(30, 0));
+    Poco::Net::HTTPRequest http(request.method, request.path, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!request.token.empty())
+        http.set("Authorization", "Bearer " + request.token);
+    for (const auto& [name, value] : request.headers)
+        http.set(name, value);
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+        if (!request.content_type.empty())
+            http.setContentType(request.content_type);
+        if (request.chunked)
+            http.setChunkedTransferEncoding(true);
+        else
+            http.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
+    }
+    Reply reply;
+    try {
+        std::ostream& out = session.sendRequest(http);
+        out << request.body;
+    } catch (const Poco::Exception&) {
+        // The server may refuse and close before the whole body is sent; read its answer.
+    }
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    Poco::StreamCopier::copyToString(in, reply.body);
+    reply.status = static_cast<int>(response.getStatus());
+    for (const auto& [name, value] : response)
+        reply.headers[name] = value;
+    return reply;
+}
+
+std::time_t wednesday_of_2026_w47() {
+    std::tm local{};
+    local.tm_year = 2026 - 1900;
+    local.tm_mon = 10; // November
+    local.tm_mday = 18;
+    local.tm_hour = 12;
+    local.tm_isdst = -1;
+    return std::mktime(&local);
+}
+
+TempDir::TempDir() {
+    auto id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    path_ = std::filesystem::temp_directory_path() / ("station-test-" + id);
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+void LogCapture::log(const Poco::Message& message) {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(message.getText());
+}
+
+std::vector<std::string> LogCapture::lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+}
+
+TestStation::TestStation(const Tweak& tweak, std::filesystem::path data_dir) : tweak_(tweak) {
+    if (data_dir.empty()) {
+        temp_ = std::make_unique<TempDir>();
+        data_dir_ = temp_->path() / "data";
+    } else {
+        data_dir_ = std::move(data_dir);
+    }
+    logger_name_ =
+        "station-test-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    capture_ = new LogCapture;
+    open();
+}
+
+TestStation::~TestStation() {
+    stop();
+    Poco::Logger::destroy(logger_name_);
+}
+
+void TestStation::open() {
+    wellness::station::StationConfig config;
+    config.data_dir = data_dir_;
+    config.port = 0;
+    config.bind_address = "127.0.0.1";
+    config.web_dir = wellness::station::default_web_dir();
+    config.content_dir = wellness::station::default_content_dir();
+    config.pbkdf2_iterations = 1000; // the default (600000) is checked in its own test
+    config.max_threads = 16;
+    config.keep_alive_timeout = std::chrono::seconds(2);
+    if (tweak_)
+        tweak_(config);
+    Poco::Logger& logger = Poco::Logger::get(logger_name_);
+    logger.setChannel(Poco::AutoPtr<Poco::Channel>(capture_.get(), true));
+    logger.setLevel(Poco::Message::PRIO_DEBUG);
+    station_ = std::make_unique<wellness::station::Station>(
+        config, [this] { return now.load(); }, logger);
+    station_->start();
+}
+
+void TestStation::stop() {
+    if (station_)
+        station_->stop();
+    station_.reset();
+}
+
+void TestStation::restart() {
+    stop();
+    open();
+}
+
+std::vector<std::string> TestStation::log_lines() const {
+    return capture_->lines();
+}
+
+Reply TestStation::call(Request request) const {
+    return send(port(), request);
+}
+
+Reply TestStation::get(const std::string& path, const std::string& token) const {
+    return call({"GET", path, "", "", token, {}, false});
+}
+
+Reply TestStation::post(const std::string& path, const Json& body, const std::string& token) const {
+    return call({"POST", path, body.dump(), "application/json", token, {}, false});
+}
+
+Reply TestStation::put(const std::string& path, const Json& body, const std::string& token) const {
+    return call({"PUT", path, body.dump(), "application/json", token, {}, false});
+}
+
+Reply TestStation::del(const std::string& path, const std::string& token) const {
+    return call({"DELETE", path, "", "", token, {}, false});
+}
+
+std::string TestStation::admin_token() {
+    if (!admin_added_) {
+        station_->store().add_admin("alice",
+                                    wellness::station::hash_password(admin_password, 1000));
+        admin_added_ = true;
+    }
+    auto reply =
+        post("/api/v1/admin/session", {{"username", "alice"}, {"password", admin_password}});
+    if (reply.status != 200)
+        throw std::runtime_error("admin sign-in failed: " + reply.body);
+    return reply.json()["token"].get<std::string>();
+}
+
+std::string TestStation::kiosk_token(const std::string& name) {
+    auto admin = admin_token();
+    auto created = post("/api/v1/admin/kiosks", {{"name", name}}, admin);
+    if (created.status != 201)
+        throw std::runtime_error("kiosk creation failed: " + created.body);
+    auto enrolled =
+        post("/api/v1/kiosk/enroll", {{"enrollment_code", created.json()["enrollment_code"]}});
+    if (enrolled.status != 200)
+        throw std::runtime_error("enrollment failed: " + enrolled.body);
+    return enrolled.json()["token"].get<std::string>();
+}
+
+std::string TestStation::coordinator_token() {
+    auto reply = post("/api/v1/admin/coordinator-tokens", {{"label", "region"}}, admin_token());
+    if (reply.status != 201)
+        throw std::runtime_error("token creation failed: " + reply.body);
+    return reply.json()["token"].get<std::string>();
+}
+
+std::string new_batch_id() {
+    return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
+
+Json visit_batch(const std::string& batch_id, const std::string& week, int n) {
+    return {{"batch_id", batch_id},
+            {"counts",
+             Json::array({{{"week", week}, {"metric", "visit"}, {"key", "start"}, {"n", n}}})}};
+}
+
+} // namespace station_test

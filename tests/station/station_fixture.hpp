@@ -1,0 +1,117 @@
+#pragma once
+
+// A real station for tests: the real server on 127.0.0.1 and a free port, a real SQLite file in
+// a fresh temporary directory, a clock the test steps, and the log lines it wrote.
+
+#include "station.hpp"
+#include "wellness/json_input.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace station_test {
+
+using wellness::Json;
+
+struct Reply {
+    int status = 0;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    Json json() const;
+    std::string header(const std::string& name) const;
+    std::string error_code() const; // error.code of an error body, "" otherwise
+};
+
+struct Request {
+    std::string method = "GET";
+    std::string path = "/";
+    std::string body;
+    std::string content_type = "application/json";
+    std::string token;
+    std::map<std::string, std::string> headers;
+    bool chunked = false;
+};
+
+Reply send(std::uint16_t port, const Request& request);
+
+// Local noon on Wednesday 2026-11-18, in ISO week 2026-W47.
+std::time_t wednesday_of_2026_w47();
+
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+// Keeps every log line the station writes, for the privacy tests.
+class LogCapture : public Poco::Channel {
+  public:
+    void log(const Poco::Message& message) override;
+    std::vector<std::string> lines() const;
+
+  private:
+    mutable std::mutex mutex_;
+    std::vector<std::string> lines_;
+};
+
+class TestStation {
+  public:
+    using Tweak = std::function<void(wellness::station::StationConfig&)>;
+    explicit TestStation(const Tweak& tweak = {}, std::filesystem::path data_dir = {});
+    ~TestStation();
+
+    std::atomic<std::time_t> now{wednesday_of_2026_w47()};
+
+    Reply call(Request request) const;
+    Reply get(const std::string& path, const std::string& token = "") const;
+    Reply post(const std::string& path, const Json& body, const std::string& token = "") const;
+    Reply put(const std::string& path, const Json& body, const std::string& token = "") const;
+    Reply del(const std::string& path, const std::string& token = "") const;
+
+    // Setup shortcuts through the public API.
+    std::string admin_token(); // adds "alice" on first use and signs in
+    std::string kiosk_token(const std::string& name = "room 1");
+    std::string coordinator_token();
+
+    std::uint16_t port() const { return station_->port(); }
+    wellness::station::Station& station() { return *station_; }
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    std::vector<std::string> log_lines() const;
+
+    void restart(); // stop and start again on the same data directory
+    void stop();
+
+    static constexpr const char* admin_password = "correct horse battery";
+
+  private:
+    void open();
+    std::unique_ptr<TempDir> temp_;
+    std::filesystem::path data_dir_;
+    Tweak tweak_;
+    std::string logger_name_;
+    std::unique_ptr<wellness::station::Station> station_;
+    bool admin_added_ = false;
+    Poco::AutoPtr<LogCapture> capture_;
+};
+
+// A lowercase random uuid.
+std::string new_batch_id();
+
+// A batch of `n` visits in `week`.
+Json visit_batch(const std::string& batch_id, const std::string& week, int n);
+
+} // namespace station_test

@@ -1,0 +1,196 @@
+// The real station-server program as a child process: help, add-admin, SIGTERM, kill -9.
+
+#include "station_fixture.hpp"
+#include "wellness/iso_week.hpp"
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+using namespace station_test;
+
+namespace {
+
+struct Child {
+    Poco::ProcessHandle handle;
+    std::unique_ptr<Poco::PipeInputStream> output;
+    std::vector<std::string> lines;
+};
+
+Child launch(const std::vector<std::string>& args, Poco::Pipe& out, Poco::Pipe* in = nullptr) {
+    Poco::Process::Args arguments(args.begin(), args.end());
+    auto handle = Poco::Process::launch(STATION_SERVER_BINARY, arguments, in, &out, &out);
+    return {handle, std::make_unique<Poco::PipeInputStream>(out), {}};
+}
+
+// Reads the child's output until "listening on HOST:PORT" (bounded), returns the port.
+std::uint16_t wait_for_port(Child& child) {
+    std::string line;
+    for (int i = 0; i < 50 && std::getline(*child.output, line); ++i) {
+        child.lines.push_back(line);
+        auto at = line.find("listening on 127.0.0.1:");
+        if (at != std::string::npos)
+            return static_cast<std::uint16_t>(std::stoi(line.substr(at + 23)));
+    }
+    throw std::runtime_error("the station never said where it listens");
+}
+
+std::string read_all(Poco::PipeInputStream& in) {
+    std::string all;
+    std::string line;
+    for (int i = 0; i < 200 && std::getline(in, line); ++i)
+        all += line + "\n";
+    return all;
+}
+
+} // namespace
+
+TEST_CASE("station-server --help lists serve and add-admin", "[station]") {
+    Poco::Pipe out;
+    auto child = launch({"--help"}, out);
+    std::string text = read_all(*child.output);
+    CHECK(child.handle.wait() == 0);
+    CHECK(text.find("serve") != std::string::npos);
+    CHECK(text.find("add-admin") != std::string::npos);
+    CHECK(text.find("--data") != std::string::npos);
+}
+
+TEST_CASE("add-admin refuses a short password and adds one from standard input", "[station]") {
+    TempDir dir;
+    auto data = (dir.path() / "data").string();
+    {
+        Poco::Pipe in, out;
+        auto child = launch({"add-admin", "bob", "--data", data}, out, &in);
+        Poco::PipeOutputStream(in) << "short\n" << std::flush;
+        in.close(Poco::Pipe::CLOSE_WRITE);
+        read_all(*child.output);
+        CHECK(child.handle.wait() != 0);
+    }
+    {
+        Poco::Pipe in, out;
+        auto child = launch({"add-admin", "bob", "--data", data}, out, &in);
+        {
+            Poco::PipeOutputStream writer(in);
+            writer << "a good long password\n" << std::flush;
+        }
+        in.close(Poco::Pipe::CLOSE_WRITE);
+        read_all(*child.output);
+        REQUIRE(child.handle.wait() == 0);
+    }
+    TestStation station({}, dir.path() / "data");
+    auto admin = station.station().store().find_admin("bob");
+    REQUIRE(admin);
+    CHECK(admin->password.iterations >= 600000);
+}
+
+TEST_CASE("serve refuses a k below 3 with a clear error", "[station]") {
+    TempDir dir;
+    std::ofstream(dir.path() / "station.properties") << "summary.k = 2\n";
+    Poco::Pipe out;
+    auto child = launch({"serve", "--data", (dir.path() / "data").string(), "--port", "0",
+                         "--config", (dir.path() / "station.properties").string()},
+                        out);
+    std::string text = read_all(*child.output);
+    CHECK(child.handle.wait() != 0);
+    CHECK(text.find("at least 3") != std::string::npos);
+}
+
+TEST_CASE("serve prints the first admin login and exits 0 on SIGTERM", "[station]") {
+    TempDir dir;
+    Poco::Pipe out;
+    auto child = launch({"serve", "--data", (dir.path() / "data").string(), "--port", "0"}, out);
+    auto port = wait_for_port(child);
+    std::string login;
+    std::string line;
+    for (int i = 0; i < 10 && login.empty() && std::getline(*child.output, line); ++i)
+        if (line.starts_with("admin login: admin / "))
+            login = line;
+    CHECK(login.find("/admin/") != std::string::npos);
+    CHECK(send(port, {"GET", "/healthz", "", "", "", {}, false}).status == 200);
+    ::kill(static_cast<pid_t>(child.handle.id()), SIGTERM);
+    CHECK(child.handle.wait() == 0);
+}
+
+TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and its retry once",
+          "[station]") {
+    TempDir dir;
+    auto data = dir.path() / "data";
+    std::string kiosk;
+    {
+        TestStation setup({}, data);
+        kiosk = setup.kiosk_token();
+    }
+    std::string week = wellness::IsoWeek::from_local_time(std::time(nullptr)).prev().to_string();
+
+    Poco::Pipe out;
+    auto child = launch({"serve", "--data", data.string(), "--port", "0"}, out);
+    auto port = wait_for_port(child);
+
+    std::mutex mutex;
+    std::condition_variable progress;
+    int acknowledged = 0;
+    Json in_flight;
+    std::thread client([&] {
+        for (int i = 0; i < 5000; ++i) {
+            Json batch = visit_batch(new_batch_id(), week, 1);
+            batch["counts"].push_back(
+                {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+            {
+                std::lock_guard lock(mutex);
+                in_flight = batch;
+            }
+            try {
+                auto reply = send(port, {"POST",
+                                         "/api/v1/kiosk/counts",
+                                         batch.dump(),
+                                         "application/json",
+                                         kiosk,
+                                         {},
+                                         false});
+                if (reply.json()["status"] != "applied")
+                    return;
+            } catch (const std::exception&) {
+                return; // the station is gone; `in_flight` may or may not have been applied
+            }
+            std::lock_guard lock(mutex);
+            ++acknowledged;
+            progress.notify_all();
+        }
+    });
+    {
+        std::unique_lock lock(mutex);
+        progress.wait_for(lock, std::chrono::seconds(60), [&] { return acknowledged >= 25; });
+    }
+    Poco::Process::kill(child.handle);
+    child.handle.wait();
+    client.join();
+    REQUIRE(acknowledged >= 25);
+
+    TestStation after({}, data);
+    after.now = std::time(nullptr);
+    auto counters = [&] {
+        auto iso = *wellness::IsoWeek::parse(week);
+        std::map<std::string, std::int64_t> n;
+        for (const auto& count : after.station().store().weekly_counts(iso, iso))
+            n[count.metric] = count.n;
+        return n;
+    };
+    auto before_retry = counters();
+    // Both counters of a batch moved together: never half a batch.
+    CHECK(before_retry["visit"] == before_retry["crisis.viewed"]);
+    bool in_flight_applied = before_retry["visit"] == acknowledged + 1;
+    CHECK((before_retry["visit"] == acknowledged || in_flight_applied));
+
+    auto retry = after.post("/api/v1/kiosk/counts", in_flight, kiosk);
+    REQUIRE(retry.status == 200);
+    CHECK(retry.json()["status"] == (in_flight_applied ? "duplicate" : "applied"));
+    auto final_counts = counters();
+    CHECK(final_counts["visit"] == acknowledged + 1);
+    CHECK(final_counts["crisis.viewed"] == acknowledged + 1);
+}

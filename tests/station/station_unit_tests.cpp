@@ -1,0 +1,84 @@
+// Pieces of the station that need no server: password hashing, throttling, settings.
+
+#include "config.hpp"
+#include "login_throttle.hpp"
+#include "security.hpp"
+#include "static_files.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/MapConfiguration.h>
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace wellness::station;
+
+TEST_CASE("the default password hashing is PBKDF2 with at least 600000 iterations", "[station]") {
+    StationConfig config;
+    CHECK(config.pbkdf2_iterations >= 600000);
+    CHECK(default_pbkdf2_iterations >= 600000);
+    auto record = hash_password("a long enough password", 1000);
+    CHECK(record.iterations == 1000);
+    CHECK(record.hash_hex.size() == 64);
+    CHECK(verify_password("a long enough password", record));
+    CHECK_FALSE(verify_password("a long enough passworD", record));
+    // Salted: the same password hashes differently each time.
+    CHECK(hash_password("a long enough password", 1000).hash_hex != record.hash_hex);
+}
+
+TEST_CASE("random tokens are 256-bit base64url strings that do not repeat", "[station]") {
+    auto a = random_secret();
+    auto b = random_secret();
+    CHECK(a.size() == 43);
+    CHECK(a != b);
+    CHECK(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          std::string::npos);
+    CHECK(random_code(10).size() == 10);
+}
+
+TEST_CASE("the login throttle blocks an address after too many failures in the window",
+          "[station]") {
+    LoginThrottle throttle(3, std::chrono::seconds(60));
+    std::time_t t = 1000;
+    for (int i = 0; i < 3; ++i) {
+        CHECK_FALSE(throttle.retry_after("10.0.0.1", t));
+        throttle.record_failure("10.0.0.1", t + i);
+    }
+    auto wait = throttle.retry_after("10.0.0.1", t + 10);
+    REQUIRE(wait);
+    CHECK(*wait == 50);
+    CHECK_FALSE(throttle.retry_after("10.0.0.2", t + 10)); // other addresses are not affected
+    CHECK_FALSE(throttle.retry_after("10.0.0.1", t + 60));
+}
+
+TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[station]") {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
+    file->setString("station.port", "9090");
+    file->setString("summary.k", "2");
+    file->setString("clock.offset_seconds", "604800");
+    StationConfig config;
+    config.data_dir = "/tmp/x";
+    apply_configuration(*file, config);
+    CHECK(config.port == 9090);
+    CHECK(config.clock_offset_seconds == 604800);
+    CHECK_THROWS_WITH(validate_config(config), Catch::Contains("at least 3"));
+    file->setString("station.port", "99999");
+    CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+    file->setString("station.port", "eighty");
+    CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+}
+
+TEST_CASE("static files resolve only inside the web directory", "[station]") {
+    auto web =
+        std::filesystem::temp_directory_path() / ("station-web-" + random_secret().substr(0, 8));
+    std::filesystem::create_directories(web / "admin");
+    std::ofstream(web / "admin" / "index.html") << "x";
+    std::ofstream(web / "outside.txt") << "x";
+    std::filesystem::create_symlink(web / "outside.txt", web / "admin" / "link.txt");
+    auto index = resolve_static_file(web / "admin", "/");
+    REQUIRE(index);
+    CHECK(index->media_type.starts_with("text/html"));
+    CHECK_FALSE(resolve_static_file(web / "admin", "/../outside.txt"));
+    CHECK_FALSE(resolve_static_file(web / "admin", "/link.txt"));
+    CHECK_FALSE(resolve_static_file(web / "admin", "/.hidden"));
+    std::filesystem::remove_all(web);
+}
