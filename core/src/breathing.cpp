@@ -69,8 +69,8 @@ CircleLevels circle_levels(const Exercise& exercise, const std::vector<std::int6
     while (m < moves) {
         const PhaseKind kind = kind_of(first + m);
         std::size_t run_end = m;
-        // Zero-length phases (refused by validation) would share nothing; weigh them equally
-        // then, so the levels stay defined.
+        // A run whose phases all last zero (refused by validation) would share nothing; its
+        // phases then share equally, so the levels stay defined.
         std::int64_t run_weight = 0;
         while (run_end < moves && kind_of(first + run_end) == kind) {
             run_weight += durations[moving[(first + run_end) % moves]];

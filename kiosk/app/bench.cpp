@@ -1,11 +1,10 @@
 #include "bench.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <sys/resource.h>
 
 namespace wellness::kiosk {
 

@@ -1,5 +1,4 @@
 #include "screens.hpp"
-
 #include "wellness/breathing.hpp"
 
 #include <chrono>
@@ -22,8 +21,8 @@ const char* phase_key(PhaseKind kind) {
 }
 
 std::string minutes_seconds(std::chrono::nanoseconds remaining) {
-    const auto total = static_cast<long>(
-        std::ceil(std::chrono::duration<double>(remaining).count()));
+    const auto total =
+        static_cast<long>(std::ceil(std::chrono::duration<double>(remaining).count()));
     const long minutes = total / 60;
     const long seconds = total % 60;
     return std::to_string(minutes) + (seconds < 10 ? ":0" : ":") + std::to_string(seconds);
@@ -92,12 +91,11 @@ void BreatheScreen::DrawChooseLength(UiContext& ui) {
                    ui.palette.text, flow.ui("choose_length"));
     y += layout.gap;
     const auto count = static_cast<float>(exercise->lengths_minutes.size());
-    const float w = std::min(layout.target * 3.0f,
-                             (layout.content_width() - (count - 1) * layout.gap) / count);
-    const float h = std::max(layout.target,
-                             std::min(layout.target * 1.8f,
-                                      static_cast<float>(layout.height) - layout.bar_height - y -
-                                          layout.margin));
+    const float w =
+        std::min(layout.target * 3.0f, (layout.content_width() - (count - 1) * layout.gap) / count);
+    const float h = std::max(
+        layout.target, std::min(layout.target * 1.8f, static_cast<float>(layout.height) -
+                                                          layout.bar_height - y - layout.margin));
     float x = layout.margin;
     for (int minutes : exercise->lengths_minutes) {
         ImGui::SetCursorScreenPos({x, y});
@@ -130,8 +128,8 @@ void BreatheScreen::DrawRunning(UiContext& ui) {
 
     ImDrawList* list = ImGui::GetWindowDrawList();
     const std::string phase = flow.ui(phase_key(state.phase));
-    const auto seconds_left = static_cast<long>(
-        std::ceil(std::chrono::duration<double>(state.phase_remaining).count()));
+    const auto seconds_left =
+        static_cast<long>(std::ceil(std::chrono::duration<double>(state.phase_remaining).count()));
     const float box = radius * 1.6f;
     const float text_block = ui.fonts.heading->FontSize * 1.2f + ui.fonts.title->FontSize * 1.2f;
     float y = centre.y - text_block / 2;

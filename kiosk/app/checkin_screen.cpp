@@ -70,8 +70,7 @@ void CheckinScreen::DrawTopics(UiContext& ui) {
             if (column > 0) {
                 ImGui::SameLine(0, layout.gap);
             }
-            if (label_button(ui, "checkin.topic." + topic.id, label,
-                             {width, layout.target * 1.2f},
+            if (label_button(ui, "checkin.topic." + topic.id, label, {width, layout.target * 1.2f},
                              selected ? ui.palette.accent : ui.palette.surface, 0, {}, selected)) {
                 ui.want(Intent::toggle_topic(topic.id));
             }
@@ -106,10 +105,10 @@ void CheckinScreen::DrawSuggestions(UiContext& ui) {
             const float h = std::max(layout.target,
                                      text_height(ui.fonts.body, width - 2 * pad, text) + 2 * pad);
             const bool leads_somewhere = !suggestion.exercise_id.empty() ||
-                                         !suggestion.provider_id.empty() ||
-                                         suggestion.crisis_lines;
-            const ImU32 fill = leads_somewhere ? ui.palette.surface
-                                               : mix(ui.palette.background, ui.palette.surface, 0.5f);
+                                         !suggestion.provider_id.empty() || suggestion.crisis_lines;
+            const ImU32 fill = leads_somewhere
+                                   ? ui.palette.surface
+                                   : mix(ui.palette.background, ui.palette.surface, 0.5f);
             if (label_button(ui, "checkin.suggestion." + std::to_string(i), text, {width, h}, fill,
                              ui.palette.text) &&
                 leads_somewhere) {

@@ -48,7 +48,9 @@ const Item* find_by_id(const std::vector<Item>& items, const std::string& id) {
     return found == items.end() ? nullptr : &*found;
 }
 
-std::chrono::nanoseconds to_ns(MonotonicMs ms) { return std::chrono::milliseconds(ms); }
+std::chrono::nanoseconds to_ns(MonotonicMs ms) {
+    return std::chrono::milliseconds(ms);
+}
 
 MonotonicMs to_ms(std::chrono::nanoseconds ns) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(ns).count();
@@ -73,13 +75,17 @@ std::string Flow::ui(const std::string& key) const {
     return text(found->second);
 }
 
-const Exercise* Flow::exercise() const { return find_by_id(content_.exercises, state_.exercise_id); }
+const Exercise* Flow::exercise() const {
+    return find_by_id(content_.exercises, state_.exercise_id);
+}
 
 const CheckinLevel* Flow::level() const {
     return find_by_id(content_.checkin.levels, state_.level_id);
 }
 
-const Provider* Flow::provider() const { return find_by_id(content_.providers, state_.provider_id); }
+const Provider* Flow::provider() const {
+    return find_by_id(content_.providers, state_.provider_id);
+}
 
 bool Flow::is_most_serious_level() const {
     return !content_.checkin.levels.empty() && !state_.level_id.empty() &&
@@ -272,8 +278,7 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
         break;
     case Kind::choose_suggestion: {
         const CheckinLevel* chosen_level = level();
-        if (screen != Screen::checkin_suggestions || chosen_level == nullptr ||
-            intent.number < 0 ||
+        if (screen != Screen::checkin_suggestions || chosen_level == nullptr || intent.number < 0 ||
             static_cast<std::size_t>(intent.number) >= chosen_level->suggestions.size()) {
             break;
         }
@@ -324,8 +329,8 @@ std::vector<CounterKey> Flow::tick(MonotonicMs now) {
         if (breathing_state(*running, state_.length_minutes, elapsed).finished) {
             const auto plan = plan_session(*running, state_.length_minutes);
             state_.screen = Screen::breathe_finished;
-            last_touch_ = std::max(last_touch_,
-                                   state_.breathing_started_at + to_ms(plan.total_duration));
+            last_touch_ =
+                std::max(last_touch_, state_.breathing_started_at + to_ms(plan.total_duration));
             counted.push_back({std::string(metric::breathing_completed), running->id});
         }
     }

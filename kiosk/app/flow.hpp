@@ -54,7 +54,7 @@ struct Intent {
         open_urgent,       // the persistent Urgent button
         open_maintenance,  // the hidden gesture was completed
         back,
-        done, // forget everything, back to Attract
+        done,  // forget everything, back to Attract
         touch, // any other touch: keeps the session alive
     };
     Kind kind = Kind::touch;

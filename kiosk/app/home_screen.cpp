@@ -29,7 +29,8 @@ void HomeScreen::Draw(UiContext& ui) {
     const ImVec2 tile_size{layout.home_tile_width(), layout.home_tile_height()};
     for (int i = 0; i < 4; ++i) {
         const float x = layout.margin + static_cast<float>(i % 2) * (tile_size.x + layout.gap);
-        const float y = layout.content_top() + static_cast<float>(i / 2) * (tile_size.y + layout.gap);
+        const float y =
+            layout.content_top() + static_cast<float>(i / 2) * (tile_size.y + layout.gap);
         ImGui::SetCursorScreenPos({x, y});
         const auto& tile = tiles[i];
         if (label_button(ui, tile.test_id, flow.ui(tile.label_key), tile_size, tile.fill, 0, {},
@@ -44,8 +45,8 @@ void HomeScreen::Draw(UiContext& ui) {
         const float y = static_cast<float>(layout.height) - layout.margin / 2 - layout.target;
         for (const auto& locale : flow.content().locales) {
             const float text_w =
-                ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0,
-                                             locale.name.c_str())
+                ui.fonts.body
+                    ->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, locale.name.c_str())
                     .x;
             const float w = std::max(layout.target * 1.6f, text_w + layout.mm(8.0f));
             ImGui::SetCursorScreenPos({x, y});

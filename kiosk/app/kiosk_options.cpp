@@ -28,7 +28,8 @@ bool parse_size(std::string_view text, int& width, int& height) {
     }
     std::int64_t w = 0;
     std::int64_t h = 0;
-    if (!parse_int(text.substr(0, x), 320, 7680, w) || !parse_int(text.substr(x + 1), 240, 4320, h)) {
+    if (!parse_int(text.substr(0, x), 320, 7680, w) ||
+        !parse_int(text.substr(x + 1), 240, 4320, h)) {
         return false;
     }
     width = static_cast<int>(w);
@@ -54,8 +55,8 @@ bool valid_enrollment_code(std::string_view code) {
         return false;
     }
     for (char c : code) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok) {
             return false;
         }

@@ -13,22 +13,20 @@
 #include "script_host.hpp"
 #include "script_runner.hpp"
 #include "soft_tone.hpp"
-
 #include "wellness/breathing.hpp"
 
 #include <SDL.h>
-#include <imgui.h>
-#include <imgui_impl_opengl3.h>
-#include <imgui_impl_sdl.h>
-#include <systemd/sd-daemon.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <imgui_impl_sdl.h>
 #include <iostream>
 #include <sstream>
+#include <systemd/sd-daemon.h>
 
 using namespace wellness;
 using namespace wellness::kiosk;
@@ -283,14 +281,14 @@ int main(int argc, char** argv) {
     font_config.OversampleH = 2;
     font_config.OversampleV = 1;
     font_config.PixelSnapH = true;
-    fonts.body = io.Fonts->AddFontFromFileTTF(regular_font, layout.font_body, &font_config,
-                                              glyph_ranges);
-    fonts.small = io.Fonts->AddFontFromFileTTF(regular_font, layout.font_small, &font_config,
-                                               glyph_ranges);
-    fonts.heading = io.Fonts->AddFontFromFileTTF(bold_font, layout.font_heading, &font_config,
-                                                 glyph_ranges);
-    fonts.title = io.Fonts->AddFontFromFileTTF(bold_font, layout.font_title, &font_config,
-                                               glyph_ranges);
+    fonts.body =
+        io.Fonts->AddFontFromFileTTF(regular_font, layout.font_body, &font_config, glyph_ranges);
+    fonts.small =
+        io.Fonts->AddFontFromFileTTF(regular_font, layout.font_small, &font_config, glyph_ranges);
+    fonts.heading =
+        io.Fonts->AddFontFromFileTTF(bold_font, layout.font_heading, &font_config, glyph_ranges);
+    fonts.title =
+        io.Fonts->AddFontFromFileTTF(bold_font, layout.font_title, &font_config, glyph_ranges);
     if (fonts.body == nullptr || fonts.small == nullptr || fonts.heading == nullptr ||
         fonts.title == nullptr) {
         std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
@@ -325,7 +323,7 @@ int main(int argc, char** argv) {
     const std::function<std::string()> maintenance_status = [&] {
         return describe_status(sync->status(), renderer, layout);
     };
-    SdlScriptHost script_host(window, gl, layout, flow, widgets, clock);
+    SdlScriptHost script_host(window, gl, layout, flow, widgets, clock, pointer);
     std::optional<BenchDriver> bench;
     if (options.bench) {
         bench.emplace(layout.width, layout.height);
@@ -401,7 +399,8 @@ int main(int argc, char** argv) {
         // Time passing: hidden corner, content swaps, breathing end, idle reset.
         now = clock.now();
         for (const ImVec2& press : pointer.take_presses()) {
-            if (press.x >= 0 && press.y >= 0 && press.x < layout.corner && press.y < layout.corner) {
+            if (press.x >= 0 && press.y >= 0 && press.x < layout.corner &&
+                press.y < layout.corner) {
                 flow.corner_tap(now);
             } else {
                 flow.apply(Intent::touch(), now);
@@ -436,7 +435,8 @@ int main(int argc, char** argv) {
         ImGui::SetNextWindowPos({0, 0});
         ImGui::SetNextWindowSize(
             {static_cast<float>(layout.width), static_cast<float>(layout.height)});
-        ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(palette.background));
+        ImGui::PushStyleColor(ImGuiCol_WindowBg,
+                              ImGui::ColorConvertU32ToFloat4(palette.background));
         ImGui::Begin("kiosk", nullptr,
                      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
@@ -444,9 +444,14 @@ int main(int argc, char** argv) {
         ImGui::PopStyleColor();
         widgets.clear();
         intents.clear();
-        UiContext ui{flow,    layout,  fonts,
-                     palette, now,     widgets,
-                     intents, [&](const std::string& text) { return qr_textures.get(text); },
+        UiContext ui{flow,
+                     layout,
+                     fonts,
+                     palette,
+                     now,
+                     widgets,
+                     intents,
+                     [&](const std::string& text) { return qr_textures.get(text); },
                      &maintenance_status};
         ImGui::PushFont(fonts.body);
         switch (flow.screen()) {

@@ -9,7 +9,8 @@ bool PointerInput::handle(const SDL_Event& event, int window_width, int window_h
     case SDL_MOUSEMOTION:
         if (event.motion.which != SDL_TOUCH_MOUSEID) {
             queue_.push_back(
-                {Kind::move, {static_cast<float>(event.motion.x), static_cast<float>(event.motion.y)}});
+                {Kind::move,
+                 {static_cast<float>(event.motion.x), static_cast<float>(event.motion.y)}});
         }
         return true;
     case SDL_MOUSEBUTTONDOWN:

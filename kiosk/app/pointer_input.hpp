@@ -6,9 +6,8 @@
 // so a tap shorter than a frame is still a press and then a release.
 
 #include <SDL.h>
-#include <imgui.h>
-
 #include <deque>
+#include <imgui.h>
 #include <optional>
 #include <vector>
 

@@ -1,9 +1,8 @@
 #include "qr_code.hpp"
 
-#include <qrencode.h>
-
 #include <cmath>
 #include <memory>
+#include <qrencode.h>
 #include <string>
 
 namespace wellness::kiosk {

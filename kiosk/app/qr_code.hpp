@@ -13,8 +13,8 @@ namespace wellness::kiosk {
 inline constexpr int qr_quiet_zone_modules = 4;
 
 struct QrMatrix {
-    int size = 0;                    // modules per side, quiet zone included
-    std::vector<std::uint8_t> dark;  // size * size, row-major, 1 = dark
+    int size = 0;                   // modules per side, quiet zone included
+    std::vector<std::uint8_t> dark; // size * size, row-major, 1 = dark
     bool is_dark(int x, int y) const { return dark[static_cast<std::size_t>(y * size + x)] != 0; }
 };
 

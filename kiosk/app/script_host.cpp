@@ -1,8 +1,7 @@
 #include "script_host.hpp"
 
-#include <stb_image_write.h>
-
 #include <cstdint>
+#include <stb_image_write.h>
 #include <vector>
 
 namespace wellness::kiosk {

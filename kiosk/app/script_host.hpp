@@ -6,6 +6,7 @@
 #include "flow.hpp"
 #include "gl_api.hpp"
 #include "layout.hpp"
+#include "pointer_input.hpp"
 #include "script_runner.hpp"
 #include "ui_kit.hpp"
 
@@ -28,9 +29,9 @@ bool write_screenshot(const GlApi& gl, int width, int height, const std::string&
 class SdlScriptHost final : public ScriptHost {
   public:
     SdlScriptHost(SDL_Window* window, const GlApi& gl, const Layout& layout, const Flow& flow,
-                  const WidgetMap& widgets, MonotonicClock& clock)
-        : window_(window), gl_(gl), layout_(layout), flow_(flow), widgets_(widgets),
-          clock_(clock) {}
+                  const WidgetMap& widgets, MonotonicClock& clock, const PointerInput& pointer)
+        : window_(window), gl_(gl), layout_(layout), flow_(flow), widgets_(widgets), clock_(clock),
+          pointer_(pointer) {}
 
     std::optional<ScriptRect> widget(const std::string& test_id) override;
     void tap(float x, float y, bool finger) override;
@@ -40,6 +41,9 @@ class SdlScriptHost final : public ScriptHost {
     bool screenshot(const std::string& path) override;
     std::string screen_name() override { return std::string(to_string(flow_.screen())); }
     bool anything_hovered() override;
+    bool input_pending() override {
+        return pointer_.pending() || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
+    }
 
   private:
     void push_finger(Uint32 type, float x, float y);
@@ -51,6 +55,7 @@ class SdlScriptHost final : public ScriptHost {
     const Flow& flow_;
     const WidgetMap& widgets_;
     MonotonicClock& clock_;
+    const PointerInput& pointer_;
 };
 
 } // namespace wellness::kiosk

@@ -17,6 +17,9 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
         --frames_to_wait_;
         return Status::running;
     }
+    if (host.input_pending()) {
+        return Status::running;
+    }
     using Kind = ScriptCommand::Kind;
     while (next_ < commands_.size()) {
         const ScriptCommand& command = commands_[next_++];
@@ -26,8 +29,8 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
         case Kind::drag: {
             const auto rect = host.widget(command.argument);
             if (!rect) {
-                return fail(command, "no widget '" + command.argument + "' on screen " +
-                                         host.screen_name());
+                return fail(command,
+                            "no widget '" + command.argument + "' on screen " + host.screen_name());
             }
             const float x = (rect->min_x + rect->max_x) / 2;
             const float y = (rect->min_y + rect->max_y) / 2;
@@ -66,14 +69,14 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
             break;
         case Kind::expect_screen:
             if (host.screen_name() != command.argument) {
-                return fail(command, "expected screen " + command.argument + ", on " +
-                                         host.screen_name());
+                return fail(command,
+                            "expected screen " + command.argument + ", on " + host.screen_name());
             }
             break;
         case Kind::expect_widget:
             if (!host.widget(command.argument)) {
-                return fail(command, "no widget '" + command.argument + "' on screen " +
-                                         host.screen_name());
+                return fail(command,
+                            "no widget '" + command.argument + "' on screen " + host.screen_name());
             }
             break;
         case Kind::expect_no_hover:

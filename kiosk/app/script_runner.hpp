@@ -27,6 +27,7 @@ class ScriptHost {
     virtual bool screenshot(const std::string& path) = 0;
     virtual std::string screen_name() = 0;
     virtual bool anything_hovered() = 0;
+    virtual bool input_pending() = 0; // injected events ImGui has not seen yet
 };
 
 class ScriptRunner {

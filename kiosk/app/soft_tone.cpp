@@ -63,9 +63,8 @@ void SoftTone::fill(void* self, Uint8* stream, int length) {
         float value = 0;
         if (tone.sample_ < tone.samples_total_) {
             const int left = tone.samples_total_ - tone.sample_;
-            const double envelope =
-                std::min({1.0, static_cast<double>(tone.sample_) / fade,
-                          static_cast<double>(left) / fade});
+            const double envelope = std::min(
+                {1.0, static_cast<double>(tone.sample_) / fade, static_cast<double>(left) / fade});
             value = static_cast<float>(loudness * envelope * std::sin(tone.phase_));
             tone.phase_ += 2 * std::numbers::pi * tone.frequency_ / tone.sample_rate_;
             ++tone.sample_;

@@ -101,8 +101,8 @@ ScriptParseResult parse_script(std::string_view text) {
             }
             return true;
         };
-        if (verb == "tap" || verb == "touch" || verb == "expect-widget" ||
-            verb == "screenshot" || verb == "expect-screen") {
+        if (verb == "tap" || verb == "touch" || verb == "expect-widget" || verb == "screenshot" ||
+            verb == "expect-screen") {
             if (!want(1)) {
                 continue;
             }

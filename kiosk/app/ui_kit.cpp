@@ -101,10 +101,10 @@ Palette make_palette(const ContentDocument& content) {
     palette.surface_pressed = mix(palette.surface, palette.text, 0.22f);
     palette.surface_hovered = mix(palette.surface, palette.text, 0.08f);
     palette.text_muted = mix(palette.text, palette.background, 0.3f);
-    palette.urgent = content.checkin.levels.empty()
-                         ? IM_COL32(176, 48, 48, 255)
-                         : parse_colour(content.checkin.levels.back().color,
-                                        IM_COL32(176, 48, 48, 255));
+    palette.urgent =
+        content.checkin.levels.empty()
+            ? IM_COL32(176, 48, 48, 255)
+            : parse_colour(content.checkin.levels.back().color, IM_COL32(176, 48, 48, 255));
     return palette;
 }
 
@@ -168,9 +168,9 @@ bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 
     return released && !dragged;
 }
 
-bool label_button(UiContext& ui, const std::string& test_id, const std::string& label,
-                  ImVec2 size, ImU32 fill, ImU32 text_colour, const std::string& detail,
-                  bool selected) {
+bool label_button(UiContext& ui, const std::string& test_id, const std::string& label, ImVec2 size,
+                  ImU32 fill, ImU32 text_colour, const std::string& detail, bool selected,
+                  ImFont* label_font) {
     const bool tapped = touch_target(ui, test_id, size, fill, selected);
     const ImVec2 min = ImGui::GetItemRectMin();
     const float pad = ui.layout.mm(3.0f);
@@ -197,9 +197,8 @@ void top_bar(UiContext& ui, const std::string& title, bool show_urgent) {
     float right = static_cast<float>(layout.width) - layout.margin;
     if (show_urgent) {
         const std::string label = ui.flow.ui("tile_urgent");
-        const float text_w = ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0,
-                                                           label.c_str())
-                                 .x;
+        const float text_w =
+            ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x;
         const float width = std::max(layout.target * 2.2f, text_w + layout.mm(8.0f));
         ImGui::SetCursorScreenPos({right - width, layout.margin / 2});
         if (label_button(ui, "chrome.urgent", label, {width, layout.target}, ui.palette.urgent,

@@ -7,10 +7,9 @@
 #include "flow.hpp"
 #include "layout.hpp"
 
-#include <imgui.h>
-
 #include <cstdint>
 #include <functional>
+#include <imgui.h>
 #include <map>
 #include <optional>
 #include <string>
@@ -81,8 +80,8 @@ bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 
 
 // touch_target with a centred label (and an optional second line in the small font).
 // text_colour 0 picks black or white for contrast with the fill.
-bool label_button(UiContext& ui, const std::string& test_id, const std::string& label,
-                  ImVec2 size, ImU32 fill, ImU32 text_colour, const std::string& detail = {},
+bool label_button(UiContext& ui, const std::string& test_id, const std::string& label, ImVec2 size,
+                  ImU32 fill, ImU32 text_colour, const std::string& detail = {},
                   bool selected = false, ImFont* label_font = nullptr);
 ImU32 readable_text_on(ImU32 fill);
 

@@ -392,6 +392,12 @@ std::string LocalStore::kiosk_secret() {
     return secret;
 }
 
+void LocalStore::set_kiosk_secret(const std::string& secret) {
+    if (secret.size() != 64 || secret.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw std::invalid_argument("a kiosk secret is 64 lowercase hex digits");
+    set_meta("kiosk_secret", secret);
+}
+
 int LocalStore::weeks_waiting(const IsoWeek& current) {
     const int in_outbox = db_->execAndGet("SELECT count(*) FROM outbox").getInt();
     return in_outbox + static_cast<int>(unreleased_weeks_before(current).size());

@@ -87,6 +87,8 @@ class LocalStore {
     int station_k();
     void set_station_k(int k);
     std::string kiosk_secret();
+    // Tests give two kiosks the same secret so their release moments coincide.
+    void set_kiosk_secret(const std::string& secret);
 
     // Closed weeks not yet acknowledged: in the outbox or not yet released.
     int weeks_waiting(const IsoWeek& current);

@@ -712,7 +712,7 @@ void Router::kiosk_content(const Principal& kiosk) {
         context_.manifest_version = current->version;
         context_.manifest_body = body;
     }
-    store().record_kiosk_contact(kiosk.id, now(), reported);
+    store().record_kiosk_contact(kiosk.id, now(), reported ? reported : version);
     send_bytes(response_, Status::HTTP_OK, "application/json; charset=utf-8", body);
 }
 
@@ -808,6 +808,21 @@ void Router::static_file() {
     send_bytes(response_, Status::HTTP_OK, found->media_type, contents.str());
 }
 
+void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+    try {
+        char buffer[16384];
+        std::size_t skipped = 0;
+        auto& stream = request.stream();
+        while (stream && skipped < limit) {
+            stream.read(buffer, sizeof buffer);
+            if (stream.gcount() <= 0)
+                break;
+            skipped += static_cast<std::size_t>(stream.gcount());
+        }
+    } catch (const std::exception&) {
+    }
+}
+
 } // namespace
 
 void StationRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -818,9 +833,12 @@ void StationRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } catch (const HttpError& error) {
         if (response.sent())
             return;
-        // A refused body may not have been read to its end: do not reuse the connection.
-        if (error.status == Status::HTTP_REQUEST_ENTITY_TOO_LARGE)
+        // A refused body may not have been read to its end: do not reuse the connection, but
+        // read (a bounded amount) on so the client can still receive the answer before close.
+        if (error.status == Status::HTTP_REQUEST_ENTITY_TOO_LARGE) {
             response.setKeepAlive(false);
+            discard_body(request, 8 * 1024 * 1024);
+        }
         send_error(response, error);
     } catch (const std::exception& error) {
         context_.logger.error(std::string("request failed: ") + error.what());

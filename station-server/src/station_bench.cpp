@@ -38,7 +38,7 @@ namespace {
 
 using namespace wellness;
 using namespace wellness::station;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 struct Figures {
     double per_second = 0;
@@ -96,7 +96,7 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
     std::atomic<long> failures{0};
     std::vector<std::thread> clients;
-    auto start = Clock::now();
+    auto start = Steady::now();
     auto stop_at = start + duration;
     for (int c = 0; c < connections; ++c) {
         clients.emplace_back([&, c] {
@@ -105,9 +105,9 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
             session.setKeepAlive(true);
             session.setTimeout(Poco::Timespan(30, 0));
             auto& mine = latencies[static_cast<std::size_t>(c)];
-            while (Clock::now() < stop_at) {
+            while (Steady::now() < stop_at) {
                 std::string body = make_batch(shape, week, random);
-                auto sent = Clock::now();
+                auto sent = Steady::now();
                 int status = 0;
                 try {
                     post(session, "/api/v1/kiosk/counts", body, token, status);
@@ -118,13 +118,13 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
                 if (status != 200)
                     ++failures;
                 mine.push_back(
-                    std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+                    std::chrono::duration<double, std::milli>(Steady::now() - sent).count());
             }
         });
     }
     for (auto& client : clients)
         client.join();
-    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    double seconds = std::chrono::duration<double>(Steady::now() - start).count();
     std::vector<double> all;
     for (auto& mine : latencies)
         all.insert(all.end(), mine.begin(), mine.end());
@@ -255,7 +255,7 @@ int main(int argc, char** argv) {
         int kiosks = quick ? 5 : 100;
         IsoWeek first_week = last_week.plus_weeks(-51);
         std::mt19937 random(7);
-        auto load_start = Clock::now();
+        auto load_start = Steady::now();
         for (int k = 0; k < kiosks; ++k) {
             CountsBatch year;
             year.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
@@ -266,17 +266,17 @@ int main(int argc, char** argv) {
             station.store().apply_batch(year);
         }
         double load_ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - load_start).count();
+            std::chrono::duration<double, std::milli>(Steady::now() - load_start).count();
         for (std::string period : {"week", "month", "total"}) {
             std::string path = "/api/v1/summary?from=" + first_week.to_string() +
                                "&to=" + last_week.to_string() + "&period=" + period;
             std::vector<double> times;
             std::size_t bytes = 0;
             for (int i = 0; i < (quick ? 2 : 15); ++i) {
-                auto started = Clock::now();
+                auto started = Steady::now();
                 bytes = get(port, path, admin).size();
                 times.push_back(
-                    std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+                    std::chrono::duration<double, std::milli>(Steady::now() - started).count());
             }
             std::sort(times.begin(), times.end());
             std::cout << Json{{"bench", "summary_year"},

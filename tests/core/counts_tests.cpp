@@ -454,3 +454,41 @@ TEST_CASE("The zero-filled release of the default content is a batch the decoder
     REQUIRE(decoded.batch.has_value());
     CHECK(decoded.batch->counts == batch.counts);
 }
+
+TEST_CASE("Damaged batches never throw, and whatever decodes still keeps every rule", "[counts]") {
+    CountsBatch batch;
+    batch.batch_id = batch_id;
+    batch.counts = {CountEntry{week("2026-W46"), "visit", "start", 9},
+                    CountEntry{week("2026-W46"), "checkin.topic", "sleep", 100000},
+                    CountEntry{week("2026-W01"), "crisis.viewed", "list", 0}};
+    const std::string body = encode_batch(batch);
+    const std::string replacements = "{}[]\",:0-9eWx\\ .";
+    int decoded_count = 0;
+    for (std::size_t position = 0; position < body.size(); ++position) {
+        for (const char replacement : replacements) {
+            std::string damaged = body;
+            damaged[position] = replacement;
+            BatchDecodeResult result;
+            REQUIRE_NOTHROW(result = decode_batch(damaged, today));
+            REQUIRE(result.batch.has_value() == result.problems.empty());
+            if (!result.batch) {
+                continue;
+            }
+            ++decoded_count;
+            CHECK(wellness::is_valid_uuid(result.batch->batch_id));
+            for (const auto& entry : result.batch->counts) {
+                CHECK(entry.week < today);
+                CHECK(wellness::is_known_metric(entry.metric));
+                CHECK(wellness::is_valid_slug(entry.key));
+                CHECK(entry.n >= 0);
+                CHECK(entry.n <= wellness::max_count);
+            }
+            // What was accepted encodes back to text that decodes to the same batch.
+            const auto again = decode_batch(encode_batch(*result.batch), today);
+            REQUIRE(again.batch.has_value());
+            CHECK(again.batch->counts == result.batch->counts);
+        }
+    }
+    // Some damage is harmless (a digit of n, a hex digit of the id): those must still pass.
+    CHECK(decoded_count > 0);
+}

@@ -1,8 +1,7 @@
 #include "wellness/suppression.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <numeric>
 #include <random>
@@ -37,7 +36,9 @@ struct Fraction {
         return g == 0 ? Fraction{0, 1} : Fraction{n / g, d / g};
     }
     bool is_zero() const { return num == 0; }
-    Fraction operator-(const Fraction& o) const { return make(num * o.den - o.num * den, den * o.den); }
+    Fraction operator-(const Fraction& o) const {
+        return make(num * o.den - o.num * den, den * o.den);
+    }
     Fraction operator*(const Fraction& o) const { return make(num * o.num, den * o.den); }
     Fraction operator/(const Fraction& o) const { return make(num * o.den, den * o.num); }
 };
@@ -239,7 +240,7 @@ TEST_CASE("Non-zero counts below k are hidden, zeros and counts of k or more are
     CHECK_FALSE(handoff.at_least);
 }
 
-TEST_CASE("A count of exactly k is shown and k-1 is hidden", "[suppression]") {
+TEST_CASE("A count of exactly k is shown on its own and k-1 is hidden", "[suppression]") {
     const auto pattern = suppression_pattern({{5}, {4}}, 5);
     // Two rows, one column: the column total is published, so hiding 4 alone would reveal it;
     // the 5 goes too.
@@ -280,10 +281,8 @@ TEST_CASE("A week counts in the month of its Thursday", "[summary]") {
     // 2026-W40 runs Monday 28 September to Sunday 4 October; its Thursday is 1 October.
     // 2026-W53 runs 28 December 2026 to 3 January 2027; its Thursday is 31 December.
     const std::vector<WeeklyCount> counts = {
-        {week("2026-W39"), "visit", "start", 10},
-        {week("2026-W40"), "visit", "start", 20},
-        {week("2026-W41"), "visit", "start", 40},
-        {week("2026-W53"), "visit", "start", 7},
+        {week("2026-W39"), "visit", "start", 10}, {week("2026-W40"), "visit", "start", 20},
+        {week("2026-W41"), "visit", "start", 40}, {week("2026-W53"), "visit", "start", 7},
         {week("2027-W01"), "visit", "start", 6},
     };
     const auto autumn = summarize(counts, {week("2026-W39"), week("2026-W41"), Period::month, 5});
@@ -455,8 +454,8 @@ TEST_CASE("A summary is written as CSV with an empty n for hidden cells", "[summ
 }
 
 TEST_CASE("CSV fields holding commas, quotes or line breaks are quoted", "[summary]") {
-    const auto summary = total_summary({shown("total", "odd,metric", "say \"hi\"", 8),
-                                        shown("total", "visit", "two\nlines", 9)});
+    const auto summary = total_summary(
+        {shown("total", "odd,metric", "say \"hi\"", 8), shown("total", "visit", "two\nlines", 9)});
     CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least\r\n"
                                      "total,\"odd,metric\",\"say \"\"hi\"\"\",8,false,\r\n"
                                      "total,visit,\"two\nlines\",9,false,\r\n");
@@ -605,14 +604,26 @@ TEST_CASE("A rollup of random stations never shows a cell any station hid", "[su
             std::vector<WeeklyCount> counts;
             for (IsoWeek w = week("2026-W40"); w <= week("2026-W45"); w = w.next()) {
                 for (const auto& key : keys) {
-                    counts.push_back({w, "checkin.level", key, pick(0, 3) == 0 ? pick(0, 40) : pick(0, 6)});
+                    counts.push_back(
+                        {w, "checkin.level", key, pick(0, 3) == 0 ? pick(0, 40) : pick(0, 6)});
                 }
             }
-            stations.push_back(summarize(counts, {week("2026-W40"), week("2026-W45"), Period::week, 5}));
+            stations.push_back(
+                summarize(counts, {week("2026-W40"), week("2026-W45"), Period::week, 5}));
+        }
+        auto hidden_grid = [&](const Summary& summary) {
+            Pattern grid(6, std::vector<bool>(keys.size()));
+            REQUIRE(summary.cells.size() == 6 * keys.size());
+            for (std::size_t i = 0; i < summary.cells.size(); ++i) {
+                grid[i / keys.size()][i % keys.size()] = summary.cells[i].suppressed;
+            }
+            return grid;
+        };
+        for (const auto& station : stations) {
+            CHECK(determined_hidden_cells(hidden_grid(station)).empty());
         }
         const auto merged = merge_summaries(stations, 5);
         REQUIRE(merged.cells.size() == stations.front().cells.size());
-        std::vector<std::vector<bool>> hidden(6, std::vector<bool>(keys.size()));
         for (std::size_t i = 0; i < merged.cells.size(); ++i) {
             const auto& cell = merged.cells[i];
             bool hidden_somewhere = false;
@@ -630,8 +641,7 @@ TEST_CASE("A rollup of random stations never shows a cell any station hid", "[su
             } else if (!cell.suppressed) {
                 CHECK(cell.n == shown_sum);
             }
-            hidden[i / keys.size()][i % keys.size()] = cell.suppressed;
         }
-        CHECK(determined_hidden_cells(hidden).empty());
+        CHECK(determined_hidden_cells(hidden_grid(merged)).empty());
     }
 }

@@ -1,11 +1,9 @@
 #include "flow.hpp"
 #include "sample_content.hpp"
-
 #include "wellness/breathing.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 using namespace wellness;
 using namespace wellness::kiosk;
@@ -64,7 +62,7 @@ TEST_CASE("Intents that do not belong to the current screen change and count not
 
     visit.tap(Intent::leave_attract());
     visit.tap(Intent::choose_provider("eap")); // not on the provider list yet
-    visit.tap(Intent::back());                  // Back never returns to Attract
+    visit.tap(Intent::back());                 // Back never returns to Attract
     CHECK(visit.flow.screen() == Screen::home);
     CHECK(visit.counted.size() == 1);
 }
@@ -300,8 +298,7 @@ TEST_CASE("The language switches only on Home and resets to the default on Attra
     CHECK(visit.flow.locale() == "en");
 }
 
-TEST_CASE("An idle visit fades out after the content's timeout and is forgotten",
-          "[kiosk-flow]") {
+TEST_CASE("An idle visit fades out after the content's timeout and is forgotten", "[kiosk-flow]") {
     Visit visit;
     visit.tap(Intent::leave_attract());
     visit.tap(Intent::choose_tile(Tile::talk));

@@ -2,7 +2,6 @@
 #include "qr_code.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 
@@ -46,8 +45,7 @@ TEST_CASE("A missing or absurd DPI falls back to 96", "[kiosk-layout]") {
     CHECK(compute_layout(800, 480, std::nullopt).target >= 15.0f * 96.0f / 25.4f);
 }
 
-TEST_CASE("Text grows with the screen so it stays crisp and readable at 1080p",
-          "[kiosk-layout]") {
+TEST_CASE("Text grows with the screen so it stays crisp and readable at 1080p", "[kiosk-layout]") {
     const auto small = compute_layout(800, 480, 96.0f);
     const auto large = compute_layout(1920, 1080, 96.0f);
     CHECK(large.font_body > small.font_body);

@@ -24,8 +24,8 @@ inline ContentDocument sample_content() {
     Exercise box;
     box.id = "box";
     box.name = both("Box breathing", "Respiración cuadrada");
-    box.phases = {{PhaseKind::inhale, 4}, {PhaseKind::hold, 4}, {PhaseKind::exhale, 4},
-                  {PhaseKind::hold, 4}};
+    box.phases = {
+        {PhaseKind::inhale, 4}, {PhaseKind::hold, 4}, {PhaseKind::exhale, 4}, {PhaseKind::hold, 4}};
     box.lengths_minutes = {1, 3, 5};
     Exercise sigh;
     sigh.id = "sigh";

@@ -2,7 +2,6 @@
 #include "test_script.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 

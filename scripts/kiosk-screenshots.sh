@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Regenerates the kiosk screenshots in images/ from the real kiosk under Xvfb, driven by
+# --script (real SDL input events), in English and Spanish.
+#   scripts/kiosk-screenshots.sh [path/to/wellness-kiosk] [output-dir]
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+kiosk="${1:-$root/build/kiosk/app/wellness-kiosk}"
+out="${2:-$root/images}"
+size="${KIOSK_SCREENSHOT_SIZE:-1280x720}"
+[ -x "$kiosk" ] || { echo "no kiosk binary at $kiosk (build the wellness-kiosk target)" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (package xvfb)" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+# The first exercise and provider of the bundled content.
+read -r exercise provider level < <(python3 - "$root/content/default-content.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+print(doc["exercises"][0]["id"], doc["providers"][0]["id"], doc["checkin"]["levels"][-1]["id"])
+PY
+)
+first_topic="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["checkin"]["topics"]; print(t[0]["id"] if t else "")' "$root/content/default-content.json")"
+
+for locale in en es; do
+  script="$work/$locale.script"
+  {
+    echo "advance-ms 2500"            # the attract circle half way into its breath
+    echo "screenshot $out/attract-$locale.png"
+    echo "tap attract.tap"
+    echo "tap home.lang.$locale"
+    echo "screenshot $out/home-$locale.png"
+    echo "tap home.breathe"
+    echo "tap breathe.exercise.$exercise"
+    echo "tap breathe.length.1"
+    echo "advance-ms 2000"
+    echo "wait-frames 2"
+    echo "screenshot $out/breathe-$locale.png"
+    echo "tap chrome.done"
+    echo "tap attract.tap"
+    echo "tap home.lang.$locale"
+    echo "tap home.checkin"
+    echo "screenshot $out/checkin-$locale.png"
+    echo "tap checkin.level.$level"
+    [ -n "$first_topic" ] && echo "tap checkin.topic.$first_topic" && echo "tap checkin.next"
+    echo "expect-screen checkin_suggestions"
+    echo "screenshot $out/suggestions-$locale.png"
+    echo "tap chrome.done"
+    echo "tap attract.tap"
+    echo "tap home.lang.$locale"
+    echo "tap home.talk"
+    echo "tap talk.provider.$provider"
+    echo "screenshot $out/qr-handoff-$locale.png"
+    echo "tap chrome.urgent"
+    echo "screenshot $out/urgent-$locale.png"
+    echo "quit"
+  } > "$script"
+  LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy \
+    xvfb-run -a -s "-screen 0 1920x1080x24" \
+    "$kiosk" --windowed "$size" --data "$work/data-$locale" --script "$script"
+done
+echo "screenshots written to $out"

@@ -1,0 +1,203 @@
+// The admin console in headless chromium against a real station (fresh data dir, port 0).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStation, call, adminToken, enrollKiosk, enrollWithCode, kioskManifest } from '../lib/station.mjs';
+import { openBrowser, signIn, screenshot, byId } from '../lib/browser.mjs';
+
+const TIMEOUT = { timeout: 90000 };
+
+async function withStationAndBrowser(body) {
+  const station = await startStation();
+  const browser = await openBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await body({ station, page, browser });
+    assert.deepEqual(browser.errors, [], 'no script errors on the page');
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+}
+
+test('an admin fixes a bad booking link the server refused, publishes, the kiosk manifest changes, and rolls back', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    const kioskToken = await enrollKiosk(station, await adminToken(station));
+    const before = await kioskManifest(station, kioskToken);
+    assert.equal(before.status, 200);
+    const originalLink = before.json.document.providers[0].booking_url;
+    const originalVersion = before.json.version;
+
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-form').waitFor();
+    await screenshot(page, 'console-signin');
+    await signIn(page, station);
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie is set');
+    assert.ok(await page.evaluate(() => sessionStorage.getItem('wellness.admin.token')), 'the token is in sessionStorage');
+    await screenshot(page, 'console-content');
+
+    const link = page.locator(byId('f.providers.0.booking_url'));
+    await link.fill('http://insecure.example.org/book');
+    await page.click('#publish-button');
+    const errors = page.locator(byId('f.providers.0.booking_url-errors'));
+    await errors.waitFor({ state: 'visible' });
+    assert.match(await errors.textContent(), /https/i, 'the problem is shown next to the booking link');
+    assert.equal(await link.getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#problem-summary').textContent(), /Not published/);
+    await link.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-validation');
+    const unchanged = await kioskManifest(station, kioskToken);
+    assert.equal(unchanged.json.version, originalVersion, 'the refused content is not live');
+
+    await link.fill('https://booking.example.org/new-link');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    assert.equal(await errors.count() === 0 || await errors.isHidden(), true, 'the problem is gone');
+    const after = await kioskManifest(station, kioskToken);
+    assert.notEqual(after.json.version, originalVersion);
+    assert.equal(after.json.document.providers[0].booking_url, 'https://booking.example.org/new-link');
+
+    await page.click('#main-nav a[data-view=versions]');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click(`[data-rollback="${originalVersion}"]`);
+    await page.locator('.message-ok', { hasText: 'Rolled back' }).waitFor();
+    await screenshot(page, 'console-versions');
+    const rolledBack = await kioskManifest(station, kioskToken);
+    assert.equal(rolledBack.json.document.providers[0].booking_url, originalLink);
+    assert.notEqual(rolledBack.json.version, after.json.version);
+  });
+});
+
+test('every field of the content editor has a label, and the provider preview shows a QR code', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('#main input, #main select, #main textarea')]
+      .filter((el) => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.id || el.outerHTML.slice(0, 80)));
+    assert.deepEqual(unlabelled, []);
+    const fields = await page.locator('#main input').count();
+    assert.ok(fields > 100, `the editor has forms for the whole document (${fields} inputs)`);
+    const qr = page.locator('#sec-providers .preview img.qr').first();
+    await qr.waitFor({ state: 'visible' });
+    assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR image loaded from a blob URL');
+    assert.match(await qr.getAttribute('src'), /^blob:/);
+    // A new language gets a column in every localized text.
+    await page.fill('#new-locale-id', 'fr');
+    await page.fill('#new-locale-name', 'Français');
+    await page.click('#add-locale-button');
+    await page.locator(byId('f.attract_text.fr')).waitFor();
+    assert.equal(await page.locator(byId('f.providers.0.name.fr')).count(), 1);
+  });
+});
+
+test('an uploaded image is listed with a thumbnail and can be chosen for a provider', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    await page.click('#main-nav a[data-view=images]');
+    await page.locator('#image-file').setInputFiles({ name: 'Team Logo.png', mimeType: 'image/png', buffer: tinyPng() });
+    assert.equal(await page.inputValue('#image-name'), 'team-logo.png');
+    await page.click('.upload-form button[type=submit]');
+    await page.locator('.message-ok', { hasText: 'Uploaded team-logo.png' }).waitFor();
+    const thumb = page.locator('img.thumb[alt="Image team-logo.png"]');
+    await page.waitForFunction(() => {
+      const img = document.querySelector('img.thumb[alt="Image team-logo.png"]');
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    assert.match(await thumb.getAttribute('src'), /^blob:/);
+    await screenshot(page, 'console-images');
+    const listed = await call(station.baseUrl, 'GET', '/api/v1/admin/assets', { token: await adminToken(station) });
+    assert.ok(listed.json.assets.some((a) => a.name === 'team-logo.png'));
+
+    await page.click('#main-nav a[data-view=content]');
+    await page.selectOption(byId('f.providers.0.image'), 'team-logo.png');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    const content = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) });
+    assert.equal(content.json.document.providers[0].image, 'team-logo.png');
+    assert.ok(content.json.document.assets.includes('team-logo.png'));
+  });
+});
+
+test('a new kiosk\'s enrollment code is shown once, it enrolls, and revoking the kiosk locks it out', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    await page.click('#main-nav a[data-view=kiosks]');
+    await page.fill('#kiosk-name', 'Room 2B');
+    await page.click('#view-kiosks form button[type=submit]');
+    const code = (await page.locator('[data-once-value]').textContent()).trim();
+    assert.ok(code.length >= 6, 'an enrollment code is shown');
+    await screenshot(page, 'console-kiosks');
+    const kioskToken = await enrollWithCode(station, code);
+    assert.equal((await kioskManifest(station, kioskToken)).status, 200);
+
+    await page.click('#main-nav a[data-view=tokens]');
+    await page.click('#main-nav a[data-view=kiosks]');
+    await page.locator('#view-kiosks table').waitFor();
+    assert.equal(await page.locator('[data-once-value]').count(), 0, 'the code is not shown again');
+    const row = page.locator('#view-kiosks tr', { hasText: 'Room 2B' });
+    assert.ok((await row.textContent()).includes('1'), 'the kiosk lists its content version after its first contact');
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.locator('button', { hasText: 'Revoke' }).click();
+    await page.locator('.message-ok', { hasText: 'Revoked kiosk' }).waitFor();
+    assert.match(await page.locator('#view-kiosks tr', { hasText: 'Room 2B' }).textContent(), /Revoked/);
+    assert.equal((await kioskManifest(station, kioskToken)).status, 401);
+  });
+});
+
+test('coordinator tokens are shown once and can be revoked; the audit log records it', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    await page.click('#main-nav a[data-view=tokens]');
+    await page.fill('#token-label', 'Region north');
+    await page.click('#view-tokens form button[type=submit]');
+    const token = (await page.locator('[data-once-value]').textContent()).trim();
+    const summary = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W40&to=2026-W47&period=total', { token });
+    assert.equal(summary.status, 200);
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator('#view-tokens tr', { hasText: 'Region north' }).locator('button', { hasText: 'Revoke' }).click();
+    await page.locator('.message-ok', { hasText: 'Revoked the token' }).waitFor();
+    const refused = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W40&to=2026-W47&period=total', { token });
+    assert.equal(refused.status, 401);
+    await page.click('#main-nav a[data-view=audit]');
+    await page.locator('#view-audit table').waitFor();
+    assert.ok((await page.locator('#view-audit table').textContent()).includes('admin'));
+    await screenshot(page, 'console-audit');
+  });
+});
+
+test('a session that ends on the server sends the console back to sign-in with a message', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    const token = await page.evaluate(() => sessionStorage.getItem('wellness.admin.token'));
+    const ended = await call(station.baseUrl, 'DELETE', '/api/v1/admin/session', { token });
+    assert.ok(ended.status === 204 || ended.status === 200);
+    await page.click('#main-nav a[data-view=kiosks]');
+    await page.locator('#signin-view').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#signin-message').textContent(), /sign in again/i);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('wellness.admin.token')), null);
+  });
+});
+
+test('signing in and out works by keyboard alone', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-username').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-username');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(station.password);
+    await page.keyboard.press('Enter');
+    await page.locator('#publish-button').waitFor();
+    await page.focus('#signout-button');
+    await page.keyboard.press('Enter');
+    await page.locator('#signin-view').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#signin-message').textContent(), /signed out/i);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  });
+});
+
+// A valid 2x2 RGB PNG.
+function tinyPng() {
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4EaABRAwQCgAljgUBqTNxyAAAAABJRU5ErkJggg==', 'base64');
+}

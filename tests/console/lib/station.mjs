@@ -1,0 +1,105 @@
+// Starts a real station-server on a free loopback port with a fresh data directory, and talks
+// to its API the way a kiosk or a script would.
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
+
+export const STATION_SERVER = process.env.STATION_SERVER;
+export const WEB_DIR = process.env.WEB_DIR;
+
+// Seconds to add to the station's clock so that 2026-W47 has ended there, whatever today is.
+export function clockOffsetForClosedWeeks(now = Date.now()) {
+  const wanted = Date.UTC(2026, 11, 2, 12, 0, 0);
+  return now >= wanted ? 0 : Math.ceil((wanted - now) / 1000);
+}
+
+export async function startStation({ clockOffset = clockOffsetForClosedWeeks() } = {}) {
+  if (!STATION_SERVER) throw new Error('STATION_SERVER (the station-server binary) is not set');
+  const dataDir = await mkdtemp(join(tmpdir(), 'console-station-'));
+  const args = ['serve', '--data', dataDir, '--port', '0', '--bind', '127.0.0.1', '--clock-offset', String(clockOffset)];
+  if (WEB_DIR) args.push('--web', WEB_DIR);
+  const child = spawn(STATION_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
+  const started = await new Promise((resolve, reject) => {
+    const found = {};
+    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error(`station did not start in 20 s: ${stderr}`)), 20000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`station exited with ${code}: ${stderr}`));
+    });
+    lines.on('line', (line) => {
+      let m = line.match(/^listening on 127\.0\.0\.1:(\d+)$/);
+      if (m) found.port = Number(m[1]);
+      m = line.match(/^admin login: admin \/ (\S+) at /);
+      if (m) found.password = m[1];
+      if (found.port && found.password) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${started.port}`;
+  return {
+    baseUrl,
+    password: started.password,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function call(baseUrl, method, path, { token, body, headers = {} } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (token) init.headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(baseUrl + path, init);
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+export async function adminToken(station) {
+  const answer = await call(station.baseUrl, 'POST', '/api/v1/admin/session', { body: { username: 'admin', password: station.password } });
+  if (answer.status !== 200) throw new Error(`admin sign-in failed: ${answer.status} ${answer.text}`);
+  return answer.json.token;
+}
+
+export async function enrollKiosk(station, token, name = 'wellness room') {
+  const created = await call(station.baseUrl, 'POST', '/api/v1/admin/kiosks', { token, body: { name } });
+  if (created.status !== 201) throw new Error(`adding a kiosk failed: ${created.status} ${created.text}`);
+  return enrollWithCode(station, created.json.enrollment_code);
+}
+
+export async function enrollWithCode(station, code) {
+  const enrolled = await call(station.baseUrl, 'POST', '/api/v1/kiosk/enroll', { body: { enrollment_code: code } });
+  if (enrolled.status !== 200) throw new Error(`enrollment failed: ${enrolled.status} ${enrolled.text}`);
+  return enrolled.json.token;
+}
+
+export async function kioskManifest(station, kioskToken) {
+  return call(station.baseUrl, 'GET', '/api/v1/kiosk/content', { token: kioskToken });
+}
+
+export async function postCounts(station, kioskToken, counts) {
+  const answer = await call(station.baseUrl, 'POST', '/api/v1/kiosk/counts', {
+    token: kioskToken, body: { batch_id: randomUUID(), counts },
+  });
+  if (answer.status !== 200) throw new Error(`posting counts failed: ${answer.status} ${answer.text}`);
+  return answer.json;
+}
