@@ -26,7 +26,19 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# The console's browser tests drive Debian's chromium with playwright-core from npm (the
+# exact version in tests/console/package-lock.json; it downloads no browser of its own).
+install_console_node_modules() {
+  local console_dir
+  console_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/console"
+  if [ -f "$console_dir/package-lock.json" ] && [ ! -d "$console_dir/node_modules/playwright-core" ]; then
+    echo "install-deps: npm ci in tests/console"
+    (cd "$console_dir" && npm ci --no-audit --no-fund)
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_console_node_modules
   exit 0
 fi
 
@@ -36,3 +48,4 @@ if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_console_node_modules

@@ -74,8 +74,8 @@ void protect_single_line(const Table& values, Pattern& hidden, const std::vector
 
 // Rows are nodes 0..rows-1, columns rows..rows+columns-1, hidden cells the edges. With both row
 // and column sums published, a hidden cell is determined exactly when its edge is a bridge
-// (lies on no cycle): the constraints' nullspace is the graph's cycle space.
-std::optional<Cell> first_bridge(const Pattern& hidden, std::size_t rows, std::size_t columns) {
+// (lies on no cycle): the constraints' nullspace is the graph's cycle space. In row-major order.
+std::vector<Cell> bridges(const Pattern& hidden, std::size_t rows, std::size_t columns) {
     const std::size_t nodes = rows + columns;
     struct Link {
         std::size_t to;
@@ -96,7 +96,7 @@ std::optional<Cell> first_bridge(const Pattern& hidden, std::size_t rows, std::s
     std::vector<std::size_t> discovered(nodes, unvisited);
     std::vector<std::size_t> low(nodes, 0);
     std::size_t clock = 0;
-    std::optional<std::size_t> smallest_bridge;
+    std::vector<std::size_t> bridge_edges;
     struct Frame {
         std::size_t node;
         std::size_t parent_edge;
@@ -132,16 +132,16 @@ std::optional<Cell> first_bridge(const Pattern& hidden, std::size_t rows, std::s
             const std::size_t parent = stack.back().node;
             low[parent] = std::min(low[parent], low[finished.node]);
             if (low[finished.node] > discovered[parent]) {
-                if (!smallest_bridge || finished.parent_edge < *smallest_bridge) {
-                    smallest_bridge = finished.parent_edge;
-                }
+                bridge_edges.push_back(finished.parent_edge);
             }
         }
     }
-    if (!smallest_bridge) {
-        return std::nullopt;
+    std::sort(bridge_edges.begin(), bridge_edges.end());
+    std::vector<Cell> cells;
+    for (const std::size_t edge : bridge_edges) {
+        cells.push_back({edge / columns, edge % columns});
     }
-    return Cell{*smallest_bridge / columns, *smallest_bridge % columns};
+    return cells;
 }
 
 // Puts the bridge `bridge` on a cycle at the least cost: the cheapest path from its row to its
@@ -225,8 +225,13 @@ void add_complementary(const Table& values, Pattern& hidden) {
         protect_single_line(values, hidden, line);
         return;
     }
-    while (const auto bridge = first_bridge(hidden, rows, columns)) {
-        close_cycle_through(values, hidden, *bridge);
+    // Closing one bridge's cycle often closes others' too; their search then finds a path of
+    // hidden cells and hides nothing more.
+    for (auto open = bridges(hidden, rows, columns); !open.empty();
+         open = bridges(hidden, rows, columns)) {
+        for (const Cell& bridge : open) {
+            close_cycle_through(values, hidden, bridge);
+        }
     }
 }
 

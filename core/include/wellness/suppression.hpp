@@ -54,7 +54,7 @@ struct Summary {
 bool is_valid_k(int k); // k >= minimum_k
 
 // Bounds a summary request and a summary read from the wire must respect.
-inline constexpr long max_summary_weeks = 1060;                  // about 20 years
+inline constexpr long max_summary_weeks = 5300; // the most a station may be configured to serve
 inline constexpr std::int64_t max_summary_n = 1'000'000'000'000; // room for many stations' sums
 inline constexpr std::size_t max_summary_cells = 500'000;
 
@@ -66,7 +66,8 @@ std::optional<std::string> summary_request_problem(const SummaryRequest& request
 // add complementary suppression so no hidden cell can be derived from the others and the
 // row / column totals. Counts outside [from, to] are ignored. Every period of the range appears,
 // zero-filled, for every (metric, key) counted in it. A k below minimum_k is raised to minimum_k
-// (never publish with less protection than the promise); `from` after `to` gives no cells.
+// (never publish with less protection than the promise); a range summary_request_problem
+// refuses gives no cells.
 Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& request);
 
 // The suppression pattern on its own, exposed for tests: one table (rows are periods, columns

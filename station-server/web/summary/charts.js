@@ -47,11 +47,12 @@ export function barChart({ title, description, groups, series, value, k, wide = 
   const yMax = Math.ceil(shownMax / step) * step;
   const barWidth = series.length > 4 ? 14 : 22;
   const groupGap = 18;
-  const groupWidth = series.length * barWidth + groupGap;
+  // Wide enough for a label like "2026-W47" under each group.
+  const groupWidth = Math.max(series.length * barWidth + groupGap, 76);
   const left = 44;
   const top = 24;
   const plotHeight = 180;
-  const manyGroups = groups.length > 8;
+  const manyGroups = groups.length > 12;
   const bottom = manyGroups ? 70 : 36;
   const width = Math.max(360, left + groups.length * groupWidth + 12);
   const height = top + plotHeight + bottom;
@@ -59,7 +60,7 @@ export function barChart({ title, description, groups, series, value, k, wide = 
   const labelBars = present.length <= 48;
 
   const hatchId = `${id}-hatch`;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet' },
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet' },
     svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, fewer than ${k}; they are not zero. The table below lists every value.` }),
     svg('defs', {}, svg('pattern', { id: hatchId, patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)' },
       svg('rect', { width: 6, height: 6, fill: '#ffffff' }),
@@ -72,7 +73,7 @@ export function barChart({ title, description, groups, series, value, k, wide = 
   chart.append(svg('line', { class: 'axis', x1: left, x2: width - 8, y1: y(0), y2: y(0) }));
 
   groups.forEach((group, g) => {
-    const gx = left + g * groupWidth + groupGap / 2;
+    const gx = left + g * groupWidth + (groupWidth - series.length * barWidth) / 2;
     series.forEach((serie, s) => {
       const cell = value(g, s);
       if (!cell) return;

@@ -172,8 +172,10 @@ test('a session that ends on the server sends the console back to sign-in with a
     const token = await page.evaluate(() => sessionStorage.getItem('wellness.admin.token'));
     const ended = await call(station.baseUrl, 'DELETE', '/api/v1/admin/session', { token });
     assert.ok(ended.status === 204 || ended.status === 200);
-    await page.click('#main-nav a[data-view=kiosks]');
+    // The next request (here: opening another view) gets a 401.
+    await page.evaluate(() => { location.hash = '#kiosks'; });
     await page.locator('#signin-view').waitFor({ state: 'visible' });
+    assert.ok(await page.locator('#app-view').isHidden());
     assert.match(await page.locator('#signin-message').textContent(), /sign in again/i);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('wellness.admin.token')), null);
   });

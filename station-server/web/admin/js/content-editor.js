@@ -704,7 +704,7 @@ export class ContentEditor {
         this.problems = error.details.length ? error.details : [{ path: '', message: error.message }];
         this.render('publish-button');
         this.problemBox.focus();
-        this.statusEl.textContent = `Not published: ${this.problems.length} problems.`;
+        this.statusEl.textContent = `Not published: ${this.problems.length} ${this.problems.length === 1 ? 'problem' : 'problems'} to fix.`;
       } else if (error instanceof ApiError && error.status === 401) {
         // The sign-in screen has taken over.
       } else {

@@ -26,8 +26,8 @@ export const PHASE_KINDS = [
   ['exhale', 'Breathe out'],
 ];
 
-export const SLUG_PATTERN = '[a-z0-9-]{1,32}';
-export const LOCALE_PATTERN = '[a-z-]{2,8}';
+export const SLUG_PATTERN = '[a-z0-9\\-]{1,32}';
+export const LOCALE_PATTERN = '[a-z\\-]{2,8}';
 
 export function clone(value) {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));

@@ -75,7 +75,7 @@ export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
   const assets = listFrom(await api.listAssets(), 'assets').map((a) => (typeof a === 'string' ? { name: a } : a));
   const area = messageArea();
   const fileInput = h('input', { type: 'file', id: 'image-file', accept: 'image/png,image/jpeg', required: true, 'aria-describedby': 'image-file-hint' });
-  const nameInput = h('input', { type: 'text', id: 'image-name', pattern: '[a-z0-9._-]{1,64}', autocomplete: 'off', required: true, 'aria-describedby': 'image-name-hint' });
+  const nameInput = h('input', { type: 'text', id: 'image-name', pattern: '[a-z0-9._\\-]{1,64}', autocomplete: 'off', required: true, 'aria-describedby': 'image-name-hint' });
   fileInput.addEventListener('change', () => {
     const file = fileInput.files[0];
     if (file && !nameInput.value) {
