@@ -12,11 +12,13 @@ void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float
     const ImU32 accent = ui.palette.accent;
     list->AddCircle(centre, max_radius, mix(ui.palette.background, accent, 0.35f), 96,
                     ui.layout.mm(0.6f));
-    // A soft edge: a few translucent rings around the filled circle.
-    for (int ring = 3; ring >= 1; --ring) {
-        const float grow = ui.layout.mm(1.5f) * static_cast<float>(ring);
-        list->AddCircleFilled(centre, radius + grow,
-                              mix(ui.palette.background, accent, 0.12f * (4 - ring)), 96);
+    // A soft edge: a few translucent rings around the filled circle (outlines, not discs, so
+    // a software renderer fills each pixel about once).
+    const float ring_width = ui.layout.mm(1.5f);
+    for (int ring = 1; ring <= 3; ++ring) {
+        const float ring_radius = radius + ring_width * (static_cast<float>(ring) - 0.5f);
+        list->AddCircle(centre, ring_radius, mix(ui.palette.background, accent, 0.12f * (4 - ring)),
+                        96, ring_width);
     }
     list->AddCircleFilled(centre, radius, mix(ui.palette.background, accent, 0.75f), 96);
 }

@@ -79,6 +79,12 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
                             "no widget '" + command.argument + "' on screen " + host.screen_name());
             }
             break;
+        case Kind::expect_no_widget:
+            if (host.widget(command.argument)) {
+                return fail(command, "widget '" + command.argument + "' is in view on screen " +
+                                         host.screen_name());
+            }
+            break;
         case Kind::expect_no_hover:
             if (host.anything_hovered()) {
                 return fail(command, "a widget is still hovered after the finger lifted");

@@ -101,8 +101,8 @@ ScriptParseResult parse_script(std::string_view text) {
             }
             return true;
         };
-        if (verb == "tap" || verb == "touch" || verb == "expect-widget" || verb == "screenshot" ||
-            verb == "expect-screen") {
+        if (verb == "tap" || verb == "touch" || verb == "expect-widget" ||
+            verb == "expect-no-widget" || verb == "screenshot" || verb == "expect-screen") {
             if (!want(1)) {
                 continue;
             }
@@ -110,11 +110,12 @@ ScriptParseResult parse_script(std::string_view text) {
                 fail("bad argument");
                 continue;
             }
-            command.kind = verb == "tap"             ? Kind::tap
-                           : verb == "touch"         ? Kind::touch
-                           : verb == "expect-widget" ? Kind::expect_widget
-                           : verb == "screenshot"    ? Kind::screenshot
-                                                     : Kind::expect_screen;
+            command.kind = verb == "tap"                ? Kind::tap
+                           : verb == "touch"            ? Kind::touch
+                           : verb == "expect-widget"    ? Kind::expect_widget
+                           : verb == "expect-no-widget" ? Kind::expect_no_widget
+                           : verb == "screenshot"       ? Kind::screenshot
+                                                        : Kind::expect_screen;
             command.argument = words[1];
         } else if (verb == "tap-at" || verb == "touch-at") {
             if (!want(2)) {

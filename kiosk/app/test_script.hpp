@@ -10,7 +10,8 @@
 //   advance-ms N                 move the kiosk's monotonic clock forward (test only)
 //   screenshot PATH              write the last frame as PNG
 //   expect-screen NAME           fail unless the flow is on that screen
-//   expect-widget ID             fail unless that widget was drawn
+//   expect-widget ID             fail unless that widget was drawn (and is in view)
+//   expect-no-widget ID          fail if that widget is in view
 //   expect-no-hover              fail if any widget is hovered or active
 //   quit
 // Parsing is pure and strict: an unknown command or bad argument is an error with its line.
@@ -35,6 +36,7 @@ struct ScriptCommand {
         screenshot,
         expect_screen,
         expect_widget,
+        expect_no_widget,
         expect_no_hover,
         quit,
     };

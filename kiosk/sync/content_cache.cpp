@@ -3,10 +3,9 @@
 #include "durable_file.hpp"
 #include "sync_schedule.hpp"
 
-#include <stb_image.h>
-
 #include <algorithm>
 #include <set>
+#include <stb_image.h>
 #include <system_error>
 
 namespace wellness::kiosk {
@@ -17,8 +16,10 @@ constexpr const char* pointer_file_name = "current";
 constexpr const char* manifest_file_name = "manifest.json";
 
 bool is_valid_asset_name(const std::string& name) {
-    if (name.empty() || name.size() > 64 || name.front() == '.') return false;
-    if (name.find("..") != std::string::npos) return false;
+    if (name.empty() || name.size() > 64 || name.front() == '.')
+        return false;
+    if (name.find("..") != std::string::npos)
+        return false;
     return name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
 }
 
@@ -36,7 +37,9 @@ bool is_content_dir_name(const std::string& name) {
            name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
 }
 
-std::string random_dir_suffix() { return make_kiosk_secret().substr(0, 16); }
+std::string random_dir_suffix() {
+    return make_kiosk_secret().substr(0, 16);
+}
 
 Json manifest_to_json(const ContentManifest& manifest) {
     Json assets = Json::array();
@@ -49,7 +52,8 @@ std::string describe(const Problems& problems) {
     std::string text;
     for (std::size_t i = 0; i < problems.size() && i < 5; ++i)
         text += (i ? "; " : "") + problems[i].path + ": " + problems[i].message;
-    if (problems.size() > 5) text += "; and " + std::to_string(problems.size() - 5) + " more";
+    if (problems.size() > 5)
+        text += "; and " + std::to_string(problems.size() - 5) + " more";
     return text;
 }
 
@@ -59,48 +63,61 @@ ManifestParseResult parse_manifest(std::string_view body) {
     JsonLimits limits;
     limits.max_bytes = max_manifest_bytes;
     auto parsed = parse_json_input(body, limits);
-    if (!parsed.value) return {std::nullopt, "manifest is not acceptable JSON: " + parsed.message};
+    if (!parsed.value)
+        return {std::nullopt, "manifest is not acceptable JSON: " + parsed.message};
     const Json& json = *parsed.value;
-    if (!json.is_object()) return {std::nullopt, "manifest is not an object"};
+    if (!json.is_object())
+        return {std::nullopt, "manifest is not an object"};
     ContentManifest manifest;
     const auto version = json.find("version");
-    if (version == json.end() || !version->is_string() || !is_valid_version(version->get<std::string>()))
+    if (version == json.end() || !version->is_string() ||
+        !is_valid_version(version->get<std::string>()))
         return {std::nullopt, "manifest has no valid version"};
     manifest.version = version->get<std::string>();
     const auto document = json.find("document");
-    if (document == json.end() || !document->is_object()) return {std::nullopt, "manifest has no document"};
+    if (document == json.end() || !document->is_object())
+        return {std::nullopt, "manifest has no document"};
     manifest.document = *document;
     const auto assets = json.find("assets");
-    if (assets == json.end() || !assets->is_array()) return {std::nullopt, "manifest has no asset list"};
-    if (assets->size() > max_assets) return {std::nullopt, "manifest lists too many assets"};
+    if (assets == json.end() || !assets->is_array())
+        return {std::nullopt, "manifest has no asset list"};
+    if (assets->size() > max_assets)
+        return {std::nullopt, "manifest lists too many assets"};
     std::set<std::string> names;
     std::size_t total = 0;
     for (const Json& asset : *assets) {
-        if (!asset.is_object()) return {std::nullopt, "manifest asset is not an object"};
+        if (!asset.is_object())
+            return {std::nullopt, "manifest asset is not an object"};
         const auto name = asset.find("name");
         const auto sha = asset.find("sha256");
         const auto size = asset.find("size");
-        if (name == asset.end() || !name->is_string() || !is_valid_asset_name(name->get<std::string>()))
+        if (name == asset.end() || !name->is_string() ||
+            !is_valid_asset_name(name->get<std::string>()))
             return {std::nullopt, "manifest asset has no valid name"};
         if (sha == asset.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>()))
             return {std::nullopt, "manifest asset has no valid sha256"};
         if (size == asset.end() || !size->is_number_unsigned() || size->get<std::uint64_t>() == 0 ||
             size->get<std::uint64_t>() > max_asset_bytes)
             return {std::nullopt, "manifest asset has no valid size"};
-        ManifestAsset entry{name->get<std::string>(), sha->get<std::string>(), size->get<std::size_t>()};
-        if (!names.insert(entry.name).second) return {std::nullopt, "manifest lists an asset twice"};
+        ManifestAsset entry{name->get<std::string>(), sha->get<std::string>(),
+                            size->get<std::size_t>()};
+        if (!names.insert(entry.name).second)
+            return {std::nullopt, "manifest lists an asset twice"};
         total += entry.size;
         manifest.assets.push_back(std::move(entry));
     }
-    if (total > max_total_asset_bytes) return {std::nullopt, "manifest assets are too large in total"};
+    if (total > max_total_asset_bytes)
+        return {std::nullopt, "manifest assets are too large in total"};
     const auto k = json.find("k");
     if (k != json.end()) {
-        if (!k->is_number_integer() || k->get<std::int64_t>() < minimum_k || k->get<std::int64_t>() > 10000)
+        if (!k->is_number_integer() || k->get<std::int64_t>() < minimum_k ||
+            k->get<std::int64_t>() > 10000)
             return {std::nullopt, "manifest k is not valid"};
         manifest.k = k->get<int>();
     }
     const auto content = parse_content(manifest.document, &names);
-    if (!content.document) return {std::nullopt, "content failed validation: " + describe(content.problems)};
+    if (!content.document)
+        return {std::nullopt, "content failed validation: " + describe(content.problems)};
     return {std::move(manifest), ""};
 }
 
@@ -108,45 +125,56 @@ bool is_png_or_jpeg(const std::string& name, std::string_view bytes) {
     static constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
     static constexpr std::string_view jpeg_signature = "\xff\xd8\xff";
     const auto ends_with = [&](std::string_view suffix) {
-        return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        return name.size() >= suffix.size() &&
+               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     if (ends_with(".png")) {
-        if (bytes.substr(0, png_signature.size()) != png_signature) return false;
+        if (bytes.substr(0, png_signature.size()) != png_signature)
+            return false;
     } else if (ends_with(".jpg") || ends_with(".jpeg")) {
-        if (bytes.substr(0, jpeg_signature.size()) != jpeg_signature) return false;
+        if (bytes.substr(0, jpeg_signature.size()) != jpeg_signature)
+            return false;
     } else {
         return false;
     }
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return false;
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        return false;
     int width = 0, height = 0, channels = 0;
-    if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()),
-                              &width, &height, &channels) != 1)
+    if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                              static_cast<int>(bytes.size()), &width, &height, &channels) != 1)
         return false;
     return width > 0 && height > 0 && width <= max_image_side && height <= max_image_side;
 }
 
-ContentCache::ContentCache(std::filesystem::path dir, TechnicalLog log) : dir_(std::move(dir)), log_(std::move(log)) {
-    if (!log_) log_ = [](const std::string&) {};
+ContentCache::ContentCache(std::filesystem::path dir, TechnicalLog log)
+    : dir_(std::move(dir)), log_(std::move(log)) {
+    if (!log_)
+        log_ = [](const std::string&) {};
 }
 
 std::optional<std::string> ContentCache::current_dir_name() {
     const auto pointer = read_file_limited(dir_ / pointer_file_name, 64);
-    if (!pointer) return std::nullopt;
+    if (!pointer)
+        return std::nullopt;
     std::string name = *pointer;
-    while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
-    if (!is_content_dir_name(name)) return std::nullopt;
+    while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+        name.pop_back();
+    if (!is_content_dir_name(name))
+        return std::nullopt;
     return name;
 }
 
 std::optional<std::string> ContentCache::current_version() {
     const auto content = load_current();
-    if (!content) return std::nullopt;
+    if (!content)
+        return std::nullopt;
     return content->version;
 }
 
 std::optional<ActiveContent> ContentCache::load_current() {
     const auto name = current_dir_name();
-    if (!name) return std::nullopt;
+    if (!name)
+        return std::nullopt;
     const auto content_dir = dir_ / *name;
     const auto text = read_file_limited(content_dir / manifest_file_name, max_manifest_bytes);
     if (!text) {
@@ -167,13 +195,17 @@ std::optional<ActiveContent> ContentCache::load_current() {
         }
     }
     std::set<std::string> names;
-    for (const auto& asset : parsed.manifest->assets) names.insert(asset.name);
+    for (const auto& asset : parsed.manifest->assets)
+        names.insert(asset.name);
     auto content = parse_content(parsed.manifest->document, &names);
-    if (!content.document) return std::nullopt;
-    return ActiveContent{std::move(*content.document), parsed.manifest->version, content_dir / "assets"};
+    if (!content.document)
+        return std::nullopt;
+    return ActiveContent{std::move(*content.document), parsed.manifest->version,
+                         content_dir / "assets"};
 }
 
-ContentInstallResult ContentCache::install(const ContentManifest& manifest, const AssetFetcher& fetch) {
+ContentInstallResult ContentCache::install(const ContentManifest& manifest,
+                                           const AssetFetcher& fetch) {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     const std::string suffix = random_dir_suffix();
@@ -193,27 +225,38 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest, cons
             std::optional<std::string> bytes;
             if (current) {
                 // Reuse what is cached only if it still matches: the disk is not trusted.
-                auto cached = read_file_limited(dir_ / *current / "assets" / asset.name, max_asset_bytes);
-                if (cached && cached->size() == asset.size && sha256_hex(*cached) == asset.sha256) bytes = std::move(cached);
+                auto cached =
+                    read_file_limited(dir_ / *current / "assets" / asset.name, max_asset_bytes);
+                if (cached && cached->size() == asset.size && sha256_hex(*cached) == asset.sha256)
+                    bytes = std::move(cached);
             }
-            if (!bytes) bytes = fetch(asset.name, asset.size);
-            if (!bytes) return fail("asset " + asset.name + " could not be downloaded");
-            if (bytes->size() != asset.size) return fail("asset " + asset.name + " has the wrong size");
-            if (sha256_hex(*bytes) != asset.sha256) return fail("asset " + asset.name + " does not match its sha256");
-            if (!is_png_or_jpeg(asset.name, *bytes)) return fail("asset " + asset.name + " is not a PNG or JPEG image");
+            if (!bytes)
+                bytes = fetch(asset.name, asset.size);
+            if (!bytes)
+                return fail("asset " + asset.name + " could not be downloaded");
+            if (bytes->size() != asset.size)
+                return fail("asset " + asset.name + " has the wrong size");
+            if (sha256_hex(*bytes) != asset.sha256)
+                return fail("asset " + asset.name + " does not match its sha256");
+            if (!is_png_or_jpeg(asset.name, *bytes))
+                return fail("asset " + asset.name + " is not a PNG or JPEG image");
             write_file_atomically(staging / "assets" / asset.name, *bytes, 0644);
         }
         std::set<std::string> names;
-        for (const auto& asset : manifest.assets) names.insert(asset.name);
+        for (const auto& asset : manifest.assets)
+            names.insert(asset.name);
         auto content = parse_content(manifest.document, &names);
-        if (!content.document) return fail("content failed validation: " + describe(content.problems));
-        write_file_atomically(staging / manifest_file_name, manifest_to_json(manifest).dump(), 0644);
+        if (!content.document)
+            return fail("content failed validation: " + describe(content.problems));
+        write_file_atomically(staging / manifest_file_name, manifest_to_json(manifest).dump(),
+                              0644);
         std::filesystem::rename(staging, final_dir);
         write_file_atomically(dir_ / pointer_file_name, "c-" + suffix + "\n", 0644);
         // The previous content stays until the next install: the app may still be showing it.
         remove_all_but({"c-" + suffix, current.value_or("")});
         log_("content version " + manifest.version + " active");
-        return {ActiveContent{std::move(*content.document), manifest.version, final_dir / "assets"}, ""};
+        return {ActiveContent{std::move(*content.document), manifest.version, final_dir / "assets"},
+                ""};
     } catch (const std::exception& error) {
         return fail(std::string("cannot write the content cache: ") + error.what());
     }
@@ -223,8 +266,10 @@ void ContentCache::remove_all_but(const std::set<std::string>& keep) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
         const std::string name = entry.path().filename().string();
-        if (keep.count(name) || name == pointer_file_name) continue;
-        if (name.rfind("c-", 0) == 0 || name.rfind("staging-", 0) == 0 || name.rfind("current.tmp-", 0) == 0) {
+        if (keep.count(name) || name == pointer_file_name)
+            continue;
+        if (name.rfind("c-", 0) == 0 || name.rfind("staging-", 0) == 0 ||
+            name.rfind("current.tmp-", 0) == 0) {
             std::error_code ignored;
             std::filesystem::remove_all(entry.path(), ignored);
         }

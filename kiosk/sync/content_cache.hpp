@@ -55,7 +55,8 @@ ManifestParseResult parse_manifest(std::string_view body);
 bool is_png_or_jpeg(const std::string& name, std::string_view bytes);
 
 // Downloads one asset; nullopt on any failure. Must not return more than `max_bytes`.
-using AssetFetcher = std::function<std::optional<std::string>(const std::string& name, std::size_t max_bytes)>;
+using AssetFetcher =
+    std::function<std::optional<std::string>(const std::string& name, std::size_t max_bytes)>;
 
 struct ContentInstallResult {
     std::optional<ActiveContent> content; // set when the new content is now current

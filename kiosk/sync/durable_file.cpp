@@ -2,7 +2,6 @@
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -16,13 +15,16 @@ namespace wellness::kiosk {
 
 namespace {
 
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string errno_text(const std::string& what) {
+    return what + ": " + std::strerror(errno);
+}
 
 class FileDescriptor {
   public:
     explicit FileDescriptor(int fd) : fd_(fd) {}
     ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0)
+            ::close(fd_);
     }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
@@ -35,7 +37,8 @@ class FileDescriptor {
 
 void fsync_directory(const std::filesystem::path& dir) {
     FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (fd.get() >= 0) ::fsync(fd.get());
+    if (fd.get() >= 0)
+        ::fsync(fd.get());
 }
 
 } // namespace
@@ -45,14 +48,16 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
     std::filesystem::path temporary = path;
     temporary += ".tmp-" + std::to_string(random());
     FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
-    if (fd.get() < 0) throw std::runtime_error(errno_text("cannot create " + temporary.string()));
+    if (fd.get() < 0)
+        throw std::runtime_error(errno_text("cannot create " + temporary.string()));
     const char* cursor = data.data();
     std::size_t left = data.size();
     bool ok = true;
     while (left > 0) {
         const ssize_t written = ::write(fd.get(), cursor, left);
         if (written < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             ok = false;
             break;
         }
@@ -69,23 +74,30 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
     fsync_directory(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 
-std::optional<std::string> read_file_limited(const std::filesystem::path& path, std::size_t max_bytes) {
+std::optional<std::string> read_file_limited(const std::filesystem::path& path,
+                                             std::size_t max_bytes) {
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (fd.get() < 0) return std::nullopt;
+    if (fd.get() < 0)
+        return std::nullopt;
     struct stat info {};
-    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
-    if (static_cast<std::size_t>(info.st_size) > max_bytes) return std::nullopt;
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode))
+        return std::nullopt;
+    if (static_cast<std::size_t>(info.st_size) > max_bytes)
+        return std::nullopt;
     std::string data;
     char buffer[65536];
     while (true) {
         const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
         if (got < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             return std::nullopt;
         }
-        if (got == 0) break;
+        if (got == 0)
+            break;
         data.append(buffer, static_cast<std::size_t>(got));
-        if (data.size() > max_bytes) return std::nullopt;
+        if (data.size() > max_bytes)
+            return std::nullopt;
     }
     return data;
 }

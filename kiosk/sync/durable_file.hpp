@@ -18,7 +18,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
 
 // Reads at most `max_bytes` from a regular file; nullopt if it is missing, not a regular file,
 // unreadable or larger than `max_bytes`.
-std::optional<std::string> read_file_limited(const std::filesystem::path& path, std::size_t max_bytes);
+std::optional<std::string> read_file_limited(const std::filesystem::path& path,
+                                             std::size_t max_bytes);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);

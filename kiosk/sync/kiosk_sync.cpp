@@ -3,7 +3,6 @@
 #include "sync_engine.hpp"
 
 #include <Poco/Logger.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -24,7 +23,8 @@ constexpr std::size_t max_pending_uses = 100000;
 constexpr std::chrono::seconds max_idle_wait{30};
 
 TechnicalLog make_log(const SyncSettings& settings) {
-    if (settings.technical_log) return settings.technical_log;
+    if (settings.technical_log)
+        return settings.technical_log;
     return [](const std::string& message) {
         Poco::Logger& logger = Poco::Logger::get("wellness.kiosk.sync");
         if (message.rfind("sync failed", 0) == 0 || message.find("rejected") != std::string::npos ||
@@ -36,7 +36,8 @@ TechnicalLog make_log(const SyncSettings& settings) {
 }
 
 WallClock clock_or_system(const WallClock& clock) {
-    if (clock) return clock;
+    if (clock)
+        return clock;
     return [] { return std::time(nullptr); };
 }
 
@@ -44,12 +45,14 @@ WallClock clock_or_system(const WallClock& clock) {
 
 struct KioskSync::Impl {
     explicit Impl(SyncSettings settings_in)
-        : settings((settings_in.wall_clock = clock_or_system(settings_in.wall_clock), std::move(settings_in))),
+        : settings((settings_in.wall_clock = clock_or_system(settings_in.wall_clock),
+                    std::move(settings_in))),
           log(make_log(settings)),
           engine(settings,
-                 RandomSource(settings.random_seed ? *settings.random_seed
-                                                   : (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
-                                                         std::random_device{}()),
+                 RandomSource(settings.random_seed
+                                  ? *settings.random_seed
+                                  : (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                                        std::random_device{}()),
                  log, &stopping_flag) {
         shared_status.station_configured = !settings.station_url.empty();
     }
@@ -84,7 +87,8 @@ struct KioskSync::Impl {
         std::lock_guard lock(shared_mutex);
         shared_status = status;
         shared_status.station_configured = !settings.station_url.empty();
-        if (update) content_update = std::move(update);
+        if (update)
+            content_update = std::move(update);
     }
 
     void run_worker() {
@@ -106,7 +110,8 @@ struct KioskSync::Impl {
                     // only writer, so a copy taken after each step is enough.
                     next = next_contact_copy;
                 }
-                const auto until_contact = std::chrono::seconds(std::max<std::time_t>(0, next - now));
+                const auto until_contact =
+                    std::chrono::seconds(std::max<std::time_t>(0, next - now));
                 wake.wait_for(lock, std::min(until_contact, std::chrono::seconds(max_idle_wait)),
                               [&] { return stopping || !pending_uses.empty() || contact_now; });
                 contact_requested = std::exchange(contact_now, false);
@@ -117,7 +122,8 @@ struct KioskSync::Impl {
                 publish_locked();
                 return;
             }
-            if (contact_requested || engine.contact_due(settings.wall_clock())) contact_locked();
+            if (contact_requested || engine.contact_due(settings.wall_clock()))
+                contact_locked();
             next_contact_copy = engine.next_contact();
             publish_locked();
         }
@@ -142,7 +148,9 @@ struct KioskSync::Impl {
 
 KioskSync::KioskSync(SyncSettings settings) : impl_(std::make_unique<Impl>(std::move(settings))) {}
 
-KioskSync::~KioskSync() { stop(); }
+KioskSync::~KioskSync() {
+    stop();
+}
 
 ActiveContent KioskSync::initial_content() {
     std::lock_guard engine_lock(impl_->engine_mutex);
@@ -152,7 +160,8 @@ ActiveContent KioskSync::initial_content() {
 }
 
 void KioskSync::start() {
-    if (impl_->worker.joinable()) return;
+    if (impl_->worker.joinable())
+        return;
     {
         std::lock_guard lock(impl_->shared_mutex);
         impl_->stopping = false;
@@ -168,7 +177,8 @@ void KioskSync::stop() {
     }
     impl_->stopping_flag = true;
     impl_->wake.notify_all();
-    if (impl_->worker.joinable()) impl_->worker.join();
+    if (impl_->worker.joinable())
+        impl_->worker.join();
 }
 
 void KioskSync::record(const CounterKey& key) {
@@ -177,7 +187,8 @@ void KioskSync::record(const CounterKey& key) {
     const IsoWeek week = IsoWeek::from_local_time(impl_->settings.wall_clock());
     {
         std::lock_guard lock(impl_->shared_mutex);
-        if (impl_->pending_uses.size() >= max_pending_uses) return;
+        if (impl_->pending_uses.size() >= max_pending_uses)
+            return;
         impl_->pending_uses.push_back(Use{week, key});
     }
     impl_->wake.notify_one();

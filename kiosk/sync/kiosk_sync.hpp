@@ -22,10 +22,10 @@ namespace wellness::kiosk {
 using WallClock = std::function<std::time_t()>;
 
 struct SyncSettings {
-    std::filesystem::path data_dir;           // kiosk.sqlite3, content cache, token
-    std::string station_url;                  // "" runs offline on the last good content
-    std::string enrollment_code;              // first contact only
-    std::filesystem::path default_content_dir; // holds default-content.json (and assets/)
+    std::filesystem::path data_dir;              // kiosk.sqlite3, content cache, token
+    std::string station_url;                     // "" runs offline on the last good content
+    std::string enrollment_code;                 // first contact only
+    std::filesystem::path default_content_dir;   // holds default-content.json (and assets/)
     std::chrono::seconds contact_interval{3600}; // fixed schedule, used or not
     std::chrono::seconds contact_jitter{600};    // uniform random +- jitter on each contact
     // A closed week is released at a random moment within this span after it ends.

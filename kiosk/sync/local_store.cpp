@@ -4,7 +4,6 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-
 #include <algorithm>
 #include <array>
 #include <set>
@@ -49,7 +48,9 @@ bool valid_counter(const std::string& metric, const std::string& key) {
     return is_known_metric(metric) && is_valid_slug(key);
 }
 
-std::int64_t clamp_count(std::int64_t n) { return std::clamp<std::int64_t>(n, 0, max_count); }
+std::int64_t clamp_count(std::int64_t n) {
+    return std::clamp<std::int64_t>(n, 0, max_count);
+}
 
 // Reads (metric, key, n) rows of a statement whose first columns are exactly those.
 Counters read_counters(SQLite::Statement& query) {
@@ -63,25 +64,31 @@ Counters read_counters(SQLite::Statement& query) {
 
 // A week far in the future: outbox entries are checked with the station's own strict decoder,
 // which refuses weeks that have not ended relative to the week it is given.
-IsoWeek far_future_week() { return *IsoWeek::parse("9999-W01"); }
+IsoWeek far_future_week() {
+    return *IsoWeek::parse("9999-W01");
+}
 
 } // namespace
 
 std::string encode_fixed_size_batch(const CountsBatch& batch) {
     std::string body = encode_batch(batch);
     CountsBatch widest = batch;
-    for (auto& entry : widest.counts) entry.n = max_count;
+    for (auto& entry : widest.counts)
+        entry.n = max_count;
     const std::size_t fixed_size = encode_batch(widest).size();
-    if (body.size() < fixed_size) body.append(fixed_size - body.size(), ' ');
+    if (body.size() < fixed_size)
+        body.append(fixed_size - body.size(), ' ');
     return body;
 }
 
 LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log)
     : file_(std::move(file)), log_(std::move(log)) {
-    if (!log_) log_ = [](const std::string&) {};
+    if (!log_)
+        log_ = [](const std::string&) {};
     if (!try_open()) {
         move_aside();
-        if (!try_open()) throw std::runtime_error("cannot create the kiosk database " + file_.string());
+        if (!try_open())
+            throw std::runtime_error("cannot create the kiosk database " + file_.string());
     }
     rows_dropped_ = drop_invalid_rows();
     if (rows_dropped_ > 0)
@@ -105,7 +112,8 @@ bool LocalStore::try_open() {
             return false;
         }
         const int version = db_->execAndGet("PRAGMA user_version").getInt();
-        const int tables = db_->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type='table'").getInt();
+        const int tables =
+            db_->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type='table'").getInt();
         if (version == 0 && tables == 0) {
             create_schema();
         } else if (version != schema_version) {
@@ -116,10 +124,12 @@ bool LocalStore::try_open() {
         for (const auto& [table, columns] : expected_tables()) {
             std::vector<std::string> found;
             {
-                SQLite::Statement query(*db_, "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || pk "
-                                              "FROM pragma_table_info(?) ORDER BY cid");
+                SQLite::Statement query(
+                    *db_, "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || pk "
+                          "FROM pragma_table_info(?) ORDER BY cid");
                 query.bind(1, table);
-                while (query.executeStep()) found.push_back(query.getColumn(0).getString());
+                while (query.executeStep())
+                    found.push_back(query.getColumn(0).getString());
             }
             if (found != columns) {
                 log_("local store: table " + table + " does not have the expected columns");
@@ -148,7 +158,8 @@ void LocalStore::move_aside() {
         std::filesystem::path target = file_;
         target += ".corrupt-" + std::to_string(n);
         std::error_code exists_error;
-        if (std::filesystem::exists(target, exists_error)) continue;
+        if (std::filesystem::exists(target, exists_error))
+            continue;
         std::filesystem::rename(file_, target);
         // The journal files belong to the moved file; left in place SQLite would try to apply
         // them to the fresh one.
@@ -158,7 +169,8 @@ void LocalStore::move_aside() {
             std::filesystem::path sibling_target = target;
             sibling_target += suffix;
             std::error_code ignored;
-            if (std::filesystem::exists(sibling, ignored)) std::filesystem::rename(sibling, sibling_target, ignored);
+            if (std::filesystem::exists(sibling, ignored))
+                std::filesystem::rename(sibling, sibling_target, ignored);
         }
         moved_aside_ = target;
         log_("local store: unreadable database moved aside to " + target.filename().string());
@@ -177,7 +189,8 @@ std::size_t LocalStore::drop_invalid_rows() {
             SQLite::Statement query(*db_, std::string("SELECT * , rowid FROM ") + table);
             const int rowid_column = query.getColumnCount() - 1;
             while (query.executeStep())
-                if (!keep(query)) bad_rows.push_back(query.getColumn(rowid_column).getInt64());
+                if (!keep(query))
+                    bad_rows.push_back(query.getColumn(rowid_column).getInt64());
         }
         SQLite::Statement erase(*db_, std::string("DELETE FROM ") + table + " WHERE rowid = ?");
         for (std::int64_t rowid : bad_rows) {
@@ -208,16 +221,20 @@ std::size_t LocalStore::drop_invalid_rows() {
             return false;
         const std::string batch_id = row.getColumn(0).getString();
         const std::string week = row.getColumn(1).getString();
-        if (!is_valid_uuid(batch_id) || !valid_week_text(week)) return false;
+        if (!is_valid_uuid(batch_id) || !valid_week_text(week))
+            return false;
         const std::string body = row.getColumn(2).getString();
-        if (body.size() > max_batch_bytes) return false;
+        if (body.size() > max_batch_bytes)
+            return false;
         const auto decoded = decode_batch(body, far_future_week());
-        if (!decoded.batch || decoded.batch->batch_id != batch_id) return false;
+        if (!decoded.batch || decoded.batch->batch_id != batch_id)
+            return false;
         return std::all_of(decoded.batch->counts.begin(), decoded.batch->counts.end(),
                            [&](const CountEntry& entry) { return entry.week.to_string() == week; });
     });
     drop_where("meta", [&](SQLite::Statement& row) {
-        if (!row.getColumn(0).isText() || !row.getColumn(1).isText()) return false;
+        if (!row.getColumn(0).isText() || !row.getColumn(1).isText())
+            return false;
         const std::string name = row.getColumn(0).getString();
         const std::string value = row.getColumn(1).getString();
         if (name == "kiosk_secret")
@@ -251,16 +268,18 @@ void LocalStore::set_meta(const std::string& name, const std::string& value) {
 }
 
 void LocalStore::add_uses(const std::vector<Use>& uses) {
-    if (uses.empty()) return;
+    if (uses.empty())
+        return;
     SQLite::Transaction transaction(*db_);
     SQLite::Statement released(*db_, "SELECT 1 FROM released_weeks WHERE week = ?");
-    SQLite::Statement add_counter(
-        *db_, "INSERT INTO counters(week, metric, key, n) VALUES (?, ?, ?, 1) "
-              "ON CONFLICT(week, metric, key) DO UPDATE SET n = min(n + 1, ?)");
+    SQLite::Statement add_counter(*db_,
+                                  "INSERT INTO counters(week, metric, key, n) VALUES (?, ?, ?, 1) "
+                                  "ON CONFLICT(week, metric, key) DO UPDATE SET n = min(n + 1, ?)");
     SQLite::Statement add_carry(*db_, "INSERT INTO carry(metric, key, n) VALUES (?, ?, 1) "
                                       "ON CONFLICT(metric, key) DO UPDATE SET n = min(n + 1, ?)");
     for (const Use& use : uses) {
-        if (!valid_counter(use.counter.metric, use.counter.key)) continue;
+        if (!valid_counter(use.counter.metric, use.counter.key))
+            continue;
         const std::string week = use.week.to_string();
         released.reset();
         released.bind(1, week);
@@ -283,11 +302,14 @@ void LocalStore::add_uses(const std::vector<Use>& uses) {
 }
 
 void LocalStore::seed_week(const IsoWeek& week, const std::vector<CounterKey>& keys) {
-    if (is_released(week)) return;
+    if (is_released(week))
+        return;
     SQLite::Transaction transaction(*db_);
-    SQLite::Statement seed(*db_, "INSERT OR IGNORE INTO counters(week, metric, key, n) VALUES (?, ?, ?, 0)");
+    SQLite::Statement seed(
+        *db_, "INSERT OR IGNORE INTO counters(week, metric, key, n) VALUES (?, ?, ?, 0)");
     for (const CounterKey& key : keys) {
-        if (!valid_counter(key.metric, key.key)) continue;
+        if (!valid_counter(key.metric, key.key))
+            continue;
         seed.reset();
         seed.bind(1, week.to_string());
         seed.bind(2, key.metric);
@@ -303,23 +325,27 @@ std::vector<IsoWeek> LocalStore::unreleased_weeks_before(const IsoWeek& current)
     std::vector<IsoWeek> weeks;
     while (query.executeStep()) {
         const auto week = IsoWeek::parse(query.getColumn(0).getString());
-        if (week && *week < current) weeks.push_back(*week);
+        if (week && *week < current)
+            weeks.push_back(*week);
     }
     std::sort(weeks.begin(), weeks.end());
     return weeks;
 }
 
-PreparedRelease LocalStore::prepare_release(const IsoWeek& week, const std::vector<CounterKey>& shape,
-                                            int k, const std::string& batch_id,
+PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
+                                            const std::vector<CounterKey>& shape, int k,
+                                            const std::string& batch_id,
                                             const std::function<void()>& before_commit) {
-    if (!is_valid_uuid(batch_id)) throw std::invalid_argument("batch id is not a lowercase uuid");
+    if (!is_valid_uuid(batch_id))
+        throw std::invalid_argument("batch id is not a lowercase uuid");
     SQLite::Transaction transaction(*db_);
     const Counters closed = week_counters(week);
     const Counters carried_in = carry();
     const PoolingOutcome outcome = pool_closed_week(closed, carried_in, std::max(k, minimum_k));
 
     std::vector<CounterKey> full_shape = shape;
-    for (const auto& [key, n] : closed) full_shape.push_back(key);
+    for (const auto& [key, n] : closed)
+        full_shape.push_back(key);
     std::sort(full_shape.begin(), full_shape.end());
     full_shape.erase(std::unique(full_shape.begin(), full_shape.end()), full_shape.end());
     const Counters release = build_release(full_shape, outcome.release);
@@ -341,7 +367,8 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week, const std::vect
     db_->exec("DELETE FROM carry");
     SQLite::Statement add_carry(*db_, "INSERT INTO carry(metric, key, n) VALUES (?, ?, ?)");
     for (const auto& [key, n] : outcome.carried_out) {
-        if (n <= 0) continue;
+        if (n <= 0)
+            continue;
         add_carry.reset();
         add_carry.bind(1, key.metric);
         add_carry.bind(2, key.key);
@@ -351,7 +378,8 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week, const std::vect
     SQLite::Statement forget(*db_, "DELETE FROM counters WHERE week = ?");
     forget.bind(1, week.to_string());
     forget.exec();
-    if (before_commit) before_commit();
+    if (before_commit)
+        before_commit();
     transaction.commit();
     return PreparedRelease{week, batch_id, outcome.pooled};
 }
@@ -361,8 +389,10 @@ std::vector<OutboxEntry> LocalStore::outbox() {
     std::vector<OutboxEntry> entries;
     while (query.executeStep()) {
         const auto week = IsoWeek::parse(query.getColumn(1).getString());
-        if (!week) continue;
-        entries.push_back(OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
+        if (!week)
+            continue;
+        entries.push_back(
+            OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
     }
     return entries;
 }
@@ -379,8 +409,10 @@ int LocalStore::station_k() {
 }
 
 void LocalStore::set_station_k(int k) {
-    if (k < minimum_k || k > 10000) return;
-    if (k != station_k()) set_meta("station_k", std::to_string(k));
+    if (k < minimum_k || k > 10000)
+        return;
+    if (k != station_k())
+        set_meta("station_k", std::to_string(k));
 }
 
 std::string LocalStore::kiosk_secret() {

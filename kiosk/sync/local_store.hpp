@@ -8,7 +8,6 @@
 #include "wellness/iso_week.hpp"
 
 #include <SQLiteCpp/Database.h>
-
 #include <cstddef>
 #include <filesystem>
 #include <functional>

@@ -8,7 +8,6 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/URI.h>
-
 #include <istream>
 #include <memory>
 #include <mutex>
@@ -22,9 +21,11 @@ std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Poco::URI& uri)
         static std::once_flag ssl_ready;
         std::call_once(ssl_ready, [] { Poco::Net::initializeSSL(); });
         // Verify the station's certificate against the system's CAs.
-        Poco::Net::Context::Ptr context = new Poco::Net::Context(
-            Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
-        return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
+        Poco::Net::Context::Ptr context =
+            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
+                                   Poco::Net::Context::VERIFY_RELAXED, 9, true);
+        return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                               context);
     }
     return std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
 }
@@ -33,10 +34,12 @@ std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Poco::URI& uri)
 
 StationClient::StationClient(std::string base_url, std::chrono::seconds timeout)
     : base_url_(std::move(base_url)), timeout_(timeout) {
-    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+    while (!base_url_.empty() && base_url_.back() == '/')
+        base_url_.pop_back();
 }
 
-std::optional<StationResponse> StationClient::send(const StationRequest& request, std::string& error) const {
+std::optional<StationResponse> StationClient::send(const StationRequest& request,
+                                                   std::string& error) const {
     try {
         const Poco::URI uri(base_url_ + request.path);
         if (uri.getScheme() != "http" && uri.getScheme() != "https") {
@@ -48,9 +51,12 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         session->setTimeout(timeout, timeout, timeout);
         session->setKeepAlive(false);
 
-        Poco::Net::HTTPRequest http_request(request.method, uri.getPathAndQuery(), Poco::Net::HTTPMessage::HTTP_1_1);
-        if (!request.bearer_token.empty()) http_request.set("Authorization", "Bearer " + request.bearer_token);
-        if (!request.if_none_match.empty()) http_request.set("If-None-Match", request.if_none_match);
+        Poco::Net::HTTPRequest http_request(request.method, uri.getPathAndQuery(),
+                                            Poco::Net::HTTPMessage::HTTP_1_1);
+        if (!request.bearer_token.empty())
+            http_request.set("Authorization", "Bearer " + request.bearer_token);
+        if (!request.if_none_match.empty())
+            http_request.set("If-None-Match", request.if_none_match);
         http_request.set("Accept", "application/json");
         if (!request.body.empty() || request.method == "POST") {
             http_request.setContentType("application/json");
@@ -62,7 +68,8 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         Poco::Net::HTTPResponse http_response;
         std::istream& in = session->receiveResponse(http_response);
         if (http_response.hasContentLength() &&
-            http_response.getContentLength64() > static_cast<Poco::Int64>(request.max_response_bytes)) {
+            http_response.getContentLength64() >
+                static_cast<Poco::Int64>(request.max_response_bytes)) {
             error = "station answer too large";
             return std::nullopt;
         }

@@ -28,7 +28,8 @@ struct StationRequest {
 class StationClient {
   public:
     // `base_url`: "http://host:port" (optionally with a path prefix); https when built with it.
-    explicit StationClient(std::string base_url, std::chrono::seconds timeout = std::chrono::seconds(5));
+    explicit StationClient(std::string base_url,
+                           std::chrono::seconds timeout = std::chrono::seconds(5));
 
     bool configured() const { return !base_url_.empty(); }
 

@@ -4,7 +4,6 @@
 #include "token_file.hpp"
 
 #include <Poco/UUIDGenerator.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -26,12 +25,14 @@ std::string response_status_text(const StationResponse& response) {
         const auto error = parsed.value->find("error");
         if (error != parsed.value->end() && error->is_object()) {
             const auto found = error->find("code");
-            if (found != error->end() && found->is_string()) code = found->get<std::string>();
+            if (found != error->end() && found->is_string())
+                code = found->get<std::string>();
         }
     }
     // The code is the station's snake_case word; cut it short so a hostile station cannot
     // flood the log.
-    if (code.size() > 64 || code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+    if (code.size() > 64 ||
+        code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
         code.clear();
     return "HTTP " + std::to_string(response.status) + (code.empty() ? "" : " " + code);
 }
@@ -47,13 +48,16 @@ std::vector<CounterKey> merged(std::vector<CounterKey> shape, const std::vector<
 
 std::string new_batch_id() {
     std::string id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return id;
 }
 
-SyncEngine::SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog log, const std::atomic<bool>* abort)
-    : settings_(std::move(settings)), random_(random), log_(log ? std::move(log) : [](const std::string&) {}),
-      abort_(abort), cache_(settings_.data_dir / "content", log_),
+SyncEngine::SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog log,
+                       const std::atomic<bool>* abort)
+    : settings_(std::move(settings)), random_(random),
+      log_(log ? std::move(log) : [](const std::string&) {}), abort_(abort),
+      cache_(settings_.data_dir / "content", log_),
       client_(settings_.station_url, settings_.http_timeout) {
     status_.station_configured = client_.configured();
 }
@@ -75,15 +79,18 @@ ActiveContent SyncEngine::initial_content() {
     } else {
         const auto dir = settings_.default_content_dir;
         const auto text = read_file_limited(dir / "default-content.json", 1024 * 1024);
-        if (!text) throw std::runtime_error("cannot read " + (dir / "default-content.json").string());
+        if (!text)
+            throw std::runtime_error("cannot read " + (dir / "default-content.json").string());
         std::set<std::string> assets;
         std::error_code ec;
         for (const auto& entry : std::filesystem::directory_iterator(dir / "assets", ec))
-            if (entry.is_regular_file()) assets.insert(entry.path().filename().string());
+            if (entry.is_regular_file())
+                assets.insert(entry.path().filename().string());
         auto parsed = parse_content(std::string_view(*text), &assets);
         if (!parsed.document) {
             std::string message = "default content is invalid:";
-            for (const auto& problem : parsed.problems) message += " " + problem.path + ": " + problem.message + ";";
+            for (const auto& problem : parsed.problems)
+                message += " " + problem.path + ": " + problem.message + ";";
             throw std::runtime_error(message);
         }
         active_ = ActiveContent{std::move(*parsed.document), "default", dir / "assets"};
@@ -96,7 +103,8 @@ ActiveContent SyncEngine::initial_content() {
 }
 
 void SyncEngine::ensure_content() {
-    if (!active_) initial_content();
+    if (!active_)
+        initial_content();
 }
 
 void SyncEngine::seed(const IsoWeek& week) {
@@ -105,21 +113,24 @@ void SyncEngine::seed(const IsoWeek& week) {
 }
 
 void SyncEngine::record_uses(const std::vector<Use>& uses) {
-    if (uses.empty()) return;
+    if (uses.empty())
+        return;
     store().add_uses(uses);
 }
 
 int SyncEngine::maintain(std::time_t now) {
     ensure_content();
     const IsoWeek current = IsoWeek::from_local_time(now);
-    if (seeded_week_ != current) seed(current);
+    if (seeded_week_ != current)
+        seed(current);
     const std::string secret = store().kiosk_secret();
     const int k = store().station_k();
     int prepared = 0;
     // Oldest first, and stop at the first week not yet due: what a pooled week carries must
     // flow into the weeks after it in order.
     for (const IsoWeek& week : store().unreleased_weeks_before(current)) {
-        if (!release_due(week, now, secret, settings_.release_spread)) break;
+        if (!release_due(week, now, secret, settings_.release_spread))
+            break;
         store().prepare_release(week, shape_, k, new_batch_id());
         ++prepared;
     }
@@ -143,16 +154,23 @@ bool SyncEngine::enroll(std::string& error) {
         error = "not enrolled: no enrollment code";
         return false;
     }
-    StationRequest request{"POST", "/api/v1/kiosk/enroll", Json{{"enrollment_code", settings_.enrollment_code}}.dump(), "", "", 16 * 1024};
+    StationRequest request{"POST",
+                           "/api/v1/kiosk/enroll",
+                           Json{{"enrollment_code", settings_.enrollment_code}}.dump(),
+                           "",
+                           "",
+                           16 * 1024};
     const auto response = call(request, error);
-    if (!response) return false;
+    if (!response)
+        return false;
     if (response->status != 200 && response->status != 201) {
         error = "enrollment refused: " + response_status_text(*response);
         return false;
     }
     auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
     if (!parsed.value || !parsed.value->is_object() || !parsed.value->contains("token") ||
-        !(*parsed.value)["token"].is_string() || !is_plausible_token((*parsed.value)["token"].get<std::string>())) {
+        !(*parsed.value)["token"].is_string() ||
+        !is_plausible_token((*parsed.value)["token"].get<std::string>())) {
         error = "enrollment answer is not valid";
         return false;
     }
@@ -167,10 +185,13 @@ bool SyncEngine::enroll(std::string& error) {
 bool SyncEngine::fetch_content(std::string& error) {
     StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, max_manifest_bytes};
     const auto response = call(request, error);
-    if (!response) return false;
-    if (response->status == 304) return true;
+    if (!response)
+        return false;
+    if (response->status == 304)
+        return true;
     if (response->status != 200) {
-        if (response->status != 401) error = "content: " + response_status_text(*response);
+        if (response->status != 401)
+            error = "content: " + response_status_text(*response);
         return false;
     }
     auto parsed = parse_manifest(response->body);
@@ -179,18 +200,24 @@ bool SyncEngine::fetch_content(std::string& error) {
         log_("content rejected: " + parsed.error);
         return false;
     }
-    if (parsed.manifest->k) store().set_station_k(*parsed.manifest->k);
-    const std::string etag = response->etag.empty() ? "\"" + parsed.manifest->version + "\"" : response->etag;
+    if (parsed.manifest->k)
+        store().set_station_k(*parsed.manifest->k);
+    const std::string etag =
+        response->etag.empty() ? "\"" + parsed.manifest->version + "\"" : response->etag;
     if (active_ && active_->version == parsed.manifest->version) {
         etag_ = etag;
         return true;
     }
-    const auto fetch = [&](const std::string& name, std::size_t max_bytes) -> std::optional<std::string> {
-        if (stopping()) return std::nullopt;
+    const auto fetch = [&](const std::string& name,
+                           std::size_t max_bytes) -> std::optional<std::string> {
+        if (stopping())
+            return std::nullopt;
         std::string fetch_error;
-        StationRequest asset_request{"GET", "/api/v1/kiosk/assets/" + name, "", *token_, "", max_bytes};
+        StationRequest asset_request{"GET",    "/api/v1/kiosk/assets/" + name, "", *token_, "",
+                                     max_bytes};
         const auto asset = call(asset_request, fetch_error);
-        if (!asset || asset->status != 200) return std::nullopt;
+        if (!asset || asset->status != 200)
+            return std::nullopt;
         return asset->body;
     };
     auto installed = cache_.install(*parsed.manifest, fetch);
@@ -211,16 +238,20 @@ bool SyncEngine::fetch_content(std::string& error) {
 bool SyncEngine::send_outbox(std::string& error) {
     const auto waiting = store().outbox();
     for (std::size_t i = 0; i < waiting.size() && i < max_batches_per_contact; ++i) {
-        if (stopping()) return false;
+        if (stopping())
+            return false;
         const OutboxEntry& entry = waiting[i];
         StationRequest request{"POST", "/api/v1/kiosk/counts", entry.body, *token_, "", 16 * 1024};
         const auto response = call(request, error);
-        if (!response) return false;
+        if (!response)
+            return false;
         if (response->status == 200 || response->status == 201) {
             auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
-            const bool acknowledged = parsed.value && parsed.value->is_object() && parsed.value->contains("status") &&
+            const bool acknowledged = parsed.value && parsed.value->is_object() &&
+                                      parsed.value->contains("status") &&
                                       (*parsed.value)["status"].is_string() &&
-                                      ((*parsed.value)["status"] == "applied" || (*parsed.value)["status"] == "duplicate");
+                                      ((*parsed.value)["status"] == "applied" ||
+                                       (*parsed.value)["status"] == "duplicate");
             if (acknowledged) {
                 store().remove_from_outbox(entry.batch_id);
                 continue;
@@ -230,28 +261,34 @@ bool SyncEngine::send_outbox(std::string& error) {
         }
         // Kept for the next contact, whatever the station said: only applied or duplicate
         // proves the station holds the batch.
-        if (response->status != 401) error = "counts: " + response_status_text(*response);
+        if (response->status != 401)
+            error = "counts: " + response_status_text(*response);
         return false;
     }
     return true;
 }
 
 void SyncEngine::contact(std::time_t now) {
-    next_contact_ = next_contact_after(now, settings_.contact_interval, settings_.contact_jitter, random_);
-    if (!client_.configured()) return;
+    next_contact_ =
+        next_contact_after(now, settings_.contact_interval, settings_.contact_jitter, random_);
+    if (!client_.configured())
+        return;
     ensure_content();
     std::string error;
     revoked_ = false;
-    if (!token_) token_ = read_token(settings_.data_dir / token_file_name);
+    if (!token_)
+        token_ = read_token(settings_.data_dir / token_file_name);
     bool ok = true;
-    if (!token_) ok = enroll(error);
+    if (!token_)
+        ok = enroll(error);
     if (ok && token_) {
         ok = fetch_content(error);
         // Batches go even when the content could not be updated: they do not depend on it.
         if (!revoked_ && !stopping()) {
             std::string counts_error;
             const bool counts_ok = send_outbox(counts_error);
-            if (!counts_ok && (ok || error.empty())) error = counts_error;
+            if (!counts_ok && (ok || error.empty()))
+                error = counts_error;
             ok = ok && counts_ok;
         }
     }
@@ -267,7 +304,9 @@ void SyncEngine::contact(std::time_t now) {
     }
 }
 
-SyncStatus SyncEngine::status() { return status_; }
+SyncStatus SyncEngine::status() {
+    return status_;
+}
 
 std::optional<ActiveContent> SyncEngine::take_content_update() {
     auto update = std::move(content_update_);

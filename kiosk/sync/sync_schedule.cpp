@@ -3,7 +3,6 @@
 #include <Poco/DigestEngine.h>
 #include <Poco/RandomStream.h>
 #include <Poco/SHA2Engine.h>
-
 #include <algorithm>
 #include <array>
 
@@ -22,14 +21,16 @@ std::time_t week_end(const IsoWeek& week) {
 std::time_t release_moment(const IsoWeek& week, const std::string& kiosk_secret,
                            std::chrono::seconds spread) {
     const std::time_t end = week_end(week);
-    if (spread.count() <= 0) return end;
+    if (spread.count() <= 0)
+        return end;
     Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
     sha.update(kiosk_secret);
     sha.update("|release|");
     sha.update(week.to_string());
     const Poco::DigestEngine::Digest& digest = sha.digest();
     std::uint64_t draw = 0;
-    for (std::size_t i = 0; i < 8; ++i) draw = (draw << 8) | digest[i];
+    for (std::size_t i = 0; i < 8; ++i)
+        draw = (draw << 8) | digest[i];
     const auto offset = static_cast<std::time_t>(draw % static_cast<std::uint64_t>(spread.count()));
     return end + offset;
 }

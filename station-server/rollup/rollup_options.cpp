@@ -43,7 +43,8 @@ std::string rollup_usage() {
 OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     OptionsResult result;
     std::map<std::string, std::string> values;
-    static const std::vector<std::string> known = {"stations", "from", "to", "period", "format", "k", "timeout"};
+    static const std::vector<std::string> known = {"stations", "from", "to",     "period",
+                                                   "format",   "k",    "timeout"};
     bool help = false;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
@@ -92,7 +93,8 @@ OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     auto from = IsoWeek::parse(values["from"]);
     auto to = IsoWeek::parse(values["to"]);
     if (!from || !to) {
-        result.error = std::string("--") + (from ? "to" : "from") + " must be an ISO week like 2026-W40";
+        result.error =
+            std::string("--") + (from ? "to" : "from") + " must be an ISO week like 2026-W40";
         return result;
     }
     if (*from > *to) {
@@ -124,7 +126,8 @@ OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     if (values.contains("k")) {
         auto k = parse_int(values["k"]);
         if (!k || !is_valid_k(*k) || *k > 1000) {
-            result.error = "--k must be a whole number from " + std::to_string(minimum_k) + " to 1000";
+            result.error =
+                "--k must be a whole number from " + std::to_string(minimum_k) + " to 1000";
             return result;
         }
         options.request.k = *k;
@@ -132,7 +135,8 @@ OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     if (values.contains("timeout")) {
         auto timeout = parse_int(values["timeout"]);
         if (!timeout || *timeout < 1 || *timeout > max_timeout_seconds) {
-            result.error = "--timeout must be 1 to " + std::to_string(max_timeout_seconds) + " seconds";
+            result.error =
+                "--timeout must be 1 to " + std::to_string(max_timeout_seconds) + " seconds";
             return result;
         }
         options.timeout_seconds = *timeout;

@@ -2,14 +2,15 @@
 
 #include <Poco/Exception.h>
 #include <Poco/URI.h>
-
 #include <fstream>
 #include <set>
 
 namespace wellness::rollup {
 namespace {
 
-bool is_blank(char ch) { return ch == ' ' || ch == '\t'; }
+bool is_blank(char ch) {
+    return ch == ' ' || ch == '\t';
+}
 
 std::vector<std::string_view> split_fields(std::string_view line) {
     std::vector<std::string_view> fields;
@@ -84,7 +85,8 @@ StationsFileResult parse_stations_file(std::string_view text) {
         return result;
     };
     if (text.size() > max_stations_file_bytes)
-        return fail(0, "the file is larger than " + std::to_string(max_stations_file_bytes) + " bytes");
+        return fail(0, "the file is larger than " + std::to_string(max_stations_file_bytes) +
+                           " bytes");
     if (text.find('\0') != std::string_view::npos)
         return fail(0, "the file holds a NUL byte");
     std::set<std::string> urls;

@@ -11,7 +11,6 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
-
 #include <algorithm>
 #include <atomic>
 #include <istream>
@@ -50,7 +49,8 @@ std::optional<std::string> read_limited(std::istream& in, const FetchLimits& lim
         in.read(buffer, sizeof buffer);
         auto got = static_cast<std::size_t>(in.gcount());
         if (body.size() + got > limits.max_response_bytes) {
-            error = "the answer is larger than " + std::to_string(limits.max_response_bytes) + " bytes";
+            error =
+                "the answer is larger than " + std::to_string(limits.max_response_bytes) + " bytes";
             return std::nullopt;
         }
         body.append(buffer, got);
@@ -68,11 +68,16 @@ std::optional<std::string> read_limited(std::istream& in, const FetchLimits& lim
 
 std::string status_words(int status) {
     switch (status) {
-    case 401: return "refused the token (401): check it or ask for a new one";
-    case 403: return "the token may not read summaries (403)";
-    case 404: return "has no summary route (404): is this a station?";
-    case 429: return "asked us to slow down (429)";
-    default: return "answered HTTP " + std::to_string(status);
+    case 401:
+        return "refused the token (401): check it or ask for a new one";
+    case 403:
+        return "the token may not read summaries (403)";
+    case 404:
+        return "has no summary route (404): is this a station?";
+    case 429:
+        return "asked us to slow down (429)";
+    default:
+        return "answered HTTP " + std::to_string(status);
     }
 }
 
@@ -101,7 +106,8 @@ FetchOutcome fetch_summary(const StationEntry& station, const SummaryRequest& re
         }
         if (response.hasContentLength() &&
             response.getContentLength64() > static_cast<Poco::Int64>(limits.max_response_bytes)) {
-            outcome.error = "the answer is larger than " + std::to_string(limits.max_response_bytes) + " bytes";
+            outcome.error =
+                "the answer is larger than " + std::to_string(limits.max_response_bytes) + " bytes";
             return outcome;
         }
         auto body = read_limited(in, limits, deadline, outcome.error);
@@ -149,7 +155,8 @@ std::vector<FetchOutcome> fetch_all(const std::vector<StationEntry>& stations,
         for (auto i = next++; i < stations.size(); i = next++)
             outcomes[i] = fetch_summary(stations[i], request, limits);
     };
-    const std::size_t workers = std::clamp<std::size_t>(stations.size(), 1, std::max<std::size_t>(1, max_parallel));
+    const std::size_t workers =
+        std::clamp<std::size_t>(stations.size(), 1, std::max<std::size_t>(1, max_parallel));
     std::vector<std::thread> threads;
     threads.reserve(workers);
     for (std::size_t i = 0; i < workers; ++i)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "stations_file.hpp"
-
 #include "wellness/suppression.hpp"
 
 #include <chrono>
@@ -13,7 +12,7 @@
 namespace wellness::rollup {
 
 struct FetchLimits {
-    std::chrono::seconds timeout{5};                   // connect, each read, and the whole answer
+    std::chrono::seconds timeout{5};                  // connect, each read, and the whole answer
     std::size_t max_response_bytes = 8 * 1024 * 1024; // a summary of a year by week is far smaller
 };
 

@@ -1,5 +1,7 @@
 #include "http_support.hpp"
 
+#include "security.hpp"
+
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
@@ -8,9 +10,154 @@
 #include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
+#include <charconv>
 #include <istream>
 
 namespace wellness::station {
+
+namespace {
+
+struct ParsedToken {
+    char role = 0;
+    std::int64_t id = 0;
+    std::string secret;
+};
+
+std::optional<ParsedToken> parse_token(const std::string& token) {
+    auto dot = token.find('.');
+    if (token.size() < 3 || token.size() > 200 || dot == std::string::npos || dot < 2)
+        return std::nullopt;
+    auto id = parse_id(std::string_view(token).substr(1, dot - 1));
+    if (!id)
+        return std::nullopt;
+    return ParsedToken{token[0], *id, token.substr(dot + 1)};
+}
+
+// Reads on (a bounded amount) after a refused body, so the client can still receive the answer
+// before the connection closes.
+void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+    try {
+        char buffer[16384];
+        std::size_t skipped = 0;
+        auto& stream = request.stream();
+        while (stream && skipped < limit) {
+            stream.read(buffer, sizeof buffer);
+            if (stream.gcount() <= 0)
+                break;
+            skipped += static_cast<std::size_t>(stream.gcount());
+        }
+    } catch (const std::exception&) {
+    }
+}
+
+} // namespace
+
+HttpError not_found(const std::string& message) {
+    return HttpError(Status::HTTP_NOT_FOUND, "not_found", message);
+}
+
+HttpError unauthorized(const std::string& code, const std::string& message) {
+    return HttpError(Status::HTTP_UNAUTHORIZED, code, message);
+}
+
+HttpError invalid_request(const std::string& code, const std::string& message) {
+    return HttpError(Status::HTTP_BAD_REQUEST, code, message);
+}
+
+void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                                   Poco::Net::HTTPServerResponse& response) {
+    try {
+        serve(request, response);
+    } catch (const HttpError& error) {
+        if (response.sent())
+            return;
+        // A refused body may not have been read to its end: do not reuse the connection.
+        if (error.status == Status::HTTP_REQUEST_ENTITY_TOO_LARGE) {
+            response.setKeepAlive(false);
+            discard_body(request, 8 * 1024 * 1024);
+        }
+        send_error(response, error);
+    } catch (const std::exception& error) {
+        logger_.error(std::string("request failed: ") + error.what());
+        if (response.sent())
+            return;
+        response.setKeepAlive(false);
+        send_error(response, HttpError(Status::HTTP_INTERNAL_SERVER_ERROR, "internal_error",
+                                       "the station could not do that; it has been logged"));
+    }
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+    std::int64_t value = 0;
+    if (text.empty() || text.size() > 18)
+        return std::nullopt;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 1)
+        return std::nullopt;
+    return value;
+}
+
+std::string make_token(char role, std::int64_t id, const std::string& secret) {
+    return std::string(1, role) + std::to_string(id) + "." + secret;
+}
+
+Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore& store,
+                       std::time_t now) {
+    std::string token = bearer_token(request);
+    if (token.empty())
+        throw unauthorized("unauthenticated", "this needs an Authorization: Bearer token");
+    auto parsed = parse_token(token);
+    auto bad = unauthorized("invalid_token", "the token is not valid");
+    if (!parsed)
+        throw bad;
+    std::string secret_hash = sha256_hex(parsed->secret);
+    switch (parsed->role) {
+    case 'a': {
+        auto session = store.find_session(parsed->id);
+        if (!session || !constant_time_equal(secret_hash, session->token_hash))
+            throw bad;
+        if (session->expires_at <= now)
+            throw unauthorized("session_expired", "the session has expired: sign in again");
+        return {Role::admin, parsed->id, session->admin_name};
+    }
+    case 'c': {
+        auto record = store.find_coordinator_token(parsed->id);
+        if (!record || !constant_time_equal(secret_hash, record->token_hash))
+            throw bad;
+        if (record->revoked)
+            throw unauthorized("token_revoked", "the token has been revoked");
+        return {Role::coordinator, parsed->id, ""};
+    }
+    case 'k': {
+        auto kiosk = store.find_kiosk(parsed->id);
+        if (!kiosk || !kiosk->enrolled || !constant_time_equal(secret_hash, kiosk->token_hash))
+            throw bad;
+        if (kiosk->revoked)
+            throw unauthorized("token_revoked", "the kiosk has been revoked");
+        return {Role::kiosk, parsed->id, ""};
+    }
+    default:
+        throw bad;
+    }
+}
+
+Principal require_role(const Poco::Net::HTTPServerRequest& request, StationStore& store,
+                       std::time_t now, std::initializer_list<Role> roles) {
+    Principal principal = authenticate(request, store, now);
+    for (Role role : roles)
+        if (role == principal.role)
+            return principal;
+    throw HttpError(Status::HTTP_FORBIDDEN, "forbidden", "this token may not do that");
+}
+
+Json parse_stored_document(const std::string& text) {
+    JsonLimits limits;
+    limits.max_bytes = 16 * 1024 * 1024;
+    auto parsed = parse_json_input(text, limits);
+    if (!parsed.value)
+        throw std::runtime_error("a stored content document does not parse");
+    return std::move(*parsed.value);
+}
 
 std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
     auto too_large = [&] {

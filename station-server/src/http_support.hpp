@@ -1,10 +1,16 @@
 #pragma once
 
+#include "station_store.hpp"
 #include "wellness/json_input.hpp"
 #include "wellness/problem.hpp"
 
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,6 +37,54 @@ class HttpError : public std::runtime_error {
     Problems details;
     std::optional<long> retry_after_seconds;
 };
+
+HttpError not_found(const std::string& message = "no such resource");
+HttpError unauthorized(const std::string& code, const std::string& message);
+HttpError invalid_request(const std::string& code, const std::string& message);
+
+// The base of every station handler: runs serve() and turns what it throws into the contract's
+// error answer (HttpError as itself, anything else as a logged 500 that shows no internals).
+class StationHandler : public Poco::Net::HTTPRequestHandler {
+  public:
+    explicit StationHandler(Poco::Logger& logger) : logger_(logger) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) final;
+
+  protected:
+    virtual void serve(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) = 0;
+    Poco::Logger& logger() { return logger_; }
+
+  private:
+    Poco::Logger& logger_;
+};
+
+// Who a bearer token belongs to.
+enum class Role { admin, coordinator, kiosk };
+
+struct Principal {
+    Role role = Role::kiosk;
+    std::int64_t id = 0;    // session id, coordinator token id or kiosk id
+    std::string admin_name; // admins only
+};
+
+// Checks the request's bearer token against the store: 401 without a valid, unexpired,
+// unrevoked one.
+Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore& store,
+                       std::time_t now);
+// authenticate(), then 403 unless the token's role is one of `roles`.
+Principal require_role(const Poco::Net::HTTPServerRequest& request, StationStore& store,
+                       std::time_t now, std::initializer_list<Role> roles);
+
+// Tokens look like "<role letter><id>.<secret>": the id finds the row, the secret's SHA-256 is
+// compared with the stored one in constant time.
+std::string make_token(char role, std::int64_t id, const std::string& secret);
+
+// A positive decimal id of at most 18 digits, as used in paths and tokens.
+std::optional<std::int64_t> parse_id(std::string_view text);
+
+// A content document the store holds (written only after validation).
+Json parse_stored_document(const std::string& text);
 
 // Reads the request body, refusing (413) more than `limit` bytes whatever Content-Length says,
 // chunked bodies included.

@@ -1,8 +1,9 @@
 #include "station.hpp"
 
-#include "api_handler.hpp"
+#include "handlers/kiosk_content_handler.hpp"
 #include "image_check.hpp"
 #include "security.hpp"
+#include "station_router.hpp"
 #include "wellness/content.hpp"
 
 #include <Poco/Net/HTTPServer.h>
@@ -44,7 +45,10 @@ bool is_valid_admin_name(const std::string& name) {
 }
 
 Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
-    : config_(std::move(config)), clock_(std::move(clock)), logger_(logger) {
+    : config_(std::move(config)), clock_(std::move(clock)), logger_(logger),
+      login_throttle_(config_.login_max_failures, config_.login_failure_window),
+      enroll_throttle_(config_.login_max_failures, config_.login_failure_window),
+      manifests_(std::make_unique<ManifestCache>()) {
     validate_config(config_);
     std::filesystem::create_directories(config_.data_dir);
     // The database holds password hashes and token hashes: only the service user reads it.
@@ -52,7 +56,6 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
                                  std::filesystem::perm_options::replace);
     store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
                                             config_.database_connections);
-    context_ = std::make_unique<StationContext>(config_, clock_, *store_, logger_);
 }
 
 Station::~Station() {
@@ -130,7 +133,9 @@ void Station::start() {
     params->setSoftwareVersion("station-server");
     threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
-        Poco::makeShared<StationRequestHandlerFactory>(*context_), *threads_, socket, params);
+        Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
+                                        enroll_throttle_, *manifests_),
+        *threads_, socket, params);
     server_->start();
     port_ = socket.address().port();
     logger_.information("listening on " + config_.bind_address + ":" + std::to_string(port_));

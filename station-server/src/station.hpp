@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "login_throttle.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -18,10 +19,10 @@ class HTTPServer;
 
 namespace wellness::station {
 
-struct StationContext;
+class ManifestCache;
 
-// One running station: the store, the HTTP server on its own bounded thread pool, and the
-// handlers. Used by `station-server serve`, the tests and the benchmark alike.
+// One running station: the store, the HTTP server on its own bounded thread pool, its router
+// and what the handlers share. Used by `station-server serve`, the tests and the benchmark alike.
 class Station {
   public:
     // Validates the settings, creates the data directory and opens (migrates) the database.
@@ -50,7 +51,9 @@ class Station {
     Clock clock_;
     Poco::Logger& logger_;
     std::unique_ptr<StationStore> store_;
-    std::unique_ptr<StationContext> context_;
+    LoginThrottle login_throttle_;
+    LoginThrottle enroll_throttle_;
+    std::unique_ptr<ManifestCache> manifests_;
     std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     std::uint16_t port_ = 0;

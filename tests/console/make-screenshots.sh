@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-build="${1:-$root/build}"
+build="$(cd "${1:-$root/build}" && pwd)"
 server="$(find "$build" -type f -name station-server -perm -u+x | head -n 1)"
 if [ -z "$server" ]; then
   echo "make-screenshots: no station-server under $build; build it first" >&2

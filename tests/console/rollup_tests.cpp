@@ -5,9 +5,6 @@
 #include "rollup_options.hpp"
 #include "stations_file.hpp"
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -18,11 +15,12 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/UUIDGenerator.h>
-
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -78,15 +76,23 @@ class StationProcess {
   public:
     StationProcess() : data_dir_(Poco::TemporaryFile::tempName()) {
         std::filesystem::create_directories(data_dir_);
-        Poco::Process::Args args{"serve", "--data", data_dir_.string(), "--port", "0", "--bind", "127.0.0.1",
-                                 "--clock-offset", std::to_string(clock_offset_for_closed_weeks())};
+        Poco::Process::Args args{"serve",
+                                 "--data",
+                                 data_dir_.string(),
+                                 "--port",
+                                 "0",
+                                 "--bind",
+                                 "127.0.0.1",
+                                 "--clock-offset",
+                                 std::to_string(clock_offset_for_closed_weeks())};
         handle_ = std::make_unique<Poco::ProcessHandle>(
             Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, &out_, nullptr));
         Poco::PipeInputStream in(out_);
         const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
         const std::regex login(R"(^admin login: admin / (\S+) at )");
         std::string line;
-        for (int i = 0; i < 50 && (port_ == 0 || password_.empty()) && std::getline(in, line); ++i) {
+        for (int i = 0; i < 50 && (port_ == 0 || password_.empty()) && std::getline(in, line);
+             ++i) {
             std::smatch match;
             if (std::regex_search(line, match, listening))
                 port_ = std::stoi(match[1]);
@@ -127,7 +133,8 @@ class StationProcess {
                                 200);
         json batch{{"batch_id", Poco::UUIDGenerator::defaultGenerator().createRandom().toString()},
                    {"counts", counts}};
-        auto applied = json_of(http(port_, "POST", "/api/v1/kiosk/counts", enrolled["token"], batch.dump()), 200);
+        auto applied = json_of(
+            http(port_, "POST", "/api/v1/kiosk/counts", enrolled["token"], batch.dump()), 200);
         REQUIRE(applied["status"] == "applied");
     }
 
@@ -193,13 +200,16 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
           "[rollup]") {
     StationProcess small_station; // its "sleep" topic is under k
     StationProcess busy_station;
-    small_station.post_counts({count("2026-W41", "visit", "start", 12), count("2026-W41", "checkin.topic", "sleep", 3),
+    small_station.post_counts({count("2026-W41", "visit", "start", 12),
+                               count("2026-W41", "checkin.topic", "sleep", 3),
                                count("2026-W41", "checkin.topic", "workload", 9),
                                count("2026-W41", "checkin.topic", "family", 8)});
-    busy_station.post_counts({count("2026-W42", "visit", "start", 15), count("2026-W42", "checkin.topic", "sleep", 7),
+    busy_station.post_counts({count("2026-W42", "visit", "start", 15),
+                              count("2026-W42", "checkin.topic", "sleep", 7),
                               count("2026-W42", "checkin.topic", "workload", 10),
                               count("2026-W42", "checkin.topic", "family", 9)});
-    const std::string down_url = "http://127.0.0.1:" + std::to_string(free_port_with_nothing_listening());
+    const std::string down_url =
+        "http://127.0.0.1:" + std::to_string(free_port_with_nothing_listening());
 
     // The small station itself hides its "sleep" count.
     auto own = json_of(http(small_station.port(), "GET",
@@ -210,12 +220,13 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
     REQUIRE((*find_row(own, "checkin.topic", "sleep"))["suppressed"] == true);
 
     const std::string stations = "# precincts of the region\n" + small_station.url() + " " +
-                                 small_station.coordinator_token("region") + "\n\n" + busy_station.url() +
-                                 " " + busy_station.coordinator_token("region") + "  # the busy one\n" +
+                                 small_station.coordinator_token("region") + "\n\n" +
+                                 busy_station.url() + " " +
+                                 busy_station.coordinator_token("region") + "  # the busy one\n" +
                                  down_url + " some-token-of-a-station-that-is-off\n";
     const std::string stations_file = write_temp_file(stations);
-    const std::vector<std::string> base{"--stations", stations_file, "--from", "2026-W40", "--to",
-                                        "2026-W47", "--period", "total", "--timeout", "3"};
+    const std::vector<std::string> base{"--stations", stations_file, "--from", "2026-W40",  "--to",
+                                        "2026-W47",   "--period",    "total",  "--timeout", "3"};
 
     SECTION("as JSON") {
         auto run = run_rollup(base);
@@ -233,7 +244,8 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         REQUIRE(sleep != nullptr);
         CHECK((*sleep)["suppressed"] == true);
         CHECK((*sleep)["n"].is_null());
-        CHECK((*sleep)["at_least"] == 7); // what the busy station showed; the small one's 3 stays hidden
+        CHECK((*sleep)["at_least"] ==
+              7); // what the busy station showed; the small one's 3 stays hidden
         for (const auto& row : merged["rows"])
             if (row["metric"] == "checkin.topic" && row["key"] == "sleep")
                 CHECK(row.value("at_least", 0) != 10);
@@ -252,8 +264,8 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
     }
 
     SECTION("exits non-zero only when no station answers") {
-        const std::string none_file = write_temp_file(down_url + " token-a\n" + small_station.url() +
-                                                      " a-token-the-station-never-issued\n");
+        const std::string none_file = write_temp_file(
+            down_url + " token-a\n" + small_station.url() + " a-token-the-station-never-issued\n");
         auto run = run_rollup({"--stations", none_file, "--from", "2026-W40", "--to", "2026-W47",
                                "--period", "week", "--timeout", "3"});
         CHECK(run.exit_code == 1);
@@ -285,8 +297,8 @@ TEST_CASE("The rollup refuses a bad stations file, naming the line, before conta
         CHECK(run.out.empty());
         CHECK(run.err.find(expected) != std::string::npos);
     }
-    auto missing = run_rollup({"--stations", "/nonexistent/stations.txt", "--from", "2026-W40", "--to",
-                               "2026-W47", "--period", "week"});
+    auto missing = run_rollup({"--stations", "/nonexistent/stations.txt", "--from", "2026-W40",
+                               "--to", "2026-W47", "--period", "week"});
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("cannot open") != std::string::npos);
 }
@@ -297,15 +309,22 @@ TEST_CASE("The rollup's command line is strict and --help explains it", "[rollup
     CHECK(help.out.find("--stations FILE") != std::string::npos);
 
     const std::vector<std::vector<std::string>> bad = {
-        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47"},                                  // no period
-        {"--stations", "f", "--from", "2026-W47", "--to", "2026-W40", "--period", "week"},              // reversed
-        {"--stations", "f", "--from", "2026-W54", "--to", "2026-W47", "--period", "week"},              // no such week
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47"}, // no period
+        {"--stations", "f", "--from", "2026-W47", "--to", "2026-W40", "--period",
+         "week"}, // reversed
+        {"--stations", "f", "--from", "2026-W54", "--to", "2026-W47", "--period",
+         "week"}, // no such week
         {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "day"},
-        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--k", "2"},  // k below 3
-        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--timeout", "0"},
-        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--format", "xml"},
-        {"--stations", "f", "--stations", "g", "--from", "2026-W40", "--to", "2026-W47", "--period", "week"},
-        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--colour", "red"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week", "--k",
+         "2"}, // k below 3
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week",
+         "--timeout", "0"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week",
+         "--format", "xml"},
+        {"--stations", "f", "--stations", "g", "--from", "2026-W40", "--to", "2026-W47", "--period",
+         "week"},
+        {"--stations", "f", "--from", "2026-W40", "--to", "2026-W47", "--period", "week",
+         "--colour", "red"},
     };
     for (const auto& arguments : bad) {
         auto run = run_rollup(arguments);
@@ -315,8 +334,9 @@ TEST_CASE("The rollup's command line is strict and --help explains it", "[rollup
 }
 
 TEST_CASE("A stations file accepts comments, blank lines, CRLF and path prefixes", "[rollup]") {
-    auto parsed = parse_stations_file("# region north\r\n\r\n  http://10.1.2.3:8080/ abc.def  # precinct 4\r\n"
-                                      "https://station.example/precinct-7 xyz\n");
+    auto parsed = parse_stations_file(
+        "# region north\r\n\r\n  http://10.1.2.3:8080/ abc.def  # precinct 4\r\n"
+        "https://station.example/precinct-7 xyz\n");
     INFO(parsed.error);
     REQUIRE(parsed.error.empty());
     REQUIRE(parsed.stations.size() == 2);
@@ -331,8 +351,10 @@ TEST_CASE("A stations file accepts comments, blank lines, CRLF and path prefixes
           std::string::npos);
 }
 
-TEST_CASE("Rollup options take --name value and --name=value and default to JSON, k 5, 5 s", "[rollup]") {
-    auto parsed = parse_rollup_options({"--stations=f.txt", "--from", "2026-W40", "--to=2026-W47", "--period", "month"});
+TEST_CASE("Rollup options take --name value and --name=value and default to JSON, k 5, 5 s",
+          "[rollup]") {
+    auto parsed = parse_rollup_options(
+        {"--stations=f.txt", "--from", "2026-W40", "--to=2026-W47", "--period", "month"});
     INFO(parsed.error);
     REQUIRE(parsed.options);
     CHECK(parsed.options->stations_file == "f.txt");

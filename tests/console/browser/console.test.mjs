@@ -81,6 +81,12 @@ test('every field of the content editor has a label, and the provider preview sh
     await qr.waitFor({ state: 'visible' });
     assert.ok(await qr.evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR image loaded from a blob URL');
     assert.match(await qr.getAttribute('src'), /^blob:/);
+    // At 200% zoom a 1100 px window is 550 CSS px wide: nothing may need sideways scrolling.
+    await page.setViewportSize({ width: 550, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the editor fits 550 px without scrolling sideways (overflow ${overflow} px)`);
+    await screenshot(page, 'console-zoom-200');
+    await page.setViewportSize({ width: 1100, height: 800 });
     // A new language gets a column in every localized text.
     await page.fill('#new-locale-id', 'fr');
     await page.fill('#new-locale-name', 'Français');

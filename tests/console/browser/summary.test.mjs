@@ -54,8 +54,9 @@ test('the summary page shows a count under k as "fewer than k", never as its val
     assert.ok(labels.includes('<5'), 'hidden bars are labelled "<5"');
     const visits = page.locator('#summary-table tr[data-metric="visit"][data-period="2026-W44"] td').nth(3);
     assert.equal((await visits.textContent()).trim(), '20');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'summary-page');
-    await page.locator('#charts').scrollIntoViewIfNeeded();
+    await page.locator('#charts figure', { hasText: 'Check-in levels' }).evaluate((el) => el.scrollIntoView());
     await screenshot(page, 'summary-charts');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);

@@ -29,6 +29,10 @@ export async function startStation({ clockOffset = clockOffsetForClosedWeeks() }
     const found = {};
     const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error(`station did not start in 20 s: ${stderr}`)), 20000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${STATION_SERVER}: ${error.message}`));
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`station exited with ${code}: ${stderr}`));

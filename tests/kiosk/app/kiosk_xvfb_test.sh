@@ -74,6 +74,7 @@ SCRIPT
 small-screen)
   exercise="$(field 'd["exercises"][0]["id"]')"
   level="$(field 'd["checkin"]["levels"][-1]["id"]')"
+  last_suggestion="$(field 'len(d["checkin"]["levels"][-1]["suggestions"]) - 1')"
   cat > "$work/small.script" <<SCRIPT
 touch attract.tap
 expect-widget home.breathe
@@ -93,6 +94,10 @@ touch home.checkin
 touch checkin.level.$level
 touch checkin.skip
 expect-screen checkin_suggestions
+# Crisis lines first, then the suggestions: more than 800x480 shows; a finger drag scrolls.
+expect-no-widget checkin.suggestion.$last_suggestion
+drag checkin.suggestions 0 -1000
+expect-widget checkin.suggestion.$last_suggestion
 touch chrome.urgent
 expect-screen urgent
 touch chrome.back

@@ -3,7 +3,6 @@
 #include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 using namespace wellness;
@@ -12,13 +11,19 @@ using namespace wellness::kiosk::test;
 
 namespace {
 
-ContentManifest manifest_for(const std::string& version, const std::map<std::string, std::string>& assets) {
+ContentManifest manifest_for(const std::string& version,
+                             const std::map<std::string, std::string>& assets) {
     std::vector<std::string> names;
-    for (const auto& [name, bytes] : assets) names.push_back(name);
+    for (const auto& [name, bytes] : assets)
+        names.push_back(name);
     Json assets_json = Json::array();
     for (const auto& [name, bytes] : assets)
-        assets_json.push_back({{"name", name}, {"sha256", sha256_hex(bytes)}, {"size", bytes.size()}});
-    const Json body{{"version", version}, {"document", content_with_assets(names)}, {"assets", assets_json}, {"k", 5}};
+        assets_json.push_back(
+            {{"name", name}, {"sha256", sha256_hex(bytes)}, {"size", bytes.size()}});
+    const Json body{{"version", version},
+                    {"document", content_with_assets(names)},
+                    {"assets", assets_json},
+                    {"k", 5}};
     auto parsed = parse_manifest(body.dump());
     INFO(parsed.error);
     REQUIRE(parsed.manifest);
@@ -26,10 +31,13 @@ ContentManifest manifest_for(const std::string& version, const std::map<std::str
 }
 
 AssetFetcher serve(std::map<std::string, std::string> assets, int* calls = nullptr) {
-    return [assets = std::move(assets), calls](const std::string& name, std::size_t max_bytes) -> std::optional<std::string> {
-        if (calls) ++*calls;
+    return [assets = std::move(assets),
+            calls](const std::string& name, std::size_t max_bytes) -> std::optional<std::string> {
+        if (calls)
+            ++*calls;
         const auto found = assets.find(name);
-        if (found == assets.end() || found->second.size() > max_bytes) return std::nullopt;
+        if (found == assets.end() || found->second.size() > max_bytes)
+            return std::nullopt;
         return found->second;
     };
 }
@@ -40,7 +48,8 @@ TEST_CASE("Verified content becomes current and is found again after a restart",
     TempDir dir;
     const std::string logo = make_png();
     ContentCache cache(dir.path(), {});
-    const auto result = cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}));
+    const auto result =
+        cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}));
     INFO(result.error);
     REQUIRE(result.content);
     CHECK(result.content->version == "v1");
@@ -57,9 +66,12 @@ TEST_CASE("Assets already cached with the same sha256 are not downloaded again",
     TempDir dir;
     const std::string logo = make_png();
     ContentCache cache(dir.path(), {});
-    REQUIRE(cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}})).content);
+    REQUIRE(cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}))
+                .content);
     int calls = 0;
-    REQUIRE(cache.install(manifest_for("v2", {{"logo.png", logo}}), serve({{"logo.png", logo}}, &calls)).content);
+    REQUIRE(
+        cache.install(manifest_for("v2", {{"logo.png", logo}}), serve({{"logo.png", logo}}, &calls))
+            .content);
     CHECK(calls == 0);
 }
 
@@ -67,7 +79,8 @@ TEST_CASE("A bad asset never replaces good content", "[kiosk-sync]") {
     TempDir dir;
     const std::string logo = make_png();
     ContentCache cache(dir.path(), {});
-    REQUIRE(cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}})).content);
+    REQUIRE(cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}))
+                .content);
 
     const std::string other = make_png(8, 8, 10);
     SECTION("wrong sha256") {
@@ -78,19 +91,22 @@ TEST_CASE("A bad asset never replaces good content", "[kiosk-sync]") {
         CHECK_THAT(result.error, Catch::Contains("sha256"));
     }
     SECTION("truncated download") {
-        const auto result = cache.install(manifest_for("v2", {{"photo.png", other}}),
-                                          serve({{"photo.png", other.substr(0, other.size() / 2)}}));
+        const auto result =
+            cache.install(manifest_for("v2", {{"photo.png", other}}),
+                          serve({{"photo.png", other.substr(0, other.size() / 2)}}));
         CHECK_FALSE(result.content);
         CHECK_THAT(result.error, Catch::Contains("size"));
     }
     SECTION("not an image, though its checksum matches") {
         const std::string script = "#!/bin/sh\necho not a picture\n";
-        const auto result = cache.install(manifest_for("v2", {{"photo.png", script}}), serve({{"photo.png", script}}));
+        const auto result = cache.install(manifest_for("v2", {{"photo.png", script}}),
+                                          serve({{"photo.png", script}}));
         CHECK_FALSE(result.content);
         CHECK_THAT(result.error, Catch::Contains("PNG or JPEG"));
     }
     SECTION("a JPEG name on PNG bytes") {
-        const auto result = cache.install(manifest_for("v2", {{"photo.jpg", other}}), serve({{"photo.jpg", other}}));
+        const auto result = cache.install(manifest_for("v2", {{"photo.jpg", other}}),
+                                          serve({{"photo.jpg", other}}));
         CHECK_FALSE(result.content);
     }
     SECTION("download fails") {
@@ -107,19 +123,36 @@ TEST_CASE("A bad asset never replaces good content", "[kiosk-sync]") {
 TEST_CASE("A manifest that fails validation is refused with a reason", "[kiosk-sync]") {
     Json document = default_content_json();
     document["idle_timeout_seconds"] = 5;
-    CHECK_FALSE(parse_manifest(Json{{"version", "v2"}, {"document", document}, {"assets", Json::array()}}.dump()).manifest);
+    CHECK_FALSE(
+        parse_manifest(
+            Json{{"version", "v2"}, {"document", document}, {"assets", Json::array()}}.dump())
+            .manifest);
     CHECK_FALSE(parse_manifest(R"({"version":"v2","document":{},"assets":[]})").manifest);
     CHECK_FALSE(parse_manifest("not json").manifest);
-    CHECK_FALSE(parse_manifest(Json{{"version", "v2"}, {"document", default_content_json()},
-                                    {"assets", Json::array({{{"name", "../../etc/passwd"}, {"sha256", std::string(64, 'a')}, {"size", 3}}})}}
+    CHECK_FALSE(parse_manifest(Json{{"version", "v2"},
+                                    {"document", default_content_json()},
+                                    {"assets", Json::array({{{"name", "../../etc/passwd"},
+                                                             {"sha256", std::string(64, 'a')},
+                                                             {"size", 3}}})}}
                                    .dump())
                     .manifest);
     // The document lists an asset that the manifest does not provide.
-    CHECK_FALSE(parse_manifest(Json{{"version", "v2"}, {"document", content_with_assets({"logo.png"})}, {"assets", Json::array()}}.dump())
+    CHECK_FALSE(parse_manifest(Json{{"version", "v2"},
+                                    {"document", content_with_assets({"logo.png"})},
+                                    {"assets", Json::array()}}
+                                   .dump())
                     .manifest);
-    CHECK_FALSE(parse_manifest(Json{{"version", "v2"}, {"document", default_content_json()}, {"assets", Json::array()}, {"k", 1}}.dump())
+    CHECK_FALSE(parse_manifest(Json{{"version", "v2"},
+                                    {"document", default_content_json()},
+                                    {"assets", Json::array()},
+                                    {"k", 1}}
+                                   .dump())
                     .manifest);
-    const auto good = parse_manifest(Json{{"version", "v2"}, {"document", default_content_json()}, {"assets", Json::array()}, {"k", 7}}.dump());
+    const auto good = parse_manifest(Json{
+        {"version", "v2"},
+        {"document", default_content_json()},
+        {"assets", Json::array()},
+        {"k", 7}}.dump());
     REQUIRE(good.manifest);
     CHECK(good.manifest->k == 7);
 }
@@ -128,13 +161,18 @@ TEST_CASE("Cached content tampered with on disk is not used", "[kiosk-sync]") {
     TempDir dir;
     const std::string logo = make_png();
     ContentCache cache(dir.path(), {});
-    const auto installed = cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}));
+    const auto installed =
+        cache.install(manifest_for("v1", {{"logo.png", logo}}), serve({{"logo.png", logo}}));
     REQUIRE(installed.content);
     SECTION("an asset changed") {
-        std::ofstream(installed.content->assets_dir / "logo.png", std::ios::binary | std::ios::trunc) << "evil";
+        std::ofstream(installed.content->assets_dir / "logo.png",
+                      std::ios::binary | std::ios::trunc)
+            << "evil";
     }
     SECTION("the document changed") {
-        std::ofstream(installed.content->assets_dir.parent_path() / "manifest.json", std::ios::trunc) << "{\"version\":";
+        std::ofstream(installed.content->assets_dir.parent_path() / "manifest.json",
+                      std::ios::trunc)
+            << "{\"version\":";
     }
     SECTION("the pointer leads elsewhere") {
         std::ofstream(dir.path() / "current", std::ios::trunc) << "../../etc\n";

@@ -4,7 +4,6 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,16 +14,23 @@ using namespace wellness::kiosk::test;
 
 namespace {
 
-IsoWeek week(const char* text) { return *IsoWeek::parse(text); }
+IsoWeek week(const char* text) {
+    return *IsoWeek::parse(text);
+}
 
-CounterKey visit() { return {"visit", "start"}; }
+CounterKey visit() {
+    return {"visit", "start"};
+}
 
 std::vector<Use> uses(const char* week_text, const CounterKey& key, int times) {
     return std::vector<Use>(static_cast<std::size_t>(times), Use{week(week_text), key});
 }
 
 std::vector<CounterKey> shape() {
-    return {{"visit", "start"}, {"crisis.viewed", "list"}, {"checkin.level", "healthy"}, {"checkin.level", "ill"}};
+    return {{"visit", "start"},
+            {"crisis.viewed", "list"},
+            {"checkin.level", "healthy"},
+            {"checkin.level", "ill"}};
 }
 
 } // namespace
@@ -47,11 +53,13 @@ TEST_CASE("Uses add up per week, metric and key, with no row per use", "[kiosk-s
 TEST_CASE("A use with an unknown metric or a bad key is not stored", "[kiosk-sync]") {
     TempDir dir;
     LocalStore store(dir.path() / "kiosk.sqlite3", {});
-    store.add_uses({Use{week("2026-W47"), {"sneaky.metric", "x"}}, Use{week("2026-W47"), {"visit", "Not A Slug"}}});
+    store.add_uses({Use{week("2026-W47"), {"sneaky.metric", "x"}},
+                    Use{week("2026-W47"), {"visit", "Not A Slug"}}});
     CHECK(store.week_counters(week("2026-W47")).empty());
 }
 
-TEST_CASE("Seeding gives every catalogue key a zero row without touching counted ones", "[kiosk-sync]") {
+TEST_CASE("Seeding gives every catalogue key a zero row without touching counted ones",
+          "[kiosk-sync]") {
     TempDir dir;
     LocalStore store(dir.path() / "kiosk.sqlite3", {});
     store.add_uses(uses("2026-W47", visit(), 2));
@@ -84,7 +92,8 @@ TEST_CASE("A prepared release waits in the outbox exactly once across a restart"
     CHECK(decoded.batch->batch_id == batch_id);
 }
 
-TEST_CASE("A crash in the middle of preparing a release leaves the week as it was", "[kiosk-sync]") {
+TEST_CASE("A crash in the middle of preparing a release leaves the week as it was",
+          "[kiosk-sync]") {
     TempDir dir;
     const auto file = dir.path() / "kiosk.sqlite3";
     {
@@ -115,7 +124,8 @@ TEST_CASE("A crash in the middle of preparing a release leaves the week as it wa
     CHECK(store.outbox().size() == 1);
 }
 
-TEST_CASE("A week with fewer than k visits is pooled into the next week's release", "[kiosk-sync]") {
+TEST_CASE("A week with fewer than k visits is pooled into the next week's release",
+          "[kiosk-sync]") {
     TempDir dir;
     LocalStore store(dir.path() / "kiosk.sqlite3", {});
     store.add_uses(uses("2026-W46", visit(), 2));
@@ -133,9 +143,11 @@ TEST_CASE("A week with fewer than k visits is pooled into the next week's releas
     const auto combined = decode_batch(outbox[1].body, week("2026-W49"));
     REQUIRE(pooled.batch);
     REQUIRE(combined.batch);
-    for (const auto& entry : pooled.batch->counts) CHECK(entry.n == 0);
+    for (const auto& entry : pooled.batch->counts)
+        CHECK(entry.n == 0);
     std::map<std::string, std::int64_t> by_metric;
-    for (const auto& entry : combined.batch->counts) by_metric[entry.metric] += entry.n;
+    for (const auto& entry : combined.batch->counts)
+        by_metric[entry.metric] += entry.n;
     CHECK(by_metric["visit"] == 6);
     CHECK(by_metric["crisis.viewed"] == 1);
     CHECK(pooled.batch->counts.size() == combined.batch->counts.size());
@@ -152,7 +164,8 @@ TEST_CASE("The station's k decides what is pooled", "[kiosk-sync]") {
     CHECK(store.carry().at(visit()) == 4);
 }
 
-TEST_CASE("Releases of the same shape have the same size however much the kiosk was used", "[kiosk-sync]") {
+TEST_CASE("Releases of the same shape have the same size however much the kiosk was used",
+          "[kiosk-sync]") {
     TempDir dir;
     LocalStore store(dir.path() / "kiosk.sqlite3", {});
     store.seed_week(week("2026-W46"), shape());
@@ -199,12 +212,15 @@ TEST_CASE("A database with another schema is moved aside", "[kiosk-sync]") {
     const auto file = dir.path() / "kiosk.sqlite3";
     {
         SQLite::Database other(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        other.exec("CREATE TABLE counters (week TEXT, metric TEXT, key TEXT, n INTEGER, used_at INTEGER)");
+        other.exec(
+            "CREATE TABLE counters (week TEXT, metric TEXT, key TEXT, n INTEGER, used_at INTEGER)");
         other.exec("PRAGMA user_version=1");
     }
     LocalStore store(file, {});
     CHECK(store.moved_aside().has_value());
-    CHECK(store.database().execAndGet("SELECT count(*) FROM pragma_table_info('counters')").getInt() == 4);
+    CHECK(store.database()
+              .execAndGet("SELECT count(*) FROM pragma_table_info('counters')")
+              .getInt() == 4);
 }
 
 TEST_CASE("Tampered rows are dropped at open and the rest kept", "[kiosk-sync]") {

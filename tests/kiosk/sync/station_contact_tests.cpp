@@ -8,7 +8,6 @@
 #include "sync_test_support.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 
 using namespace wellness;
@@ -17,11 +16,14 @@ using namespace wellness::kiosk::test;
 
 namespace {
 
-CounterKey visit() { return {"visit", "start"}; }
+CounterKey visit() {
+    return {"visit", "start"};
+}
 
 } // namespace
 
-TEST_CASE("The enrollment code is exchanged once for a token only the owner can read", "[kiosk-sync]") {
+TEST_CASE("The enrollment code is exchanged once for a token only the owner can read",
+          "[kiosk-sync]") {
     FakeStation station;
     TempDir dir;
     std::time_t now = local_instant(2026, 11, 18);
@@ -40,7 +42,8 @@ TEST_CASE("The enrollment code is exchanged once for a token only the owner can 
 
     sync.contact_once();
     int enrollments = 0;
-    for (const auto& request : station.requests()) enrollments += request.path == "/api/v1/kiosk/enroll";
+    for (const auto& request : station.requests())
+        enrollments += request.path == "/api/v1/kiosk/enroll";
     CHECK(enrollments == 1);
 }
 
@@ -71,12 +74,14 @@ TEST_CASE("A wrong enrollment code or a revoked token shows as not enrolled", "[
     }
 }
 
-TEST_CASE("New content arrives once, and an unchanged version is not downloaded again", "[kiosk-sync]") {
+TEST_CASE("New content arrives once, and an unchanged version is not downloaded again",
+          "[kiosk-sync]") {
     FakeStation station;
     TempDir dir;
     std::time_t now = local_instant(2026, 11, 18);
     const std::string logo = make_png();
-    station.set_content("v7", content_with_assets({"logo.png"}), {{"logo.png", ServedAsset{logo, "", 0}}});
+    station.set_content("v7", content_with_assets({"logo.png"}),
+                        {{"logo.png", ServedAsset{logo, "", 0}}});
     KioskSync sync(settings_for(dir.path(), station.url(), &now));
     CHECK(sync.initial_content().version == "default");
     sync.contact_once();
@@ -90,14 +95,16 @@ TEST_CASE("New content arrives once, and an unchanged version is not downloaded 
     station.clear_requests();
     sync.contact_once();
     CHECK_FALSE(sync.take_content_update());
-    for (const auto& request : station.requests()) CHECK(request.path.find("/assets/") == std::string::npos);
+    for (const auto& request : station.requests())
+        CHECK(request.path.find("/assets/") == std::string::npos);
 
     // A restart starts from the cached content.
     KioskSync restarted(settings_for(dir.path(), station.url(), &now));
     CHECK(restarted.initial_content().version == "v7");
 }
 
-TEST_CASE("Content with a bad asset from the station keeps the kiosk on its last good content", "[kiosk-sync]") {
+TEST_CASE("Content with a bad asset from the station keeps the kiosk on its last good content",
+          "[kiosk-sync]") {
     FakeStation station;
     TempDir dir;
     std::time_t now = local_instant(2026, 11, 18);
@@ -109,7 +116,8 @@ TEST_CASE("Content with a bad asset from the station keeps the kiosk on its last
 
     const std::string logo = make_png();
     SECTION("sha256 mismatch") {
-        station.set_content("v2", content_with_assets({"logo.png"}), {{"logo.png", ServedAsset{logo, sha256_hex("x"), 0}}});
+        station.set_content("v2", content_with_assets({"logo.png"}),
+                            {{"logo.png", ServedAsset{logo, sha256_hex("x"), 0}}});
     }
     SECTION("invalid document") {
         Json document = default_content_json();
@@ -117,7 +125,8 @@ TEST_CASE("Content with a bad asset from the station keeps the kiosk on its last
         station.set_content("v2", document, {});
     }
     SECTION("asset is not an image") {
-        station.set_content("v2", content_with_assets({"logo.png"}), {{"logo.png", ServedAsset{"<html>", "", 0}}});
+        station.set_content("v2", content_with_assets({"logo.png"}),
+                            {{"logo.png", ServedAsset{"<html>", "", 0}}});
     }
     sync.contact_once();
     CHECK_FALSE(sync.take_content_update());
@@ -134,7 +143,8 @@ TEST_CASE("A batch leaves the outbox only when the station acknowledges it", "[k
     {
         KioskSync sync(settings_for(dir.path(), station.url(), &now));
         sync.initial_content();
-        for (int i = 0; i < 6; ++i) sync.record(visit());
+        for (int i = 0; i < 6; ++i)
+            sync.record(visit());
         sync.persist_pending();
     }
     now = local_instant(2026, 11, 26); // past 2026-W47's end and its spread

@@ -10,19 +10,19 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
-
-#include <stb_image_write.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stb_image_write.h>
 #include <stdexcept>
 
 namespace wellness::kiosk::test {
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kiosk-sync-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "kiosk-sync-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
 }
 
@@ -46,7 +46,8 @@ std::string make_png(int width, int height, unsigned char shade) {
     std::vector<unsigned char> pixels(static_cast<std::size_t>(width * height * 3), shade);
     std::string bytes;
     const auto append = [](void* context, void* data, int size) {
-        static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<std::size_t>(size));
+        static_cast<std::string*>(context)->append(static_cast<const char*>(data),
+                                                   static_cast<std::size_t>(size));
     };
     if (!stbi_write_png_to_func(append, &bytes, width, height, 3, pixels.data(), width * 3))
         throw std::runtime_error("stbi_write_png_to_func failed");
@@ -60,9 +61,13 @@ std::string read_text(const std::filesystem::path& file) {
     return text.str();
 }
 
-std::filesystem::path default_content_dir() { return WELLNESS_SOURCE_CONTENT_DIR; }
+std::filesystem::path default_content_dir() {
+    return WELLNESS_SOURCE_CONTENT_DIR;
+}
 
-Json default_content_json() { return Json::parse(read_text(default_content_dir() / "default-content.json")); }
+Json default_content_json() {
+    return Json::parse(read_text(default_content_dir() / "default-content.json"));
+}
 
 Json content_with_assets(const std::vector<std::string>& assets) {
     Json document = default_content_json();
@@ -93,13 +98,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   public:
     explicit Handler(std::shared_ptr<FakeStation::State> state) : state_(std::move(state)) {}
 
-    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override {
         std::string body;
         Poco::StreamCopier::copyToString(request.stream(), body);
         RecordedRequest recorded{request.getMethod(), request.getURI(), body.size(), {}};
         std::unique_lock lock(state_->mutex);
         const std::string path = request.getURI();
-        const auto reply = [&](Poco::Net::HTTPResponse::HTTPStatus status, const std::string& text) {
+        const auto reply = [&](Poco::Net::HTTPResponse::HTTPStatus status,
+                               const std::string& text) {
             state_->requests.push_back(recorded);
             lock.unlock();
             response.setStatus(status);
@@ -109,11 +116,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (path == "/api/v1/kiosk/enroll") {
             const auto json = Json::parse(body, nullptr, false);
             if (json.is_object() && json.value("enrollment_code", "") == enrollment_code)
-                return reply(Poco::Net::HTTPResponse::HTTP_OK, Json{{"kiosk_id", "k1"}, {"token", issued_token}}.dump());
-            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, R"({"error":{"code":"bad_code","message":"no"}})");
+                return reply(Poco::Net::HTTPResponse::HTTP_OK,
+                             Json{{"kiosk_id", "k1"}, {"token", issued_token}}.dump());
+            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED,
+                         R"({"error":{"code":"bad_code","message":"no"}})");
         }
-        if (state_->revoked || request.get("Authorization", "") != std::string("Bearer ") + issued_token)
-            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED, R"({"error":{"code":"unauthorized","message":"no"}})");
+        if (state_->revoked ||
+            request.get("Authorization", "") != std::string("Bearer ") + issued_token)
+            return reply(Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED,
+                         R"({"error":{"code":"unauthorized","message":"no"}})");
         if (path == "/api/v1/kiosk/content" && request.getMethod() == "GET") {
             const std::string etag = "\"" + state_->version + "\"";
             response.set("ETag", etag);
@@ -126,15 +137,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
             }
             Json assets = Json::array();
             for (const auto& [name, asset] : state_->assets)
-                assets.push_back({{"name", name},
-                                  {"sha256", asset.sha256.empty() ? sha256_hex(asset.bytes) : asset.sha256},
-                                  {"size", asset.size ? asset.size : asset.bytes.size()}});
-            return reply(Poco::Net::HTTPResponse::HTTP_OK,
-                         Json{{"version", state_->version}, {"document", state_->document}, {"assets", assets}, {"k", state_->k}}.dump());
+                assets.push_back(
+                    {{"name", name},
+                     {"sha256", asset.sha256.empty() ? sha256_hex(asset.bytes) : asset.sha256},
+                     {"size", asset.size ? asset.size : asset.bytes.size()}});
+            return reply(Poco::Net::HTTPResponse::HTTP_OK, Json{{"version", state_->version},
+                                                                {"document", state_->document},
+                                                                {"assets", assets},
+                                                                {"k", state_->k}}
+                                                               .dump());
         }
         if (path.rfind("/api/v1/kiosk/assets/", 0) == 0 && request.getMethod() == "GET") {
-            const auto found = state_->assets.find(path.substr(std::string("/api/v1/kiosk/assets/").size()));
-            if (found == state_->assets.end()) return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "{}");
+            const auto found =
+                state_->assets.find(path.substr(std::string("/api/v1/kiosk/assets/").size()));
+            if (found == state_->assets.end())
+                return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "{}");
             return reply(Poco::Net::HTTPResponse::HTTP_OK, found->second.bytes);
         }
         if (path == "/api/v1/kiosk/counts" && request.getMethod() == "POST") {
@@ -147,7 +164,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                 // received the batch.
                 if (decoded.batch && state_->applied_batches.insert(decoded.batch->batch_id).second)
                     for (const auto& entry : decoded.batch->counts)
-                        state_->totals[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
+                        state_->totals[{entry.week.to_string(), entry.metric, entry.key}] +=
+                            entry.n;
                 state_->requests.push_back(recorded);
                 lock.unlock();
                 response.setKeepAlive(false);
@@ -156,8 +174,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                 return;
             }
             if (state_->counts_answer == CountsAnswer::server_error)
-                return reply(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, R"({"error":{"code":"internal","message":"x"}})");
-            if (!decoded.batch) return reply(Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, R"({"error":{"code":"invalid","message":"x"}})");
+                return reply(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                             R"({"error":{"code":"internal","message":"x"}})");
+            if (!decoded.batch)
+                return reply(Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY,
+                             R"({"error":{"code":"invalid","message":"x"}})");
             if (!state_->applied_batches.insert(decoded.batch->batch_id).second) {
                 ++state_->duplicates;
                 return reply(Poco::Net::HTTPResponse::HTTP_OK, R"({"status":"duplicate"})");
@@ -166,7 +187,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                 state_->totals[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
             return reply(Poco::Net::HTTPResponse::HTTP_OK, R"({"status":"applied"})");
         }
-        return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND, R"({"error":{"code":"not_found","message":"x"}})");
+        return reply(Poco::Net::HTTPResponse::HTTP_NOT_FOUND,
+                     R"({"error":{"code":"not_found","message":"x"}})");
     }
 
   private:
@@ -176,7 +198,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
   public:
     explicit Factory(std::shared_ptr<FakeStation::State> state) : state_(std::move(state)) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
         return new Handler(state_);
     }
 
@@ -195,11 +218,16 @@ FakeStation::FakeStation() : state_(std::make_shared<State>()) {
     server_->start();
 }
 
-FakeStation::~FakeStation() { server_->stopAll(true); }
+FakeStation::~FakeStation() {
+    server_->stopAll(true);
+}
 
-std::string FakeStation::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+std::string FakeStation::url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port());
+}
 
-void FakeStation::set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets, int k) {
+void FakeStation::set_content(std::string version, Json document,
+                              std::map<std::string, ServedAsset> assets, int k) {
     std::lock_guard lock(state_->mutex);
     state_->version = std::move(version);
     state_->document = std::move(document);
@@ -227,7 +255,8 @@ void FakeStation::clear_requests() {
     state_->requests.clear();
 }
 
-std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> FakeStation::totals() const {
+std::map<std::tuple<std::string, std::string, std::string>, std::int64_t>
+FakeStation::totals() const {
     std::lock_guard lock(state_->mutex);
     return state_->totals;
 }
@@ -242,7 +271,8 @@ int FakeStation::duplicates() const {
     return state_->duplicates;
 }
 
-SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url, const std::time_t* now) {
+SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url,
+                          const std::time_t* now) {
     SyncSettings settings;
     settings.data_dir = data_dir;
     settings.station_url = station_url;

@@ -8,7 +8,6 @@
 #include "wellness/counts.hpp"
 
 #include <Poco/Net/HTTPServer.h>
-
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -46,7 +45,7 @@ Json content_with_assets(const std::vector<std::string>& assets);
 
 struct ServedAsset {
     std::string bytes;
-    std::string sha256; // what the manifest claims; defaults to the bytes' real sha256
+    std::string sha256;   // what the manifest claims; defaults to the bytes' real sha256
     std::size_t size = 0; // what the manifest claims; defaults to the real size
 };
 
@@ -67,7 +66,8 @@ class FakeStation {
     ~FakeStation();
     std::string url() const;
 
-    void set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets, int k = 5);
+    void set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets,
+                     int k = 5);
     void set_counts_answer(CountsAnswer answer);
     void revoke_tokens();
 

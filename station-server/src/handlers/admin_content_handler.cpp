@@ -1,0 +1,89 @@
+#include "admin_content_handler.hpp"
+
+#include "wellness/content.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace wellness::station {
+
+namespace {
+
+Json version_json(const ContentVersionRecord& record) {
+    return {{"version", std::to_string(record.version)},
+            {"published_at", utc_timestamp(record.published_at)},
+            {"published_by", record.published_by}};
+}
+
+// Validates against core's rules and the uploaded assets, then publishes with its audit entry.
+std::int64_t publish(StationStore& store, Poco::Logger& logger, const Json& document,
+                     const std::string& action, const AuditStamp& stamp) {
+    auto assets = store.asset_names();
+    auto parsed = parse_content(document, &assets);
+    if (!parsed.document)
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_content",
+                        "the content has " + std::to_string(parsed.problems.size()) +
+                            " problem(s); the published content is unchanged",
+                        parsed.problems);
+    auto version = store.publish_content(document.dump(), action, stamp);
+    logger.information("content version " + std::to_string(version) + " published");
+    return version;
+}
+
+} // namespace
+
+void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response) {
+    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    if (request.getMethod() == "GET") {
+        auto current = store_.current_content();
+        if (!current)
+            throw not_found("no content has been published yet");
+        Json body = version_json(*current);
+        body["document"] = parse_stored_document(current->document);
+        send_json(response, Status::HTTP_OK, body);
+        return;
+    }
+    Json document = read_json_body(request, config_.max_content_body_bytes);
+    auto version =
+        publish(store_, logger(), document, "content.publish", {clock_(), admin.admin_name});
+    send_json(response, Status::HTTP_OK, version_json(*store_.content_version(version)));
+}
+
+void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                        Poco::Net::HTTPServerResponse& response) {
+    require_role(request, store_, clock_(), {Role::admin});
+    auto history = store_.content_history();
+    Json versions = Json::array();
+    for (const auto& record : history)
+        versions.push_back(version_json(record));
+    send_json(response, Status::HTTP_OK,
+              {{"current", history.empty() ? "" : std::to_string(history.front().version)},
+               {"versions", versions}});
+}
+
+void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                        Poco::Net::HTTPServerResponse& response) {
+    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Json body = read_json_body(request, config_.max_json_body_bytes);
+    std::optional<std::int64_t> wanted;
+    if (body.is_object() && body.contains("version")) {
+        const Json& version = body["version"];
+        if (version.is_string())
+            wanted = parse_id(version.get_ref<const std::string&>());
+        else if (version.is_number_integer() && version.get<std::int64_t>() > 0)
+            wanted = version.get<std::int64_t>();
+    }
+    if (!wanted)
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
+                        "the request is not valid", {{"/version", "required, a version number"}});
+    auto old = store_.content_version(*wanted);
+    if (!old)
+        throw not_found("there is no content version " + std::to_string(*wanted));
+    auto version =
+        publish(store_, logger(), parse_stored_document(old->document),
+                "content.rollback to " + std::to_string(*wanted), {clock_(), admin.admin_name});
+    send_json(response, Status::HTTP_OK, version_json(*store_.content_version(version)));
+}
+
+} // namespace wellness::station

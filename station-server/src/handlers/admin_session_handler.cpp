@@ -1,0 +1,60 @@
+#include "admin_session_handler.hpp"
+
+#include "security.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace wellness::station {
+
+void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response) {
+    if (request.getMethod() == "POST")
+        sign_in(request, response);
+    else
+        sign_out(request, response);
+}
+
+void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
+                                  Poco::Net::HTTPServerResponse& response) {
+    std::string address = request.clientAddress().host().toString();
+    if (auto wait = throttle_.retry_after(address, clock_())) {
+        HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
+                        "too many failed sign-ins from this address: try again later");
+        error.retry_after_seconds = *wait;
+        throw error;
+    }
+    Json body = read_json_body(request, config_.max_json_body_bytes);
+    std::string username = required_text(body, "username", 64);
+    std::string password = required_text(body, "password", 1024);
+    auto admin = store_.find_admin(username);
+    // An unknown name costs the same hashing as a known one, so timing does not tell names.
+    static const PasswordRecord decoy = hash_password("decoy-password", 1);
+    PasswordRecord record = admin ? admin->password : decoy;
+    if (!admin)
+        record.iterations = config_.pbkdf2_iterations;
+    bool valid = verify_password(password, record) && admin.has_value();
+    if (!valid) {
+        throttle_.record_failure(address, clock_());
+        throw unauthorized("invalid_credentials", "the name or password is wrong");
+    }
+    throttle_.record_success(address);
+    std::time_t now = clock_();
+    store_.delete_expired_sessions(now);
+    std::string secret = random_secret();
+    std::time_t expires = now + static_cast<std::time_t>(config_.admin_token_lifetime.count());
+    auto session = store_.create_session(admin->id, sha256_hex(secret), expires);
+    send_json(response, Status::HTTP_OK,
+              {{"token", make_token('a', session, secret)},
+               {"expires_at", utc_timestamp(expires)},
+               {"username", admin->name}});
+}
+
+void AdminSessionHandler::sign_out(Poco::Net::HTTPServerRequest& request,
+                                   Poco::Net::HTTPServerResponse& response) {
+    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    store_.delete_session(admin.id);
+    send_no_content(response);
+}
+
+} // namespace wellness::station

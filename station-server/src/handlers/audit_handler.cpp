@@ -1,0 +1,19 @@
+#include "audit_handler.hpp"
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace wellness::station {
+
+void AuditHandler::serve(Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response) {
+    require_role(request, store_, clock_(), {Role::admin});
+    Json entries = Json::array();
+    for (const auto& entry : store_.audit_log(500))
+        entries.push_back({{"time", utc_timestamp(entry.at)},
+                           {"admin", entry.admin},
+                           {"action", entry.action},
+                           {"object", entry.object}});
+    send_json(response, Status::HTTP_OK, {{"entries", entries}});
+}
+
+} // namespace wellness::station

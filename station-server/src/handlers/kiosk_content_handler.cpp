@@ -1,0 +1,94 @@
+#include "kiosk_content_handler.hpp"
+
+#include "wellness/content.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
+#include <sstream>
+
+namespace wellness::station {
+
+namespace {
+
+// Accepts "3", W/"3", 3 and lists of them.
+bool etag_matches(const std::string& header, const std::string& version) {
+    std::stringstream list(header);
+    std::string item;
+    while (std::getline(list, item, ',')) {
+        std::string tag = Poco::trim(item);
+        if (tag.starts_with("W/"))
+            tag = tag.substr(2);
+        if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+            tag = tag.substr(1, tag.size() - 2);
+        if (tag == version || tag == "*")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<std::string> ManifestCache::find(std::int64_t version) {
+    std::lock_guard lock(mutex_);
+    if (version_ == version && !body_.empty())
+        return body_;
+    return std::nullopt;
+}
+
+void ManifestCache::remember(std::int64_t version, std::string body) {
+    std::lock_guard lock(mutex_);
+    version_ = version;
+    body_ = std::move(body);
+}
+
+std::string KioskContentHandler::build_manifest(const ContentVersionRecord& current) {
+    Json document = parse_stored_document(current.document);
+    Json assets = Json::array();
+    if (document.contains("assets") && document["assets"].is_array())
+        for (const auto& name : document["assets"])
+            if (name.is_string())
+                if (auto asset = store_.asset(name.get<std::string>()))
+                    assets.push_back({{"name", asset->info.name},
+                                      {"sha256", asset->info.sha256},
+                                      {"size", asset->info.size}});
+    Json manifest = {{"version", std::to_string(current.version)},
+                     {"document", std::move(document)},
+                     {"assets", assets},
+                     {"k", config_.k}};
+    return manifest.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                Poco::Net::HTTPServerResponse& response) {
+    Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
+    auto current = store_.current_content();
+    if (!current)
+        throw not_found("no content has been published yet");
+    std::string version = std::to_string(current->version);
+    std::optional<std::string> reported;
+    if (request.has("X-Content-Version")) {
+        std::string value = request.get("X-Content-Version");
+        if (!value.empty() && value.size() <= 32 && is_valid_slug(value))
+            reported = value;
+    }
+    response.set("ETag", "\"" + version + "\"");
+    response.set("Cache-Control", "no-cache");
+    if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
+        store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
+        add_security_headers(response);
+        response.setStatusAndReason(Status::HTTP_NOT_MODIFIED);
+        response.setContentLength(0);
+        response.send();
+        return;
+    }
+    auto body = manifests_.find(current->version);
+    if (!body) {
+        body = build_manifest(*current);
+        manifests_.remember(current->version, *body);
+    }
+    store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
+    send_bytes(response, Status::HTTP_OK, "application/json; charset=utf-8", *body);
+}
+
+} // namespace wellness::station

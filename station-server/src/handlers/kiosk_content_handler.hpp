@@ -1,0 +1,49 @@
+#pragma once
+
+#include "config.hpp"
+#include "http_support.hpp"
+#include "station_store.hpp"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace wellness::station {
+
+// The kiosk manifest's JSON text of the live content version, built once per version: every
+// kiosk polls it, and it only changes on a publish.
+class ManifestCache {
+  public:
+    std::optional<std::string> find(std::int64_t version);
+    void remember(std::int64_t version, std::string body);
+
+  private:
+    std::mutex mutex_;
+    std::int64_t version_ = 0;
+    std::string body_;
+};
+
+// GET /api/v1/kiosk/content: {"version","document","assets","k"} with the version as ETag
+// (If-None-Match gives 304); records the kiosk's contact and the version it runs.
+class KioskContentHandler : public StationHandler {
+  public:
+    KioskContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
+                        ManifestCache& manifests, Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), config_(config),
+          manifests_(manifests) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
+
+  private:
+    std::string build_manifest(const ContentVersionRecord& current);
+
+    StationStore& store_;
+    const Clock& clock_;
+    const StationConfig& config_;
+    ManifestCache& manifests_;
+};
+
+} // namespace wellness::station

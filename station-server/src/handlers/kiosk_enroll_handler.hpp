@@ -1,0 +1,30 @@
+#pragma once
+
+#include "config.hpp"
+#include "http_support.hpp"
+#include "login_throttle.hpp"
+#include "station_store.hpp"
+
+namespace wellness::station {
+
+// POST /api/v1/kiosk/enroll {"enrollment_code"}: trades a single-use, unexpired code for the
+// kiosk's token; failed codes are throttled per address.
+class KioskEnrollHandler : public StationHandler {
+  public:
+    KioskEnrollHandler(StationStore& store, const Clock& clock, const StationConfig& config,
+                       LoginThrottle& throttle, Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), config_(config),
+          throttle_(throttle) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
+
+  private:
+    StationStore& store_;
+    const Clock& clock_;
+    const StationConfig& config_;
+    LoginThrottle& throttle_;
+};
+
+} // namespace wellness::station

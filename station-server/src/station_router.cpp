@@ -1,0 +1,287 @@
+#include "station_router.hpp"
+
+#include "handlers/admin_assets_handler.hpp"
+#include "handlers/admin_content_handler.hpp"
+#include "handlers/admin_kiosks_handler.hpp"
+#include "handlers/admin_session_handler.hpp"
+#include "handlers/audit_handler.hpp"
+#include "handlers/coordinator_tokens_handler.hpp"
+#include "handlers/health_handler.hpp"
+#include "handlers/kiosk_assets_handler.hpp"
+#include "handlers/kiosk_content_handler.hpp"
+#include "handlers/kiosk_counts_handler.hpp"
+#include "handlers/kiosk_enroll_handler.hpp"
+#include "handlers/qr_handler.hpp"
+#include "handlers/static_files_handler.hpp"
+#include "handlers/summary_handler.hpp"
+#include "http_support.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <exception>
+#include <sstream>
+
+namespace wellness::station {
+
+namespace {
+
+using Poco::Net::HTTPRequestHandler;
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> segments;
+    std::stringstream stream(path);
+    std::string segment;
+    while (std::getline(stream, segment, '/'))
+        if (!segment.empty())
+            segments.push_back(segment);
+    return segments;
+}
+
+// Answers a failure found before any resource handler could take the request.
+class FailureHandler : public StationHandler {
+  public:
+    FailureHandler(std::exception_ptr failure, Poco::Logger& logger)
+        : StationHandler(logger), failure_(std::move(failure)) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&) override {
+        std::rethrow_exception(failure_);
+    }
+
+  private:
+    std::exception_ptr failure_;
+};
+
+// 405 with Allow; on admin routes only after the admin's token has been checked.
+class MethodNotAllowedHandler : public StationHandler {
+  public:
+    MethodNotAllowedHandler(std::string allowed, StationStore* admin_gate, const Clock& clock,
+                            Poco::Logger& logger)
+        : StationHandler(logger), allowed_(std::move(allowed)), admin_gate_(admin_gate),
+          clock_(clock) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override {
+        if (admin_gate_)
+            require_role(request, *admin_gate_, clock_(), {Role::admin});
+        response.set("Allow", allowed_);
+        throw HttpError(Status::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                        "this path does not accept " + request.getMethod());
+    }
+
+  private:
+    std::string allowed_;
+    StationStore* admin_gate_;
+    const Clock& clock_;
+};
+
+std::string join(const std::vector<std::string>& methods) {
+    std::string joined;
+    for (const auto& method : methods)
+        joined += (joined.empty() ? "" : ", ") + method;
+    return joined;
+}
+
+} // namespace
+
+StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
+                             Poco::Logger& logger, LoginThrottle& login_throttle,
+                             LoginThrottle& enroll_throttle, ManifestCache& manifests)
+    : clock_(clock), store_(store), logger_(logger) {
+    auto& log = logger_;
+    const StationConfig& cfg = config;
+    auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
+    routes_ = {
+        {{},
+         false,
+         {"GET", "HEAD"},
+         false,
+         [&log](RequestTarget&) { return new RootRedirectHandler(log); }},
+        {{"healthz"},
+         false,
+         {"GET"},
+         false,
+         [&store, &log](RequestTarget&) { return new HealthHandler(store, log); }},
+        {{"admin"},
+         true,
+         {"GET", "HEAD"},
+         false,
+         [&cfg, &log](RequestTarget& target) {
+             return new StaticFilesHandler(cfg, std::move(target.path), std::move(target.segments),
+                                           log);
+         }},
+        {{"summary"},
+         true,
+         {"GET", "HEAD"},
+         false,
+         [&cfg, &log](RequestTarget& target) {
+             return new StaticFilesHandler(cfg, std::move(target.path), std::move(target.segments),
+                                           log);
+         }},
+        {{"api", "v1", "summary"},
+         false,
+         {"GET"},
+         false,
+         [&store, &clock, &cfg, &log](RequestTarget& target) {
+             return new SummaryHandler(store, clock, cfg, std::move(target.query), log);
+         }},
+        {{"api", "v1", "kiosk", "enroll"},
+         false,
+         {"POST"},
+         false,
+         [&store, &clock, &cfg, &enroll_throttle, &log](RequestTarget&) {
+             return new KioskEnrollHandler(store, clock, cfg, enroll_throttle, log);
+         }},
+        {{"api", "v1", "kiosk", "content"},
+         false,
+         {"GET"},
+         false,
+         [&store, &clock, &cfg, &manifests, &log](RequestTarget&) {
+             return new KioskContentHandler(store, clock, cfg, manifests, log);
+         }},
+        {{"api", "v1", "kiosk", "assets", "*"},
+         false,
+         {"GET"},
+         false,
+         [&store, &clock, &log, last](RequestTarget& target) {
+             return new KioskAssetHandler(store, clock, last(target), log);
+         }},
+        {{"api", "v1", "kiosk", "counts"},
+         false,
+         {"POST"},
+         false,
+         [&store, &clock, &log](RequestTarget&) {
+             return new KioskCountsHandler(store, clock, log);
+         }},
+        {{"api", "v1", "admin", "session"},
+         false,
+         {"POST", "DELETE"},
+         false,
+         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+             return new AdminSessionHandler(store, clock, cfg, login_throttle, log);
+         }},
+        {{"api", "v1", "admin", "content"},
+         false,
+         {"GET", "PUT"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new AdminContentHandler(store, clock, cfg, log);
+         }},
+        {{"api", "v1", "admin", "content", "versions"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &log](RequestTarget&) {
+             return new AdminContentVersionsHandler(store, clock, log);
+         }},
+        {{"api", "v1", "admin", "content", "rollback"},
+         false,
+         {"POST"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new AdminContentRollbackHandler(store, clock, cfg, log);
+         }},
+        {{"api", "v1", "admin", "assets"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &log](RequestTarget&) {
+             return new AdminAssetListHandler(store, clock, log);
+         }},
+        {{"api", "v1", "admin", "assets", "*"},
+         false,
+         {"GET", "PUT"},
+         true,
+         [&store, &clock, &cfg, &log, last](RequestTarget& target) {
+             return new AdminAssetHandler(store, clock, cfg, last(target), log);
+         }},
+        {{"api", "v1", "admin", "kiosks"},
+         false,
+         {"GET", "POST"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new AdminKiosksHandler(store, clock, cfg, log);
+         }},
+        {{"api", "v1", "admin", "kiosks", "*"},
+         false,
+         {"DELETE"},
+         true,
+         [&store, &clock, &log, last](RequestTarget& target) {
+             return new AdminKioskHandler(store, clock, last(target), log);
+         }},
+        {{"api", "v1", "admin", "coordinator-tokens"},
+         false,
+         {"GET", "POST"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new CoordinatorTokensHandler(store, clock, cfg, log);
+         }},
+        {{"api", "v1", "admin", "coordinator-tokens", "*"},
+         false,
+         {"DELETE"},
+         true,
+         [&store, &clock, &log, last](RequestTarget& target) {
+             return new CoordinatorTokenHandler(store, clock, last(target), log);
+         }},
+        {{"api", "v1", "admin", "audit"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &log](RequestTarget&) { return new AuditHandler(store, clock, log); }},
+        {{"api", "v1", "admin", "qr.svg"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &log](RequestTarget& target) {
+             return new QrHandler(store, clock, std::move(target.query), log);
+         }},
+    };
+}
+
+bool StationRouter::matches(const Route& route, const std::vector<std::string>& segments) {
+    if (route.prefix ? segments.size() < route.pattern.size()
+                     : segments.size() != route.pattern.size())
+        return false;
+    for (std::size_t i = 0; i < route.pattern.size(); ++i)
+        if (route.pattern[i] != "*" && route.pattern[i] != segments[i])
+            return false;
+    return true;
+}
+
+HTTPRequestHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request) {
+    RequestTarget target;
+    try {
+        Poco::URI uri(request.getURI());
+        target.path = uri.getPath();
+        target.query = uri.getQueryParameters();
+    } catch (const Poco::Exception&) {
+        throw invalid_request("invalid_uri", "the request path is not a valid URI");
+    }
+    if (target.path.find('\0') != std::string::npos)
+        throw invalid_request("invalid_uri", "the request path holds a NUL byte");
+    target.segments = split_path(target.path);
+
+    for (const auto& route : routes_) {
+        if (!matches(route, target.segments))
+            continue;
+        for (const auto& method : route.methods)
+            if (method == request.getMethod())
+                return route.create(target);
+        return new MethodNotAllowedHandler(join(route.methods),
+                                           route.admin_only ? &store_ : nullptr, clock_, logger_);
+    }
+    throw not_found();
+}
+
+HTTPRequestHandler*
+StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
+    // Poco answers a throwing or empty factory itself, outside the contract: never do either.
+    try {
+        return route(request);
+    } catch (...) {
+        return new FailureHandler(std::current_exception(), logger_);
+    }
+}
+
+} // namespace wellness::station

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "config.hpp"
+#include "login_throttle.hpp"
+#include "station_store.hpp"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/URI.h>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wellness::station {
+
+class ManifestCache;
+
+// The parsed request path and query a route hands to the handler it creates.
+struct RequestTarget {
+    std::string path;
+    std::vector<std::string> segments; // the path's non-empty segments
+    Poco::URI::QueryParameters query;
+};
+
+// The station's one router: matches method and path against the route table and creates that
+// resource's handler with its dependencies. A known path with another method gets 405 with
+// Allow, anything else a 404; both in the contract's JSON error shape.
+class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
+                  Poco::Logger& logger, LoginThrottle& login_throttle,
+                  LoginThrottle& enroll_throttle, ManifestCache& manifests);
+
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+
+  private:
+    using Create = std::function<Poco::Net::HTTPRequestHandler*(RequestTarget&)>;
+    struct Route {
+        std::vector<std::string_view> pattern; // "*" matches any one segment
+        bool prefix = false;                   // the pattern may be followed by more segments
+        std::vector<std::string> methods;
+        // Admin routes tell a wrong method (405) only to signed-in admins, like everything else
+        // about them.
+        bool admin_only = false;
+        Create create;
+    };
+    static bool matches(const Route& route, const std::vector<std::string>& segments);
+    Poco::Net::HTTPRequestHandler* route(const Poco::Net::HTTPServerRequest& request);
+
+    const Clock& clock_;
+    StationStore& store_;
+    Poco::Logger& logger_;
+    std::vector<Route> routes_;
+};
+
+} // namespace wellness::station

@@ -1,0 +1,99 @@
+// KioskSync as the app uses it: a worker thread behind non-blocking calls.
+
+#include "local_store.hpp"
+#include "sync_test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+using namespace wellness;
+using namespace wellness::kiosk;
+using namespace wellness::kiosk::test;
+
+TEST_CASE("Uses recorded from the frame loop are on disk once the worker stops", "[kiosk-sync]") {
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    {
+        KioskSync sync(settings_for(dir.path(), "", &now));
+        CHECK(sync.initial_content().version == "default");
+        sync.start();
+        for (int i = 0; i < 25; ++i)
+            sync.record({"visit", "start"});
+        sync.record({"crisis.viewed", "list"});
+        // Destruction stops the worker, which stores what is queued first.
+    }
+    LocalStore store(dir.path() / "kiosk.sqlite3", {});
+    const Counters week = store.week_counters(*IsoWeek::parse("2026-W47"));
+    CHECK(week.at({"visit", "start"}) == 25);
+    CHECK(week.at({"crisis.viewed", "list"}) == 1);
+    CHECK(week.at({"checkin.level", "healthy"}) == 0); // seeded: the shape does not depend on use
+}
+
+TEST_CASE("Offline, the kiosk says so and keeps its counts", "[kiosk-sync]") {
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    KioskSync sync(settings_for(dir.path(), "", &now));
+    sync.initial_content();
+    sync.record({"visit", "start"});
+    sync.contact_once();
+    const SyncStatus status = sync.status();
+    CHECK_FALSE(status.station_configured);
+    CHECK_FALSE(status.last_successful_contact.has_value());
+    CHECK(status.content_version == "default");
+}
+
+TEST_CASE("The worker makes its first contact on start and publishes the status", "[kiosk-sync]") {
+    FakeStation station;
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    station.set_content("v3", default_content_json(), {});
+    KioskSync sync(settings_for(dir.path(), station.url(), &now));
+    sync.initial_content();
+    sync.start();
+    sync.stop(); // joins after the contact in progress
+    CHECK(sync.status().enrolled);
+    CHECK(sync.status().station_reachable);
+    CHECK(sync.status().last_successful_contact == now);
+    const auto update = sync.take_content_update();
+    REQUIRE(update);
+    CHECK(update->version == "v3");
+}
+
+TEST_CASE("The sync log holds technical events only, never what anyone did", "[kiosk-sync]") {
+    FakeStation station;
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    std::vector<std::string> log;
+    auto settings = settings_for(dir.path(), station.url(), &now);
+    settings.technical_log = [&](const std::string& line) { log.push_back(line); };
+    KioskSync sync(settings);
+    const ActiveContent content = sync.initial_content();
+    for (int i = 0; i < 9; ++i)
+        sync.record({"visit", "start"});
+    sync.record({"checkin.level", content.document.checkin.levels.back().id});
+    sync.contact_once();
+    now = local_instant(2026, 11, 26);
+    station.set_counts_answer(CountsAnswer::server_error);
+    sync.contact_once();
+    station.set_counts_answer(CountsAnswer::applied);
+    sync.contact_once();
+    REQUIRE(station.batches_applied() == 1);
+
+    std::set<std::string> words;
+    for (const auto& key : catalogue_keys(content.document)) {
+        words.insert(key.metric);
+        words.insert("\"" + key.key + "\"");
+    }
+    const std::regex time_or_count(R"(\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|"n")");
+    CHECK_FALSE(log.empty());
+    for (const auto& line : log) {
+        INFO(line);
+        for (const auto& word : words)
+            CHECK(line.find(word) == std::string::npos);
+        CHECK_FALSE(std::regex_search(line, time_or_count));
+    }
+    CHECK(std::count(log.begin(), log.end(), "sync ok") == 2);
+    CHECK(std::count_if(log.begin(), log.end(), [](const std::string& line) {
+              return line.rfind("sync failed: ", 0) == 0;
+          }) == 1);
+}

@@ -1,0 +1,256 @@
+// The kiosk's sync against the REAL station binary on loopback: enrollment through the admin
+// API, a week of counts, the release after the week's end and spread, the station's summary;
+// then a station killed in the middle of a contact and a kiosk killed in the middle of one:
+// nothing lost, nothing doubled. Finally the kiosk's database is checked for anything finer
+// than a week next to a count.
+
+#include "local_store.hpp"
+#include "station_client.hpp"
+#include "sync_schedule.hpp"
+#include "sync_test_support.hpp"
+
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/Process.h>
+#include <SQLiteCpp/Statement.h>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <regex>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace wellness;
+using namespace wellness::kiosk;
+using namespace wellness::kiosk::test;
+
+namespace {
+
+constexpr const char* admin_password = "a long test password 42";
+
+class RealStation {
+  public:
+    explicit RealStation(std::filesystem::path data) : data_(std::move(data)) {}
+    ~RealStation() { kill(); }
+
+    void add_admin() {
+        Poco::Pipe input;
+        auto handle = Poco::Process::launch(STATION_SERVER_BINARY,
+                                            {"add-admin", "tester", "--data", data_.string()},
+                                            &input, nullptr, nullptr);
+        Poco::PipeOutputStream(input) << admin_password << "\n";
+        input.close(Poco::Pipe::CLOSE_WRITE);
+        REQUIRE(handle.wait() == 0);
+    }
+
+    void start() {
+        std::filesystem::remove(data_ / "port");
+        handle_ = std::make_unique<Poco::ProcessHandle>(
+            Poco::Process::launch(STATION_SERVER_BINARY, {"serve", "--data", data_.string(),
+                                                          "--port", "0", "--bind", "127.0.0.1"}));
+        // Bounded wait for the station to say which port it took.
+        for (int attempt = 0; attempt < 400 && port_.empty(); ++attempt) {
+            const std::string text = read_text(data_ / "port");
+            if (!text.empty() && text.back() == '\n')
+                port_ = text.substr(0, text.size() - 1);
+            if (port_.empty())
+                std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        }
+        REQUIRE_FALSE(port_.empty());
+        url_ = "http://127.0.0.1:" + port_;
+        port_.clear();
+    }
+
+    void kill() {
+        if (!handle_)
+            return;
+        ::kill(static_cast<pid_t>(handle_->id()), SIGKILL);
+        handle_->wait();
+        handle_.reset();
+    }
+
+    const std::string& url() const { return url_; }
+
+    Json call(const std::string& method, const std::string& path, const Json& body,
+              const std::string& token, int expected_status) {
+        StationClient client(url_);
+        std::string error;
+        const auto response = client.send(
+            StationRequest{method, path, body.is_null() ? "" : body.dump(), token, "", 1 << 20},
+            error);
+        INFO(method << " " << path << ": " << error);
+        REQUIRE(response);
+        INFO(response->body);
+        REQUIRE(response->status == expected_status);
+        return Json::parse(response->body);
+    }
+
+    std::string admin_token() {
+        return call("POST", "/api/v1/admin/session",
+                    Json{{"username", "tester"}, {"password", admin_password}}, "", 200)
+            .at("token")
+            .get<std::string>();
+    }
+
+  private:
+    std::filesystem::path data_;
+    std::unique_ptr<Poco::ProcessHandle> handle_;
+    std::string port_;
+    std::string url_;
+};
+
+// n per (metric, key) for one week as the station's summary shows it; suppressed cells as -1.
+std::map<CounterKey, std::int64_t> summary_for(RealStation& station, const std::string& token,
+                                               const IsoWeek& week) {
+    const Json summary = station.call("GET",
+                                      "/api/v1/summary?from=" + week.to_string() +
+                                          "&to=" + week.to_string() + "&period=week&format=json",
+                                      Json(), token, 200);
+    std::map<CounterKey, std::int64_t> cells;
+    for (const Json& row : summary.at("rows"))
+        cells[{row.at("metric").get<std::string>(), row.at("key").get<std::string>()}] =
+            row.at("n").is_null() ? -1 : row.at("n").get<std::int64_t>();
+    return cells;
+}
+
+void record_times(KioskSync& sync, const CounterKey& key, int times) {
+    for (int i = 0; i < times; ++i)
+        sync.record(key);
+}
+
+} // namespace
+
+TEST_CASE(
+    "Counts reach the real station exactly once through enrollment, a cut cable and a killed kiosk",
+    "[kiosk-sync][station]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    station.start();
+    const std::string admin = station.admin_token();
+    const std::string code =
+        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
+            .at("enrollment_code")
+            .get<std::string>();
+
+    // The kiosk lives a few weeks in the past, so the weeks it closes have ended for the station
+    // too.
+    const IsoWeek first_week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.enrollment_code = code;
+
+    // Week 1: enroll, use, release after the week's end and spread, summary shows it.
+    ActiveContent content;
+    {
+        KioskSync sync(settings);
+        content = sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 12);
+        record_times(sync, {"breathing.started", content.document.exercises.front().id}, 9);
+        record_times(sync, {"crisis.viewed", "list"}, 2);
+        sync.persist_pending();
+        now = week_end(first_week) + settings.release_spread.count() + 3600;
+        sync.contact_once();
+        CHECK(sync.status().weeks_waiting == 0);
+        CHECK(sync.status().last_error.empty());
+    }
+    auto cells = summary_for(station, admin, first_week);
+    CHECK(cells[{"visit", "start"}] == 12);
+    CHECK(cells[{"breathing.started", content.document.exercises.front().id}] == 9);
+    CHECK(cells[{"crisis.viewed", "list"}] == -1); // 2 < k: hidden by the station
+
+    // Week 2: the station is killed -9 while the kiosk contacts it, then comes back.
+    const IsoWeek second_week = first_week.next();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        record_times(sync, {"visit", "start"}, 7);
+        sync.persist_pending();
+        now = week_end(second_week) + settings.release_spread.count() + 3600;
+        sync.persist_pending(); // the release is prepared and in the outbox
+        std::thread contact([&] { sync.contact_once(); });
+        station.kill();
+        contact.join();
+        sync.contact_once(); // nobody answers now
+        CHECK_FALSE(sync.status().station_reachable);
+    }
+    station.start();
+    settings.station_url = station.url();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        now += 3600;
+        sync.contact_once();
+        CHECK(sync.status().weeks_waiting == 0);
+    }
+    CHECK(summary_for(station, admin, second_week)[{"visit", "start"}] == 7);
+
+    // Week 3: the kiosk process is killed -9 in the middle of its contact, then restarts.
+    const IsoWeek third_week = second_week.next();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        record_times(sync, {"visit", "start"}, 8);
+        sync.persist_pending();
+        now = week_end(third_week) + settings.release_spread.count() + 3600;
+        sync.persist_pending();
+    }
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        ::close(ready[0]);
+        KioskSync sync(settings);
+        sync.initial_content();
+        (void)::write(ready[1], "x", 1);
+        sync.contact_once();
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    (void)::read(ready[0], &byte, 1);
+    ::close(ready[0]);
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        now += 3600;
+        sync.contact_once();
+        CHECK(sync.status().weeks_waiting == 0);
+    }
+    CHECK(summary_for(station, admin, third_week)[{"visit", "start"}] == 8);
+    // The weeks before are untouched by the retries.
+    CHECK(summary_for(station, admin, first_week)[{"visit", "start"}] == 12);
+    CHECK(summary_for(station, admin, second_week)[{"visit", "start"}] == 7);
+
+    // Privacy: nothing in the kiosk's database is finer than a week, and there is no per-use row.
+    SQLite::Database db((kiosk_dir.path() / "kiosk.sqlite3").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement tables(db,
+                             "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
+    std::vector<std::string> names;
+    while (tables.executeStep())
+        names.push_back(tables.getColumn(0).getString());
+    CHECK(names ==
+          std::vector<std::string>{"carry", "counters", "meta", "outbox", "released_weeks"});
+    const std::regex finer_than_week(R"(\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|T\d{2})");
+    for (const auto& table : names) {
+        SQLite::Statement rows(db, "SELECT * FROM " + table);
+        while (rows.executeStep()) {
+            for (int column = 0; column < rows.getColumnCount(); ++column) {
+                const auto value = rows.getColumn(column);
+                INFO(table << "." << rows.getColumnName(column) << " = " << value.getString());
+                if (value.isInteger())
+                    CHECK(value.getInt64() <= max_count); // no timestamps
+                if (value.isText() &&
+                    !(table == "meta" && std::string(rows.getColumnName(column)) == "value"))
+                    CHECK_FALSE(std::regex_search(value.getString(), finer_than_week));
+            }
+        }
+    }
+    const int counter_rows = db.execAndGet("SELECT count(*) FROM counters").getInt();
+    CHECK(counter_rows <= static_cast<int>(catalogue_keys(content.document).size()) * 2);
+}
