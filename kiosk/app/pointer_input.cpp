@@ -57,12 +57,19 @@ bool PointerInput::handle(const SDL_Event& event, int window_width, int window_h
 }
 
 void PointerInput::apply(ImGuiIO& io) {
+    bool moved_while_down = false;
     while (!queue_.empty()) {
         const Event event = queue_.front();
         if (event.kind == Kind::move) {
+            moved_while_down =
+                moved_while_down ||
+                (down_ && (event.position.x != position_.x || event.position.y != position_.y));
             position_ = event.position;
             queue_.pop_front();
             continue;
+        }
+        if (event.kind == Kind::up && moved_while_down) {
+            break; // a drag gets a frame with the button still down, then the release
         }
         if (event.kind == Kind::leave) {
             // Only once the release has been seen by ImGui (a frame earlier).

@@ -263,8 +263,11 @@ void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size
     draw_items();
     const ImGuiIO& io = ImGui::GetIO();
     const float slop = ui.layout.mm(4.0f);
-    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem) &&
-        ImGui::IsMouseDragging(ImGuiMouseButton_Left, slop)) {
+    // A finger that went down on the list scrolls it, even if it slides off the list.
+    const ImVec2 start = io.MouseClickedPos[0];
+    const bool started_on_list =
+        start.x >= at.x && start.x < at.x + size.x && start.y >= at.y && start.y < at.y + size.y;
+    if (started_on_list && ImGui::IsMouseDragging(ImGuiMouseButton_Left, slop)) {
         ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
     }
     const float scroll_max = ImGui::GetScrollMaxY();
