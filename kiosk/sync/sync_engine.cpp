@@ -14,8 +14,21 @@ namespace {
 constexpr const char* database_file_name = "kiosk.sqlite3";
 constexpr const char* token_file_name = "token";
 constexpr const char* not_enrolled_message = "not enrolled / revoked";
+// What an observer of the LAN or the station learns from the traffic, and why it says nothing
+// about use:
+// - Contacts happen every contact_interval +- random jitter, whether or not anyone used the
+//   kiosk, and each starts with the same GET of the content manifest.
+// - Every closed week the kiosk ran yields exactly one release, used or not (a quiet week is
+//   released with zeros, a pooled week with zeros and its counts carried on), at a moment drawn
+//   from a per-kiosk secret, never from use. So the number of POSTs a contact makes depends
+//   only on how many weeks have closed since the last acknowledged one: time, not use.
+// - A release lists every key of the content's catalogue (zeros included) and its body is
+//   padded to the size it would have with every n at its maximum, so releases of the same
+//   content have the same keys and the same byte size.
+// Sending a dummy POST when the outbox is empty would add nothing: "no POST" already means only
+// "no week closed since last time", which everyone knows from the calendar.
 // At most this many batches per contact: a long outage drains over a few contacts instead of
-// one burst. How many are sent depends only on how many weeks have closed, never on use.
+// one burst.
 constexpr std::size_t max_batches_per_contact = 8;
 
 std::string response_status_text(const StationResponse& response) {

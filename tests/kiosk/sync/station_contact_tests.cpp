@@ -128,10 +128,18 @@ TEST_CASE("Content with a bad asset from the station keeps the kiosk on its last
         station.set_content("v2", content_with_assets({"logo.png"}),
                             {{"logo.png", ServedAsset{"<html>", "", 0}}});
     }
+    bool oversized = false;
+    SECTION("manifest larger than the kiosk accepts") {
+        Json document = default_content_json();
+        document["padding"] = std::string(3 * 1024 * 1024, 'x');
+        station.set_content("v2", document, {});
+        oversized = true;
+    }
     sync.contact_once();
     CHECK_FALSE(sync.take_content_update());
     CHECK(sync.status().content_version == "v1");
-    CHECK_THAT(sync.status().last_error, Catch::Contains("content rejected"));
+    CHECK_THAT(sync.status().last_error,
+               Catch::Contains(oversized ? "too large" : "content rejected"));
     KioskSync restarted(settings_for(dir.path(), station.url(), &now));
     CHECK(restarted.initial_content().version == "v1");
 }
@@ -173,6 +181,15 @@ TEST_CASE("A batch leaves the outbox only when the station acknowledges it", "[k
         sync.contact_once();
         CHECK(sync.status().weeks_waiting == 0);
         CHECK(station.duplicates() == 1);
+    }
+    SECTION("an answer that is not applied or duplicate") {
+        station.set_counts_answer(CountsAnswer::nonsense);
+        KioskSync sync(settings_for(dir.path(), station.url(), &now));
+        sync.initial_content();
+        sync.contact_once();
+        CHECK(sync.status().weeks_waiting == 1);
+        CHECK_THAT(sync.status().last_error, Catch::Contains("unexpected answer"));
+        return;
     }
     SECTION("station gone") {
         auto settings = settings_for(dir.path(), "http://127.0.0.1:1", &now);

@@ -173,6 +173,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                 response.send() << "{";
                 return;
             }
+            if (state_->counts_answer == CountsAnswer::nonsense)
+                return reply(Poco::Net::HTTPResponse::HTTP_OK, R"({"status":"maybe"})");
             if (state_->counts_answer == CountsAnswer::server_error)
                 return reply(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
                              R"({"error":{"code":"internal","message":"x"}})");

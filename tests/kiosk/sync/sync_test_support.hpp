@@ -56,7 +56,7 @@ struct RecordedRequest {
     std::set<std::tuple<std::string, std::string, std::string>> count_cells; // (week, metric, key)
 };
 
-enum class CountsAnswer { applied, server_error, drop_connection };
+enum class CountsAnswer { applied, server_error, drop_connection, nonsense };
 
 // A stand-in for the station's kiosk API, on 127.0.0.1 and a free port. Tests set what it
 // serves and read what it received.
