@@ -44,7 +44,8 @@ std::time_t next_contact_after(std::time_t now, std::chrono::seconds interval,
                                std::chrono::seconds jitter, RandomSource& random) {
     const long long jitter_seconds = std::max<long long>(0, jitter.count());
     std::uniform_int_distribution<long long> draw(-jitter_seconds, jitter_seconds);
-    const long long delay = std::max<long long>(60, interval.count() + draw(random));
+    const long long delay =
+        std::max<long long>(minimum_contact_gap_seconds, interval.count() + draw(random));
     return now + static_cast<std::time_t>(delay);
 }
 

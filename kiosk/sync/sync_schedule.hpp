@@ -17,6 +17,8 @@ namespace wellness::kiosk {
 // tests seed it with a constant.
 using RandomSource = std::mt19937_64;
 
+inline constexpr long long minimum_contact_gap_seconds = 5;
+
 // The instant a week ends: the following Monday at 00:00 local time.
 std::time_t week_end(const IsoWeek& week);
 
@@ -31,7 +33,8 @@ bool release_due(const IsoWeek& week, std::time_t now, const std::string& kiosk_
                  std::chrono::seconds spread);
 
 // The next contact: `interval` after `now`, moved by a uniform random amount in
-// [-jitter, +jitter], and never sooner than a minute away.
+// [-jitter, +jitter], and never sooner than minimum_contact_gap_seconds away (a misconfigured
+// interval must not make the kiosk hammer the station; short enough for end-to-end tests).
 std::time_t next_contact_after(std::time_t now, std::chrono::seconds interval,
                                std::chrono::seconds jitter, RandomSource& random);
 

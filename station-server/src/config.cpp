@@ -90,6 +90,8 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         bounded(source, "limits.receive_timeout_seconds", config.receive_timeout.count(), 1, 600));
     config.keep_alive_timeout = std::chrono::seconds(bounded(
         source, "limits.keep_alive_timeout_seconds", config.keep_alive_timeout.count(), 1, 600));
+    config.counts_commit_wait = std::chrono::milliseconds(bounded(
+        source, "limits.counts_commit_wait_ms", config.counts_commit_wait.count(), 10, 600000));
     config.clock_offset_seconds = bounded(source, "clock.offset_seconds",
                                           config.clock_offset_seconds, -3153600000L, 3153600000L);
 }

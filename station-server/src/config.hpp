@@ -46,6 +46,8 @@ struct StationConfig {
     std::chrono::seconds receive_timeout{10};
     std::chrono::seconds keep_alive_timeout{5};
     int database_connections = 8;
+    // How long a counts request waits for its batch's group commit before answering 503.
+    std::chrono::milliseconds counts_commit_wait{10000};
 };
 
 // Where the program finds the console pages and the default content when not told: the source

@@ -1,5 +1,6 @@
 #include "station.hpp"
 
+#include "counts_writer.hpp"
 #include "handlers/kiosk_content_handler.hpp"
 #include "image_check.hpp"
 #include "security.hpp"
@@ -56,6 +57,9 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
                                  std::filesystem::perm_options::replace);
     store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
                                             config_.database_connections);
+    // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
+    counts_writer_ = std::make_unique<CountsWriter>(store_->open_group_writer(), logger_,
+                                                    static_cast<std::size_t>(config_.max_threads));
 }
 
 Station::~Station() {
@@ -134,7 +138,7 @@ void Station::start() {
     threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
     server_ = std::make_unique<Poco::Net::HTTPServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
-                                        enroll_throttle_, *manifests_),
+                                        enroll_throttle_, *manifests_, *counts_writer_),
         *threads_, socket, params);
     server_->start();
     port_ = socket.address().port();

@@ -20,6 +20,7 @@ class HTTPServer;
 namespace wellness::station {
 
 class ManifestCache;
+class CountsWriter;
 
 // One running station: the store, the HTTP server on its own bounded thread pool, its router
 // and what the handlers share. Used by `station-server serve`, the tests and the benchmark alike.
@@ -54,6 +55,7 @@ class Station {
     LoginThrottle login_throttle_;
     LoginThrottle enroll_throttle_;
     std::unique_ptr<ManifestCache> manifests_;
+    std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes
     std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<Poco::Net::HTTPServer> server_;
     std::uint16_t port_ = 0;

@@ -3,7 +3,7 @@
 //    real in-process station, and the same against a bare Poco handler returning a constant
 //    body (the ratio says what the station's work costs);
 //  - the time of a summary over a year of weekly counts from 100 kiosks.
-// `--quick` runs a short smoke version.
+// `--quick` runs a short smoke version; `--connections N` (repeatable) picks the loads.
 
 #include "security.hpp"
 #include "station.hpp"
@@ -178,10 +178,22 @@ void print(const std::string& target, int connections, const Figures& figures) {
 } // namespace
 
 int main(int argc, char** argv) {
-    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    bool quick = false;
+    std::vector<int> connection_counts;
+    for (int i = 1; i < argc; ++i) {
+        std::string argument = argv[i];
+        if (argument == "--quick") {
+            quick = true;
+        } else if (argument == "--connections" && i + 1 < argc) {
+            connection_counts.push_back(std::clamp(std::atoi(argv[++i]), 1, 256));
+        } else {
+            std::cerr << "usage: station-bench [--quick] [--connections N]...\n";
+            return 2;
+        }
+    }
     auto duration = std::chrono::milliseconds(quick ? 200 : 3000);
-    std::vector<int> connection_counts =
-        quick ? std::vector<int>{1, 4} : std::vector<int>{1, 16, 64};
+    if (connection_counts.empty())
+        connection_counts = quick ? std::vector<int>{1, 4} : std::vector<int>{1, 16, 64};
 
     auto dir =
         std::filesystem::temp_directory_path() / ("station-bench-" + random_secret().substr(0, 10));

@@ -87,7 +87,8 @@ std::string join(const std::vector<std::string>& methods) {
 
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
-                             LoginThrottle& enroll_throttle, ManifestCache& manifests)
+                             LoginThrottle& enroll_throttle, ManifestCache& manifests,
+                             CountsWriter& counts_writer)
     : clock_(clock), store_(store), logger_(logger) {
     auto& log = logger_;
     const StationConfig& cfg = config;
@@ -151,8 +152,9 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"POST"},
          false,
-         [&store, &clock, &log](RequestTarget&) {
-             return new KioskCountsHandler(store, clock, log);
+         [&store, &clock, &counts_writer, &cfg, &log](RequestTarget&) {
+             return new KioskCountsHandler(store, clock, counts_writer, cfg.counts_commit_wait,
+                                           log);
          }},
         {{"api", "v1", "admin", "session"},
          false,

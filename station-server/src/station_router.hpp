@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "counts_writer.hpp"
 #include "login_throttle.hpp"
 #include "station_store.hpp"
 
@@ -30,7 +31,8 @@ class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
   public:
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
-                  LoginThrottle& enroll_throttle, ManifestCache& manifests);
+                  LoginThrottle& enroll_throttle, ManifestCache& manifests,
+                  CountsWriter& counts_writer);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

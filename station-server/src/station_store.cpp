@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <array>
+#include <map>
+#include <tuple>
 
 namespace wellness::station {
 
@@ -171,7 +173,7 @@ class StationStore::Lease {
     std::unique_ptr<SQLite::Database> db_;
 };
 
-StationStore::StationStore(const std::filesystem::path& file, int connections) {
+StationStore::StationStore(const std::filesystem::path& file, int connections) : file_(file) {
     try {
         auto first = open_connection(file);
         migrate(*first);
@@ -560,6 +562,70 @@ BatchOutcome StationStore::apply_batch(const CountsBatch& batch) {
     }
     transaction.commit();
     return BatchOutcome::applied;
+}
+
+std::unique_ptr<BatchGroupWriter> StationStore::open_group_writer() {
+    try {
+        return std::make_unique<BatchGroupWriter>(open_connection(file_));
+    } catch (const SQLite::Exception& error) {
+        throw StoreError("cannot use the database " + file_.string() + ": " + error.what());
+    }
+}
+
+BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db)
+    : db_(std::move(db)),
+      remember_(*db_, "INSERT OR IGNORE INTO applied_batches(batch_id) VALUES(?)"),
+      add_(*db_, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
+                 "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n"),
+      contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?") {}
+
+BatchGroupWriter::~BatchGroupWriter() = default;
+
+std::vector<BatchOutcome>
+BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
+    std::vector<BatchOutcome> outcomes;
+    outcomes.reserve(group.size());
+    // The applied batches' counts are summed per counter first, so a group of many kiosks'
+    // releases of the same shape costs one upsert per counter, not one per entry.
+    std::map<std::tuple<IsoWeek, std::string_view, std::string_view>,
+             std::pair<const CountEntry*, std::int64_t>>
+        sums;
+    std::map<std::int64_t, std::time_t> contacts;
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const PendingBatch* pending : group) {
+        remember_.bindNoCopy(1, pending->batch.batch_id);
+        bool fresh = remember_.exec() == 1;
+        remember_.reset();
+        outcomes.push_back(fresh ? BatchOutcome::applied : BatchOutcome::duplicate);
+        auto& contact = contacts[pending->kiosk_id];
+        contact = std::max(contact, pending->received_at);
+        if (!fresh)
+            continue;
+        for (const auto& entry : pending->batch.counts) {
+            auto& sum = sums[{entry.week, entry.metric, entry.key}];
+            sum.first = &entry;
+            sum.second += entry.n;
+        }
+    }
+    for (const auto& [counter, sum] : sums) {
+        const auto& [entry, n] = sum;
+        add_.bind(1, entry->week.to_string());
+        add_.bindNoCopy(2, entry->metric);
+        add_.bindNoCopy(3, entry->key);
+        add_.bind(4, n);
+        add_.exec();
+        add_.reset();
+    }
+    // Device status only (when the kiosk was last heard from), in the same transaction, so a
+    // batch costs no second commit.
+    for (const auto& [kiosk_id, at] : contacts) {
+        contact_.bind(1, static_cast<std::int64_t>(at));
+        contact_.bind(2, kiosk_id);
+        contact_.exec();
+        contact_.reset();
+    }
+    transaction.commit();
+    return outcomes;
 }
 
 std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const IsoWeek& to) {

@@ -5,6 +5,7 @@
 #include "wellness/suppression.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <condition_variable>
 #include <cstdint>
 #include <ctime>
@@ -94,6 +95,34 @@ enum class EnrollOutcome { enrolled, unknown_code, expired, already_used, revoke
 enum class BatchOutcome { applied, duplicate };
 enum class AssetPutOutcome { stored, unchanged, conflict };
 
+// A decoded counts batch waiting for the group commit, with the kiosk that sent it.
+struct PendingBatch {
+    CountsBatch batch;
+    std::int64_t kiosk_id = 0;
+    std::time_t received_at = 0;
+};
+
+// The single counts writer's own connection, its statements prepared once. apply_group()
+// applies many batches in ONE transaction, so one commit (one WAL fsync under synchronous=FULL)
+// covers them all. Each batch still counts exactly once by its id, a repeat inside the group
+// included; the group is wholly committed or not at all. Not thread-safe: one writer thread.
+class BatchGroupWriter {
+  public:
+    explicit BatchGroupWriter(std::unique_ptr<SQLite::Database> db);
+    ~BatchGroupWriter();
+    BatchGroupWriter(const BatchGroupWriter&) = delete;
+    BatchGroupWriter& operator=(const BatchGroupWriter&) = delete;
+
+    // One outcome per batch, in order. Throws (and changes nothing) when the commit fails.
+    std::vector<BatchOutcome> apply_group(const std::vector<const PendingBatch*>& group);
+
+  private:
+    std::unique_ptr<SQLite::Database> db_;
+    SQLite::Statement remember_;
+    SQLite::Statement add_;
+    SQLite::Statement contact_;
+};
+
 // The station's state in one SQLite file (WAL, synchronous=FULL, foreign keys on), created and
 // migrated on open. Every method runs in its own transaction; a method that changes something
 // an admin asked for writes the audit entry in that same transaction. Thread-safe: each call
@@ -154,6 +183,8 @@ class StationStore {
 
     // Counts: the whole batch in one transaction, exactly once per batch id.
     BatchOutcome apply_batch(const CountsBatch& batch);
+    // A connection of its own for the counts writer thread (see BatchGroupWriter).
+    std::unique_ptr<BatchGroupWriter> open_group_writer();
     std::vector<WeeklyCount> weekly_counts(const IsoWeek& from, const IsoWeek& to);
 
     std::vector<AuditEntry> audit_log(int limit);
@@ -163,6 +194,7 @@ class StationStore {
     Lease borrow();
     friend class Lease;
 
+    std::filesystem::path file_;
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<SQLite::Database>> idle_;

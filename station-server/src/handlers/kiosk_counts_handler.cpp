@@ -7,12 +7,25 @@
 
 namespace wellness::station {
 
+namespace {
+
+HttpError busy() {
+    HttpError error(Status::HTTP_SERVICE_UNAVAILABLE, "station_busy",
+                    "the station could not store the batch in time; send it again later (its "
+                    "batch id keeps it from counting twice)");
+    error.retry_after_seconds = 5;
+    return error;
+}
+
+} // namespace
+
 void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
     Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
     require_media_type(request, "application/json");
     std::string body = read_body(request, max_batch_bytes);
-    auto decoded = decode_batch(body, IsoWeek::from_local_time(clock_()));
+    std::time_t now = clock_();
+    auto decoded = decode_batch(body, IsoWeek::from_local_time(now));
     if (decoded.json_error != JsonInputError::none)
         throw json_input_error(decoded.json_error, decoded.problems.empty()
                                                        ? std::string()
@@ -20,8 +33,10 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!decoded.batch)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_batch",
                         "the batch was refused as a whole; nothing was applied", decoded.problems);
-    auto outcome = store_.apply_batch(*decoded.batch);
-    store_.record_kiosk_contact(kiosk.id, clock_(), std::nullopt);
+    auto committed = writer_.submit({std::move(*decoded.batch), kiosk.id, now});
+    if (!committed || committed->wait_for(commit_wait_) != std::future_status::ready)
+        throw busy();
+    auto outcome = committed->get(); // a failed commit throws: a 500, and nothing was applied
     send_json(response, Status::HTTP_OK,
               {{"status", outcome == BatchOutcome::applied ? "applied" : "duplicate"}});
 }

@@ -1,17 +1,24 @@
 #pragma once
 
 #include "config.hpp"
+#include "counts_writer.hpp"
 #include "http_support.hpp"
 #include "station_store.hpp"
+
+#include <chrono>
 
 namespace wellness::station {
 
 // POST /api/v1/kiosk/counts: a closed-week batch, decoded by core (anything it refuses is
-// refused whole) and applied exactly once per batch id. Never logs the batch.
+// refused whole and never queued), then handed to the group commit; answered applied /
+// duplicate only once its commit is durable, 503 when that takes longer than `commit_wait`.
+// Never logs the batch.
 class KioskCountsHandler : public StationHandler {
   public:
-    KioskCountsHandler(StationStore& store, const Clock& clock, Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock) {}
+    KioskCountsHandler(StationStore& store, const Clock& clock, CountsWriter& writer,
+                       std::chrono::milliseconds commit_wait, Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), writer_(writer),
+          commit_wait_(commit_wait) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -20,6 +27,8 @@ class KioskCountsHandler : public StationHandler {
   private:
     StationStore& store_;
     const Clock& clock_;
+    CountsWriter& writer_;
+    std::chrono::milliseconds commit_wait_;
 };
 
 } // namespace wellness::station

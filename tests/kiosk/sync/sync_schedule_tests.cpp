@@ -50,7 +50,7 @@ TEST_CASE("Contacts follow the interval with bounded random jitter", "[kiosk-syn
     CHECK(delays.size() > 100);
     // A tiny interval is still not a busy loop.
     CHECK(next_contact_after(now, std::chrono::seconds(0), std::chrono::seconds(0), random) ==
-          now + 60);
+          now + minimum_contact_gap_seconds);
 }
 
 TEST_CASE("A closed week is released only after its release moment, never before its end",

@@ -1,0 +1,77 @@
+#include "counts_writer.hpp"
+
+#include <exception>
+#include <vector>
+
+#include <chrono>
+#include <cstdio>
+static long DEBUG_groups, DEBUG_batches, DEBUG_us;
+namespace wellness::station {
+
+CountsWriter::CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logger& logger,
+                           std::size_t max_queued, std::size_t max_group)
+    : writer_(std::move(writer)), logger_(logger), max_queued_(max_queued), max_group_(max_group) {
+    thread_ = std::thread([this] { run(); });
+}
+
+CountsWriter::~CountsWriter() {
+    stop();
+    fprintf(stderr, "DEBUG groups %ld batches %ld avg %.1f commit avg us %.0f\n", DEBUG_groups, DEBUG_batches, double(DEBUG_batches)/DEBUG_groups, double(DEBUG_us)/DEBUG_groups);
+}
+
+std::optional<std::future<BatchOutcome>> CountsWriter::submit(PendingBatch batch) {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_)
+        return std::nullopt;
+    queue_.push_back(Job{std::move(batch), {}});
+    auto done = queue_.back().done.get_future();
+    wake_.notify_one();
+    return done;
+}
+
+void CountsWriter::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void CountsWriter::run() {
+    std::vector<Job> group;
+    std::vector<const PendingBatch*> batches;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty())
+                return; // stopping, and everything queued has been committed
+            while (!queue_.empty() && group.size() < max_group_) {
+                group.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        batches.clear();
+        for (const auto& job : group)
+            batches.push_back(&job.batch);
+        try {
+            auto t0 = std::chrono::steady_clock::now();
+            auto outcomes = writer_->apply_group(batches);
+            DEBUG_groups++; DEBUG_batches += group.size();
+            DEBUG_us += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now()-t0).count();
+            for (std::size_t i = 0; i < group.size(); ++i)
+                group[i].done.set_value(outcomes[i]);
+        } catch (const std::exception& error) {
+            // Nothing of the group was committed: each request answers an error and its kiosk
+            // sends the batch again later. The message is SQLite's, never a batch's content.
+            logger_.error(std::string("a counts commit failed: ") + error.what());
+            for (auto& job : group)
+                job.done.set_exception(std::current_exception());
+        }
+        group.clear();
+    }
+}
+
+} // namespace wellness::station

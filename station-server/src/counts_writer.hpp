@@ -1,0 +1,55 @@
+#pragma once
+
+#include "station_store.hpp"
+
+#include <Poco/Logger.h>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace wellness::station {
+
+// Group commit for counts batches. Request threads queue decoded batches; one writer thread
+// takes every batch waiting, applies them in one transaction and one synced commit, and only
+// then completes each batch's future. While it syncs, the next group gathers, so many kiosks
+// share one fsync instead of each paying its own; an acknowledged batch is still on disk.
+class CountsWriter {
+  public:
+    // `max_queued` bounds the batches waiting for a commit; `max_group` the batches per commit.
+    CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logger& logger,
+                 std::size_t max_queued, std::size_t max_group = 512);
+    ~CountsWriter();
+    CountsWriter(const CountsWriter&) = delete;
+    CountsWriter& operator=(const CountsWriter&) = delete;
+
+    // Queues a batch for the next group commit. The future yields applied / duplicate once the
+    // commit is durable, or the commit's failure. Nothing when the queue is full or stopped.
+    std::optional<std::future<BatchOutcome>> submit(PendingBatch batch);
+
+    // Commits what is already queued, then ends the writer thread. Later submits get nothing.
+    void stop();
+
+  private:
+    struct Job {
+        PendingBatch batch;
+        std::promise<BatchOutcome> done;
+    };
+    void run();
+
+    std::unique_ptr<BatchGroupWriter> writer_;
+    Poco::Logger& logger_;
+    std::size_t max_queued_;
+    std::size_t max_group_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace wellness::station
