@@ -58,8 +58,8 @@ MonotonicMs to_ms(std::chrono::nanoseconds ns) {
 
 } // namespace
 
-Flow::Flow(ContentDocument content, MonotonicMs now)
-    : content_(std::move(content)), last_touch_(now) {
+Flow::Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir)
+    : content_(std::move(content)), assets_dir_(std::move(assets_dir)), last_touch_(now) {
     reset_to_attract();
 }
 
@@ -110,6 +110,7 @@ void Flow::go(Screen next) {
 void Flow::reset_to_attract() {
     if (pending_content_) {
         content_ = std::move(*pending_content_);
+        assets_dir_ = std::move(pending_assets_dir_);
         pending_content_.reset();
         ++content_generation_;
     }
@@ -359,8 +360,9 @@ bool Flow::corner_tap(MonotonicMs now) {
     return true;
 }
 
-void Flow::offer_content(ContentDocument content) {
+void Flow::offer_content(ContentDocument content, std::filesystem::path assets_dir) {
     pending_content_ = std::move(content);
+    pending_assets_dir_ = std::move(assets_dir);
     if (state_.screen == Screen::attract) {
         reset_to_attract();
     }

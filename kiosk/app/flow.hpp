@@ -7,6 +7,7 @@
 #include "wellness/counts.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,7 +119,8 @@ inline constexpr MonotonicMs maintenance_window_ms = 3000;
 
 class Flow {
   public:
-    Flow(ContentDocument content, MonotonicMs now);
+    // `assets_dir` holds the content's verified asset files (provider images); may be empty.
+    Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir = {});
 
     // Applies a person's intent; returns the counters it adds (to hand to KioskSync::record).
     // Intents that make no sense on the current screen change nothing and count nothing.
@@ -133,13 +135,15 @@ class Flow {
     bool corner_tap(MonotonicMs now);
 
     // New content is held until the screen is Attract, never swapped under someone's finger.
-    void offer_content(ContentDocument content);
+    // The assets dir travels with its document and becomes active with it.
+    void offer_content(ContentDocument content, std::filesystem::path assets_dir = {});
     bool content_pending() const { return pending_content_.has_value(); }
     // Increases each time the content is swapped, so the window side can rebuild what it
     // derived from it (theme, QR textures).
     int content_generation() const { return content_generation_; }
 
     const ContentDocument& content() const { return content_; }
+    const std::filesystem::path& assets_dir() const { return assets_dir_; }
     const VisitState& state() const { return state_; }
     Screen screen() const { return state_.screen; }
     const std::string& locale() const { return state_.locale; }
@@ -174,7 +178,9 @@ class Flow {
     bool idle_applies() const;
 
     ContentDocument content_;
+    std::filesystem::path assets_dir_;
     std::optional<ContentDocument> pending_content_;
+    std::filesystem::path pending_assets_dir_;
     int content_generation_ = 0;
     VisitState state_;
     MonotonicMs last_touch_ = 0;

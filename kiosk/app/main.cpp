@@ -4,6 +4,7 @@
 #include "bench.hpp"
 #include "flow.hpp"
 #include "gl_api.hpp"
+#include "image_texture.hpp"
 #include "kiosk_options.hpp"
 #include "kiosk_sync.hpp"
 #include "layout.hpp"
@@ -307,10 +308,20 @@ int main(int argc, char** argv) {
     SoftTone tone;
     tone.open(); // no sound card: silent, not an error
     MonotonicClock clock;
-    Flow flow(content.document, clock.now());
+    Flow flow(content.document, clock.now(), content.assets_dir);
     Palette palette = make_palette(flow.content());
     int palette_generation = flow.content_generation();
     QrTextureCache qr_textures(gl);
+    ProviderImageTextures provider_textures(gl);
+    // Decoded once per content, never while drawing; a bad image is skipped, not fatal.
+    const auto load_provider_textures = [&] {
+        const ProviderImages images = load_provider_images(flow.content(), flow.assets_dir());
+        for (const std::string& problem : images.problems) {
+            std::cerr << "wellness-kiosk: " << problem << "\n";
+        }
+        provider_textures.replace(images);
+    };
+    load_provider_textures();
     PointerInput pointer;
     AttractScreen attract_screen;
     HomeScreen home_screen;
@@ -408,7 +419,7 @@ int main(int argc, char** argv) {
             }
         }
         if (auto update = sync->take_content_update()) {
-            flow.offer_content(std::move(update->document));
+            flow.offer_content(std::move(update->document), std::move(update->assets_dir));
         }
         if (bench) {
             bench->before_frame(flow, now);
@@ -420,6 +431,7 @@ int main(int argc, char** argv) {
         if (flow.content_generation() != palette_generation) {
             palette = make_palette(flow.content());
             qr_textures.clear();
+            load_provider_textures();
             palette_generation = flow.content_generation();
         }
         const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale;
@@ -451,6 +463,7 @@ int main(int argc, char** argv) {
                      widgets,
                      intents,
                      [&](const std::string& text) { return qr_textures.get(text); },
+                     [&](const std::string& id) { return provider_textures.get(id); },
                      &maintenance_status};
         ImGui::PushFont(fonts.body);
         switch (flow.screen()) {

@@ -1,8 +1,18 @@
 #include "screens.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace wellness::kiosk {
+
+namespace {
+
+std::optional<TextureImage> provider_image(const UiContext& ui, const std::string& id) {
+    return ui.provider_image ? ui.provider_image(id) : std::nullopt;
+}
+
+} // namespace
 
 void TalkScreen::Draw(UiContext& ui) {
     if (ui.flow.screen() == Screen::talk_list) {
@@ -28,12 +38,37 @@ void TalkScreen::DrawList(UiContext& ui) {
             if (!hours.empty()) {
                 detail += (detail.empty() ? "" : "\n") + hours;
             }
-            const float needed = text_height(ui.fonts.body, width - 2 * pad, name) +
-                                 text_height(ui.fonts.small, width - 2 * pad, detail) + 2 * pad;
-            if (label_button(ui, "talk.provider." + provider.id, name,
-                             {width, std::max(layout.target * 1.3f, needed)}, ui.palette.surface,
-                             ui.palette.text, detail)) {
+            const std::optional<TextureImage> image = provider_image(ui, provider.id);
+            if (!image) {
+                const float needed = text_height(ui.fonts.body, width - 2 * pad, name) +
+                                     text_height(ui.fonts.small, width - 2 * pad, detail) + 2 * pad;
+                if (label_button(ui, "talk.provider." + provider.id, name,
+                                 {width, std::max(layout.target * 1.3f, needed)},
+                                 ui.palette.surface, ui.palette.text, detail)) {
+                    ui.want(Intent::choose_provider(provider.id));
+                }
+                continue;
+            }
+            // The logo in a square on the left, the name and details beside it.
+            const float logo = layout.target;
+            const float wrap = width - 3 * pad - logo;
+            const float name_h = text_height(ui.fonts.body, wrap, name);
+            const float gap = detail.empty() ? 0.0f : layout.mm(1.0f);
+            const float text_h = name_h + gap + text_height(ui.fonts.small, wrap, detail);
+            const float height = std::max({layout.target * 1.3f, text_h + 2 * pad, logo + 2 * pad});
+            if (touch_target(ui, "talk.provider." + provider.id, {width, height},
+                             ui.palette.surface)) {
                 ui.want(Intent::choose_provider(provider.id));
+            }
+            const ImVec2 min = ImGui::GetItemRectMin();
+            ImDrawList* list = ImGui::GetWindowDrawList();
+            draw_image_fitted(list, *image, {min.x + pad, min.y + (height - logo) / 2}, logo);
+            const float left = min.x + 2 * pad + logo;
+            const float top = min.y + (height - text_h) / 2;
+            draw_text(list, ui.fonts.body, {left, top}, wrap, ui.palette.text, name);
+            if (!detail.empty()) {
+                draw_text(list, ui.fonts.small, {left, top + name_h + gap}, wrap,
+                          ui.palette.text_muted, detail);
             }
         }
     });
@@ -64,6 +99,14 @@ void TalkScreen::DrawProvider(UiContext& ui) {
     const float left = layout.margin + std::max(qr_drawn, layout.qr_side()) + layout.gap * 2;
     const float wrap = static_cast<float>(layout.width) - layout.margin - left;
     float y = top;
+    if (const auto image = provider_image(ui, provider->id)) {
+        const float logo = layout.target * 1.5f;
+        draw_image_fitted(list, *image, {left, y}, logo);
+        ImGui::SetCursorScreenPos({left, y});
+        ImGui::Dummy({logo, logo});
+        register_widget(ui, "talk.provider_image");
+        y += logo + layout.gap / 2;
+    }
     y += draw_text(list, ui.fonts.body, {left, y}, wrap, ui.palette.text, flow.ui("scan_qr"));
     y += layout.gap / 2;
     y += draw_text(list, ui.fonts.small, {left, y}, wrap, ui.palette.accent, provider->booking_url);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstring>
 
 namespace wellness::kiosk {
@@ -190,6 +191,17 @@ bool label_button(UiContext& ui, const std::string& test_id, const std::string& 
                   with_alpha(colour, 0.85f), detail);
     }
     return tapped;
+}
+
+void draw_image_fitted(ImDrawList* list, const TextureImage& image, ImVec2 at, float side) {
+    if (image.width <= 0 || image.height <= 0) {
+        return;
+    }
+    const float scale = side / static_cast<float>(std::max(image.width, image.height));
+    const float w = std::floor(static_cast<float>(image.width) * scale);
+    const float h = std::floor(static_cast<float>(image.height) * scale);
+    const ImVec2 min{std::floor(at.x + (side - w) / 2), std::floor(at.y + (side - h) / 2)};
+    list->AddImage(image.texture, min, {min.x + w, min.y + h});
 }
 
 void top_bar(UiContext& ui, const std::string& title, bool show_urgent) {

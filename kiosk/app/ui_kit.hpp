@@ -55,6 +55,14 @@ struct QrImage {
 };
 using QrSource = std::function<std::optional<QrImage>(const std::string& text)>;
 
+// A provider's image as a texture, decoded and uploaded by the window side on a content swap.
+struct TextureImage {
+    ImTextureID texture = nullptr;
+    int width = 0;
+    int height = 0;
+};
+using ProviderImageSource = std::function<std::optional<TextureImage>(const std::string& id)>;
+
 struct UiContext {
     const Flow& flow;
     const Layout& layout;
@@ -64,6 +72,7 @@ struct UiContext {
     WidgetMap& widgets;
     std::vector<Intent>& intents;
     QrSource qr;
+    ProviderImageSource provider_image; // by provider id; unset or nullopt: no image
     const std::function<std::string()>* maintenance_status = nullptr; // technical text
     bool contact_now_requested = false; // set by the maintenance screen's button
 
@@ -89,6 +98,9 @@ ImU32 readable_text_on(ImU32 fill);
 float draw_text(ImDrawList* list, ImFont* font, ImVec2 at, float wrap_width, ImU32 colour,
                 const std::string& text, bool centred = false);
 float text_height(ImFont* font, float wrap_width, const std::string& text);
+
+// Draws `image` scaled to fit a `side` square at `at`, centred, keeping its aspect ratio.
+void draw_image_fitted(ImDrawList* list, const TextureImage& image, ImVec2 at, float side);
 
 // Top bar: a title after the hidden corner, and the persistent Urgent button on the right.
 void top_bar(UiContext& ui, const std::string& title, bool show_urgent = true);

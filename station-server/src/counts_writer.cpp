@@ -3,9 +3,6 @@
 #include <exception>
 #include <vector>
 
-#include <chrono>
-#include <cstdio>
-static long DEBUG_groups, DEBUG_batches, DEBUG_us;
 namespace wellness::station {
 
 CountsWriter::CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logger& logger,
@@ -16,7 +13,6 @@ CountsWriter::CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logge
 
 CountsWriter::~CountsWriter() {
     stop();
-    fprintf(stderr, "DEBUG groups %ld batches %ld avg %.1f commit avg us %.0f\n", DEBUG_groups, DEBUG_batches, double(DEBUG_batches)/DEBUG_groups, double(DEBUG_us)/DEBUG_groups);
 }
 
 std::optional<std::future<BatchOutcome>> CountsWriter::submit(PendingBatch batch) {
@@ -57,10 +53,7 @@ void CountsWriter::run() {
         for (const auto& job : group)
             batches.push_back(&job.batch);
         try {
-            auto t0 = std::chrono::steady_clock::now();
             auto outcomes = writer_->apply_group(batches);
-            DEBUG_groups++; DEBUG_batches += group.size();
-            DEBUG_us += std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now()-t0).count();
             for (std::size_t i = 0; i < group.size(); ++i)
                 group[i].done.set_value(outcomes[i]);
         } catch (const std::exception& error) {

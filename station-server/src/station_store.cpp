@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace wellness::station {
 
@@ -155,31 +156,65 @@ CoordinatorTokenRecord read_token(SQLite::Statement& row) {
 
 } // namespace
 
+// A connection with the statements of the hot paths (every request's token check) prepared
+// once: preparing costs more than running these one-row lookups.
+struct StationStore::Connection {
+    explicit Connection(std::unique_ptr<SQLite::Database> db_in) : db(std::move(db_in)) {}
+    std::unique_ptr<SQLite::Database> db;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
+
+namespace {
+
+// One use of a kept statement; reset at the end so it holds no read snapshot open.
+class StatementUse {
+  public:
+    explicit StatementUse(SQLite::Statement& statement) : statement_(statement) {}
+    ~StatementUse() { statement_.tryReset(); }
+    StatementUse(const StatementUse&) = delete;
+    StatementUse& operator=(const StatementUse&) = delete;
+    SQLite::Statement& operator*() { return statement_; }
+    SQLite::Statement* operator->() { return &statement_; }
+
+  private:
+    SQLite::Statement& statement_;
+};
+
+} // namespace
+
 class StationStore::Lease {
   public:
-    Lease(StationStore& store, std::unique_ptr<SQLite::Database> db)
-        : store_(store), db_(std::move(db)) {}
+    Lease(StationStore& store, std::unique_ptr<Connection> connection)
+        : store_(store), connection_(std::move(connection)) {}
     ~Lease() {
         std::lock_guard lock(store_.mutex_);
-        store_.idle_.push_back(std::move(db_));
+        store_.idle_.push_back(std::move(connection_));
         store_.available_.notify_one();
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    SQLite::Database& operator*() { return *db_; }
+    SQLite::Database& operator*() { return *connection_->db; }
+
+    // The connection's prepared statement for `sql`, prepared on first use.
+    StatementUse statement(const std::string& sql) {
+        auto& kept = connection_->statements[sql];
+        if (!kept)
+            kept = std::make_unique<SQLite::Statement>(*connection_->db, sql);
+        return StatementUse(*kept);
+    }
 
   private:
     StationStore& store_;
-    std::unique_ptr<SQLite::Database> db_;
+    std::unique_ptr<Connection> connection_;
 };
 
 StationStore::StationStore(const std::filesystem::path& file, int connections) : file_(file) {
     try {
         auto first = open_connection(file);
         migrate(*first);
-        idle_.push_back(std::move(first));
+        idle_.push_back(std::make_unique<Connection>(std::move(first)));
         for (int i = 1; i < connections; ++i)
-            idle_.push_back(open_connection(file));
+            idle_.push_back(std::make_unique<Connection>(open_connection(file)));
     } catch (const SQLite::Exception& error) {
         throw StoreError("cannot use the database " + file.string() + ": " + error.what());
     }
@@ -194,9 +229,9 @@ int StationStore::schema_version() {
 StationStore::Lease StationStore::borrow() {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [this] { return !idle_.empty(); });
-    auto db = std::move(idle_.back());
+    auto connection = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(db));
+    return Lease(*this, std::move(connection));
 }
 
 bool StationStore::has_admin() {
@@ -252,15 +287,15 @@ std::int64_t StationStore::create_session(std::int64_t admin_id, const std::stri
 
 std::optional<SessionRecord> StationStore::find_session(std::int64_t session_id) {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT s.admin_id, a.name, s.token_hash, s.expires_at "
-                                    "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id "
-                                    "WHERE s.id = ?");
-    query.bind(1, session_id);
-    if (!query.executeStep())
+    auto query = lease.statement("SELECT s.admin_id, a.name, s.token_hash, s.expires_at "
+                                 "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id "
+                                 "WHERE s.id = ?");
+    query->bind(1, session_id);
+    if (!query->executeStep())
         return std::nullopt;
-    return SessionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
-                         query.getColumn(2).getString(),
-                         static_cast<std::time_t>(query.getColumn(3).getInt64())};
+    return SessionRecord{query->getColumn(0).getInt64(), query->getColumn(1).getString(),
+                         query->getColumn(2).getString(),
+                         static_cast<std::time_t>(query->getColumn(3).getInt64())};
 }
 
 void StationStore::delete_session(std::int64_t session_id) {
@@ -332,11 +367,11 @@ StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash
 
 std::optional<KioskRecord> StationStore::find_kiosk(std::int64_t id) {
     auto lease = borrow();
-    SQLite::Statement query(*lease, std::string(kiosk_columns) + " WHERE id = ?");
-    query.bind(1, id);
-    if (!query.executeStep())
+    auto query = lease.statement(std::string(kiosk_columns) + " WHERE id = ?");
+    query->bind(1, id);
+    if (!query->executeStep())
         return std::nullopt;
-    return read_kiosk(query);
+    return read_kiosk(*query);
 }
 
 std::vector<KioskRecord> StationStore::list_kiosks() {
@@ -402,12 +437,12 @@ std::int64_t StationStore::create_coordinator_token(const std::string& label,
 
 std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::int64_t id) {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash "
-                                    "FROM coordinator_tokens WHERE id = ?");
-    query.bind(1, id);
-    if (!query.executeStep())
+    auto query = lease.statement("SELECT id, label, created_at, revoked, token_hash "
+                                 "FROM coordinator_tokens WHERE id = ?");
+    query->bind(1, id);
+    if (!query->executeStep())
         return std::nullopt;
-    return read_token(query);
+    return read_token(*query);
 }
 
 std::vector<CoordinatorTokenRecord> StationStore::list_coordinator_tokens() {

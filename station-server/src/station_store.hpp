@@ -190,6 +190,7 @@ class StationStore {
     std::vector<AuditEntry> audit_log(int limit);
 
   private:
+    struct Connection;
     class Lease;
     Lease borrow();
     friend class Lease;
@@ -197,7 +198,7 @@ class StationStore {
     std::filesystem::path file_;
     std::mutex mutex_;
     std::condition_variable available_;
-    std::vector<std::unique_ptr<SQLite::Database>> idle_;
+    std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 } // namespace wellness::station

@@ -17,8 +17,11 @@
    c. a restarted kiosk sends the same batch again; the station says duplicate.
 5. The station's weekly summary shows exactly the counts of step 3, once, with every cell
    below k (and its complement) hidden.
-6. Privacy: the kiosk's database, its log output and its traffic carry weeks only, counts only
-   per (week, metric, key), no per-use row and nothing about what anyone chose in the log.
+6. One person the week after (fewer than k visits): a week later still, that week is pooled,
+   released as zeros, its counts carried into the next week.
+7. Privacy: the kiosk's database, its log output and its traffic carry weeks only, counts only
+   per (week, metric, key), no per-use row, nothing about what anyone chose in either
+   program's log; a used and an unused week are the same size on the wire.
 Every process started here is stopped in the end, also on failure.
 """
 
@@ -30,6 +33,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -325,6 +329,16 @@ class Kiosk:
         self.runs.append(process)
         return process
 
+    def run_script(self, clock_offset, script):
+        """Runs the kiosk with --script until the script quits; its failure is the test's."""
+        process = self.start(clock_offset, "--script", script)
+        try:
+            code = process.wait(60)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"{script} did not finish within 60 s")
+        self.processes.stop(process)
+        check(code == 0, f"{script} failed ({code}):\n" + "".join(process.e2e_lines)[-3000:])
+
     def db_rows(self, sql, parameters=()):
         connection = sqlite3.connect(f"file:{self.data}/kiosk.sqlite3?mode=ro", uri=True,
                                      timeout=5)
@@ -573,7 +587,6 @@ def iso_week(day):
 def run(args):
     work = os.path.abspath(args.work)
     if os.path.isdir(work):
-        import shutil
         shutil.rmtree(work)
     os.makedirs(work)
     started = time.monotonic()
@@ -630,13 +643,7 @@ def run(args):
         script = os.path.join(work, "people.script")
         with open(script, "w") as f:
             f.write(people_script(content, shots))
-        people = kiosk.start(use_offset, "--script", script)
-        try:
-            code = people.wait(60)
-        except subprocess.TimeoutExpired:
-            raise Failure("the scripted session did not finish within 60 s")
-        processes.stop(people)
-        check(code == 0, f"the scripted session failed ({code}):\n" + kiosk.output()[-3000:])
+        kiosk.run_script(use_offset, script)
 
         booking = next(p["booking_url"] for p in content["providers"] if p["id"] == "eap")
         payloads = []
@@ -711,13 +718,7 @@ def run(args):
         with open(lonely_script, "w") as f:
             f.write("tap attract.tap\ntap home.urgent\nexpect-screen urgent\n"
                     "tap chrome.done\nexpect-screen attract\nquit\n")
-        lonely = kiosk.start(release_offset, "--script", lonely_script)
-        try:
-            code = lonely.wait(60)
-        except subprocess.TimeoutExpired:
-            raise Failure("the one-visit session did not finish within 60 s")
-        processes.stop(lonely)
-        check(code == 0, f"the one-visit session failed ({code}):\n" + kiosk.output()[-2000:])
+        kiosk.run_script(release_offset, lonely_script)
         lonely_counts = {("visit", "start"): 1, ("crisis.viewed", "list"): 1}
         station.stop()
         station.start(clock_offset=pool_offset)

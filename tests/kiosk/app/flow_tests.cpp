@@ -400,3 +400,15 @@ TEST_CASE("Only Attract, the breathing session and a fade animate", "[kiosk-flow
     CHECK(visit.flow.animating(visit.now));
     CHECK_FALSE(visit.flow.next_deadline(visit.now).has_value());
 }
+
+TEST_CASE("Offered content's assets dir becomes active together with its document",
+          "[kiosk-flow]") {
+    Flow flow(sample_content(), 0, "/cache/v1/assets");
+    CHECK(flow.assets_dir() == "/cache/v1/assets");
+    flow.apply(Intent::leave_attract(), 500);
+    flow.offer_content(sample_content(), "/cache/v2/assets");
+    CHECK(flow.assets_dir() == "/cache/v1/assets"); // old images stay with the old document
+    flow.apply(Intent::done(), 1000);
+    CHECK(flow.content_generation() == 1);
+    CHECK(flow.assets_dir() == "/cache/v2/assets");
+}
