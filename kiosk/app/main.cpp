@@ -16,6 +16,11 @@
 #include "soft_tone.hpp"
 #include "wellness/breathing.hpp"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
 #include <SDL.h>
 #include <chrono>
 #include <cstdio>
@@ -182,6 +187,13 @@ int main(int argc, char** argv) {
         }
         script.emplace(std::move(script_parse.commands));
     }
+
+    // Technical events (sync ok or failed, content version) go to standard error, which
+    // systemd's journal keeps; nothing about what a person does is ever logged.
+    Poco::AutoPtr<Poco::FormattingChannel> log_channel(new Poco::FormattingChannel(
+        new Poco::PatternFormatter("wellness-kiosk: %p: %t"), new Poco::ConsoleChannel(std::cerr)));
+    Poco::Logger::root().setChannel(log_channel);
+    Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
 
     // The disk and network side: counters, content cache, the station. Never blocks a frame.
     SyncSettings sync_settings;

@@ -5,10 +5,19 @@
 
 namespace wellness::station {
 
-CountsWriter::CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logger& logger,
-                           std::size_t max_queued, std::size_t max_group)
-    : writer_(std::move(writer)), logger_(logger), max_queued_(max_queued), max_group_(max_group) {
-    thread_ = std::thread([this] { run(); });
+namespace {
+
+// SQLite's own automatic checkpoint threshold.
+constexpr int checkpoint_after_frames = 1000;
+
+} // namespace
+
+CountsWriter::CountsWriter(StationStore& store, Poco::Logger& logger, std::size_t max_queued,
+                           std::size_t max_group)
+    : store_(store), writer_(store.open_group_writer()), logger_(logger), max_queued_(max_queued),
+      max_group_(max_group) {
+    writer_thread_ = std::thread([this] { write_groups(); });
+    checkpoint_thread_ = std::thread([this] { checkpoint_when_asked(); });
 }
 
 CountsWriter::~CountsWriter() {
@@ -21,7 +30,7 @@ std::optional<std::future<BatchOutcome>> CountsWriter::submit(PendingBatch batch
         return std::nullopt;
     queue_.push_back(Job{std::move(batch), {}});
     auto done = queue_.back().done.get_future();
-    wake_.notify_one();
+    wake_writer_.notify_one();
     return done;
 }
 
@@ -30,18 +39,21 @@ void CountsWriter::stop() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    wake_.notify_one();
-    if (thread_.joinable())
-        thread_.join();
+    wake_writer_.notify_one();
+    if (writer_thread_.joinable())
+        writer_thread_.join();
+    wake_checkpointer_.notify_one();
+    if (checkpoint_thread_.joinable())
+        checkpoint_thread_.join();
 }
 
-void CountsWriter::run() {
+void CountsWriter::write_groups() {
     std::vector<Job> group;
     std::vector<const PendingBatch*> batches;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            wake_writer_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty())
                 return; // stopping, and everything queued has been committed
             while (!queue_.empty() && group.size() < max_group_) {
@@ -64,6 +76,28 @@ void CountsWriter::run() {
                 job.done.set_exception(std::current_exception());
         }
         group.clear();
+        if (writer_->wal_frames() >= checkpoint_after_frames) {
+            std::lock_guard lock(mutex_);
+            checkpoint_wanted_ = true;
+            wake_checkpointer_.notify_one();
+        }
+    }
+}
+
+void CountsWriter::checkpoint_when_asked() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_checkpointer_.wait(lock, [this] { return stopping_ || checkpoint_wanted_; });
+            if (stopping_)
+                return;
+            checkpoint_wanted_ = false;
+        }
+        try {
+            store_.checkpoint();
+        } catch (const std::exception& error) {
+            logger_.warning(std::string("a checkpoint failed: ") + error.what());
+        }
     }
 }
 

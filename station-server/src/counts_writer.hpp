@@ -18,11 +18,12 @@ namespace wellness::station {
 // takes every batch waiting, applies them in one transaction and one synced commit, and only
 // then completes each batch's future. While it syncs, the next group gathers, so many kiosks
 // share one fsync instead of each paying its own; an acknowledged batch is still on disk.
+// A second thread checkpoints the write-ahead log, so no acknowledgement waits for that.
 class CountsWriter {
   public:
     // `max_queued` bounds the batches waiting for a commit; `max_group` the batches per commit.
-    CountsWriter(std::unique_ptr<BatchGroupWriter> writer, Poco::Logger& logger,
-                 std::size_t max_queued, std::size_t max_group = 512);
+    CountsWriter(StationStore& store, Poco::Logger& logger, std::size_t max_queued,
+                 std::size_t max_group = 512);
     ~CountsWriter();
     CountsWriter(const CountsWriter&) = delete;
     CountsWriter& operator=(const CountsWriter&) = delete;
@@ -31,7 +32,7 @@ class CountsWriter {
     // commit is durable, or the commit's failure. Nothing when the queue is full or stopped.
     std::optional<std::future<BatchOutcome>> submit(PendingBatch batch);
 
-    // Commits what is already queued, then ends the writer thread. Later submits get nothing.
+    // Commits what is already queued, then ends both threads. Later submits get nothing.
     void stop();
 
   private:
@@ -39,17 +40,22 @@ class CountsWriter {
         PendingBatch batch;
         std::promise<BatchOutcome> done;
     };
-    void run();
+    void write_groups();
+    void checkpoint_when_asked();
 
+    StationStore& store_;
     std::unique_ptr<BatchGroupWriter> writer_;
     Poco::Logger& logger_;
     std::size_t max_queued_;
     std::size_t max_group_;
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_writer_;
+    std::condition_variable wake_checkpointer_;
     std::deque<Job> queue_;
+    bool checkpoint_wanted_ = false;
     bool stopping_ = false;
-    std::thread thread_;
+    std::thread writer_thread_;
+    std::thread checkpoint_thread_;
 };
 
 } // namespace wellness::station

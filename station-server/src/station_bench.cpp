@@ -32,6 +32,7 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <sys/resource.h>
 #include <thread>
 
 namespace {
@@ -40,8 +41,20 @@ using namespace wellness;
 using namespace wellness::station;
 using Steady = std::chrono::steady_clock;
 
+// CPU time of the whole process (clients, server, writer): unlike the rate, barely moved by
+// what else runs on the machine.
+double process_cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct Figures {
     double per_second = 0;
+    double cpu_us_per_batch = 0;
     double p50_ms = 0;
     double p99_ms = 0;
     long requests = 0;
@@ -97,6 +110,7 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
     std::atomic<long> failures{0};
     std::vector<std::thread> clients;
     auto start = Steady::now();
+    double cpu_start = process_cpu_seconds();
     auto stop_at = start + duration;
     for (int c = 0; c < connections; ++c) {
         clients.emplace_back([&, c] {
@@ -125,6 +139,7 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
     for (auto& client : clients)
         client.join();
     double seconds = std::chrono::duration<double>(Steady::now() - start).count();
+    double cpu_seconds = process_cpu_seconds() - cpu_start;
     std::vector<double> all;
     for (auto& mine : latencies)
         all.insert(all.end(), mine.begin(), mine.end());
@@ -133,6 +148,8 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
     figures.requests = static_cast<long>(all.size());
     figures.failures = failures.load();
     figures.per_second = static_cast<double>(all.size()) / seconds;
+    if (!all.empty())
+        figures.cpu_us_per_batch = cpu_seconds * 1e6 / static_cast<double>(all.size());
     if (!all.empty()) {
         figures.p50_ms = all[all.size() / 2];
         figures.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
@@ -169,6 +186,7 @@ void print(const std::string& target, int connections, const Figures& figures) {
                       {"batches_per_second", std::round(figures.per_second)},
                       {"p50_ms", figures.p50_ms},
                       {"p99_ms", figures.p99_ms},
+                      {"cpu_us_per_batch", std::round(figures.cpu_us_per_batch)},
                       {"requests", figures.requests},
                       {"failures", figures.failures}}
                      .dump()

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <array>
 #include <map>
+#include <sqlite3.h>
 #include <tuple>
 #include <unordered_map>
 
@@ -612,7 +613,20 @@ BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db)
       remember_(*db_, "INSERT OR IGNORE INTO applied_batches(batch_id) VALUES(?)"),
       add_(*db_, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
                  "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n"),
-      contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?") {}
+      contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?") {
+    // Replaces (and so switches off) this connection's automatic checkpoint.
+    sqlite3_wal_hook(db_->getHandle(), &BatchGroupWriter::on_wal_commit, this);
+}
+
+int BatchGroupWriter::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
+    static_cast<BatchGroupWriter*>(self)->wal_frames_ = frames;
+    return SQLITE_OK;
+}
+
+void StationStore::checkpoint() {
+    auto lease = borrow();
+    (*lease).exec("PRAGMA wal_checkpoint(PASSIVE)");
+}
 
 BatchGroupWriter::~BatchGroupWriter() = default;
 

@@ -116,8 +116,16 @@ class BatchGroupWriter {
     // One outcome per batch, in order. Throws (and changes nothing) when the commit fails.
     std::vector<BatchOutcome> apply_group(const std::vector<const PendingBatch*>& group);
 
+    // Frames in the write-ahead log after the last commit. This connection does not checkpoint
+    // by itself (that would hold up the acknowledgements): its owner calls
+    // StationStore::checkpoint() from elsewhere when this grows.
+    int wal_frames() const { return wal_frames_; }
+
   private:
+    static int on_wal_commit(void* self, ::sqlite3*, const char*, int frames);
+
     std::unique_ptr<SQLite::Database> db_;
+    int wal_frames_ = 0;
     SQLite::Statement remember_;
     SQLite::Statement add_;
     SQLite::Statement contact_;
@@ -185,6 +193,8 @@ class StationStore {
     BatchOutcome apply_batch(const CountsBatch& batch);
     // A connection of its own for the counts writer thread (see BatchGroupWriter).
     std::unique_ptr<BatchGroupWriter> open_group_writer();
+    // Copies the write-ahead log into the database file without blocking writers (PASSIVE).
+    void checkpoint();
     std::vector<WeeklyCount> weekly_counts(const IsoWeek& from, const IsoWeek& to);
 
     std::vector<AuditEntry> audit_log(int limit);

@@ -1,0 +1,140 @@
+// Group commit of counts batches: many batches share one transaction, each still counts exactly
+// once, and nothing is acknowledged before its commit.
+
+#include "station_fixture.hpp"
+#include "wellness/iso_week.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <set>
+#include <thread>
+
+using namespace station_test;
+using wellness::IsoWeek;
+using wellness::station::BatchOutcome;
+using wellness::station::PendingBatch;
+
+namespace {
+
+std::string last_week(const TestStation& station) {
+    return IsoWeek::from_local_time(station.now.load()).prev().to_string();
+}
+
+// The stored visit counter of `week`, read straight from the station's SQLite file.
+std::int64_t stored_visits(const TestStation& station, const std::string& week) {
+    SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement query(db, "SELECT coalesce(sum(n), 0) FROM weekly_counts "
+                                "WHERE week = ? AND metric = 'visit' AND key = 'start'");
+    query.bind(1, week);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
+}
+
+PendingBatch pending_visits(const std::string& batch_id, const IsoWeek& week, int n,
+                            std::int64_t kiosk_id, std::time_t at) {
+    PendingBatch pending;
+    pending.batch.batch_id = batch_id;
+    pending.batch.counts.push_back({week, "visit", "start", n});
+    pending.kiosk_id = kiosk_id;
+    pending.received_at = at;
+    return pending;
+}
+
+} // namespace
+
+TEST_CASE("a commit group holding the same batch twice applies it once and records the contact",
+          "[station]") {
+    TestStation station;
+    station.kiosk_token("room 1");
+    auto& store = station.station().store();
+    auto writer = store.open_group_writer();
+    IsoWeek week = IsoWeek::from_local_time(station.now.load()).prev();
+    std::time_t contact = station.now.load() + 3600;
+    auto first = pending_visits(new_batch_id(), week, 4, 1, contact);
+    auto second = pending_visits(new_batch_id(), week, 7, 1, contact);
+    auto repeat = first;
+
+    auto outcomes = writer->apply_group({&first, &second, &repeat});
+    REQUIRE(outcomes.size() == 3);
+    CHECK(outcomes[0] == BatchOutcome::applied);
+    CHECK(outcomes[1] == BatchOutcome::applied);
+    CHECK(outcomes[2] == BatchOutcome::duplicate);
+    CHECK(stored_visits(station, week.to_string()) == 11);
+    auto kiosk = store.find_kiosk(1);
+    REQUIRE(kiosk);
+    REQUIRE(kiosk->last_contact);
+    CHECK(*kiosk->last_contact == contact);
+
+    // A later group sees both ids as already counted.
+    auto again = writer->apply_group({&second, &first});
+    CHECK(again == std::vector<BatchOutcome>{BatchOutcome::duplicate, BatchOutcome::duplicate});
+    CHECK(stored_visits(station, week.to_string()) == 11);
+}
+
+TEST_CASE("concurrent kiosks' batches are each counted exactly once, replays included",
+          "[station]") {
+    TestStation station;
+    std::vector<std::string> tokens;
+    for (int k = 0; k < 4; ++k)
+        tokens.push_back(station.kiosk_token("room " + std::to_string(k)));
+    std::string week = last_week(station);
+    constexpr int batches_per_kiosk = 12;
+    // Every batch is sent twice by its kiosk's two connections at once: one answer must be
+    // applied and the other duplicate.
+    std::vector<std::vector<std::string>> ids(tokens.size());
+    for (auto& mine : ids)
+        for (int b = 0; b < batches_per_kiosk; ++b)
+            mine.push_back(new_batch_id());
+    std::vector<std::vector<std::string>> answers(tokens.size() * 2);
+    std::vector<std::thread> senders;
+    for (std::size_t s = 0; s < answers.size(); ++s)
+        senders.emplace_back([&, s] {
+            std::size_t kiosk = s / 2;
+            for (const auto& id : ids[kiosk]) {
+                auto reply =
+                    station.post("/api/v1/kiosk/counts", visit_batch(id, week, 1), tokens[kiosk]);
+                answers[s].push_back(reply.status == 200 ? reply.json()["status"].get<std::string>()
+                                                         : std::to_string(reply.status));
+            }
+        });
+    for (auto& sender : senders)
+        sender.join();
+
+    for (std::size_t kiosk = 0; kiosk < tokens.size(); ++kiosk)
+        for (int b = 0; b < batches_per_kiosk; ++b) {
+            std::multiset<std::string> pair{answers[kiosk * 2][static_cast<std::size_t>(b)],
+                                            answers[kiosk * 2 + 1][static_cast<std::size_t>(b)]};
+            CHECK(pair == std::multiset<std::string>{"applied", "duplicate"});
+        }
+    CHECK(stored_visits(station, week) ==
+          static_cast<std::int64_t>(tokens.size()) * batches_per_kiosk);
+}
+
+TEST_CASE("a counts request whose commit cannot happen in time answers 503, and its retry counts "
+          "once",
+          "[station]") {
+    TestStation station([](wellness::station::StationConfig& config) {
+        config.counts_commit_wait = std::chrono::milliseconds(100);
+    });
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    auto batch = visit_batch(new_batch_id(), week, 6);
+    {
+        // Another writer (as a long admin change would) holds the database's write lock.
+        SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
+                               SQLite::OPEN_READWRITE);
+        SQLite::Transaction hold(other, SQLite::TransactionBehavior::IMMEDIATE);
+        auto busy = station.post("/api/v1/kiosk/counts", batch, kiosk);
+        REQUIRE(busy.status == 503);
+        CHECK(busy.error_code() == "station_busy");
+        CHECK(busy.header("Retry-After") == "5");
+    } // the lock goes; the queued batch commits
+
+    auto retry = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(retry.status == 200);
+    CHECK(retry.json()["status"] == "duplicate");
+    CHECK(stored_visits(station, week) == 6);
+}
