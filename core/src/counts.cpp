@@ -142,6 +142,208 @@ std::string encode_batch(const CountsBatch& batch) {
     return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+namespace {
+
+// A JSON value as far as the batch checks need it: its type, and its text or number.
+struct RawValue {
+    enum class Type { missing, string, integer, unsigned_integer, other };
+    Type type = Type::missing;
+    std::string text;
+    std::int64_t integer = 0;
+    std::uint64_t unsigned_integer = 0;
+
+    bool is_integer() const { return type == Type::integer || type == Type::unsigned_integer; }
+};
+
+struct RawEntry {
+    bool is_object = false;
+    std::vector<std::string> unknown_fields;
+    RawValue week;
+    RawValue metric;
+    RawValue key;
+    RawValue n;
+};
+
+struct RawBatch {
+    bool is_object = false;
+    std::vector<std::string> unknown_fields;
+    RawValue batch_id;
+    enum class Counts { missing, not_array, array } counts = Counts::missing;
+    std::size_t count_items = 0;
+    std::vector<RawEntry> entries; // the first max_batch_entries items of "counts"
+};
+
+// Reads a batch straight from the text (nlohmann's SAX interface), keeping only what the checks
+// look at: a batch arrives many times a second, and building a whole document for each cost
+// more than everything else the station does with it.
+class BatchReader final : public nlohmann::json_sax<Json> {
+  public:
+    RawBatch batch;
+    bool repeated_key = false;
+    std::string error; // why the text is not JSON, once the parse has failed
+
+    explicit BatchReader(std::string_view text) : text_(text) {}
+
+    bool null() override { return value({}, RawValue::Type::other); }
+    bool boolean(bool) override { return value({}, RawValue::Type::other); }
+    bool number_integer(number_integer_t n) override {
+        RawValue v;
+        v.type = RawValue::Type::integer;
+        v.integer = n;
+        return put(std::move(v));
+    }
+    bool number_unsigned(number_unsigned_t n) override {
+        RawValue v;
+        v.type = RawValue::Type::unsigned_integer;
+        v.unsigned_integer = n;
+        return put(std::move(v));
+    }
+    bool number_float(number_float_t, const string_t&) override {
+        return value({}, RawValue::Type::other);
+    }
+    bool string(string_t& text) override { return value(std::move(text), RawValue::Type::string); }
+    bool binary(binary_t&) override { return value({}, RawValue::Type::other); }
+
+    bool start_object(std::size_t) override {
+        open(true);
+        keys_.open_object();
+        return true;
+    }
+    bool end_object() override {
+        keys_.close_object();
+        frames_.pop_back();
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        open(false);
+        return true;
+    }
+    bool end_array() override {
+        frames_.pop_back();
+        return true;
+    }
+
+    bool key(string_t& name) override {
+        if (!keys_.add_key(name))
+            repeated_key = true;
+        slot_ = Slot::none;
+        target_ = nullptr;
+        if (top() == Frame::batch_object) {
+            if (name == "batch_id")
+                slot_ = Slot::batch_id;
+            else if (name == "counts")
+                slot_ = Slot::counts;
+            else
+                batch.unknown_fields.push_back(name);
+        } else if (top() == Frame::entry_object) {
+            RawEntry& entry = batch.entries.back();
+            if (name == "week")
+                target_ = &entry.week;
+            else if (name == "metric")
+                target_ = &entry.metric;
+            else if (name == "key")
+                target_ = &entry.key;
+            else if (name == "n")
+                target_ = &entry.n;
+            else
+                entry.unknown_fields.push_back(name);
+        }
+        return true;
+    }
+
+    bool parse_error(std::size_t, const std::string&,
+                     const nlohmann::detail::exception& failure) override {
+        const auto* parse_failure = dynamic_cast<const Json::parse_error*>(&failure);
+        error = parse_failure ? describe_json_parse_error(*parse_failure, text_)
+                              : "the text is not valid JSON";
+        return false;
+    }
+
+  private:
+    enum class Frame { none, batch_object, counts_array, entry_object, ignored };
+    enum class Slot { none, batch_id, counts };
+
+    Frame top() const { return frames_.empty() ? Frame::none : frames_.back(); }
+
+    bool value(std::string text, RawValue::Type type) {
+        RawValue v;
+        v.type = type;
+        v.text = std::move(text);
+        return put(std::move(v));
+    }
+
+    // A value that is not an array or object.
+    bool put(RawValue v) {
+        switch (top()) {
+        case Frame::batch_object:
+            if (slot_ == Slot::batch_id)
+                batch.batch_id = std::move(v);
+            else if (slot_ == Slot::counts)
+                batch.counts = RawBatch::Counts::not_array;
+            break;
+        case Frame::counts_array:
+            if (++batch.count_items <= max_batch_entries)
+                batch.entries.emplace_back(); // not an object
+            break;
+        case Frame::entry_object:
+            if (target_ != nullptr)
+                *target_ = std::move(v);
+            break;
+        case Frame::none: // the whole text is one value, so not an object
+        case Frame::ignored:
+            break;
+        }
+        slot_ = Slot::none;
+        target_ = nullptr;
+        return true;
+    }
+
+    void open(bool is_object) {
+        Frame next = Frame::ignored;
+        switch (top()) {
+        case Frame::none:
+            batch.is_object = is_object;
+            if (is_object)
+                next = Frame::batch_object;
+            break;
+        case Frame::batch_object:
+            if (slot_ == Slot::batch_id) {
+                batch.batch_id.type = RawValue::Type::other;
+            } else if (slot_ == Slot::counts) {
+                batch.counts = is_object ? RawBatch::Counts::not_array : RawBatch::Counts::array;
+                if (!is_object)
+                    next = Frame::counts_array;
+            }
+            break;
+        case Frame::counts_array:
+            if (++batch.count_items <= max_batch_entries) {
+                batch.entries.emplace_back();
+                batch.entries.back().is_object = is_object;
+                if (is_object)
+                    next = Frame::entry_object;
+            }
+            break;
+        case Frame::entry_object:
+            if (target_ != nullptr)
+                target_->type = RawValue::Type::other;
+            break;
+        case Frame::ignored:
+            break;
+        }
+        frames_.push_back(next);
+        slot_ = Slot::none;
+        target_ = nullptr;
+    }
+
+    std::string_view text_;
+    std::vector<Frame> frames_;
+    Slot slot_ = Slot::none;
+    RawValue* target_ = nullptr; // the field of the entry being read that the next value fills
+    OpenObjectKeys keys_;
+};
+
+} // namespace
+
 BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
     BatchDecodeResult result;
     auto problem = [&](std::string path, std::string message) {
@@ -151,70 +353,87 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
     JsonLimits limits;
     limits.max_bytes = max_batch_bytes;
     limits.max_depth = 8;
-    JsonInputResult parsed = parse_json_input(body, limits);
-    if (!parsed.value) {
-        result.json_error = parsed.error;
-        problem("", parsed.message);
+    auto refuse = [&](JsonInputResult refused) {
+        result.json_error = refused.error;
+        problem("", std::move(refused.message));
         return result;
+    };
+    if (auto refused = screen_json_text(body, limits))
+        return refuse(std::move(*refused));
+    BatchReader reader(body);
+    bool parsed = false;
+    try {
+        parsed = Json::sax_parse(body.begin(), body.end(), &reader, Json::input_format_t::json,
+                                 /*strict=*/true, /*ignore_comments=*/false);
+    } catch (const std::exception&) {
+        parsed = false;
     }
-    const Json& root = *parsed.value;
-    if (!root.is_object()) {
+    if (!parsed) {
+        JsonInputResult refused;
+        refused.error = JsonInputError::malformed;
+        refused.message = reader.error.empty() ? "the text is not valid JSON" : reader.error;
+        return refuse(std::move(refused));
+    }
+    if (reader.repeated_key) {
+        JsonInputResult refused;
+        refused.error = JsonInputError::malformed;
+        refused.message = std::string(repeated_key_message);
+        return refuse(std::move(refused));
+    }
+
+    RawBatch& raw = reader.batch;
+    if (!raw.is_object) {
         problem("", "the body must be a JSON object with \"batch_id\" and \"counts\"");
         return result;
     }
-    for (const auto& item : root.items()) {
-        if (item.key() != "batch_id" && item.key() != "counts") {
-            problem(pointer_to(item.key()),
-                    "unknown field; only \"batch_id\" and \"counts\" are allowed");
-        }
-    }
+    // In name order, as a parsed document would list them.
+    std::sort(raw.unknown_fields.begin(), raw.unknown_fields.end());
+    for (const auto& name : raw.unknown_fields)
+        problem(pointer_to(name), "unknown field; only \"batch_id\" and \"counts\" are allowed");
 
     CountsBatch batch;
-    const auto batch_id = root.find("batch_id");
-    if (batch_id == root.end()) {
+    if (raw.batch_id.type == RawValue::Type::missing) {
         problem("/batch_id", "missing; a batch needs a lowercase uuid as its id");
-    } else if (!batch_id->is_string() || !is_valid_uuid(batch_id->get_ref<const std::string&>())) {
+    } else if (raw.batch_id.type != RawValue::Type::string || !is_valid_uuid(raw.batch_id.text)) {
         problem("/batch_id", "must be a lowercase uuid such as "
                              "\"0f8fad5b-d9cb-469f-a165-70867728950e\"");
     } else {
-        batch.batch_id = batch_id->get<std::string>();
+        batch.batch_id = std::move(raw.batch_id.text);
     }
 
-    const auto counts = root.find("counts");
-    if (counts == root.end()) {
+    if (raw.counts == RawBatch::Counts::missing) {
         problem("/counts", "missing; a batch needs a list of counts (it may be empty)");
-    } else if (!counts->is_array()) {
+    } else if (raw.counts == RawBatch::Counts::not_array) {
         problem("/counts", "must be a list of counts");
-    } else if (counts->size() > max_batch_entries) {
-        problem("/counts", "holds " + std::to_string(counts->size()) + " entries; at most " +
+    } else if (raw.count_items > max_batch_entries) {
+        problem("/counts", "holds " + std::to_string(raw.count_items) + " entries; at most " +
                                std::to_string(max_batch_entries) + " are accepted");
     } else {
-        std::set<std::tuple<IsoWeek, std::string, std::string>> seen;
-        for (std::size_t index = 0; index < counts->size(); ++index) {
-            const Json& item = (*counts)[index];
+        // Views into raw's texts, which stay put while the entries are checked.
+        std::set<std::tuple<IsoWeek, std::string_view, std::string_view>> seen;
+        batch.counts.reserve(raw.entries.size());
+        for (std::size_t index = 0; index < raw.entries.size(); ++index) {
+            RawEntry& item = raw.entries[index];
             const std::string path = index_path(index);
-            if (!item.is_object()) {
+            if (!item.is_object) {
                 problem(path, "must be an object with \"week\", \"metric\", \"key\" and \"n\"");
                 continue;
             }
             const std::size_t before = result.problems.size();
-            for (const auto& field : item.items()) {
-                if (field.key() != "week" && field.key() != "metric" && field.key() != "key" &&
-                    field.key() != "n") {
-                    problem(path + pointer_to(field.key()),
-                            "unknown field; a count has only \"week\", \"metric\", \"key\" and "
-                            "\"n\"");
-                }
+            std::sort(item.unknown_fields.begin(), item.unknown_fields.end());
+            for (const auto& name : item.unknown_fields) {
+                problem(path + pointer_to(name),
+                        "unknown field; a count has only \"week\", \"metric\", \"key\" and "
+                        "\"n\"");
             }
             CountEntry entry;
 
-            const auto week = item.find("week");
-            if (week == item.end()) {
+            const RawValue& week = item.week;
+            if (week.type == RawValue::Type::missing) {
                 problem(path + "/week", "missing; an ISO week such as \"2026-W47\" is needed");
-            } else if (!week->is_string()) {
+            } else if (week.type != RawValue::Type::string) {
                 problem(path + "/week", "must be an ISO week such as \"2026-W47\"");
-            } else if (const auto parsed_week = IsoWeek::parse(week->get_ref<const std::string&>());
-                       !parsed_week) {
+            } else if (const auto parsed_week = IsoWeek::parse(week.text); !parsed_week) {
                 problem(path + "/week", "is not an existing ISO week written like \"2026-W47\"");
             } else if (*parsed_week >= current_week) {
                 problem(path + "/week", "week " + parsed_week->to_string() +
@@ -223,50 +442,52 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
                 entry.week = *parsed_week;
             }
 
-            const auto metric_field = item.find("metric");
+            const RawValue& metric_field = item.metric;
             bool metric_ok = false;
-            if (metric_field == item.end()) {
+            if (metric_field.type == RawValue::Type::missing) {
                 problem(path + "/metric", "missing; a count needs a metric");
-            } else if (!metric_field->is_string() ||
-                       !is_known_metric(metric_field->get_ref<const std::string&>())) {
+            } else if (metric_field.type != RawValue::Type::string ||
+                       !is_known_metric(metric_field.text)) {
                 problem(path + "/metric", "is not a known metric");
             } else {
-                entry.metric = metric_field->get<std::string>();
+                entry.metric = metric_field.text;
                 metric_ok = true;
             }
 
-            const auto key = item.find("key");
-            if (key == item.end()) {
+            const RawValue& key = item.key;
+            if (key.type == RawValue::Type::missing) {
                 problem(path + "/key", "missing; a count needs a key");
-            } else if (!key->is_string() || !is_valid_slug(key->get_ref<const std::string&>())) {
+            } else if (key.type != RawValue::Type::string || !is_valid_slug(key.text)) {
                 problem(path + "/key",
                         "must be a content id: 1 to 32 lowercase letters, digits or '-'");
             } else if (const std::string_view fixed = fixed_key_of(entry.metric);
-                       metric_ok && !fixed.empty() && key->get_ref<const std::string&>() != fixed) {
+                       metric_ok && !fixed.empty() && key.text != fixed) {
                 problem(path + "/key", "must be \"" + std::string(fixed) + "\" for metric \"" +
                                            entry.metric + "\"");
             } else {
-                entry.key = key->get<std::string>();
+                entry.key = key.text;
             }
 
-            const auto n = item.find("n");
-            if (n == item.end()) {
+            const RawValue& n = item.n;
+            if (n.type == RawValue::Type::missing) {
                 problem(path + "/n", "missing; a count needs n");
-            } else if (!n->is_number_integer()) {
+            } else if (!n.is_integer()) {
                 problem(path + "/n",
                         "must be a whole number from 0 to " + std::to_string(max_count));
-            } else if (n->is_number_unsigned()
-                           ? n->get<std::uint64_t>() > static_cast<std::uint64_t>(max_count)
-                           : (n->get<std::int64_t>() < 0 || n->get<std::int64_t>() > max_count)) {
+            } else if (n.type == RawValue::Type::unsigned_integer
+                           ? n.unsigned_integer > static_cast<std::uint64_t>(max_count)
+                           : (n.integer < 0 || n.integer > max_count)) {
                 problem(path + "/n", "must be from 0 to " + std::to_string(max_count));
             } else {
-                entry.n = n->get<std::int64_t>();
+                entry.n = n.type == RawValue::Type::unsigned_integer
+                              ? static_cast<std::int64_t>(n.unsigned_integer)
+                              : n.integer;
             }
 
             if (result.problems.size() != before) {
                 continue;
             }
-            if (!seen.emplace(entry.week, entry.metric, entry.key).second) {
+            if (!seen.emplace(entry.week, metric_field.text, key.text).second) {
                 problem(path, "repeats week " + entry.week.to_string() + ", metric \"" +
                                   entry.metric + "\" and key \"" + entry.key +
                                   "\" of an earlier entry");

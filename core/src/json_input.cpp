@@ -1,8 +1,8 @@
 #include "wellness/json_input.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
-#include <set>
 #include <vector>
 
 namespace wellness {
@@ -111,7 +111,9 @@ int nesting_depth(std::string_view text, int limit) {
     return deepest;
 }
 
-std::string describe_parse_error(const Json::parse_error& error, std::string_view text) {
+} // namespace
+
+std::string describe_json_parse_error(const Json::parse_error& error, std::string_view text) {
     // nlohmann's messages name lexer internals ("syntax error while parsing value - invalid
     // literal; last read: 'x'"); say the same in plain words, with the location.
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
@@ -129,9 +131,42 @@ std::string describe_parse_error(const Json::parse_error& error, std::string_vie
     return "the text is not valid JSON" + where;
 }
 
-} // namespace
+void OpenObjectKeys::open_object() {
+    if (depth_ == open_.size())
+        open_.emplace_back();
+    open_[depth_].names.clear();
+    open_[depth_].sorted = false;
+    ++depth_;
+}
 
-JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits) {
+void OpenObjectKeys::close_object() {
+    if (depth_ > 0)
+        --depth_;
+}
+
+bool OpenObjectKeys::add_key(const std::string& key) {
+    if (depth_ == 0)
+        return true;
+    constexpr std::size_t short_list = 16;
+    Keys& keys = open_[depth_ - 1];
+    if (!keys.sorted) {
+        if (std::find(keys.names.begin(), keys.names.end(), key) != keys.names.end())
+            return false;
+        keys.names.push_back(key);
+        if (keys.names.size() > short_list) {
+            std::sort(keys.names.begin(), keys.names.end());
+            keys.sorted = true;
+        }
+        return true;
+    }
+    auto place = std::lower_bound(keys.names.begin(), keys.names.end(), key);
+    if (place != keys.names.end() && *place == key)
+        return false;
+    keys.names.insert(place, key);
+    return true;
+}
+
+std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits) {
     if (text.size() > limits.max_bytes) {
         return refuse(JsonInputError::too_large,
                       "the text is " + std::to_string(text.size()) + " bytes long; at most " +
@@ -150,27 +185,27 @@ JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits
         return refuse(JsonInputError::too_deep, "arrays and objects are nested more than " +
                                                     std::to_string(max_depth) + " levels deep");
     }
+    return std::nullopt;
+}
 
-    // Objects that repeat a key are refused: nlohmann would silently keep the last value, so
-    // two readers of the same text could disagree about what it says.
-    std::vector<std::set<std::string>> open_objects;
+JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits) {
+    if (auto refused = screen_json_text(text, limits))
+        return std::move(*refused);
+
+    OpenObjectKeys open_objects;
     bool duplicate_key = false;
     const Json::parser_callback_t watch_keys = [&](int /*depth*/, Json::parse_event_t event,
                                                    Json& parsed) {
         switch (event) {
         case Json::parse_event_t::object_start:
-            open_objects.emplace_back();
+            open_objects.open_object();
             break;
         case Json::parse_event_t::object_end:
-            if (!open_objects.empty()) {
-                open_objects.pop_back();
-            }
+            open_objects.close_object();
             break;
         case Json::parse_event_t::key:
-            if (!open_objects.empty() && parsed.is_string() &&
-                !open_objects.back().insert(parsed.get<std::string>()).second) {
+            if (parsed.is_string() && !open_objects.add_key(parsed.get_ref<const std::string&>()))
                 duplicate_key = true;
-            }
             break;
         default:
             break;
@@ -182,14 +217,13 @@ JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits
         Json value = Json::parse(text.begin(), text.end(), watch_keys, /*allow_exceptions=*/true,
                                  /*ignore_comments=*/false);
         if (duplicate_key) {
-            return refuse(JsonInputError::malformed,
-                          "an object in the text has the same key twice");
+            return refuse(JsonInputError::malformed, std::string(repeated_key_message));
         }
         JsonInputResult result;
         result.value = std::move(value);
         return result;
     } catch (const Json::parse_error& error) {
-        return refuse(JsonInputError::malformed, describe_parse_error(error, text));
+        return refuse(JsonInputError::malformed, describe_json_parse_error(error, text));
     } catch (const std::exception&) {
         return refuse(JsonInputError::malformed, "the text is not valid JSON");
     } catch (...) {

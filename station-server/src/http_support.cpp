@@ -107,15 +107,15 @@ Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore
     if (token.empty())
         throw unauthorized("unauthenticated", "this needs an Authorization: Bearer token");
     auto parsed = parse_token(token);
-    auto bad = unauthorized("invalid_token", "the token is not valid");
+    auto bad = [] { return unauthorized("invalid_token", "the token is not valid"); };
     if (!parsed)
-        throw bad;
+        throw bad();
     std::string secret_hash = sha256_hex(parsed->secret);
     switch (parsed->role) {
     case 'a': {
         auto session = store.find_session(parsed->id);
         if (!session || !constant_time_equal(secret_hash, session->token_hash))
-            throw bad;
+            throw bad();
         if (session->expires_at <= now)
             throw unauthorized("session_expired", "the session has expired: sign in again");
         return {Role::admin, parsed->id, session->admin_name};
@@ -123,21 +123,21 @@ Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore
     case 'c': {
         auto record = store.find_coordinator_token(parsed->id);
         if (!record || !constant_time_equal(secret_hash, record->token_hash))
-            throw bad;
+            throw bad();
         if (record->revoked)
             throw unauthorized("token_revoked", "the token has been revoked");
         return {Role::coordinator, parsed->id, ""};
     }
     case 'k': {
-        auto kiosk = store.find_kiosk(parsed->id);
+        auto kiosk = store.kiosk_credentials(parsed->id);
         if (!kiosk || !kiosk->enrolled || !constant_time_equal(secret_hash, kiosk->token_hash))
-            throw bad;
+            throw bad();
         if (kiosk->revoked)
             throw unauthorized("token_revoked", "the kiosk has been revoked");
         return {Role::kiosk, parsed->id, ""};
     }
     default:
-        throw bad;
+        throw bad();
     }
 }
 

@@ -363,6 +363,7 @@ StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash
     update.bind(3, result.kiosk_id);
     update.exec();
     transaction.commit();
+    forget_kiosk_credentials(result.kiosk_id);
     return result;
 }
 
@@ -373,6 +374,36 @@ std::optional<KioskRecord> StationStore::find_kiosk(std::int64_t id) {
     if (!query->executeStep())
         return std::nullopt;
     return read_kiosk(*query);
+}
+
+std::optional<KioskCredentials> StationStore::kiosk_credentials(std::int64_t id) {
+    // Enough for every kiosk a precinct could have; past it the memory starts over rather than
+    // grow with ids nobody enrolled.
+    constexpr std::size_t most_remembered = 4096;
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(credentials_mutex_);
+        if (auto known = credentials_.find(id); known != credentials_.end())
+            return known->second;
+        generation = credentials_generation_;
+    }
+    auto kiosk = find_kiosk(id);
+    if (!kiosk)
+        return std::nullopt;
+    KioskCredentials credentials{kiosk->token_hash, kiosk->enrolled, kiosk->revoked};
+    std::lock_guard lock(credentials_mutex_);
+    if (generation == credentials_generation_) {
+        if (credentials_.size() >= most_remembered)
+            credentials_.clear();
+        credentials_.emplace(id, credentials);
+    }
+    return credentials;
+}
+
+void StationStore::forget_kiosk_credentials(std::int64_t id) {
+    std::lock_guard lock(credentials_mutex_);
+    ++credentials_generation_;
+    credentials_.erase(id);
 }
 
 std::vector<KioskRecord> StationStore::list_kiosks() {
@@ -396,6 +427,7 @@ bool StationStore::revoke_kiosk(std::int64_t id, const AuditStamp& stamp) {
         return false;
     write_audit(db, stamp, "kiosk.revoke", "kiosk " + std::to_string(id));
     transaction.commit();
+    forget_kiosk_credentials(id);
     return true;
 }
 

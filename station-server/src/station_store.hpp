@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace wellness::station {
@@ -50,6 +51,13 @@ struct SessionRecord {
     std::string admin_name;
     std::string token_hash;
     std::time_t expires_at = 0;
+};
+
+// What authenticating a kiosk's request needs to know of it.
+struct KioskCredentials {
+    std::string token_hash;
+    bool enrolled = false;
+    bool revoked = false;
 };
 
 struct KioskRecord {
@@ -164,6 +172,10 @@ class StationStore {
     Enrollment enroll_kiosk(const std::string& code_hash, const std::string& token_hash,
                             std::time_t now);
     std::optional<KioskRecord> find_kiosk(std::int64_t id);
+    // The same as find_kiosk gives, from memory after the first look: every kiosk request
+    // checks its token, and only enroll_kiosk and revoke_kiosk change these (both forget the
+    // kiosk before they return, so a revocation holds from the next request on).
+    std::optional<KioskCredentials> kiosk_credentials(std::int64_t id);
     std::vector<KioskRecord> list_kiosks();
     bool revoke_kiosk(std::int64_t id, const AuditStamp& stamp); // false: no such kiosk
     void record_kiosk_contact(std::int64_t id, std::time_t now,
@@ -205,7 +217,14 @@ class StationStore {
     Lease borrow();
     friend class Lease;
 
+    void forget_kiosk_credentials(std::int64_t id);
+
     std::filesystem::path file_;
+    std::mutex credentials_mutex_;
+    std::unordered_map<std::int64_t, KioskCredentials> credentials_;
+    // Moves on with every change to a kiosk's credentials, so a lookup that read the database
+    // before a change does not put what it read into memory after it.
+    std::uint64_t credentials_generation_ = 0;
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;

@@ -311,6 +311,60 @@ TEST_CASE("Each count entry must have exactly week, metric, key and n", "[counts
         "/counts/0/hour");
 }
 
+TEST_CASE("Arrays and objects where a batch expects plain values are refused at their path",
+          "[counts]") {
+    const std::string id = R"("batch_id":")"s + batch_id + R"(")";
+    require_one_problem(R"({"batch_id":{"batch_id":"x"},"counts":[]})", "/batch_id");
+    require_one_problem(R"({"batch_id":[")"s + batch_id + R"("],"counts":[]})", "/batch_id");
+    require_one_problem("{" + id + R"(,"counts":{"0":[]}})", "/counts");
+    require_one_problem(
+        body_with_entry(entry_text(R"({"week":"2026-W46"})", R"("visit")", R"("start")", "1")),
+        "/counts/0/week");
+    require_one_problem(
+        body_with_entry(entry_text(R"("2026-W46")", R"(["visit"])", R"("start")", "1")),
+        "/counts/0/metric");
+    // An unknown field's insides are not read as the batch's own fields.
+    require_one_problem("{" + id + R"(,"counts":[],"extra":{"counts":[1],"batch_id":7}})",
+                        "/extra");
+    const auto nested_counts =
+        decode_batch("{" + id + R"(,"extra":[{"counts":[]}],"counts":[)" +
+                         entry_text(R"("2026-W46")", R"("visit")", R"("start")", "2") + "]}",
+                     today);
+    REQUIRE(nested_counts.problems.size() == 1);
+    CHECK(nested_counts.problems[0].path == "/extra");
+}
+
+TEST_CASE("Unknown fields are all reported, in name order", "[counts]") {
+    const auto result = decode_batch(R"({"zeta":1,"batch_id":")"s + batch_id +
+                                         R"(","counts":[],"alpha":{"x":[1,2]},"mid":null})",
+                                     today);
+    std::vector<std::string> paths;
+    for (const auto& problem : result.problems)
+        paths.push_back(problem.path);
+    CHECK(paths == std::vector<std::string>{"/alpha", "/mid", "/zeta"});
+}
+
+TEST_CASE("A repeated key is refused at any depth, even among thousands of keys", "[counts]") {
+    std::string many = "{";
+    for (int i = 0; i < 5000; ++i)
+        many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+    const auto distinct = decode_batch(R"({"batch_id":")"s + batch_id +
+                                           R"(","counts":[],"extra":)" + many + R"("end":0}})",
+                                       today);
+    CHECK(distinct.json_error == JsonInputError::none);
+    REQUIRE(distinct.problems.size() == 1);
+    CHECK(distinct.problems[0].path == "/extra");
+    const auto repeated = decode_batch(R"({"batch_id":")"s + batch_id +
+                                           R"(","counts":[],"extra":)" + many + R"("k17":0}})",
+                                       today);
+    CHECK(repeated.json_error == JsonInputError::malformed);
+    CHECK_FALSE(repeated.batch.has_value());
+    const auto in_entry = decode_batch(
+        body_with_entry(R"({"week":"2026-W46","metric":"visit","key":"start","n":1,"n":2})"),
+        today);
+    CHECK(in_entry.json_error == JsonInputError::malformed);
+}
+
 TEST_CASE("n must be a whole number from 0 to 100000", "[counts]") {
     for (const char* n :
          {"1.5", "-1", "100001", "1e3", "2.0", "true", "false", "null", "\"3\"", "[1]",

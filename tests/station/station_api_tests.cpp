@@ -164,6 +164,24 @@ TEST_CASE("oversized bodies are refused with 413, chunked ones too", "[station]"
     CHECK(station.get("/api/v1/admin/kiosks", admin).json()["kiosks"].size() == 1);
 }
 
+TEST_CASE("a kiosk refused before its enrollment is let in by its token right after", "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto created = station.post("/api/v1/admin/kiosks", {{"name", "hall"}}, admin);
+    REQUIRE(created.status == 201);
+    std::string kiosk_id = created.json()["kiosk_id"];
+    // A guessed token for the not yet enrolled kiosk: the station looks the kiosk up and says no.
+    auto guessed = station.get("/api/v1/kiosk/content", "k" + kiosk_id + ".guessed-secret");
+    CHECK(guessed.status == 401);
+
+    auto enrolled = station.post("/api/v1/kiosk/enroll",
+                                 {{"enrollment_code", created.json()["enrollment_code"]}});
+    REQUIRE(enrolled.status == 200);
+    std::string token = enrolled.json()["token"];
+    CHECK(station.get("/api/v1/kiosk/content", token).status == 200);
+    CHECK(station.get("/api/v1/kiosk/content", "k" + kiosk_id + ".guessed-secret").status == 401);
+}
+
 TEST_CASE("kiosks enroll once with an unexpired code and can be revoked", "[station]") {
     TestStation station;
     auto admin = station.admin_token();

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wellness {
 
@@ -36,5 +37,38 @@ struct JsonInputResult {
 // nesting depth (a flat scan, so hostile nesting cannot exhaust the stack), then the parse
 // itself. Comments, trailing text and objects that repeat a key are `malformed`.
 JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits = {});
+
+// For readers that parse with their own SAX handler instead of building a document: the checks
+// parse_json_input makes before parsing (size, NUL bytes, UTF-8, depth). Nullopt when the text
+// passes them; otherwise the refusal parse_json_input would give.
+std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits);
+
+// parse_json_input's words for an object that repeats a key (a `malformed` text).
+inline constexpr std::string_view repeated_key_message =
+    "an object in the text has the same key twice";
+
+// parse_json_input's plain-words message for a parse error in `text`.
+std::string describe_json_parse_error(const Json::parse_error& error, std::string_view text);
+
+// The keys of the objects a parser has open, innermost last, so that an object repeating a key
+// can be refused (nlohmann would silently keep the last value, so two readers of the same text
+// could disagree about what it says).
+class OpenObjectKeys {
+  public:
+    void open_object();
+    void close_object();
+    // False when the innermost open object already has this key.
+    bool add_key(const std::string& key);
+
+  private:
+    // One object's keys; a plain list while short (the common case), sorted once long, so a
+    // hostile object with thousands of keys costs n log n, not n squared.
+    struct Keys {
+        std::vector<std::string> names;
+        bool sorted = false;
+    };
+    std::vector<Keys> open_;
+    std::size_t depth_ = 0; // open_ keeps closed levels' storage for reuse
+};
 
 } // namespace wellness
