@@ -311,8 +311,10 @@ class BatchReader final : public nlohmann::json_sax<Json> {
                 batch.batch_id.type = RawValue::Type::other;
             } else if (slot_ == Slot::counts) {
                 batch.counts = is_object ? RawBatch::Counts::not_array : RawBatch::Counts::array;
-                if (!is_object)
+                if (!is_object) {
                     next = Frame::counts_array;
+                    batch.entries.reserve(64); // a kiosk's weekly release, without regrowing
+                }
             }
             break;
         case Frame::counts_array:

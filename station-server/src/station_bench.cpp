@@ -3,7 +3,9 @@
 //    real in-process station, and the same against a bare Poco handler returning a constant
 //    body (the ratio says what the station's work costs);
 //  - the time of a summary over a year of weekly counts from 100 kiosks.
-// `--quick` runs a short smoke version; `--connections N` (repeatable) picks the loads.
+// Each load runs in rounds that alternate between the two servers; rates are the median round's.
+// `--quick` runs a short smoke version (one round); `--rounds N` and `--connections N`
+// (repeatable) pick the rounds and loads. Exits 1 when any request failed.
 
 #include "security.hpp"
 #include "station.hpp"
@@ -52,14 +54,58 @@ double process_cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// One timed round against one server.
+struct Round {
+    std::vector<double> latencies_ms;
+    long failures = 0;
+    double seconds = 0;
+    double cpu_seconds = 0;
+
+    double per_second() const { return static_cast<double>(latencies_ms.size()) / seconds; }
+};
+
+// Several rounds taken together. The rate is the median round's: on a shared machine one
+// round can lose a second to a neighbour, and the median does not follow it.
 struct Figures {
     double per_second = 0;
     double cpu_us_per_batch = 0;
+    double busy_cores = 0; // CPU seconds per second of the whole process, clients included
     double p50_ms = 0;
     double p99_ms = 0;
     long requests = 0;
     long failures = 0;
 };
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0.0 : values[values.size() / 2];
+}
+
+Figures summarize(const std::vector<Round>& rounds) {
+    Figures figures;
+    std::vector<double> all;
+    std::vector<double> rates;
+    double seconds = 0;
+    double cpu_seconds = 0;
+    for (const auto& round : rounds) {
+        all.insert(all.end(), round.latencies_ms.begin(), round.latencies_ms.end());
+        rates.push_back(round.per_second());
+        figures.failures += round.failures;
+        seconds += round.seconds;
+        cpu_seconds += round.cpu_seconds;
+    }
+    std::sort(all.begin(), all.end());
+    figures.requests = static_cast<long>(all.size());
+    figures.per_second = median(rates);
+    if (!all.empty()) {
+        figures.cpu_us_per_batch = cpu_seconds * 1e6 / static_cast<double>(all.size());
+        figures.p50_ms = all[all.size() / 2];
+        figures.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+    }
+    if (seconds > 0)
+        figures.busy_cores = cpu_seconds / seconds;
+    return figures;
+}
 
 std::string post(Poco::Net::HTTPClientSession& session, const std::string& path,
                  const std::string& body, const std::string& token, int& status) {
@@ -103,9 +149,9 @@ std::string make_batch(const std::vector<CounterKey>& shape, const IsoWeek& week
     return encode_batch(batch);
 }
 
-Figures hammer(std::uint16_t port, const std::string& token, int connections,
-               std::chrono::milliseconds duration, const std::vector<CounterKey>& shape,
-               const IsoWeek& week) {
+Round hammer(std::uint16_t port, const std::string& token, int connections,
+             std::chrono::milliseconds duration, const std::vector<CounterKey>& shape,
+             const IsoWeek& week) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
     std::atomic<long> failures{0};
     std::vector<std::thread> clients;
@@ -138,23 +184,13 @@ Figures hammer(std::uint16_t port, const std::string& token, int connections,
     }
     for (auto& client : clients)
         client.join();
-    double seconds = std::chrono::duration<double>(Steady::now() - start).count();
-    double cpu_seconds = process_cpu_seconds() - cpu_start;
-    std::vector<double> all;
+    Round round;
+    round.seconds = std::chrono::duration<double>(Steady::now() - start).count();
+    round.cpu_seconds = process_cpu_seconds() - cpu_start;
+    round.failures = failures.load();
     for (auto& mine : latencies)
-        all.insert(all.end(), mine.begin(), mine.end());
-    std::sort(all.begin(), all.end());
-    Figures figures;
-    figures.requests = static_cast<long>(all.size());
-    figures.failures = failures.load();
-    figures.per_second = static_cast<double>(all.size()) / seconds;
-    if (!all.empty())
-        figures.cpu_us_per_batch = cpu_seconds * 1e6 / static_cast<double>(all.size());
-    if (!all.empty()) {
-        figures.p50_ms = all[all.size() / 2];
-        figures.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
-    }
-    return figures;
+        round.latencies_ms.insert(round.latencies_ms.end(), mine.begin(), mine.end());
+    return round;
 }
 
 // The floor: Poco's HTTP server reading the body and answering a constant.
@@ -187,6 +223,7 @@ void print(const std::string& target, int connections, const Figures& figures) {
                       {"p50_ms", figures.p50_ms},
                       {"p99_ms", figures.p99_ms},
                       {"cpu_us_per_batch", std::round(figures.cpu_us_per_batch)},
+                      {"busy_cores", std::round(figures.busy_cores * 100) / 100},
                       {"requests", figures.requests},
                       {"failures", figures.failures}}
                      .dump()
@@ -197,6 +234,7 @@ void print(const std::string& target, int connections, const Figures& figures) {
 
 int main(int argc, char** argv) {
     bool quick = false;
+    int rounds = 0;
     std::vector<int> connection_counts;
     for (int i = 1; i < argc; ++i) {
         std::string argument = argv[i];
@@ -204,12 +242,16 @@ int main(int argc, char** argv) {
             quick = true;
         } else if (argument == "--connections" && i + 1 < argc) {
             connection_counts.push_back(std::clamp(std::atoi(argv[++i]), 1, 256));
+        } else if (argument == "--rounds" && i + 1 < argc) {
+            rounds = std::clamp(std::atoi(argv[++i]), 1, 100);
         } else {
-            std::cerr << "usage: station-bench [--quick] [--connections N]...\n";
+            std::cerr << "usage: station-bench [--quick] [--rounds N] [--connections N]...\n";
             return 2;
         }
     }
-    auto duration = std::chrono::milliseconds(quick ? 200 : 3000);
+    if (rounds == 0)
+        rounds = quick ? 1 : 7;
+    auto duration = std::chrono::milliseconds(quick ? 200 : 1000);
     if (connection_counts.empty())
         connection_counts = quick ? std::vector<int>{1, 4} : std::vector<int>{1, 16, 64};
 
@@ -264,17 +306,35 @@ int main(int argc, char** argv) {
                                    params);
         bare.start();
 
+        long failures = 0;
         for (int connections : connection_counts) {
-            auto on_station = hammer(port, kiosk_token, connections, duration, shape, last_week);
-            auto on_bare = hammer(bare_socket.address().port(), kiosk_token, connections, duration,
-                                  shape, last_week);
-            print("station", connections, on_station);
-            print("bare_poco", connections, on_bare);
+            // Rounds alternate between the two servers, so both meet the same spells of a
+            // busy machine.
+            std::vector<Round> on_station;
+            std::vector<Round> on_bare;
+            std::vector<double> ratios;
+            for (int round = 0; round < rounds; ++round) {
+                on_station.push_back(
+                    hammer(port, kiosk_token, connections, duration, shape, last_week));
+                on_bare.push_back(hammer(bare_socket.address().port(), kiosk_token, connections,
+                                         duration, shape, last_week));
+                ratios.push_back(on_station.back().per_second() / on_bare.back().per_second());
+            }
+            auto station_figures = summarize(on_station);
+            auto bare_figures = summarize(on_bare);
+            failures += station_figures.failures + bare_figures.failures;
+            print("station", connections, station_figures);
+            print("bare_poco", connections, bare_figures);
+            std::sort(ratios.begin(), ratios.end());
             std::cout << Json{{"bench", "counts_ratio"},
                               {"connections", connections},
-                              {"station_over_bare", on_bare.per_second > 0
-                                                        ? on_station.per_second / on_bare.per_second
-                                                        : 0.0}}
+                              {"rounds", rounds},
+                              {"station_over_bare",
+                               bare_figures.per_second > 0
+                                   ? station_figures.per_second / bare_figures.per_second
+                                   : 0.0},
+                              {"lowest_round", ratios.front()},
+                              {"highest_round", ratios.back()}}
                              .dump()
                       << std::endl;
         }
@@ -321,6 +381,10 @@ int main(int argc, char** argv) {
                       << std::endl;
         }
         station.stop();
+        if (failures > 0) {
+            std::cerr << "station-bench: " << failures << " requests failed" << std::endl;
+            status = 1;
+        }
     } catch (const std::exception& error) {
         std::cerr << "station-bench: " << error.what() << std::endl;
         status = 1;

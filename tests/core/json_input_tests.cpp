@@ -73,6 +73,21 @@ TEST_CASE("Text that is not UTF-8 is refused", "[json]") {
     CHECK(parse_json_input("[\"\xF4\x8F\xBF\xBF\", \"\xED\x9F\xBF\", \"ñ€𝄞\"]").value.has_value());
 }
 
+TEST_CASE("A bad byte is found wherever it sits in a long text, and named by its place", "[json]") {
+    for (std::size_t place = 6; place < 70; ++place) {
+        std::string text = "{\"a\":\"" + std::string(70, 'x') + "\"}";
+        text[place] = '\xFF';
+        INFO("bad byte at " << place);
+        const auto result = parse_json_input(text);
+        CHECK(result.error == JsonInputError::invalid_utf8);
+        CHECK(result.message.find("at byte " + std::to_string(place + 1) + ")") !=
+              std::string::npos);
+        text[place] = 'x';
+        text[place + 1] = '\xC3'; // a lead byte whose continuation is missing
+        CHECK(parse_json_input(text).error == JsonInputError::invalid_utf8);
+    }
+}
+
 TEST_CASE("Nesting deeper than the depth limit is refused", "[json]") {
     JsonLimits limits;
     limits.max_depth = 8;
