@@ -77,10 +77,23 @@ void CountsWriter::write_groups() {
                 job.done.set_exception(std::current_exception());
         }
         group.clear();
-        if (writer_->wal_frames() >= checkpoint_after_frames) {
+        bool finish_checkpoint = false;
+        {
             std::lock_guard lock(mutex_);
-            checkpoint_wanted_ = true;
-            wake_checkpointer_.notify_one();
+            if (checkpoint_to_finish_) {
+                checkpoint_to_finish_ = false;
+                finish_checkpoint = true;
+            } else if (!checkpoint_running_ && writer_->wal_frames() >= checkpoint_after_frames) {
+                checkpoint_wanted_ = true;
+                wake_checkpointer_.notify_one();
+            }
+        }
+        if (finish_checkpoint) {
+            try {
+                writer_->finish_checkpoint();
+            } catch (const std::exception& error) {
+                logger_.warning(std::string("a checkpoint failed: ") + error.what());
+            }
         }
     }
 }
@@ -93,12 +106,18 @@ void CountsWriter::checkpoint_when_asked() {
             if (stopping_)
                 return;
             checkpoint_wanted_ = false;
+            checkpoint_running_ = true;
         }
+        bool done = false;
         try {
             store_.checkpoint();
+            done = true;
         } catch (const std::exception& error) {
             logger_.warning(std::string("a checkpoint failed: ") + error.what());
         }
+        std::lock_guard lock(mutex_);
+        checkpoint_running_ = false;
+        checkpoint_to_finish_ = done;
     }
 }
 

@@ -18,7 +18,8 @@ namespace wellness::station {
 // takes every batch waiting, applies them in one transaction and one synced commit, and only
 // then completes each batch's future. While it syncs, the next group gathers, so many kiosks
 // share one fsync instead of each paying its own; an acknowledged batch is still on disk.
-// A second thread checkpoints the write-ahead log, so no acknowledgement waits for that.
+// A second thread checkpoints the write-ahead log, so no acknowledgement waits for that; the
+// writer then copies the few frames committed meanwhile itself, so the log starts over.
 class CountsWriter {
   public:
     // `max_queued` bounds the batches waiting for a commit; `max_group` the batches per commit.
@@ -53,6 +54,8 @@ class CountsWriter {
     std::condition_variable wake_checkpointer_;
     std::deque<Job> queue_;
     bool checkpoint_wanted_ = false;
+    bool checkpoint_running_ = false;
+    bool checkpoint_to_finish_ = false;
     bool stopping_ = false;
     std::thread writer_thread_;
     std::thread checkpoint_thread_;

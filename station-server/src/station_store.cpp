@@ -662,6 +662,10 @@ void StationStore::checkpoint() {
 
 BatchGroupWriter::~BatchGroupWriter() = default;
 
+void BatchGroupWriter::finish_checkpoint() {
+    db_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+}
+
 std::vector<BatchOutcome>
 BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     std::vector<BatchOutcome> outcomes;
