@@ -180,9 +180,10 @@ class BatchReader final : public nlohmann::json_sax<Json> {
   public:
     RawBatch batch;
     bool repeated_key = false;
+    bool too_deep = false;
     std::string error; // why the text is not JSON, once the parse has failed
 
-    explicit BatchReader(std::string_view text) : text_(text) {}
+    BatchReader(std::string_view text, int max_depth) : text_(text), max_depth_(max_depth) {}
 
     bool null() override { return value({}, RawValue::Type::other); }
     bool boolean(bool) override { return value({}, RawValue::Type::other); }
@@ -205,49 +206,61 @@ class BatchReader final : public nlohmann::json_sax<Json> {
     bool binary(binary_t&) override { return value({}, RawValue::Type::other); }
 
     bool start_object(std::size_t) override {
-        open(true);
+        if (!open(true))
+            return false;
         keys_.open_object();
         return true;
     }
     bool end_object() override {
         keys_.close_object();
         frames_.pop_back();
+        known_fields_.pop_back();
         return true;
     }
-    bool start_array(std::size_t) override {
-        open(false);
-        return true;
-    }
+    bool start_array(std::size_t) override { return open(false); }
     bool end_array() override {
         frames_.pop_back();
+        known_fields_.pop_back();
         return true;
     }
 
     bool key(string_t& name) override {
-        if (!keys_.add_key(name))
-            repeated_key = true;
         slot_ = Slot::none;
         target_ = nullptr;
+        // A field the batch knows is marked in a bit set; any other name goes through the
+        // general repeated-key check. Both together refuse exactly what parse_json_input does.
+        auto known = [&](unsigned field) {
+            if (known_fields_.back() & (1U << field))
+                repeated_key = true;
+            known_fields_.back() |= 1U << field;
+        };
         if (top() == Frame::batch_object) {
-            if (name == "batch_id")
+            if (name == "batch_id") {
+                known(0);
                 slot_ = Slot::batch_id;
-            else if (name == "counts")
+                return true;
+            }
+            if (name == "counts") {
+                known(1);
                 slot_ = Slot::counts;
-            else
-                batch.unknown_fields.push_back(name);
+                return true;
+            }
+            batch.unknown_fields.push_back(name);
         } else if (top() == Frame::entry_object) {
             RawEntry& entry = batch.entries.back();
-            if (name == "week")
-                target_ = &entry.week;
-            else if (name == "metric")
-                target_ = &entry.metric;
-            else if (name == "key")
-                target_ = &entry.key;
-            else if (name == "n")
-                target_ = &entry.n;
-            else
-                entry.unknown_fields.push_back(name);
+            RawValue* fields[] = {&entry.week, &entry.metric, &entry.key, &entry.n};
+            static constexpr std::string_view names[] = {"week", "metric", "key", "n"};
+            for (unsigned field = 0; field < 4; ++field) {
+                if (name == names[field]) {
+                    known(field);
+                    target_ = fields[field];
+                    return true;
+                }
+            }
+            entry.unknown_fields.push_back(name);
         }
+        if (!keys_.add_key(name))
+            repeated_key = true;
         return true;
     }
 
@@ -298,7 +311,11 @@ class BatchReader final : public nlohmann::json_sax<Json> {
         return true;
     }
 
-    void open(bool is_object) {
+    bool open(bool is_object) {
+        if (frames_.size() >= static_cast<std::size_t>(max_depth_)) {
+            too_deep = true;
+            return false;
+        }
         Frame next = Frame::ignored;
         switch (top()) {
         case Frame::none:
@@ -333,12 +350,16 @@ class BatchReader final : public nlohmann::json_sax<Json> {
             break;
         }
         frames_.push_back(next);
+        known_fields_.push_back(0);
         slot_ = Slot::none;
         target_ = nullptr;
+        return true;
     }
 
     std::string_view text_;
+    int max_depth_;
     std::vector<Frame> frames_;
+    std::vector<unsigned> known_fields_; // per open frame, the known fields it has had
     Slot slot_ = Slot::none;
     RawValue* target_ = nullptr; // the field of the entry being read that the next value fills
     OpenObjectKeys keys_;
@@ -360,9 +381,9 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
         problem("", std::move(refused.message));
         return result;
     };
-    if (auto refused = screen_json_text(body, limits))
+    if (auto refused = screen_json_text(body, limits, DepthScan::left_to_parser))
         return refuse(std::move(*refused));
-    BatchReader reader(body);
+    BatchReader reader(body, limits.max_depth);
     bool parsed = false;
     try {
         parsed = Json::sax_parse(body.begin(), body.end(), &reader, Json::input_format_t::json,
@@ -370,6 +391,8 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
     } catch (const std::exception&) {
         parsed = false;
     }
+    if (reader.too_deep)
+        return refuse(too_deep_refusal(limits.max_depth));
     if (!parsed) {
         JsonInputResult refused;
         refused.error = JsonInputError::malformed;

@@ -189,7 +189,13 @@ bool OpenObjectKeys::add_key(const std::string& key) {
     return true;
 }
 
-std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits) {
+JsonInputResult too_deep_refusal(int max_depth) {
+    return refuse(JsonInputError::too_deep, "arrays and objects are nested more than " +
+                                                std::to_string(max_depth) + " levels deep");
+}
+
+std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits,
+                                                DepthScan depth) {
     if (text.size() > limits.max_bytes) {
         return refuse(JsonInputError::too_large,
                       "the text is " + std::to_string(text.size()) + " bytes long; at most " +
@@ -204,10 +210,8 @@ std::optional<JsonInputResult> screen_json_text(std::string_view text, const Jso
                       "the text is not valid UTF-8 (at byte " + std::to_string(bad + 1) + ")");
     }
     const int max_depth = limits.max_depth < 0 ? 0 : limits.max_depth;
-    if (nesting_depth(text, max_depth) > max_depth) {
-        return refuse(JsonInputError::too_deep, "arrays and objects are nested more than " +
-                                                    std::to_string(max_depth) + " levels deep");
-    }
+    if (depth == DepthScan::scan && nesting_depth(text, max_depth) > max_depth)
+        return too_deep_refusal(max_depth);
     return std::nullopt;
 }
 

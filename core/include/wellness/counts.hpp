@@ -17,8 +17,8 @@ namespace wellness {
 
 // The counts catalogue of DESIGN.md.
 namespace metric {
-inline constexpr std::string_view visit = "visit";                           // key "start"
-inline constexpr std::string_view breathing_started = "breathing.started";   // key exercise id
+inline constexpr std::string_view visit = "visit";                         // key "start"
+inline constexpr std::string_view breathing_started = "breathing.started"; // key exercise id
 inline constexpr std::string_view breathing_completed = "breathing.completed";
 inline constexpr std::string_view checkin_level = "checkin.level"; // key level id
 inline constexpr std::string_view checkin_topic = "checkin.topic"; // key topic id

@@ -40,8 +40,14 @@ JsonInputResult parse_json_input(std::string_view text, const JsonLimits& limits
 
 // For readers that parse with their own SAX handler instead of building a document: the checks
 // parse_json_input makes before parsing (size, NUL bytes, UTF-8, depth). Nullopt when the text
-// passes them; otherwise the refusal parse_json_input would give.
-std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits);
+// passes them; otherwise the refusal parse_json_input would give. A handler that refuses
+// nesting past limits.max_depth itself (with too_deep_refusal) can skip the depth scan.
+enum class DepthScan { scan, left_to_parser };
+std::optional<JsonInputResult> screen_json_text(std::string_view text, const JsonLimits& limits,
+                                                DepthScan depth = DepthScan::scan);
+
+// parse_json_input's refusal of a text nested deeper than `max_depth`.
+JsonInputResult too_deep_refusal(int max_depth);
 
 // parse_json_input's words for an object that repeats a key (a `malformed` text).
 inline constexpr std::string_view repeated_key_message =
