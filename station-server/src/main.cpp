@@ -77,6 +77,7 @@ class StationServerApp : public Poco::Util::ServerApplication {
     }
 
     int main(const std::vector<std::string>& args) override {
+        tune_allocator();
         if (help_) {
             print_help();
             return EXIT_OK;

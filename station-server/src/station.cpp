@@ -12,6 +12,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 #include <fstream>
+#include <malloc.h>
 #include <sstream>
 
 namespace wellness::station {
@@ -32,6 +33,10 @@ std::optional<std::string> read_file(const std::filesystem::path& file, std::siz
 }
 
 } // namespace
+
+void tune_allocator() {
+    mallopt(M_MXFAST, 0);
+}
 
 bool is_valid_admin_name(const std::string& name) {
     if (name.empty() || name.size() > 64)

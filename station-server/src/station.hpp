@@ -64,4 +64,11 @@ class Station {
 // Reads an admin name's rules: 1 to 64 of a-z A-Z 0-9 . _ - @.
 bool is_valid_admin_name(const std::string& name);
 
+// Sets up glibc's allocator for a server of many threads; call first thing in main(). Every
+// request makes one allocation of a kilobyte or more (its body), and glibc first sweeps all its
+// small freed chunks ("fastbins") into larger ones before such an allocation: measured at 4 % of
+// the station's time under load. Without fastbins, small chunks are still served from the
+// per-thread cache and the sweep never runs.
+void tune_allocator();
+
 } // namespace wellness::station

@@ -233,6 +233,9 @@ void print(const std::string& target, int connections, const Figures& figures) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // As station-server does; the bare handler and the clients share the process and so the
+    // setting, which keeps the comparison fair.
+    tune_allocator();
     bool quick = false;
     int rounds = 0;
     std::vector<int> connection_counts;
