@@ -138,3 +138,41 @@ TEST_CASE("a counts request whose commit cannot happen in time answers 503, and 
     CHECK(retry.json()["status"] == "duplicate");
     CHECK(stored_visits(station, week) == 6);
 }
+
+TEST_CASE("after a checkpoint the counts writer finishes, the write-ahead log starts over",
+          "[station]") {
+    TestStation station;
+    station.kiosk_token("room 1");
+    auto& store = station.station().store();
+    auto writer = store.open_group_writer();
+    IsoWeek week = IsoWeek::from_local_time(station.now.load()).prev();
+    auto commit_one = [&] {
+        auto pending = pending_visits(new_batch_id(), week, 1, 1, station.now.load());
+        REQUIRE(writer->apply_group({&pending}) == std::vector{BatchOutcome::applied});
+    };
+    commit_one();
+    // A summary reading while batches commit: the checkpoint cannot copy what was committed
+    // after the reader's view began, just as when commits run beside a background checkpoint.
+    SQLite::Database reader((station.data_dir() / "station.sqlite3").string(),
+                            SQLite::OPEN_READONLY);
+    SQLite::Transaction reading(reader);
+    SQLite::Statement view(reader, "SELECT count(*) FROM weekly_counts");
+    REQUIRE(view.executeStep());
+    commit_one();
+    store.checkpoint();
+    view.reset();
+    reading.commit();
+    commit_one();
+    const int frames_before = writer->wal_frames();
+    REQUIRE(frames_before > 0);
+
+    SECTION("finished: the next commit writes from the start of the log") {
+        writer->finish_checkpoint();
+        commit_one();
+        CHECK(writer->wal_frames() < frames_before);
+    }
+    SECTION("not finished: the log only grows") {
+        commit_one();
+        CHECK(writer->wal_frames() > frames_before);
+    }
+}
