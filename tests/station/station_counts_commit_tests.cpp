@@ -43,15 +43,25 @@ PendingBatch pending_visits(const std::string& batch_id, const IsoWeek& week, in
     return pending;
 }
 
+// A station with one enrolled kiosk (id 1), a group writer of the test's own and last week.
+struct StationWithWriter {
+    TestStation station;
+    wellness::station::StationStore& store;
+    std::unique_ptr<wellness::station::BatchGroupWriter> writer;
+    IsoWeek week;
+
+    StationWithWriter()
+        : store((station.kiosk_token("room 1"), station.station().store())),
+          writer(store.open_group_writer()),
+          week(IsoWeek::from_local_time(station.now.load()).prev()) {}
+};
+
 } // namespace
 
 TEST_CASE("a commit group holding the same batch twice applies it once and records the contact",
           "[station]") {
-    TestStation station;
-    station.kiosk_token("room 1");
-    auto& store = station.station().store();
-    auto writer = store.open_group_writer();
-    IsoWeek week = IsoWeek::from_local_time(station.now.load()).prev();
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
     std::time_t contact = station.now.load() + 3600;
     auto first = pending_visits(new_batch_id(), week, 4, 1, contact);
     auto second = pending_visits(new_batch_id(), week, 7, 1, contact);
@@ -141,11 +151,8 @@ TEST_CASE("a counts request whose commit cannot happen in time answers 503, and 
 
 TEST_CASE("after a checkpoint the counts writer finishes, the write-ahead log starts over",
           "[station]") {
-    TestStation station;
-    station.kiosk_token("room 1");
-    auto& store = station.station().store();
-    auto writer = store.open_group_writer();
-    IsoWeek week = IsoWeek::from_local_time(station.now.load()).prev();
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
     auto commit_one = [&] {
         auto pending = pending_visits(new_batch_id(), week, 1, 1, station.now.load());
         REQUIRE(writer->apply_group({&pending}) == std::vector{BatchOutcome::applied});
