@@ -610,28 +610,6 @@ std::set<std::string> StationStore::asset_names() {
     return names;
 }
 
-BatchOutcome StationStore::apply_batch(const CountsBatch& batch) {
-    auto lease = borrow();
-    auto& db = *lease;
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement remember(db, "INSERT OR IGNORE INTO applied_batches(batch_id) VALUES(?)");
-    remember.bind(1, batch.batch_id);
-    if (remember.exec() == 0)
-        return BatchOutcome::duplicate; // the transaction rolls back: nothing changes
-    SQLite::Statement add(db, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
-                              "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n");
-    for (const auto& entry : batch.counts) {
-        add.bind(1, entry.week.to_string());
-        add.bind(2, entry.metric);
-        add.bind(3, entry.key);
-        add.bind(4, static_cast<std::int64_t>(entry.n));
-        add.exec();
-        add.reset();
-    }
-    transaction.commit();
-    return BatchOutcome::applied;
-}
-
 std::unique_ptr<BatchGroupWriter> StationStore::open_group_writer() {
     try {
         return std::make_unique<BatchGroupWriter>(open_connection(file_));

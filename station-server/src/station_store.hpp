@@ -207,8 +207,8 @@ class StationStore {
     std::vector<AssetInfo> list_assets();
     std::set<std::string> asset_names();
 
-    // Counts: the whole batch in one transaction, exactly once per batch id.
-    BatchOutcome apply_batch(const CountsBatch& batch);
+    // Counts go in through a group writer (BatchGroupWriter): the whole group in one
+    // transaction, exactly once per batch id.
     // A connection of its own for the counts writer thread (see BatchGroupWriter).
     std::unique_ptr<BatchGroupWriter> open_group_writer();
     // Copies the write-ahead log into the database file without blocking writers (PASSIVE).
