@@ -96,6 +96,7 @@ Counters build_release(const std::vector<CounterKey>& shape, const Counters& cou
 }
 
 PoolingOutcome pool_closed_week(const Counters& closed_week, const Counters& carried_in, int k) {
+    k = std::max(k, minimum_k); // the privacy floor holds whatever the caller was told
     PoolingOutcome outcome;
     Counters combined = summed(closed_week, carried_in);
     const std::int64_t visits = visits_in(combined);
@@ -369,8 +370,12 @@ class BatchReader final : public nlohmann::json_sax<Json> {
 
 BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
     BatchDecodeResult result;
+    // Counted in full, listed up to content's limit: a hostile body of thousands of unknown
+    // fields must not turn into an answer of megabytes.
+    std::size_t problems_found = 0;
     auto problem = [&](std::string path, std::string message) {
-        result.problems.push_back(Problem{std::move(path), std::move(message)});
+        if (++problems_found <= content_limits::max_problems)
+            result.problems.push_back(Problem{std::move(path), std::move(message)});
     };
 
     JsonLimits limits;
@@ -444,7 +449,7 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
                 problem(path, "must be an object with \"week\", \"metric\", \"key\" and \"n\"");
                 continue;
             }
-            const std::size_t before = result.problems.size();
+            const std::size_t before = problems_found;
             std::sort(item.unknown_fields.begin(), item.unknown_fields.end());
             for (const auto& name : item.unknown_fields) {
                 problem(path + pointer_to(name),
@@ -509,7 +514,7 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
                               : n.integer;
             }
 
-            if (result.problems.size() != before) {
+            if (problems_found != before) {
                 continue;
             }
             if (!seen.emplace(entry.week, metric_field.text, key.text).second) {
@@ -522,6 +527,11 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
         }
     }
 
+    if (problems_found > content_limits::max_problems) {
+        result.problems.push_back(
+            Problem{"", std::to_string(problems_found - content_limits::max_problems) +
+                            " more problems are not listed; the batch was refused as a whole"});
+    }
     if (result.problems.empty()) {
         result.batch = std::move(batch);
     }

@@ -158,7 +158,7 @@ void OpenObjectKeys::open_object() {
     if (depth_ == open_.size())
         open_.emplace_back();
     open_[depth_].names.clear();
-    open_[depth_].sorted = false;
+    open_[depth_].many.clear();
     ++depth_;
 }
 
@@ -172,21 +172,18 @@ bool OpenObjectKeys::add_key(const std::string& key) {
         return true;
     constexpr std::size_t short_list = 16;
     Keys& keys = open_[depth_ - 1];
-    if (!keys.sorted) {
+    if (keys.many.empty()) {
         if (std::find(keys.names.begin(), keys.names.end(), key) != keys.names.end())
             return false;
         keys.names.push_back(key);
         if (keys.names.size() > short_list) {
-            std::sort(keys.names.begin(), keys.names.end());
-            keys.sorted = true;
+            keys.many.insert(std::make_move_iterator(keys.names.begin()),
+                             std::make_move_iterator(keys.names.end()));
+            keys.names.clear();
         }
         return true;
     }
-    auto place = std::lower_bound(keys.names.begin(), keys.names.end(), key);
-    if (place != keys.names.end() && *place == key)
-        return false;
-    keys.names.insert(place, key);
-    return true;
+    return keys.many.insert(key).second;
 }
 
 JsonInputResult too_deep_refusal(int max_depth) {

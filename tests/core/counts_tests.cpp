@@ -184,6 +184,15 @@ TEST_CASE("A closed week with 1 to k-1 visits is pooled into the next week", "[c
     CHECK_FALSE(wellness::pool_closed_week({{visits(), 5}}, {}, 5).pooled);
 }
 
+TEST_CASE("A k below the minimum still pools weeks of fewer than minimum_k visits", "[counts]") {
+    for (const int k : {-1, 0, 1, 2}) {
+        INFO("k = " << k);
+        CHECK(wellness::pool_closed_week({{visits(), 1}}, {}, k).pooled);
+        CHECK(wellness::pool_closed_week({{visits(), wellness::minimum_k - 1}}, {}, k).pooled);
+        CHECK_FALSE(wellness::pool_closed_week({{visits(), wellness::minimum_k}}, {}, k).pooled);
+    }
+}
+
 TEST_CASE("Carried weeks are released together once they reach k visits", "[counts]") {
     const Counters carried{{visits(), 3}, {key("checkin.level", "ill"), 2}};
     const Counters closed{
@@ -342,6 +351,22 @@ TEST_CASE("Unknown fields are all reported, in name order", "[counts]") {
     for (const auto& problem : result.problems)
         paths.push_back(problem.path);
     CHECK(paths == std::vector<std::string>{"/alpha", "/mid", "/zeta"});
+}
+
+TEST_CASE("A batch with thousands of problems lists a bounded number and says how many more",
+          "[counts]") {
+    std::string body = R"({"batch_id":")"s + batch_id + R"(","counts":[])";
+    for (int i = 0; i < 3000; ++i)
+        body += ",\"extra" + std::to_string(i) + "\":0";
+    body += "}";
+    const auto result = decode_batch(body, today);
+    CHECK_FALSE(result.batch.has_value());
+    CHECK(result.json_error == JsonInputError::none);
+    REQUIRE(result.problems.size() == wellness::content_limits::max_problems + 1);
+    CHECK(result.problems.front().path == "/extra0");
+    CHECK(result.problems.back().path.empty());
+    CHECK(result.problems.back().message.find(
+              std::to_string(3000 - wellness::content_limits::max_problems)) == 0);
 }
 
 TEST_CASE("A repeated key is refused at any depth, even among thousands of keys", "[counts]") {

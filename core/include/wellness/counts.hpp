@@ -53,7 +53,8 @@ Counters build_release(const std::vector<CounterKey>& shape, const Counters& cou
 // Privacy promise 5. `closed_week` holds a closed week's counts, `carried_in` what earlier
 // pooled weeks carried forward. If their combined visits are 1 to k-1 the week is pooled:
 // its release holds the same keys all at zero and everything is carried into the next week.
-// Otherwise the release holds the combined counts and nothing is carried.
+// Otherwise the release holds the combined counts and nothing is carried. A k below
+// minimum_k is raised to it.
 struct PoolingOutcome {
     Counters release;
     Counters carried_out;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace wellness {
@@ -67,11 +68,11 @@ class OpenObjectKeys {
     bool add_key(const std::string& key);
 
   private:
-    // One object's keys; a plain list while short (the common case), sorted once long, so a
-    // hostile object with thousands of keys costs n log n, not n squared.
+    // One object's keys: a plain list while short (the common case), a hash set once long, so
+    // a hostile object with thousands of keys costs linear time, not quadratic.
     struct Keys {
         std::vector<std::string> names;
-        bool sorted = false;
+        std::unordered_set<std::string> many;
     };
     std::vector<Keys> open_;
     std::size_t depth_ = 0; // open_ keeps closed levels' storage for reuse
