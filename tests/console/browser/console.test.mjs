@@ -172,9 +172,57 @@ test('coordinator tokens are shown once and can be revoked; the audit log record
   });
 });
 
-test('a session that ends on the server sends the console back to sign-in with a message', TIMEOUT, async () => {
+// Publishes and returns the status line, failing with the problems shown when the server refuses.
+async function publishAndExpectSuccess(page) {
+  await page.click('#publish-button');
+  const status = page.locator('.status', { hasText: /Published version|Not published/ });
+  await status.waitFor();
+  const text = await status.textContent();
+  const problems = /Not published/.test(text) ? await page.locator('#problem-summary').textContent() : '';
+  assert.match(text, /Published version/, `published (problems: ${problems})`);
+}
+
+test('a check-in suggestion added or retargeted in the console publishes with only the chosen target', TIMEOUT, async () => {
   await withStationAndBrowser(async ({ station, page }) => {
     await signIn(page, station);
+    const suggestions = 'f.checkin.levels.0.suggestions';
+    const before = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) });
+    const existing = before.json.document.checkin.levels[0].suggestions;
+    const added = existing.length;
+    const retargeted = existing.findIndex((s) => s.provider_id);
+    assert.ok(retargeted >= 0, 'the first level has a suggestion pointing at a provider');
+
+    await page.click(byId(`${suggestions}-add`));
+    await page.fill(byId(`${suggestions}.${added}.text.en`), 'Try resonance breathing');
+    await page.fill(byId(`${suggestions}.${added}.text.es`), 'Prueba la respiración de resonancia');
+    await page.selectOption(byId(`${suggestions}.${added}.target`), 'exercise:resonance');
+    await page.selectOption(byId(`${suggestions}.${retargeted}.target`), 'exercise:box');
+    await publishAndExpectSuccess(page);
+
+    const token = await adminToken(station);
+    const published = (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token })).json.document.checkin.levels[0].suggestions;
+    assert.deepEqual(published[added], {
+      text: { en: 'Try resonance breathing', es: 'Prueba la respiración de resonancia' },
+      exercise_id: 'resonance',
+    });
+    assert.deepEqual(Object.keys(published[retargeted]).sort(), ['exercise_id', 'text']);
+    assert.equal(published[retargeted].exercise_id, 'box');
+
+    // "Nothing" leaves a text-only suggestion.
+    await page.selectOption(byId(`${suggestions}.${added}.target`), 'none');
+    await page.locator('.status', { hasText: 'You have unpublished changes' }).waitFor();
+    await publishAndExpectSuccess(page);
+    const textOnly = (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token })).json.document.checkin.levels[0].suggestions;
+    assert.deepEqual(textOnly[added], { text: { en: 'Try resonance breathing', es: 'Prueba la respiración de resonancia' } });
+  });
+});
+
+test('a session that ends on the server sends the console back to sign-in with a message, and signing in again keeps unpublished edits', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    const attract = page.locator(byId('f.attract_text.en'));
+    await attract.fill('Edited before the session ended');
+    await page.locator('.status', { hasText: 'You have unpublished changes' }).waitFor();
     const token = await page.evaluate(() => sessionStorage.getItem('wellness.admin.token'));
     const ended = await call(station.baseUrl, 'DELETE', '/api/v1/admin/session', { token });
     assert.ok(ended.status === 204 || ended.status === 200);
@@ -184,6 +232,15 @@ test('a session that ends on the server sends the console back to sign-in with a
     assert.ok(await page.locator('#app-view').isHidden());
     assert.match(await page.locator('#signin-message').textContent(), /sign in again/i);
     assert.equal(await page.evaluate(() => sessionStorage.getItem('wellness.admin.token')), null);
+
+    await page.fill('#signin-username', 'admin');
+    await page.fill('#signin-password', station.password);
+    await page.click('#signin-form button[type=submit]');
+    await page.locator('#view-kiosks').waitFor();
+    await page.click('#main-nav a[data-view=content]');
+    await page.locator('#publish-button').waitFor();
+    assert.equal(await attract.inputValue(), 'Edited before the session ended', 'the edit survives signing in again');
+    await page.locator('.status', { hasText: 'You have unpublished changes' }).waitFor();
   });
 });
 

@@ -577,9 +577,13 @@ export class ContentEditor {
         const select = h('select', { id: targetId, 'data-bind': 'none', 'aria-describedby': errors.id,
           onchange: (e) => {
             const [kind, id] = e.target.value.split(':');
-            s.crisis_lines = kind === 'crisis';
-            s.exercise_id = kind === 'exercise' ? id : '';
-            s.provider_id = kind === 'provider' ? id : '';
+            // Core counts every present target field as a target, so only the chosen one is kept.
+            delete s.crisis_lines;
+            delete s.exercise_id;
+            delete s.provider_id;
+            if (kind === 'crisis') s.crisis_lines = true;
+            else if (kind === 'exercise') s.exercise_id = id;
+            else if (kind === 'provider') s.provider_id = id;
             this.markDirty();
           } }, options.map(([v, t]) => h('option', { value: v, selected: v === current }, t)));
         const targetField = h('div', { class: 'field' }, h('label', { for: targetId }, 'Points to'), select, errors);

@@ -174,8 +174,9 @@ export function newTopic(doc) {
   return { id: freshId((doc.checkin && doc.checkin.topics) || [], 'topic'), label: emptyText(doc) };
 }
 
+// A new suggestion points at nothing: core reads any target field that is present as a target.
 export function newSuggestion(doc) {
-  return { text: emptyText(doc), exercise_id: '', provider_id: '', crisis_lines: false };
+  return { text: emptyText(doc) };
 }
 
 export function moveItem(list, from, to) {

@@ -99,7 +99,9 @@ async function showRoute() {
 function showSignIn(message) {
   appView.hidden = true;
   signInView.hidden = false;
-  editorLoaded = false;
+  // After a session ends the admin signs in again to carry on: unpublished edits stay. Signing
+  // out clears editor.dirty first, so the next sign-in loads the live content afresh.
+  if (!editor.dirty) editorLoaded = false;
   signInMessage.textContent = message || '';
   signInMessage.hidden = !message;
   document.title = 'Sign in · Wellness station admin';
