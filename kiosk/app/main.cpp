@@ -477,6 +477,7 @@ int main(int argc, char** argv) {
                      [&](const std::string& text) { return qr_textures.get(text); },
                      [&](const std::string& id) { return provider_textures.get(id); },
                      &maintenance_status};
+        ui.screen_entered = first_frame || flow.screen() != drawn_screen;
         ImGui::PushFont(fonts.body);
         switch (flow.screen()) {
         case Screen::attract:

@@ -1,3 +1,4 @@
+#include "qr_code.hpp"
 #include "screens.hpp"
 
 #include <algorithm>
@@ -89,7 +90,7 @@ void TalkScreen::DrawProvider(UiContext& ui) {
     if (auto qr = ui.qr(provider->booking_url)) {
         // Whole pixels per module and a whole-pixel origin: every module is a crisp square.
         const float side = std::floor(layout.qr_side());
-        const float module = std::floor(side / static_cast<float>(qr->modules));
+        const auto module = static_cast<float>(qr_pixels_per_module(qr->modules, side));
         qr_drawn = module * static_cast<float>(qr->modules);
         const ImVec2 origin{std::floor(layout.margin), std::floor(top + (side - qr_drawn) / 2)};
         ImGui::SetCursorScreenPos(origin);

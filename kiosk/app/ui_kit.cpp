@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <imgui_internal.h> // SetNextWindowScroll: applied by Begin, in the same frame
 
 namespace wellness::kiosk {
 
@@ -270,6 +271,12 @@ void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& ext
 void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size,
                const std::function<void()>& draw_items) {
     ImGui::SetCursorScreenPos(at);
+    if (ui.screen_entered) {
+        // ImGui keeps a child's scroll by id across visits: the next person must not find the
+        // list where the last one left it (nor the crisis lines scrolled out of view). Unlike
+        // SetScrollY, this takes effect in this very frame.
+        ImGui::SetNextWindowScroll({-1.0f, 0.0f});
+    }
     ImGui::BeginChild(test_id.c_str(), size, false,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
     draw_items();

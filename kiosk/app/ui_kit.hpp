@@ -75,6 +75,8 @@ struct UiContext {
     ProviderImageSource provider_image; // by provider id; unset or nullopt: no image
     const std::function<std::string()>* maintenance_status = nullptr; // technical text
     bool contact_now_requested = false; // set by the maintenance screen's button
+    // The first frame of a screen (or of the program): lists start again from the top.
+    bool screen_entered = false;
 
     void want(Intent intent) const { intents.push_back(std::move(intent)); }
 };
@@ -114,7 +116,7 @@ struct BarButton {
 void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& extra = {});
 
 // A vertical list in the content area that scrolls by dragging a finger. `draw_items` lays out
-// the list's widgets from the child's cursor.
+// the list's widgets from the child's cursor. On `ui.screen_entered` it starts at the top.
 void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size,
                const std::function<void()>& draw_items);
 

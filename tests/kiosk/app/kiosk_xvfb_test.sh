@@ -7,6 +7,8 @@
 #   small-screen  every screen is reachable and drawn at 800x480
 #   breathe-idle  a breathing session runs to its end, the idle timeout fades back to Attract,
 #                 and the hidden corner gesture opens the maintenance screen
+#   list-scroll   a list one person scrolled starts at the top for the next person (after Done
+#                 and after the idle reset): the crisis lines are in view first
 set -euo pipefail
 mode="$1" kiosk="$2" content="$3" work="$4"
 rm -rf "$work" && mkdir -p "$work"
@@ -152,6 +154,46 @@ quit
 SCRIPT
   run_kiosk 1280x720 "$work/breathe.script"
   echo "breathing ran to its end; idle reset to Attract; maintenance gesture works"
+  ;;
+list-scroll)
+  level="$(field 'd["checkin"]["levels"][-1]["id"]')"
+  crisis="$(field 'd["crisis_lines"][0]["id"]')"
+  idle_ms="$(field 'd["idle_timeout_seconds"]*1000')"
+  # At 800x480 the most serious level's suggestions are longer than the screen (small-screen).
+  cat > "$work/scroll.script" <<SCRIPT
+touch attract.tap
+touch home.checkin
+touch checkin.level.$level
+touch checkin.skip
+expect-screen checkin_suggestions
+expect-widget crisis.$crisis
+drag checkin.suggestions 0 -1000
+expect-no-widget crisis.$crisis
+touch chrome.done
+expect-screen attract
+# The next person: the list starts at the top, crisis lines first, from the very first frame.
+touch attract.tap
+touch home.checkin
+touch checkin.level.$level
+touch checkin.skip
+expect-screen checkin_suggestions
+expect-widget crisis.$crisis
+drag checkin.suggestions 0 -1000
+expect-no-widget crisis.$crisis
+# Walking away: the idle reset forgets the scroll too.
+advance-ms $((idle_ms + 3000))
+wait-frames 2
+expect-screen attract
+touch attract.tap
+touch home.checkin
+touch checkin.level.$level
+touch checkin.skip
+expect-screen checkin_suggestions
+expect-widget crisis.$crisis
+quit
+SCRIPT
+  run_kiosk 800x480 "$work/scroll.script"
+  echo "a scrolled list starts at the top again after Done and after the idle reset"
   ;;
 *)
   fail "unknown mode $mode"
