@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -64,13 +66,28 @@ struct KioskSync::Impl {
             std::lock_guard lock(shared_mutex);
             uses.swap(pending_uses);
         }
+        bool uses_stored = false;
         try {
             engine.record_uses(uses);
+            uses_stored = true;
             engine.maintain(settings.wall_clock());
         } catch (const std::exception& error) {
             // The kiosk keeps running on whatever it has; the next step tries again.
             log(std::string("local store error: ") + error.what());
         }
+        std::lock_guard lock(shared_mutex);
+        if (uses_stored) {
+            store_failing = false;
+            return;
+        }
+        // add_uses is one transaction, so none of these reached the disk: back in front of the
+        // queue, oldest first, for the next step. As in record(), the newest go past the cap.
+        store_failing = true;
+        uses.insert(uses.end(), std::make_move_iterator(pending_uses.begin()),
+                    std::make_move_iterator(pending_uses.end()));
+        if (uses.size() > max_pending_uses)
+            uses.erase(uses.begin() + static_cast<std::ptrdiff_t>(max_pending_uses), uses.end());
+        pending_uses.swap(uses);
     }
 
     void contact_locked() {
@@ -112,8 +129,12 @@ struct KioskSync::Impl {
                 }
                 const auto until_contact =
                     std::chrono::seconds(std::max<std::time_t>(0, next - now));
-                wake.wait_for(lock, std::min(until_contact, std::chrono::seconds(max_idle_wait)),
-                              [&] { return stopping || !pending_uses.empty() || contact_now; });
+                // While the store fails, queued uses wait for the next regular wake-up instead
+                // of spinning the worker against a broken disk.
+                wake.wait_for(
+                    lock, std::min(until_contact, std::chrono::seconds(max_idle_wait)), [&] {
+                        return stopping || (!pending_uses.empty() && !store_failing) || contact_now;
+                    });
                 contact_requested = std::exchange(contact_now, false);
             }
             std::lock_guard engine_lock(engine_mutex);
@@ -142,6 +163,7 @@ struct KioskSync::Impl {
     std::optional<ActiveContent> content_update;
     bool stopping = false;
     bool contact_now = false;
+    bool store_failing = false; // the last attempt to store queued uses failed
     std::time_t next_contact_copy = 0;
     std::thread worker;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <sqlite3.h>
 #include <stdexcept>
 
 namespace wellness::kiosk {
@@ -68,6 +69,12 @@ IsoWeek far_future_week() {
     return *IsoWeek::parse("9999-W01");
 }
 
+// Only these say the file itself is damaged; every other error may pass.
+bool says_file_is_unusable(const SQLite::Exception& error) {
+    const int primary_code = error.getErrorCode() & 0xff;
+    return primary_code == SQLITE_CORRUPT || primary_code == SQLITE_NOTADB;
+}
+
 } // namespace
 
 std::string encode_fixed_size_batch(const CountsBatch& batch) {
@@ -81,8 +88,9 @@ std::string encode_fixed_size_batch(const CountsBatch& batch) {
     return body;
 }
 
-LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log)
-    : file_(std::move(file)), log_(std::move(log)) {
+LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log,
+                       std::chrono::milliseconds busy_timeout)
+    : file_(std::move(file)), log_(std::move(log)), busy_timeout_(busy_timeout) {
     if (!log_)
         log_ = [](const std::string&) {};
     if (!try_open()) {
@@ -101,7 +109,7 @@ bool LocalStore::try_open() {
     try {
         db_ = std::make_unique<SQLite::Database>(file_.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        db_->setBusyTimeout(5000);
+        db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
         // WAL keeps readers and the writer apart; FULL makes every commit durable before it
         // returns, so an acknowledged release survives a power cut.
         db_->exec("PRAGMA journal_mode=WAL");
@@ -139,8 +147,14 @@ bool LocalStore::try_open() {
         }
         return true;
     } catch (const SQLite::Exception& error) {
-        log_(std::string("local store: cannot read the database: ") + error.what());
         db_.reset();
+        if (!says_file_is_unusable(error)) {
+            // Locked, busy, I/O error, disk full: the file may be fine. Setting it aside would
+            // lose its weeks, outbox and secret for good; the caller tries again later.
+            log_(std::string("local store: cannot open the database for now: ") + error.what());
+            throw;
+        }
+        log_(std::string("local store: cannot read the database: ") + error.what());
         return false;
     }
 }

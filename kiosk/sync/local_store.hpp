@@ -8,6 +8,7 @@
 #include "wellness/iso_week.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -47,11 +48,17 @@ class LocalStore {
   public:
     static constexpr int schema_version = 1;
 
-    // Opens `file`, creating it if needed. A file that SQLite cannot read, or with a schema that
-    // is not this one, is moved aside (file.corrupt-N) and a fresh store started; rows that fail
-    // validation (bad week, unknown metric, n out of range, ...) are dropped. Both are reported
-    // through `log` as technical events. Throws only if even a fresh file cannot be created.
-    LocalStore(std::filesystem::path file, TechnicalLog log);
+    static constexpr std::chrono::milliseconds default_busy_timeout{5000};
+
+    // Opens `file`, creating it if needed. A file that is really unusable (SQLite reports it
+    // corrupt or not a database, the integrity check fails, or its schema is not this one) is
+    // moved aside (file.corrupt-N) and a fresh store started; rows that fail validation (bad
+    // week, unknown metric, n out of range, ...) are dropped. Both are reported through `log` as
+    // technical events. Any other SQLite error (locked, busy, I/O, cannot open, disk full) is
+    // thrown and the file left as it is, so a later attempt finds its weeks, outbox and secret.
+    // `busy_timeout` is how long a write waits for another connection's lock.
+    LocalStore(std::filesystem::path file, TechnicalLog log,
+               std::chrono::milliseconds busy_timeout = default_busy_timeout);
     ~LocalStore();
     LocalStore(const LocalStore&) = delete;
     LocalStore& operator=(const LocalStore&) = delete;
@@ -108,6 +115,7 @@ class LocalStore {
 
     std::filesystem::path file_;
     TechnicalLog log_;
+    std::chrono::milliseconds busy_timeout_;
     std::unique_ptr<SQLite::Database> db_;
     std::optional<std::filesystem::path> moved_aside_;
     std::size_t rows_dropped_ = 0;

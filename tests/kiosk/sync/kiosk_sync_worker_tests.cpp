@@ -3,6 +3,7 @@
 #include "local_store.hpp"
 #include "sync_test_support.hpp"
 
+#include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
 #include <regex>
 
@@ -96,4 +97,42 @@ TEST_CASE("The sync log holds technical events only, never what anyone did", "[k
     CHECK(std::count_if(log.begin(), log.end(), [](const std::string& line) {
               return line.rfind("sync failed: ", 0) == 0;
           }) == 1);
+}
+
+TEST_CASE("Uses that fail to reach the disk are kept and stored exactly once on the next step",
+          "[kiosk-sync]") {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.sqlite3";
+    std::time_t now = local_instant(2026, 11, 18);
+    std::vector<std::string> log;
+    auto settings = settings_for(dir.path(), "", &now);
+    settings.technical_log = [&](const std::string& line) { log.push_back(line); };
+    KioskSync sync(settings);
+    sync.initial_content();
+    sync.persist_pending(); // opens the store and seeds the week
+    const auto visits_on_disk = [&] {
+        SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+        return reader
+            .execAndGet("SELECT n FROM counters WHERE week = '2026-W47' AND metric = 'visit' "
+                        "AND key = 'start'")
+            .getInt();
+    };
+    {
+        // Another writer holds the file: the kiosk's write fails (SQLITE_BUSY).
+        SQLite::Database holder(file.string(), SQLite::OPEN_READWRITE);
+        holder.exec("BEGIN EXCLUSIVE");
+        for (int i = 0; i < 3; ++i)
+            sync.record({"visit", "start"});
+        sync.persist_pending();
+        holder.exec("ROLLBACK");
+    }
+    CHECK(std::count_if(log.begin(), log.end(), [](const std::string& line) {
+              return line.rfind("local store error: ", 0) == 0;
+          }) == 1);
+    CHECK(visits_on_disk() == 0);
+    sync.record({"visit", "start"});
+    sync.persist_pending();
+    CHECK(visits_on_disk() == 4);
+    sync.persist_pending();
+    CHECK(visits_on_disk() == 4);
 }

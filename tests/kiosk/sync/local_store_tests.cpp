@@ -207,6 +207,47 @@ TEST_CASE("A garbage database file is moved aside and a fresh store started", "[
     CHECK(store.week_counters(week("2026-W47")).at(visit()) == 1);
 }
 
+TEST_CASE("A database locked by another program is left in place with its data and opens later",
+          "[kiosk-sync]") {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.sqlite3";
+    const std::string batch_id = new_batch_id();
+    std::string secret;
+    {
+        LocalStore store(file, {});
+        store.add_uses(uses("2026-W46", visit(), 6));
+        store.prepare_release(week("2026-W46"), shape(), 5, batch_id);
+        store.add_uses(uses("2026-W47", visit(), 4));
+        secret = store.kiosk_secret();
+    }
+    {
+        // Holds the whole file: in WAL mode only exclusive locking mode keeps readers out.
+        SQLite::Database holder(file.string(), SQLite::OPEN_READWRITE);
+        holder.exec("PRAGMA locking_mode=EXCLUSIVE");
+        holder.exec("BEGIN EXCLUSIVE");
+        std::vector<std::string> log;
+        auto open_now = [&] {
+            LocalStore store(
+                file, [&](const std::string& line) { log.push_back(line); },
+                std::chrono::milliseconds(0));
+        };
+        CHECK_THROWS_AS(open_now(), SQLite::Exception);
+        CHECK_FALSE(log.empty());
+        auto beside = file;
+        beside += ".corrupt-1";
+        CHECK_FALSE(std::filesystem::exists(beside));
+        CHECK(std::filesystem::exists(file));
+        holder.exec("ROLLBACK");
+    }
+    LocalStore store(file, {});
+    CHECK_FALSE(store.moved_aside().has_value());
+    CHECK(store.week_counters(week("2026-W47")).at(visit()) == 4);
+    const auto outbox = store.outbox();
+    REQUIRE(outbox.size() == 1);
+    CHECK(outbox[0].batch_id == batch_id);
+    CHECK(store.kiosk_secret() == secret);
+}
+
 TEST_CASE("A database with another schema is moved aside", "[kiosk-sync]") {
     TempDir dir;
     const auto file = dir.path() / "kiosk.sqlite3";
