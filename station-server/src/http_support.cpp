@@ -50,6 +50,11 @@ void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
     }
 }
 
+bool has_body(const Poco::Net::HTTPServerRequest& request) {
+    return request.getChunkedTransferEncoding() ||
+           (request.hasContentLength() && request.getContentLength64() > 0);
+}
+
 } // namespace
 
 HttpError not_found(const std::string& message) {
@@ -71,8 +76,10 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     } catch (const HttpError& error) {
         if (response.sent())
             return;
-        // A refused body may not have been read to its end: do not reuse the connection.
-        if (error.status == Status::HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        // A refused body may not have been read to its end, and what is left of it would be
+        // parsed as the next request: do not reuse the connection. Read on a bounded amount
+        // first, so closing does not reset the connection before the client has the answer.
+        if (has_body(request)) {
             response.setKeepAlive(false);
             discard_body(request, 8 * 1024 * 1024);
         }

@@ -654,11 +654,16 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
              std::pair<const CountEntry*, std::int64_t>>
         sums;
     std::map<std::int64_t, std::time_t> contacts;
+    // Each kept statement is reset after every use, failed or not: one left halted by an error
+    // (disk full, a constraint) would refuse every later group until a restart.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     for (const PendingBatch* pending : group) {
-        remember_.bindNoCopy(1, pending->batch.batch_id);
-        bool fresh = remember_.exec() == 1;
-        remember_.reset();
+        bool fresh = false;
+        {
+            StatementUse remember(remember_);
+            remember->bindNoCopy(1, pending->batch.batch_id);
+            fresh = remember->exec() == 1;
+        }
         outcomes.push_back(fresh ? BatchOutcome::applied : BatchOutcome::duplicate);
         auto& contact = contacts[pending->kiosk_id];
         contact = std::max(contact, pending->received_at);
@@ -672,20 +677,20 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     }
     for (const auto& [counter, sum] : sums) {
         const auto& [entry, n] = sum;
-        add_.bind(1, entry->week.to_string());
-        add_.bindNoCopy(2, entry->metric);
-        add_.bindNoCopy(3, entry->key);
-        add_.bind(4, n);
-        add_.exec();
-        add_.reset();
+        StatementUse add(add_);
+        add->bind(1, entry->week.to_string());
+        add->bindNoCopy(2, entry->metric);
+        add->bindNoCopy(3, entry->key);
+        add->bind(4, n);
+        add->exec();
     }
     // Device status only (when the kiosk was last heard from), in the same transaction, so a
     // batch costs no second commit.
     for (const auto& [kiosk_id, at] : contacts) {
-        contact_.bind(1, static_cast<std::int64_t>(at));
-        contact_.bind(2, kiosk_id);
-        contact_.exec();
-        contact_.reset();
+        StatementUse contact(contact_);
+        contact->bind(1, static_cast<std::int64_t>(at));
+        contact->bind(2, kiosk_id);
+        contact->exec();
     }
     transaction.commit();
     return outcomes;

@@ -4,6 +4,10 @@
 #include "test_images.hpp"
 #include "wellness/iso_week.hpp"
 
+#include <Poco/Exception.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -26,6 +30,38 @@ Json default_document() {
 
 std::string nested(int depth) {
     return std::string(depth, '[') + std::string(depth, ']');
+}
+
+// Sends `raw` on a fresh connection and reads until the station closes it (or, bounded, until
+// nothing came for a few seconds). `closed` tells which.
+std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+    std::string received;
+    closed = false;
+    char buffer[4096];
+    try {
+        for (int reads = 0; reads < 1000; ++reads) {
+            int got = socket.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0) {
+                closed = true;
+                break;
+            }
+            received.append(buffer, static_cast<std::size_t>(got));
+        }
+    } catch (const Poco::TimeoutException&) {
+    }
+    return received;
+}
+
+int status_lines(const std::string& received) {
+    int count = 0;
+    for (auto at = received.find("HTTP/1."); at != std::string::npos;
+         at = received.find("HTTP/1.", at + 1))
+        if (at == 0 || received.compare(at - 2, 2, "\r\n") == 0)
+            ++count;
+    return count;
 }
 
 } // namespace
@@ -162,6 +198,31 @@ TEST_CASE("oversized bodies are refused with 413, chunked ones too", "[station]"
             .call({"POST", "/api/v1/kiosk/counts", big_batch, "application/json", kiosk, {}, true})
             .status == 413);
     CHECK(station.get("/api/v1/admin/kiosks", admin).json()["kiosks"].size() == 1);
+}
+
+TEST_CASE("a refused request's unread body is never answered as a request of its own",
+          "[station]") {
+    TestStation station;
+    const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string head = "POST /api/v1/kiosk/counts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       "Authorization: Bearer k1.not-the-secret\r\n"
+                       "Content-Type: application/json\r\n";
+    std::string raw;
+    SECTION("with a declared length") {
+        raw = head + "Content-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled;
+    }
+    SECTION("chunked") {
+        std::ostringstream chunk;
+        chunk << std::hex << smuggled.size();
+        raw = head + "Transfer-Encoding: chunked\r\n\r\n" + chunk.str() + "\r\n" + smuggled +
+              "\r\n0\r\n\r\n";
+    }
+    bool closed = false;
+    auto received = exchange_raw(station.port(), raw, closed);
+    CHECK(received.starts_with("HTTP/1.1 401"));
+    CHECK(status_lines(received) == 1);
+    CHECK(received.find("HTTP/1.1 200") == std::string::npos);
+    CHECK(closed);
 }
 
 TEST_CASE("a kiosk refused before its enrollment is let in by its token right after", "[station]") {

@@ -183,3 +183,37 @@ TEST_CASE("after a checkpoint the counts writer finishes, the write-ahead log st
         CHECK(writer->wal_frames() > frames_before);
     }
 }
+
+TEST_CASE("a commit group that fails applies nothing and the next group is applied", "[station]") {
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
+    const std::string file = (station.data_dir() / "station.sqlite3").string();
+    const std::time_t contact = station.now.load() + 3600;
+    auto failing = pending_visits(new_batch_id(), week, 5, 1, contact);
+    const auto contact_before = store.find_kiosk(1)->last_contact;
+    {
+        // Stands in for a full disk or an I/O error in the middle of the group.
+        SQLite::Database side(file, SQLite::OPEN_READWRITE);
+        side.exec("CREATE TRIGGER fail_counts BEFORE INSERT ON weekly_counts "
+                  "BEGIN SELECT RAISE(ABORT, 'x'); END");
+    }
+    REQUIRE_THROWS(writer->apply_group({&failing}));
+    CHECK(stored_visits(station, week.to_string()) == 0);
+    auto kiosk = store.find_kiosk(1);
+    REQUIRE(kiosk);
+    CHECK(kiosk->last_contact == contact_before);
+    {
+        SQLite::Database side(file, SQLite::OPEN_READWRITE);
+        side.exec("DROP TRIGGER fail_counts");
+    }
+
+    // The same writer goes on: the failed batch was not remembered, so its retry counts.
+    auto next = pending_visits(new_batch_id(), week, 2, 1, contact);
+    CHECK(writer->apply_group({&next, &failing}) ==
+          std::vector{BatchOutcome::applied, BatchOutcome::applied});
+    CHECK(stored_visits(station, week.to_string()) == 7);
+    kiosk = store.find_kiosk(1);
+    REQUIRE(kiosk);
+    REQUIRE(kiosk->last_contact);
+    CHECK(*kiosk->last_contact == contact);
+}
