@@ -16,6 +16,23 @@ void LoginThrottle::forget_stale(std::deque<std::time_t>& failures, std::time_t 
 
 std::optional<long> LoginThrottle::retry_after(const std::string& address, std::time_t now) {
     std::lock_guard lock(mutex_);
+    return retry_after_locked(address, now);
+}
+
+void LoginThrottle::record_failure(const std::string& address, std::time_t now) {
+    std::lock_guard lock(mutex_);
+    record_failure_locked(address, now);
+}
+
+std::optional<long> LoginThrottle::begin_attempt(const std::string& address, std::time_t now) {
+    std::lock_guard lock(mutex_);
+    if (auto wait = retry_after_locked(address, now))
+        return wait;
+    record_failure_locked(address, now);
+    return std::nullopt;
+}
+
+std::optional<long> LoginThrottle::retry_after_locked(const std::string& address, std::time_t now) {
     auto found = failures_.find(address);
     if (found == failures_.end())
         return std::nullopt;
@@ -26,8 +43,7 @@ std::optional<long> LoginThrottle::retry_after(const std::string& address, std::
     return std::max<long>(1, static_cast<long>(found->second.front() + window_seconds_ - now));
 }
 
-void LoginThrottle::record_failure(const std::string& address, std::time_t now) {
-    std::lock_guard lock(mutex_);
+void LoginThrottle::record_failure_locked(const std::string& address, std::time_t now) {
     if (failures_.size() >= max_addresses_ && !failures_.contains(address)) {
         for (auto it = failures_.begin(); it != failures_.end();) {
             forget_stale(it->second, now);

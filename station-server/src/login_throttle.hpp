@@ -22,8 +22,15 @@ class LoginThrottle {
     void record_failure(const std::string& address, std::time_t now);
     void record_success(const std::string& address);
 
+    // retry_after and record_failure as one step: an attempt counts as failed from its start
+    // until record_success, so attempts sent side by side cannot all pass the check before
+    // any of them has failed.
+    std::optional<long> begin_attempt(const std::string& address, std::time_t now);
+
   private:
     void forget_stale(std::deque<std::time_t>& failures, std::time_t now) const;
+    std::optional<long> retry_after_locked(const std::string& address, std::time_t now);
+    void record_failure_locked(const std::string& address, std::time_t now);
 
     int max_failures_;
     long window_seconds_;

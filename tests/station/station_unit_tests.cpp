@@ -50,6 +50,22 @@ TEST_CASE("the login throttle blocks an address after too many failures in the w
     CHECK_FALSE(throttle.retry_after("10.0.0.1", t + 60));
 }
 
+TEST_CASE("sign-in attempts count from their start, so attempts side by side cannot all pass",
+          "[station]") {
+    LoginThrottle throttle(3, std::chrono::seconds(60));
+    std::time_t t = 1000;
+    // Three attempts begun and none finished yet: a fourth is refused at once.
+    for (int i = 0; i < 3; ++i)
+        CHECK_FALSE(throttle.begin_attempt("10.0.0.1", t));
+    auto wait = throttle.begin_attempt("10.0.0.1", t + 1);
+    REQUIRE(wait);
+    CHECK(*wait == 59);
+    CHECK_FALSE(throttle.begin_attempt("10.0.0.2", t + 1)); // other addresses are not affected
+    // A success wipes the address's record.
+    throttle.record_success("10.0.0.1");
+    CHECK_FALSE(throttle.begin_attempt("10.0.0.1", t + 2));
+}
+
 TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[station]") {
     Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
     file->setString("station.port", "9090");

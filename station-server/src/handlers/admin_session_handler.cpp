@@ -18,7 +18,7 @@ void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
 void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
     std::string address = request.clientAddress().host().toString();
-    if (auto wait = throttle_.retry_after(address, clock_())) {
+    if (auto wait = throttle_.begin_attempt(address, clock_())) {
         HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
                         "too many failed sign-ins from this address: try again later");
         error.retry_after_seconds = *wait;
@@ -34,10 +34,8 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
     if (!admin)
         record.iterations = config_.pbkdf2_iterations;
     bool valid = verify_password(password, record) && admin.has_value();
-    if (!valid) {
-        throttle_.record_failure(address, clock_());
+    if (!valid) // already counted as failed by begin_attempt
         throw unauthorized("invalid_credentials", "the name or password is wrong");
-    }
     throttle_.record_success(address);
     std::time_t now = clock_();
     store_.delete_expired_sessions(now);
