@@ -1,6 +1,10 @@
 #include "wellness/counts.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -24,10 +28,6 @@ Counters summed(const Counters& a, const Counters& b) {
 // "/name" with '~' and '/' escaped as RFC 6901 asks, for names taken from the input.
 std::string pointer_to(const std::string& name) {
     return (Json::json_pointer() / name).to_string();
-}
-
-std::string index_path(std::size_t index) {
-    return "/counts/" + std::to_string(index);
 }
 
 // The fixed key a metric requires, or "" when its key is a content id.
@@ -439,20 +439,27 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
         problem("/counts", "holds " + std::to_string(raw.count_items) + " entries; at most " +
                                std::to_string(max_batch_entries) + " are accepted");
     } else {
-        // Views into raw's texts, which stay put while the entries are checked.
-        std::set<std::tuple<IsoWeek, std::string_view, std::string_view>> seen;
+        // Views into the accepted entries' texts: batch.counts never outgrows what is reserved
+        // here, so its elements stay put. The nodes come from a buffer on the stack, enough for
+        // a kiosk's weekly release (a batch arrives many times a second under load).
+        std::array<std::byte, 8192> node_buffer;
+        std::pmr::monotonic_buffer_resource nodes(node_buffer.data(), node_buffer.size());
+        std::pmr::set<std::tuple<IsoWeek, std::string_view, std::string_view>> seen(&nodes);
         batch.counts.reserve(raw.entries.size());
+        std::optional<IsoWeek> last_week; // a release's entries mostly share one week
+        std::string_view last_week_text;
         for (std::size_t index = 0; index < raw.entries.size(); ++index) {
             RawEntry& item = raw.entries[index];
-            const std::string path = index_path(index);
+            // Built only for an entry with a problem.
+            auto path = [index] { return "/counts/" + std::to_string(index); };
             if (!item.is_object) {
-                problem(path, "must be an object with \"week\", \"metric\", \"key\" and \"n\"");
+                problem(path(), "must be an object with \"week\", \"metric\", \"key\" and \"n\"");
                 continue;
             }
             const std::size_t before = problems_found;
             std::sort(item.unknown_fields.begin(), item.unknown_fields.end());
             for (const auto& name : item.unknown_fields) {
-                problem(path + pointer_to(name),
+                problem(path() + pointer_to(name),
                         "unknown field; a count has only \"week\", \"metric\", \"key\" and "
                         "\"n\"");
             }
@@ -460,54 +467,59 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
 
             const RawValue& week = item.week;
             if (week.type == RawValue::Type::missing) {
-                problem(path + "/week", "missing; an ISO week such as \"2026-W47\" is needed");
+                problem(path() + "/week", "missing; an ISO week such as \"2026-W47\" is needed");
             } else if (week.type != RawValue::Type::string) {
-                problem(path + "/week", "must be an ISO week such as \"2026-W47\"");
-            } else if (const auto parsed_week = IsoWeek::parse(week.text); !parsed_week) {
-                problem(path + "/week", "is not an existing ISO week written like \"2026-W47\"");
-            } else if (*parsed_week >= current_week) {
-                problem(path + "/week", "week " + parsed_week->to_string() +
-                                            " has not ended yet; only closed weeks are accepted");
+                problem(path() + "/week", "must be an ISO week such as \"2026-W47\"");
             } else {
-                entry.week = *parsed_week;
+                if (!last_week || week.text != last_week_text) {
+                    last_week = IsoWeek::parse(week.text);
+                    last_week_text = week.text;
+                }
+                if (!last_week) {
+                    problem(path() + "/week",
+                            "is not an existing ISO week written like \"2026-W47\"");
+                } else if (*last_week >= current_week) {
+                    problem(path() + "/week",
+                            "week " + last_week->to_string() +
+                                " has not ended yet; only closed weeks are accepted");
+                } else {
+                    entry.week = *last_week;
+                }
             }
 
-            const RawValue& metric_field = item.metric;
+            RawValue& metric_field = item.metric;
             bool metric_ok = false;
             if (metric_field.type == RawValue::Type::missing) {
-                problem(path + "/metric", "missing; a count needs a metric");
+                problem(path() + "/metric", "missing; a count needs a metric");
             } else if (metric_field.type != RawValue::Type::string ||
                        !is_known_metric(metric_field.text)) {
-                problem(path + "/metric", "is not a known metric");
+                problem(path() + "/metric", "is not a known metric");
             } else {
-                entry.metric = metric_field.text;
                 metric_ok = true;
             }
 
-            const RawValue& key = item.key;
+            RawValue& key = item.key;
             if (key.type == RawValue::Type::missing) {
-                problem(path + "/key", "missing; a count needs a key");
+                problem(path() + "/key", "missing; a count needs a key");
             } else if (key.type != RawValue::Type::string || !is_valid_slug(key.text)) {
-                problem(path + "/key",
+                problem(path() + "/key",
                         "must be a content id: 1 to 32 lowercase letters, digits or '-'");
-            } else if (const std::string_view fixed = fixed_key_of(entry.metric);
+            } else if (const std::string_view fixed = fixed_key_of(metric_field.text);
                        metric_ok && !fixed.empty() && key.text != fixed) {
-                problem(path + "/key", "must be \"" + std::string(fixed) + "\" for metric \"" +
-                                           entry.metric + "\"");
-            } else {
-                entry.key = key.text;
+                problem(path() + "/key", "must be \"" + std::string(fixed) + "\" for metric \"" +
+                                             metric_field.text + "\"");
             }
 
             const RawValue& n = item.n;
             if (n.type == RawValue::Type::missing) {
-                problem(path + "/n", "missing; a count needs n");
+                problem(path() + "/n", "missing; a count needs n");
             } else if (!n.is_integer()) {
-                problem(path + "/n",
+                problem(path() + "/n",
                         "must be a whole number from 0 to " + std::to_string(max_count));
             } else if (n.type == RawValue::Type::unsigned_integer
                            ? n.unsigned_integer > static_cast<std::uint64_t>(max_count)
                            : (n.integer < 0 || n.integer > max_count)) {
-                problem(path + "/n", "must be from 0 to " + std::to_string(max_count));
+                problem(path() + "/n", "must be from 0 to " + std::to_string(max_count));
             } else {
                 entry.n = n.type == RawValue::Type::unsigned_integer
                               ? static_cast<std::int64_t>(n.unsigned_integer)
@@ -517,13 +529,15 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
             if (problems_found != before) {
                 continue;
             }
-            if (!seen.emplace(entry.week, metric_field.text, key.text).second) {
-                problem(path, "repeats week " + entry.week.to_string() + ", metric \"" +
-                                  entry.metric + "\" and key \"" + entry.key +
-                                  "\" of an earlier entry");
-                continue;
+            entry.metric = std::move(metric_field.text);
+            entry.key = std::move(key.text);
+            const CountEntry& accepted = batch.counts.emplace_back(std::move(entry));
+            if (!seen.emplace(accepted.week, accepted.metric, accepted.key).second) {
+                problem(path(), "repeats week " + accepted.week.to_string() + ", metric \"" +
+                                    accepted.metric + "\" and key \"" + accepted.key +
+                                    "\" of an earlier entry");
+                batch.counts.pop_back();
             }
-            batch.counts.push_back(std::move(entry));
         }
     }
 

@@ -25,7 +25,8 @@ CountsWriter::~CountsWriter() {
     stop();
 }
 
-std::optional<std::future<BatchOutcome>> CountsWriter::submit(PendingBatch batch) {
+std::optional<std::future<BatchOutcome>>
+CountsWriter::submit(std::shared_ptr<const PendingBatch> batch) {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_)
         return std::nullopt;
@@ -64,17 +65,21 @@ void CountsWriter::write_groups() {
         }
         batches.clear();
         for (const auto& job : group)
-            batches.push_back(&job.batch);
+            batches.push_back(job.batch.get());
         try {
             auto outcomes = writer_->apply_group(batches);
-            for (std::size_t i = 0; i < group.size(); ++i)
+            for (std::size_t i = 0; i < group.size(); ++i) {
+                group[i].batch.reset(); // the waiting request thread frees it, not the writer
                 group[i].done.set_value(outcomes[i]);
+            }
         } catch (const std::exception& error) {
             // Nothing of the group was committed: each request answers an error and its kiosk
             // sends the batch again later. The message is SQLite's, never a batch's content.
             logger_.error(std::string("a counts commit failed: ") + error.what());
-            for (auto& job : group)
+            for (auto& job : group) {
+                job.batch.reset();
                 job.done.set_exception(std::current_exception());
+            }
         }
         group.clear();
         bool finish_checkpoint = false;

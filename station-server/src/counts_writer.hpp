@@ -31,14 +31,16 @@ class CountsWriter {
 
     // Queues a batch for the next group commit. The future yields applied / duplicate once the
     // commit is durable, or the commit's failure. Nothing when the queue is full or stopped.
-    std::optional<std::future<BatchOutcome>> submit(PendingBatch batch);
+    // The writer lets go of the batch before it completes the future, so a caller that keeps
+    // its own reference until then frees it on its own thread, not on the writer's.
+    std::optional<std::future<BatchOutcome>> submit(std::shared_ptr<const PendingBatch> batch);
 
     // Commits what is already queued, then ends both threads. Later submits get nothing.
     void stop();
 
   private:
     struct Job {
-        PendingBatch batch;
+        std::shared_ptr<const PendingBatch> batch;
         std::promise<BatchOutcome> done;
     };
     void write_groups();

@@ -32,10 +32,12 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <sys/resource.h>
 #include <thread>
+#include <time.h>
 
 namespace {
 
@@ -54,12 +56,19 @@ double process_cpu_seconds() {
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+double thread_cpu_seconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
 // One timed round against one server.
 struct Round {
     std::vector<double> latencies_ms;
     long failures = 0;
     double seconds = 0;
     double cpu_seconds = 0;
+    double client_cpu_seconds = 0; // the clients' threads' share of cpu_seconds
 
     double per_second() const { return static_cast<double>(latencies_ms.size()) / seconds; }
 };
@@ -69,6 +78,9 @@ struct Round {
 struct Figures {
     double per_second = 0;
     double cpu_us_per_batch = 0;
+    // Without the clients' threads: the server's own cost, the figure that says what the
+    // station's work adds, and steadier than any rate on a shared machine.
+    double server_cpu_us_per_batch = 0;
     double busy_cores = 0; // CPU seconds per second of the whole process, clients included
     double p50_ms = 0;
     double p99_ms = 0;
@@ -87,18 +99,22 @@ Figures summarize(const std::vector<Round>& rounds) {
     std::vector<double> rates;
     double seconds = 0;
     double cpu_seconds = 0;
+    double client_cpu_seconds = 0;
     for (const auto& round : rounds) {
         all.insert(all.end(), round.latencies_ms.begin(), round.latencies_ms.end());
         rates.push_back(round.per_second());
         figures.failures += round.failures;
         seconds += round.seconds;
         cpu_seconds += round.cpu_seconds;
+        client_cpu_seconds += round.client_cpu_seconds;
     }
     std::sort(all.begin(), all.end());
     figures.requests = static_cast<long>(all.size());
     figures.per_second = median(rates);
     if (!all.empty()) {
         figures.cpu_us_per_batch = cpu_seconds * 1e6 / static_cast<double>(all.size());
+        figures.server_cpu_us_per_batch =
+            (cpu_seconds - client_cpu_seconds) * 1e6 / static_cast<double>(all.size());
         figures.p50_ms = all[all.size() / 2];
         figures.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
     }
@@ -154,12 +170,14 @@ Round hammer(std::uint16_t port, const std::string& token, int connections,
              const IsoWeek& week) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
     std::atomic<long> failures{0};
+    std::vector<double> client_cpu(static_cast<std::size_t>(connections));
     std::vector<std::thread> clients;
     auto start = Steady::now();
     double cpu_start = process_cpu_seconds();
     auto stop_at = start + duration;
     for (int c = 0; c < connections; ++c) {
         clients.emplace_back([&, c] {
+            double cpu_at_start = thread_cpu_seconds();
             std::mt19937 random(static_cast<unsigned>(c) + 1);
             Poco::Net::HTTPClientSession session("127.0.0.1", port);
             session.setKeepAlive(true);
@@ -180,6 +198,7 @@ Round hammer(std::uint16_t port, const std::string& token, int connections,
                 mine.push_back(
                     std::chrono::duration<double, std::milli>(Steady::now() - sent).count());
             }
+            client_cpu[static_cast<std::size_t>(c)] = thread_cpu_seconds() - cpu_at_start;
         });
     }
     for (auto& client : clients)
@@ -187,6 +206,7 @@ Round hammer(std::uint16_t port, const std::string& token, int connections,
     Round round;
     round.seconds = std::chrono::duration<double>(Steady::now() - start).count();
     round.cpu_seconds = process_cpu_seconds() - cpu_start;
+    round.client_cpu_seconds = std::accumulate(client_cpu.begin(), client_cpu.end(), 0.0);
     round.failures = failures.load();
     for (auto& mine : latencies)
         round.latencies_ms.insert(round.latencies_ms.end(), mine.begin(), mine.end());
@@ -223,6 +243,7 @@ void print(const std::string& target, int connections, const Figures& figures) {
                       {"p50_ms", figures.p50_ms},
                       {"p99_ms", figures.p99_ms},
                       {"cpu_us_per_batch", std::round(figures.cpu_us_per_batch)},
+                      {"server_cpu_us_per_batch", std::round(figures.server_cpu_us_per_batch)},
                       {"busy_cores", std::round(figures.busy_cores * 100) / 100},
                       {"requests", figures.requests},
                       {"failures", figures.failures}}

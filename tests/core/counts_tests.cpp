@@ -467,6 +467,50 @@ TEST_CASE("The same week, metric and key may appear only once in a batch", "[cou
     require_one_problem(body_with_entry(first + "," + other_week + "," + again), "/counts/2");
 }
 
+TEST_CASE("Each entry's week is judged on its own, whatever its neighbours carry", "[counts]") {
+    const std::string body =
+        R"({"batch_id":"0f8fad5b-d9cb-469f-a165-70867728950e","counts":[)" +
+        entry_text(R"("2026-W46")", R"("visit")", R"("start")", "1") + "," +
+        entry_text(R"("2026-W54")", R"("visit")", R"("start")", "1") + "," +
+        entry_text(R"("2026-W54")", R"("crisis.viewed")", R"("list")", "1") + "," +
+        entry_text(R"("2026-W46")", R"("crisis.viewed")", R"("list")", "2") + "," +
+        entry_text(R"("2026-W47")", R"("checkin.level")", R"("ok")", "1") + "," +
+        entry_text(R"("2026-W45")", R"("checkin.level")", R"("ok")", "3") + "]}";
+    const auto result = decode_batch(body, today);
+    std::vector<std::string> paths;
+    for (const auto& problem : result.problems)
+        paths.push_back(problem.path);
+    CHECK(paths == std::vector<std::string>{"/counts/1/week", "/counts/2/week", "/counts/4/week"});
+    // Without the broken entries, the weeks decode to what each entry said.
+    const std::string good =
+        R"({"batch_id":"0f8fad5b-d9cb-469f-a165-70867728950e","counts":[)" +
+        entry_text(R"("2026-W46")", R"("visit")", R"("start")", "1") + "," +
+        entry_text(R"("2026-W46")", R"("crisis.viewed")", R"("list")", "2") + "," +
+        entry_text(R"("2026-W45")", R"("checkin.level")", R"("ok")", "3") + "]}";
+    const auto decoded = decode_batch(good, today);
+    REQUIRE(decoded.batch.has_value());
+    REQUIRE(decoded.batch->counts.size() == 3);
+    CHECK(decoded.batch->counts[0].week == week("2026-W46"));
+    CHECK(decoded.batch->counts[1].week == week("2026-W46"));
+    CHECK(decoded.batch->counts[2].week == week("2026-W45"));
+    CHECK(decoded.batch->counts[2].metric == "checkin.level");
+    CHECK(decoded.batch->counts[2].key == "ok");
+}
+
+TEST_CASE("A repeat is found among the most entries a batch may hold", "[counts]") {
+    CountsBatch batch;
+    batch.batch_id = batch_id;
+    for (std::size_t i = 0; i + 1 < wellness::max_batch_entries; ++i)
+        batch.counts.push_back(CountEntry{week("2026-W46"), "breathing.completed",
+                                          "exercise-number-" + std::to_string(i), 1});
+    batch.counts.push_back(batch.counts.front());
+    const auto result = decode_batch(encode_batch(batch), today);
+    CHECK_FALSE(result.batch.has_value());
+    REQUIRE(result.problems.size() == 1);
+    CHECK(result.problems[0].path == "/counts/" + std::to_string(wellness::max_batch_entries - 1));
+    CHECK(result.problems[0].message.find("exercise-number-0") != std::string::npos);
+}
+
 TEST_CASE("A batch may hold at most max_batch_entries counts", "[counts]") {
     auto build = [](std::size_t entries) {
         CountsBatch batch;
