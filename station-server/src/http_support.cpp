@@ -240,11 +240,14 @@ Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
     return std::move(*parsed.value);
 }
 
-void add_security_headers(Poco::Net::HTTPServerResponse& response) {
-    response.set("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self'; style-src 'self'; "
-                 "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
-                 "base-uri 'none'; form-action 'self'");
+void add_security_headers(Poco::Net::HTTPServerResponse& response, std::string_view media_type) {
+    if (media_type.starts_with("text/html"))
+        response.set("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; "
+                     "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+                     "base-uri 'none'; form-action 'self'");
+    else
+        response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "no-referrer");
     if (!response.has("Cache-Control"))
@@ -253,7 +256,7 @@ void add_security_headers(Poco::Net::HTTPServerResponse& response) {
 
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
                 std::string_view bytes) {
-    add_security_headers(response);
+    add_security_headers(response, media_type);
     response.setStatusAndReason(status);
     response.setContentType(std::string(media_type));
     response.setContentLength64(static_cast<Poco::Int64>(bytes.size()));

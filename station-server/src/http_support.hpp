@@ -99,7 +99,11 @@ Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
 // Maps parse_json_input's refusal to the error answer.
 HttpError json_input_error(JsonInputError error, const std::string& message);
 
-void add_security_headers(Poco::Net::HTTPServerResponse& response);
+// Every answer refuses sniffing, caching (unless already set) and framing. Only HTML pages get
+// the console's policy; anything else (JSON, CSV, SVG, images, redirects) may run or load
+// nothing at all, which is also the shorter header on the kiosks' frequent calls.
+void add_security_headers(Poco::Net::HTTPServerResponse& response,
+                          std::string_view media_type = {});
 void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body);
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error);
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,

@@ -74,6 +74,8 @@ TEST_CASE("healthz answers ok with the published content version", "[station]") 
     CHECK(reply.json()["content_version"] == "1");
     CHECK(reply.header("X-Content-Type-Options") == "nosniff");
     CHECK(reply.header("Referrer-Policy") == "no-referrer");
+    // Data may load and run nothing, should a browser ever be pointed at it.
+    CHECK(reply.header("Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'");
 }
 
 TEST_CASE("an admin signs in with the right password and gets an expiring token", "[station]") {
@@ -572,6 +574,7 @@ TEST_CASE("the console pages are served with a strict policy and no path travers
     CHECK(page.header("Content-Type").starts_with("text/html"));
     CHECK(page.header("Content-Security-Policy").find("frame-ancestors 'none'") !=
           std::string::npos);
+    CHECK(page.header("Content-Security-Policy").find("script-src 'self'") != std::string::npos);
     CHECK(page.header("X-Content-Type-Options") == "nosniff");
     CHECK(station.get("/admin/app.js").header("Content-Type").starts_with("text/javascript"));
     CHECK(station.get("/admin").status == 301);

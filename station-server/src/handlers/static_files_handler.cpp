@@ -26,7 +26,7 @@ void StaticFilesHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw not_found("no such page");
     response.set("Cache-Control", "no-cache");
     if (request.getMethod() == "HEAD") {
-        add_security_headers(response);
+        add_security_headers(response, found->media_type);
         response.setContentType(found->media_type);
         response.setContentLength64(static_cast<Poco::Int64>(contents.str().size()));
         response.send();
