@@ -88,6 +88,9 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         static_cast<int>(bounded(source, "limits.max_queued", config.max_queued, 1, 100000));
     config.receive_timeout = std::chrono::seconds(
         bounded(source, "limits.receive_timeout_seconds", config.receive_timeout.count(), 1, 600));
+    config.body_read_time = std::chrono::seconds(bounded(
+        source, "limits.body_read_seconds",
+        std::chrono::duration_cast<std::chrono::seconds>(config.body_read_time).count(), 1, 3600));
     config.keep_alive_timeout = std::chrono::seconds(bounded(
         source, "limits.keep_alive_timeout_seconds", config.keep_alive_timeout.count(), 1, 600));
     config.counts_commit_wait = std::chrono::milliseconds(bounded(

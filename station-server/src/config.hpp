@@ -43,7 +43,9 @@ struct StationConfig {
 
     int max_threads = 64;
     int max_queued = 128;
-    std::chrono::seconds receive_timeout{10};
+    std::chrono::seconds receive_timeout{10}; // each wait for bytes
+    // A whole request body (the largest is an image of max_asset_bytes, seconds on a LAN).
+    std::chrono::milliseconds body_read_time{30000};
     std::chrono::seconds keep_alive_timeout{5};
     int database_connections = 8;
     // How long a counts request waits for its batch's group commit before answering 503.

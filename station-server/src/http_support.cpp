@@ -35,17 +35,28 @@ std::optional<ParsedToken> parse_token(const std::string& token) {
 
 // Reads on (a bounded amount) after a refused body, so the client can still receive the answer
 // before the connection closes.
-void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+// Calls `take` with each piece of the body as it arrives (one receive at most per piece), until
+// the body ends, `take` says stop, or `deadline` passes; false in that last case.
+template <typename Take> bool read_pieces(std::istream& stream, BodyDeadline deadline, Take take) {
+    char buffer[16384];
+    for (;;) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        if (stream.peek() == std::char_traits<char>::eof()) // waits for one receive at most
+            return true;
+        auto got = stream.readsome(buffer, sizeof buffer);
+        if (got <= 0 || !take(buffer, static_cast<std::size_t>(got)))
+            return true;
+    }
+}
+
+void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit, BodyDeadline deadline) {
     try {
-        char buffer[16384];
         std::size_t skipped = 0;
-        auto& stream = request.stream();
-        while (stream && skipped < limit) {
-            stream.read(buffer, sizeof buffer);
-            if (stream.gcount() <= 0)
-                break;
-            skipped += static_cast<std::size_t>(stream.gcount());
-        }
+        read_pieces(request.stream(), deadline, [&](const char*, std::size_t size) {
+            skipped += size;
+            return skipped < limit;
+        });
     } catch (const std::exception&) {
     }
 }
@@ -71,6 +82,7 @@ HttpError invalid_request(const std::string& code, const std::string& message) {
 
 void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
+    deadline_ = std::chrono::steady_clock::now() + body_time_;
     try {
         serve(request, response);
     } catch (const HttpError& error) {
@@ -81,7 +93,7 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         // first, so closing does not reset the connection before the client has the answer.
         if (has_body(request)) {
             response.setKeepAlive(false);
-            discard_body(request, 8 * 1024 * 1024);
+            discard_body(request, 8 * 1024 * 1024, deadline_);
         }
         send_error(response, error);
     } catch (const std::exception& error) {
@@ -166,7 +178,8 @@ Json parse_stored_document(const std::string& text) {
     return std::move(*parsed.value);
 }
 
-std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                      BodyDeadline deadline) {
     auto too_large = [&] {
         return HttpError(Status::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                          "the request body is larger than " + std::to_string(limit) + " bytes");
@@ -175,23 +188,23 @@ std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) 
         request.getContentLength64() > static_cast<Poco::Int64>(limit))
         throw too_large();
     std::string body;
-    std::istream& stream = request.stream();
-    char buffer[16384];
+    bool complete = false;
     try {
-        while (stream) {
-            stream.read(buffer, sizeof buffer);
-            auto got = static_cast<std::size_t>(stream.gcount());
-            if (got == 0)
-                break;
-            if (body.size() + got > limit)
-                throw too_large();
-            body.append(buffer, got);
-        }
+        complete =
+            read_pieces(request.stream(), deadline, [&](const char* piece, std::size_t size) {
+                if (body.size() + size > limit)
+                    throw too_large();
+                body.append(piece, size);
+                return true;
+            });
     } catch (const Poco::Exception&) {
         // A broken chunked encoding or a client that stopped sending.
         throw HttpError(Status::HTTP_BAD_REQUEST, "invalid_body",
                         "the request body could not be read");
     }
+    if (!complete)
+        throw HttpError(Status::HTTP_REQUEST_TIMEOUT, "body_too_slow",
+                        "the request body did not arrive in time; send it again");
     return body;
 }
 
@@ -229,9 +242,10 @@ HttpError json_input_error(JsonInputError error, const std::string& message) {
                      message.empty() ? "the body is not JSON" : message);
 }
 
-Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                    BodyDeadline deadline) {
     require_media_type(request, "application/json");
-    std::string body = read_body(request, limit);
+    std::string body = read_body(request, limit, deadline);
     JsonLimits limits;
     limits.max_bytes = limit;
     auto parsed = parse_json_input(body, limits);

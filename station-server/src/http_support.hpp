@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
@@ -42,6 +43,19 @@ HttpError not_found(const std::string& message = "no such resource");
 HttpError unauthorized(const std::string& code, const std::string& message);
 HttpError invalid_request(const std::string& code, const std::string& message);
 
+// When a request's body must have arrived. The receive timeout bounds each wait for bytes; this
+// bounds them all together, so a client sending a byte now and then cannot hold a thread.
+using BodyDeadline = std::chrono::steady_clock::time_point;
+
+// Reads the request body, refusing (413) more than `limit` bytes whatever Content-Length says,
+// chunked bodies included, and (408) a body still arriving at `deadline`.
+std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                      BodyDeadline deadline);
+
+// Reads, limits and parses a JSON body through parse_json_input; 400 / 408 / 413 / 415 otherwise.
+Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
+                    BodyDeadline deadline);
+
 // The base of every station handler: runs serve() and turns what it throws into the contract's
 // error answer (HttpError as itself, anything else as a logged 500 that shows no internals).
 class StationHandler : public Poco::Net::HTTPRequestHandler {
@@ -50,13 +64,26 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
 
+    // How long the request's body may take to arrive, counted from when its handling began.
+    void limit_body_time(std::chrono::milliseconds limit) { body_time_ = limit; }
+
   protected:
     virtual void serve(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) = 0;
     Poco::Logger& logger() { return logger_; }
 
+    // The free functions of the same names, with this request's deadline.
+    std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+        return station::read_body(request, limit, deadline_);
+    }
+    Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
+        return station::read_json_body(request, limit, deadline_);
+    }
+
   private:
     Poco::Logger& logger_;
+    std::chrono::milliseconds body_time_{30000};
+    BodyDeadline deadline_;
 };
 
 // Who a bearer token belongs to.
@@ -86,15 +113,8 @@ std::optional<std::int64_t> parse_id(std::string_view text);
 // A content document the store holds (written only after validation).
 Json parse_stored_document(const std::string& text);
 
-// Reads the request body, refusing (413) more than `limit` bytes whatever Content-Length says,
-// chunked bodies included.
-std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
-
 // 415 unless the request says its body is `media_type` (parameters such as charset allowed).
 void require_media_type(const Poco::Net::HTTPServerRequest& request, std::string_view media_type);
-
-// Reads, limits and parses a JSON body through parse_json_input; 400 / 413 / 415 otherwise.
-Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit);
 
 // Maps parse_json_input's refusal to the error answer.
 HttpError json_input_error(JsonInputError error, const std::string& message);

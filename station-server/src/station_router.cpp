@@ -89,7 +89,7 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              LoginThrottle& enroll_throttle, ManifestCache& manifests,
                              CountsWriter& counts_writer)
-    : clock_(clock), store_(store), logger_(logger) {
+    : clock_(clock), body_time_(config.body_read_time), store_(store), logger_(logger) {
     auto& log = logger_;
     const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
@@ -251,7 +251,7 @@ bool StationRouter::matches(const Route& route, const std::vector<std::string>& 
     return true;
 }
 
-HTTPRequestHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request) {
+StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request) {
     RequestTarget target;
     try {
         Poco::URI uri(request.getURI());
@@ -279,11 +279,14 @@ HTTPRequestHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& req
 HTTPRequestHandler*
 StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
     // Poco answers a throwing or empty factory itself, outside the contract: never do either.
+    StationHandler* handler = nullptr;
     try {
-        return route(request);
+        handler = route(request);
     } catch (...) {
-        return new FailureHandler(std::current_exception(), logger_);
+        handler = new FailureHandler(std::current_exception(), logger_);
     }
+    handler->limit_body_time(body_time_);
+    return handler;
 }
 
 } // namespace wellness::station

@@ -8,6 +8,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/URI.h>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 namespace wellness::station {
 
 class ManifestCache;
+class StationHandler;
 
 // The parsed request path and query a route hands to the handler it creates.
 struct RequestTarget {
@@ -38,7 +40,7 @@ class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
   private:
-    using Create = std::function<Poco::Net::HTTPRequestHandler*(RequestTarget&)>;
+    using Create = std::function<StationHandler*(RequestTarget&)>;
     struct Route {
         std::vector<std::string_view> pattern; // "*" matches any one segment
         bool prefix = false;                   // the pattern may be followed by more segments
@@ -49,9 +51,10 @@ class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
         Create create;
     };
     static bool matches(const Route& route, const std::vector<std::string>& segments);
-    Poco::Net::HTTPRequestHandler* route(const Poco::Net::HTTPServerRequest& request);
+    StationHandler* route(const Poco::Net::HTTPServerRequest& request);
 
     const Clock& clock_;
+    std::chrono::milliseconds body_time_;
     StationStore& store_;
     Poco::Logger& logger_;
     std::vector<Route> routes_;

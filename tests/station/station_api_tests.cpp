@@ -227,6 +227,44 @@ TEST_CASE("a refused request's unread body is never answered as a request of its
     CHECK(closed);
 }
 
+TEST_CASE("a body that trickles in is cut off at the body time limit, and the station goes on",
+          "[station]") {
+    TestStation station([](auto& config) {
+        config.body_read_time = std::chrono::milliseconds(400);
+        config.max_threads = 2;
+    });
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    const std::string head = "POST /api/v1/kiosk/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    socket.sendBytes(head.data(), static_cast<int>(head.size()));
+    // A client that sends one byte every 20 ms never lets a single receive time out; only the
+    // limit on the whole body ends it. The pauses are the client's pace, not a wait for the
+    // station: the loop ends when the station answers, at the latest after 250 bytes.
+    int sent = 0;
+    while (sent < 250 && !socket.poll(Poco::Timespan(0, 20000), Poco::Net::Socket::SELECT_READ)) {
+        socket.sendBytes(" ", 1);
+        ++sent;
+    }
+    std::string received;
+    char buffer[4096];
+    try {
+        for (int reads = 0; reads < 100; ++reads) {
+            int got = socket.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0)
+                break;
+            received.append(buffer, static_cast<std::size_t>(got));
+        }
+    } catch (const Poco::Exception&) {
+    }
+    CHECK(received.starts_with("HTTP/1.1 408"));
+    CHECK(received.find("body_too_slow") != std::string::npos);
+    CHECK(sent < 250);
+    // Both of the station's threads are free for the next requests.
+    CHECK(station.get("/healthz").status == 200);
+    CHECK(station.get("/healthz").status == 200);
+}
+
 TEST_CASE("a kiosk refused before its enrollment is let in by its token right after", "[station]") {
     TestStation station;
     auto admin = station.admin_token();

@@ -83,6 +83,20 @@ TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[sta
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
 }
 
+TEST_CASE("the configuration file sets the time a request body may take, within bounds",
+          "[station]") {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
+    StationConfig config;
+    CHECK(config.body_read_time == std::chrono::seconds(30));
+    file->setString("limits.body_read_seconds", "120");
+    apply_configuration(*file, config);
+    CHECK(config.body_read_time == std::chrono::seconds(120));
+    for (const char* bad : {"0", "3601", "soon"}) {
+        file->setString("limits.body_read_seconds", bad);
+        CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+    }
+}
+
 TEST_CASE("static files resolve only inside the web directory", "[station]") {
     auto web =
         std::filesystem::temp_directory_path() / ("station-web-" + random_secret().substr(0, 8));
