@@ -91,6 +91,9 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
     config.body_read_time = std::chrono::seconds(bounded(
         source, "limits.body_read_seconds",
         std::chrono::duration_cast<std::chrono::seconds>(config.body_read_time).count(), 1, 3600));
+    config.head_read_time = std::chrono::seconds(bounded(
+        source, "limits.head_read_seconds",
+        std::chrono::duration_cast<std::chrono::seconds>(config.head_read_time).count(), 1, 3600));
     config.keep_alive_timeout = std::chrono::seconds(bounded(
         source, "limits.keep_alive_timeout_seconds", config.keep_alive_timeout.count(), 1, 600));
     config.counts_commit_wait = std::chrono::milliseconds(bounded(

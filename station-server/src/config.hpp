@@ -46,6 +46,9 @@ struct StationConfig {
     std::chrono::seconds receive_timeout{10}; // each wait for bytes
     // A whole request body (the largest is an image of max_asset_bytes, seconds on a LAN).
     std::chrono::milliseconds body_read_time{30000};
+    // From a connection's start, or its last answer, to the next request's complete head (which
+    // includes the keep-alive wait for it).
+    std::chrono::milliseconds head_read_time{20000};
     std::chrono::seconds keep_alive_timeout{5};
     int database_connections = 8;
     // How long a counts request waits for its batch's group commit before answering 503.

@@ -1,11 +1,13 @@
 #include "http_support.hpp"
 
+#include "connection_watch.hpp"
 #include "security.hpp"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/MediaType.h>
 #include <Poco/String.h>
@@ -83,6 +85,18 @@ HttpError invalid_request(const std::string& code, const std::string& message) {
 void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
     deadline_ = std::chrono::steady_clock::now() + body_time_;
+    // Poco hands every handler its own request type, which knows the connection's socket.
+    auto* connection = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    if (connections_ && connection)
+        connections_->request_began(connection->socket());
+    struct Ended {
+        ConnectionWatch* connections;
+        Poco::Net::HTTPServerRequestImpl* connection;
+        ~Ended() {
+            if (connections && connection)
+                connections->request_ended(connection->socket(), ConnectionWatch::Steady::now());
+        }
+    } ended{connections_, connection};
     try {
         serve(request, response);
     } catch (const HttpError& error) {
@@ -254,8 +268,8 @@ Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
     return std::move(*parsed.value);
 }
 
-void add_security_headers(Poco::Net::HTTPServerResponse& response, std::string_view media_type) {
-    if (media_type.starts_with("text/html"))
+void add_security_headers(Poco::Net::HTTPServerResponse& response, SecurityPolicy policy) {
+    if (policy == SecurityPolicy::console_file)
         response.set("Content-Security-Policy",
                      "default-src 'self'; script-src 'self'; style-src 'self'; "
                      "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
@@ -269,8 +283,8 @@ void add_security_headers(Poco::Net::HTTPServerResponse& response, std::string_v
 }
 
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
-                std::string_view bytes) {
-    add_security_headers(response, media_type);
+                std::string_view bytes, SecurityPolicy policy) {
+    add_security_headers(response, policy);
     response.setStatusAndReason(status);
     response.setContentType(std::string(media_type));
     response.setContentLength64(static_cast<Poco::Int64>(bytes.size()));

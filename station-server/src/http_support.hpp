@@ -24,6 +24,8 @@ class HTTPServerResponse;
 
 namespace wellness::station {
 
+class ConnectionWatch;
+
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
 // Thrown by handlers to answer with the contract's error shape; anything else becomes a 500
@@ -64,8 +66,12 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
 
-    // How long the request's body may take to arrive, counted from when its handling began.
-    void limit_body_time(std::chrono::milliseconds limit) { body_time_ = limit; }
+    // How long the request's body may take to arrive, counted from when its handling began, and
+    // the watch told when the request begins and ends (its connection is not cut meanwhile).
+    void guard(std::chrono::milliseconds body_time, ConnectionWatch& connections) {
+        body_time_ = body_time;
+        connections_ = &connections;
+    }
 
   protected:
     virtual void serve(Poco::Net::HTTPServerRequest& request,
@@ -83,6 +89,7 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
   private:
     Poco::Logger& logger_;
     std::chrono::milliseconds body_time_{30000};
+    ConnectionWatch* connections_ = nullptr;
     BodyDeadline deadline_;
 };
 
@@ -119,15 +126,17 @@ void require_media_type(const Poco::Net::HTTPServerRequest& request, std::string
 // Maps parse_json_input's refusal to the error answer.
 HttpError json_input_error(JsonInputError error, const std::string& message);
 
-// Every answer refuses sniffing, caching (unless already set) and framing. Only HTML pages get
-// the console's policy; anything else (JSON, CSV, SVG, images, redirects) may run or load
-// nothing at all, which is also the shorter header on the kiosks' frequent calls.
+// Every answer refuses sniffing, caching (unless already set) and framing. The console's own
+// files (pages, scripts, styles, images) get the console's policy; anything else (JSON, CSV,
+// SVG, kiosk images, redirects, errors) may run or load nothing at all, which is also the
+// shorter header on the kiosks' frequent calls.
+enum class SecurityPolicy { console_file, data };
 void add_security_headers(Poco::Net::HTTPServerResponse& response,
-                          std::string_view media_type = {});
+                          SecurityPolicy policy = SecurityPolicy::data);
 void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body);
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error);
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
-                std::string_view bytes);
+                std::string_view bytes, SecurityPolicy policy = SecurityPolicy::data);
 void send_no_content(Poco::Net::HTTPServerResponse& response);
 
 // The token of an "Authorization: Bearer ..." header, or "" when there is none.

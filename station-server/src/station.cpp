@@ -1,5 +1,6 @@
 #include "station.hpp"
 
+#include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "handlers/kiosk_content_handler.hpp"
 #include "image_check.hpp"
@@ -7,7 +8,6 @@
 #include "station_router.hpp"
 #include "wellness/content.hpp"
 
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
@@ -140,11 +140,14 @@ void Station::start() {
     params->setMaxKeepAliveRequests(10000);
     params->setServerName("station");
     params->setSoftwareVersion("station-server");
+    connections_ = std::make_unique<ConnectionWatch>(config_.head_read_time);
+    connections_->start();
     threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(
+    server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
-                                        enroll_throttle_, *manifests_, *counts_writer_),
-        *threads_, socket, params);
+                                        enroll_throttle_, *manifests_, *counts_writer_,
+                                        *connections_),
+        *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();
     logger_.information("listening on " + config_.bind_address + ":" + std::to_string(port_));
@@ -158,6 +161,7 @@ void Station::stop() {
     threads_->joinAll();
     server_.reset();
     threads_.reset();
+    connections_.reset();
     logger_.information("stopped");
 }
 

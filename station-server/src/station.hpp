@@ -13,14 +13,13 @@
 namespace Poco {
 class ThreadPool;
 }
-namespace Poco::Net {
-class HTTPServer;
-}
 
 namespace wellness::station {
 
 class ManifestCache;
 class CountsWriter;
+class ConnectionWatch;
+class WatchedHttpServer;
 
 // One running station: the store, the HTTP server on its own bounded thread pool, its router
 // and what the handlers share. Used by `station-server serve`, the tests and the benchmark alike.
@@ -56,8 +55,9 @@ class Station {
     LoginThrottle enroll_throttle_;
     std::unique_ptr<ManifestCache> manifests_;
     std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes
+    std::unique_ptr<ConnectionWatch> connections_;
     std::unique_ptr<Poco::ThreadPool> threads_;
-    std::unique_ptr<Poco::Net::HTTPServer> server_;
+    std::unique_ptr<WatchedHttpServer> server_;
     std::uint16_t port_ = 0;
 };
 

@@ -88,8 +88,9 @@ std::string join(const std::vector<std::string>& methods) {
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                             CountsWriter& counts_writer)
-    : clock_(clock), body_time_(config.body_read_time), store_(store), logger_(logger) {
+                             CountsWriter& counts_writer, ConnectionWatch& connections)
+    : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
+      logger_(logger) {
     auto& log = logger_;
     const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
@@ -285,7 +286,7 @@ StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     } catch (...) {
         handler = new FailureHandler(std::current_exception(), logger_);
     }
-    handler->limit_body_time(body_time_);
+    handler->guard(body_time_, connections_);
     return handler;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
 #include "station_store.hpp"
@@ -29,12 +30,12 @@ struct RequestTarget {
 // The station's one router: matches method and path against the route table and creates that
 // resource's handler with its dependencies. A known path with another method gets 405 with
 // Allow, anything else a 404; both in the contract's JSON error shape.
-class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
+class StationRouter : public StoppableHandlerFactory {
   public:
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                  CountsWriter& counts_writer);
+                  CountsWriter& counts_writer, ConnectionWatch& connections);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
@@ -55,6 +56,7 @@ class StationRouter : public Poco::Net::HTTPRequestHandlerFactory {
 
     const Clock& clock_;
     std::chrono::milliseconds body_time_;
+    ConnectionWatch& connections_;
     StationStore& store_;
     Poco::Logger& logger_;
     std::vector<Route> routes_;

@@ -265,6 +265,44 @@ TEST_CASE("a body that trickles in is cut off at the body time limit, and the st
     CHECK(station.get("/healthz").status == 200);
 }
 
+TEST_CASE("a request head that trickles in is cut off, and the station goes on", "[station]") {
+    TestStation station([](auto& config) {
+        config.head_read_time = std::chrono::milliseconds(400);
+        config.max_threads = 2;
+    });
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    const std::string start = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    socket.sendBytes(start.data(), static_cast<int>(start.size()));
+    // One header byte every 20 ms: no single receive times out, only the watch on the whole head
+    // ends it. The pauses are the client's pace; the loop ends when the station closes the
+    // connection, at the latest after 250 bytes.
+    int sent = 0;
+    bool closed = false;
+    while (sent < 250 && !closed) {
+        if (socket.poll(Poco::Timespan(0, 20000), Poco::Net::Socket::SELECT_READ)) {
+            char buffer[512];
+            try {
+                closed = socket.receiveBytes(buffer, sizeof buffer) <= 0;
+            } catch (const Poco::Exception&) {
+                closed = true;
+            }
+            continue;
+        }
+        try {
+            socket.sendBytes(sent == 0 ? "X-Slow: " : "a", sent == 0 ? 8 : 1);
+        } catch (const Poco::Exception&) {
+            closed = true;
+        }
+        ++sent;
+    }
+    CHECK(closed);
+    CHECK(sent < 250);
+    // Both of the station's threads are free for the next requests.
+    CHECK(station.get("/healthz").status == 200);
+    CHECK(station.get("/healthz").status == 200);
+}
+
 TEST_CASE("a kiosk refused before its enrollment is let in by its token right after", "[station]") {
     TestStation station;
     auto admin = station.admin_token();
@@ -615,6 +653,9 @@ TEST_CASE("the console pages are served with a strict policy and no path travers
     CHECK(page.header("Content-Security-Policy").find("script-src 'self'") != std::string::npos);
     CHECK(page.header("X-Content-Type-Options") == "nosniff");
     CHECK(station.get("/admin/app.js").header("Content-Type").starts_with("text/javascript"));
+    CHECK(
+        station.get("/admin/app.js").header("Content-Security-Policy").find("script-src 'self'") !=
+        std::string::npos);
     CHECK(station.get("/admin").status == 301);
     CHECK(station.get("/admin/../../secret.txt").status == 404);
     CHECK(station.get("/admin/%2e%2e/%2e%2e/secret.txt").status == 404);

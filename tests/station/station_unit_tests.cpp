@@ -1,11 +1,14 @@
 // Pieces of the station that need no server: password hashing, throttling, settings.
 
 #include "config.hpp"
+#include "connection_watch.hpp"
 #include "login_throttle.hpp"
 #include "security.hpp"
 #include "static_files.hpp"
 
 #include <Poco/AutoPtr.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -83,32 +86,61 @@ TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[sta
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
 }
 
-TEST_CASE("the configuration file sets the time a request body may take, within bounds",
+TEST_CASE("the configuration file sets the time a request head and body may take, within bounds",
           "[station]") {
     Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
     StationConfig config;
     CHECK(config.body_read_time == std::chrono::seconds(30));
+    CHECK(config.head_read_time == std::chrono::seconds(20));
     file->setString("limits.body_read_seconds", "120");
+    file->setString("limits.head_read_seconds", "45");
     apply_configuration(*file, config);
     CHECK(config.body_read_time == std::chrono::seconds(120));
-    for (const char* bad : {"0", "3601", "soon"}) {
-        file->setString("limits.body_read_seconds", bad);
-        CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+    CHECK(config.head_read_time == std::chrono::seconds(45));
+    for (const char* key : {"limits.body_read_seconds", "limits.head_read_seconds"}) {
+        for (const char* bad : {"0", "3601", "soon"}) {
+            INFO(key << " = " << bad);
+            Poco::AutoPtr<Poco::Util::MapConfiguration> wrong(new Poco::Util::MapConfiguration);
+            wrong->setString(key, bad);
+            CHECK_THROWS_AS(apply_configuration(*wrong, config), std::invalid_argument);
+        }
     }
 }
 
-TEST_CASE("static files resolve only inside the web directory", "[station]") {
-    auto web =
-        std::filesystem::temp_directory_path() / ("station-web-" + random_secret().substr(0, 8));
-    std::filesystem::create_directories(web / "admin");
-    std::ofstream(web / "admin" / "index.html") << "x";
-    std::ofstream(web / "outside.txt") << "x";
-    std::filesystem::create_symlink(web / "outside.txt", web / "admin" / "link.txt");
-    auto index = resolve_static_file(web / "admin", "/");
-    REQUIRE(index);
-    CHECK(index->media_type.starts_with("text/html"));
-    CHECK_FALSE(resolve_static_file(web / "admin", "/../outside.txt"));
-    CHECK_FALSE(resolve_static_file(web / "admin", "/link.txt"));
-    CHECK_FALSE(resolve_static_file(web / "admin", "/.hidden"));
-    std::filesystem::remove_all(web);
+TEST_CASE("the connection watch cuts a connection only after it waited too long for a request head",
+          "[station]") {
+    using namespace std::chrono_literals;
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    auto connect = [&] {
+        Poco::Net::StreamSocket client(listener.address());
+        client.setReceiveTimeout(Poco::Timespan(5, 0));
+        return std::pair{client, listener.acceptConnection()};
+    };
+    // The peer of a cut connection reads the end of the stream.
+    auto cut = [](Poco::Net::StreamSocket& client) {
+        char byte = 0;
+        return client.receiveBytes(&byte, 1) == 0;
+    };
+    ConnectionWatch watch(10s);
+    const auto start = ConnectionWatch::Steady::time_point{} + 1h;
+    auto [idle_client, idle] = connect();
+    auto [busy_client, busy] = connect();
+    watch.opened(idle, start);
+    watch.opened(busy, start);
+    watch.request_began(busy);
+
+    CHECK(watch.cut_overdue(start + 10s) == 0);
+    CHECK(watch.cut_overdue(start + 10s + 1ms) == 1);
+    CHECK(cut(idle_client));
+    watch.closed(idle);
+
+    // A request in its handler is never cut; once answered, its connection waits afresh.
+    CHECK(watch.cut_overdue(start + 1min) == 0);
+    const auto answered = start + 2min;
+    watch.request_ended(busy, answered);
+    CHECK(watch.cut_overdue(answered + 10s) == 0);
+    CHECK(watch.cut_overdue(answered + 11s) == 1);
+    CHECK(cut(busy_client));
+    watch.closed(busy);
+    CHECK(watch.cut_overdue(answered + 1h) == 0);
 }

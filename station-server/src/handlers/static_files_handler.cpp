@@ -26,13 +26,14 @@ void StaticFilesHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw not_found("no such page");
     response.set("Cache-Control", "no-cache");
     if (request.getMethod() == "HEAD") {
-        add_security_headers(response, found->media_type);
+        add_security_headers(response, SecurityPolicy::console_file);
         response.setContentType(found->media_type);
         response.setContentLength64(static_cast<Poco::Int64>(contents.str().size()));
         response.send();
         return;
     }
-    send_bytes(response, Status::HTTP_OK, found->media_type, contents.str());
+    send_bytes(response, Status::HTTP_OK, found->media_type, contents.str(),
+               SecurityPolicy::console_file);
 }
 
 void RootRedirectHandler::serve(Poco::Net::HTTPServerRequest&,

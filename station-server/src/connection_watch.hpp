@@ -1,0 +1,89 @@
+#pragma once
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace Poco {
+class ThreadPool;
+}
+namespace Poco::Net {
+class ServerSocket;
+}
+
+namespace wellness::station {
+
+// Ends connections that take too long to send a request's head. Poco's receive timeout bounds
+// each wait for bytes, not their sum, so a client sending a header byte now and then would hold
+// a worker thread for good; a few such clients would hold them all. A connection is watched
+// from when it opens and again from when each of its requests has been answered, until the
+// next request's head has been read; past `head_time` the watch shuts its socket down. Bodies
+// have their own limit (StationHandler), and a request in its handler is never cut.
+class ConnectionWatch {
+  public:
+    using Steady = std::chrono::steady_clock;
+
+    explicit ConnectionWatch(std::chrono::milliseconds head_time);
+    ~ConnectionWatch();
+    ConnectionWatch(const ConnectionWatch&) = delete;
+    ConnectionWatch& operator=(const ConnectionWatch&) = delete;
+
+    void opened(const Poco::Net::StreamSocket& socket, Steady::time_point now);
+    void closed(const Poco::Net::StreamSocket& socket);
+    void request_began(const Poco::Net::StreamSocket& socket);
+    void request_ended(const Poco::Net::StreamSocket& socket, Steady::time_point now);
+
+    // Shuts down every connection that has waited for a request head longer than head_time at
+    // `now`; returns how many.
+    std::size_t cut_overdue(Steady::time_point now);
+
+    // A thread that calls cut_overdue a few times per head_time until stop().
+    void start();
+    void stop();
+
+  private:
+    struct Watched {
+        Poco::Net::StreamSocket socket; // keeps the descriptor's owner alive while watched
+        bool in_request = false;
+        Steady::time_point waiting_since;
+    };
+
+    std::chrono::milliseconds head_time_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::unordered_map<const void*, Watched> watched_; // by socket implementation
+    std::thread thread_;
+};
+
+// A handler factory whose connections can be told the server stops (Poco lets only its own
+// HTTPServer raise that event).
+class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    using Ptr = Poco::SharedPtr<StoppableHandlerFactory>;
+    void announce_stop(const void* server, bool abort) { serverStopped(server, abort); }
+};
+
+// Poco's HTTPServer, with every connection under a ConnectionWatch.
+class WatchedHttpServer : public Poco::Net::TCPServer {
+  public:
+    WatchedHttpServer(StoppableHandlerFactory::Ptr factory, Poco::ThreadPool& threads,
+                      const Poco::Net::ServerSocket& socket,
+                      Poco::Net::HTTPServerParams::Ptr params, ConnectionWatch& watch);
+    ~WatchedHttpServer() override;
+
+    // As HTTPServer::stopAll: stops accepting; requests in flight finish unless `abort`.
+    void stopAll(bool abort = false);
+
+  private:
+    StoppableHandlerFactory::Ptr factory_;
+};
+
+} // namespace wellness::station
