@@ -37,18 +37,26 @@ std::optional<ParsedToken> parse_token(const std::string& token) {
 
 // Reads on (a bounded amount) after a refused body, so the client can still receive the answer
 // before the connection closes.
+enum class BodyRead { ended, stopped, too_slow, broken };
+
 // Calls `take` with each piece of the body as it arrives (one receive at most per piece), until
-// the body ends, `take` says stop, or `deadline` passes; false in that last case.
-template <typename Take> bool read_pieces(std::istream& stream, BodyDeadline deadline, Take take) {
+// the body ends, `take` says stop, `deadline` passes, or the stream fails (a broken chunked
+// encoding, a connection lost mid-body).
+template <typename Take>
+BodyRead read_pieces(std::istream& stream, BodyDeadline deadline, Take take) {
     char buffer[16384];
     for (;;) {
         if (std::chrono::steady_clock::now() >= deadline)
-            return false;
+            return BodyRead::too_slow;
         if (stream.peek() == std::char_traits<char>::eof()) // waits for one receive at most
-            return true;
+            return stream.bad() ? BodyRead::broken : BodyRead::ended;
         auto got = stream.readsome(buffer, sizeof buffer);
-        if (got <= 0 || !take(buffer, static_cast<std::size_t>(got)))
-            return true;
+        if (got <= 0) { // nothing buffered after all: take the one character peek() saw
+            buffer[0] = static_cast<char>(stream.get());
+            got = 1;
+        }
+        if (!take(buffer, static_cast<std::size_t>(got)))
+            return BodyRead::stopped;
     }
 }
 
@@ -202,23 +210,26 @@ std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
         request.getContentLength64() > static_cast<Poco::Int64>(limit))
         throw too_large();
     std::string body;
-    bool complete = false;
+    auto read = BodyRead::broken;
     try {
-        complete =
-            read_pieces(request.stream(), deadline, [&](const char* piece, std::size_t size) {
-                if (body.size() + size > limit)
-                    throw too_large();
-                body.append(piece, size);
-                return true;
-            });
+        read = read_pieces(request.stream(), deadline, [&](const char* piece, std::size_t size) {
+            if (body.size() + size > limit)
+                throw too_large();
+            body.append(piece, size);
+            return true;
+        });
     } catch (const Poco::Exception&) {
-        // A broken chunked encoding or a client that stopped sending.
-        throw HttpError(Status::HTTP_BAD_REQUEST, "invalid_body",
-                        "the request body could not be read");
+        read = BodyRead::broken;
     }
-    if (!complete)
+    if (read == BodyRead::too_slow)
         throw HttpError(Status::HTTP_REQUEST_TIMEOUT, "body_too_slow",
                         "the request body did not arrive in time; send it again");
+    // A body cut short is refused whole, never taken for a shorter request.
+    if (read == BodyRead::broken ||
+        (request.hasContentLength() &&
+         static_cast<Poco::Int64>(body.size()) != request.getContentLength64()))
+        throw HttpError(Status::HTTP_BAD_REQUEST, "invalid_body",
+                        "the request body could not be read to its end");
     return body;
 }
 

@@ -227,6 +227,33 @@ TEST_CASE("a refused request's unread body is never answered as a request of its
     CHECK(closed);
 }
 
+TEST_CASE("a body cut short of its declared length is refused whole", "[station]") {
+    TestStation station;
+    // Valid JSON on its own: were the missing bytes not noticed, this would be an enrollment.
+    const std::string start = R"({"enrollment_code":"ABCD1234"})";
+    const std::string raw = "POST /api/v1/kiosk/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n" +
+                            start;
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+    socket.shutdownSend(); // the client is gone before the body ends
+    std::string received;
+    char buffer[4096];
+    try {
+        for (int reads = 0; reads < 100; ++reads) {
+            int got = socket.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0)
+                break;
+            received.append(buffer, static_cast<std::size_t>(got));
+        }
+    } catch (const Poco::Exception&) {
+    }
+    INFO(received);
+    CHECK(received.starts_with("HTTP/1.1 400"));
+    CHECK(received.find("invalid_body") != std::string::npos);
+}
+
 TEST_CASE("a body that trickles in is cut off at the body time limit, and the station goes on",
           "[station]") {
     TestStation station([](auto& config) {
