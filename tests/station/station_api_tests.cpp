@@ -8,9 +8,11 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace station_test;
 using wellness::IsoWeek;
@@ -97,6 +99,43 @@ TEST_CASE("an admin signs in with the right password and gets an expiring token"
     auto expired = station.get("/api/v1/admin/content", token);
     CHECK(expired.status == 401);
     CHECK(expired.error_code() == "session_expired");
+}
+
+TEST_CASE("guessed enrollment codes are throttled per address, side by side guesses too",
+          "[station]") {
+    TestStation station;
+    auto admin = station.admin_token();
+    auto created = station.post("/api/v1/admin/kiosks", {{"name", "hall"}}, admin);
+    REQUIRE(created.status == 201);
+    std::string code = created.json()["enrollment_code"];
+    Json wrong = {{"enrollment_code", "WRONG-GUESS"}};
+    for (int attempt = 0; attempt < 4; ++attempt)
+        REQUIRE(station.post("/api/v1/kiosk/enroll", wrong).status == 401);
+    // An attempt counts from its start, whatever ends it: a body that is not even JSON too.
+    REQUIRE(station.call({"POST", "/api/v1/kiosk/enroll", "{", "application/json", "", {}, false})
+                .status == 400);
+    auto throttled = station.post("/api/v1/kiosk/enroll", {{"enrollment_code", code}});
+    REQUIRE(throttled.status == 429);
+    CHECK(throttled.error_code() == "too_many_attempts");
+    long retry_after = std::stol(throttled.header("Retry-After"));
+    CHECK(retry_after > 0);
+
+    // Once the window has passed: twelve guesses at once get at most five tries.
+    station.now += retry_after;
+    std::vector<int> statuses(12);
+    std::vector<std::thread> guessers;
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        guessers.emplace_back(
+            [&, i] { statuses[i] = station.post("/api/v1/kiosk/enroll", wrong).status; });
+    for (auto& guesser : guessers)
+        guesser.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 401) <= 5);
+    CHECK(std::count(statuses.begin(), statuses.end(), 401) +
+              std::count(statuses.begin(), statuses.end(), 429) ==
+          12);
+
+    station.now += 301;
+    CHECK(station.post("/api/v1/kiosk/enroll", {{"enrollment_code", code}}).status == 200);
 }
 
 TEST_CASE("signing out ends the admin session", "[station]") {

@@ -26,7 +26,8 @@ std::string normalize_code(const std::string& code) {
 void KioskEnrollHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
     std::string address = request.clientAddress().host().toString();
-    if (auto wait = throttle_.retry_after(address, clock_())) {
+    // Counted as failed from its start, so guesses sent side by side cannot all be tried.
+    if (auto wait = throttle_.begin_attempt(address, clock_())) {
         HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
                         "too many failed enrollments from this address: try again later");
         error.retry_after_seconds = *wait;
@@ -54,7 +55,6 @@ void KioskEnrollHandler::serve(Poco::Net::HTTPServerRequest& request,
     case EnrollOutcome::unknown_code:
         break;
     }
-    throttle_.record_failure(address, clock_());
     throw unauthorized("invalid_enrollment_code", "the enrollment code is not valid");
 }
 
