@@ -10,8 +10,10 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <sstream>
 
 using namespace wellness::station;
 
@@ -84,6 +86,32 @@ TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[sta
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
     file->setString("station.port", "eighty");
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+}
+
+TEST_CASE("the configuration example in the station's README is a file the station accepts",
+          "[station]") {
+    std::ifstream readme(STATION_README);
+    REQUIRE(readme);
+    std::stringstream text;
+    text << readme.rdbuf();
+    const std::string all = text.str();
+    const auto intro = all.find("Config file (`.properties`");
+    REQUIRE(intro != std::string::npos);
+    const auto start = all.find("```\n", intro) + 4;
+    const auto end = all.find("```", start);
+    REQUIRE(end != std::string::npos);
+    std::istringstream example(all.substr(start, end - start));
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+        new Poco::Util::PropertyFileConfiguration(example));
+    StationConfig config;
+    REQUIRE_NOTHROW(apply_configuration(*file, config));
+    CHECK(config.k == 5);
+    CHECK(config.port == 8080);
+    CHECK(config.bind_address == "0.0.0.0");
+    CHECK(config.receive_timeout == std::chrono::seconds(10));
+    CHECK(config.body_read_time == std::chrono::seconds(30));
+    CHECK(config.head_read_time == std::chrono::seconds(20));
+    CHECK(config.counts_commit_wait == std::chrono::milliseconds(10000));
 }
 
 TEST_CASE("the configuration file sets the time a request head and body may take, within bounds",
