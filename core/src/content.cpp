@@ -174,25 +174,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-bool is_asset_name(std::string_view name) {
-    if (name.empty() || name.size() > limits::max_asset_name_chars) {
-        return false;
-    }
-    for (char c : name) {
-        const bool allowed =
-            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        if (!allowed) {
-            return false;
-        }
-    }
-    if (name.front() == '.' || name.find("..") != std::string_view::npos) {
-        return false;
-    }
-    const bool image =
-        ends_with(name, ".png") || ends_with(name, ".jpg") || ends_with(name, ".jpeg");
-    return image;
-}
-
 // Phone numbers are shown, never dialled: digits and the usual separators only.
 std::optional<std::string> phone_problem(std::string_view phone) {
     if (phone.size() > limits::max_phone_chars) {
@@ -1361,6 +1342,29 @@ std::string_view to_string(PhaseKind kind) {
         return "exhale";
     }
     return "inhale";
+}
+
+bool is_asset_name(std::string_view name) {
+    if (name.empty() || name.size() > limits::max_asset_name_chars) {
+        return false;
+    }
+    for (char c : name) {
+        const bool allowed =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+        if (!allowed) {
+            return false;
+        }
+    }
+    if (name.front() == '.' || name.find("..") != std::string_view::npos) {
+        return false;
+    }
+    const bool image =
+        ends_with(name, ".png") || ends_with(name, ".jpg") || ends_with(name, ".jpeg");
+    return image;
+}
+
+std::string_view asset_media_type(std::string_view name) {
+    return ends_with(name, ".png") ? "image/png" : "image/jpeg";
 }
 
 } // namespace wellness

@@ -2,6 +2,7 @@
 
 #include "durable_file.hpp"
 #include "sync_schedule.hpp"
+#include "wellness/content.hpp"
 
 #include <algorithm>
 #include <set>
@@ -14,14 +15,6 @@ namespace {
 
 constexpr const char* pointer_file_name = "current";
 constexpr const char* manifest_file_name = "manifest.json";
-
-bool is_valid_asset_name(const std::string& name) {
-    if (name.empty() || name.size() > 64 || name.front() == '.')
-        return false;
-    if (name.find("..") != std::string::npos)
-        return false;
-    return name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") == std::string::npos;
-}
 
 bool is_sha256_hex(const std::string& text) {
     return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
@@ -91,8 +84,7 @@ ManifestParseResult parse_manifest(std::string_view body) {
         const auto name = asset.find("name");
         const auto sha = asset.find("sha256");
         const auto size = asset.find("size");
-        if (name == asset.end() || !name->is_string() ||
-            !is_valid_asset_name(name->get<std::string>()))
+        if (name == asset.end() || !name->is_string() || !is_asset_name(name->get<std::string>()))
             return {std::nullopt, "manifest asset has no valid name"};
         if (sha == asset.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>()))
             return {std::nullopt, "manifest asset has no valid sha256"};
@@ -124,19 +116,11 @@ ManifestParseResult parse_manifest(std::string_view body) {
 bool is_png_or_jpeg(const std::string& name, std::string_view bytes) {
     static constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
     static constexpr std::string_view jpeg_signature = "\xff\xd8\xff";
-    const auto ends_with = [&](std::string_view suffix) {
-        return name.size() >= suffix.size() &&
-               name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends_with(".png")) {
-        if (bytes.substr(0, png_signature.size()) != png_signature)
-            return false;
-    } else if (ends_with(".jpg") || ends_with(".jpeg")) {
-        if (bytes.substr(0, jpeg_signature.size()) != jpeg_signature)
-            return false;
-    } else {
+    if (!is_asset_name(name))
         return false;
-    }
+    const auto signature = asset_media_type(name) == "image/png" ? png_signature : jpeg_signature;
+    if (bytes.substr(0, signature.size()) != signature)
+        return false;
     if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         return false;
     int width = 0, height = 0, channels = 0;

@@ -19,35 +19,11 @@
 #pragma GCC diagnostic pop
 #endif
 
+#include "wellness/content.hpp"
+
 #include <memory>
 
 namespace wellness::station {
-
-namespace {
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-} // namespace
-
-bool is_valid_asset_name(std::string_view name) {
-    if (name.empty() || name.size() > 64 || name.front() == '.')
-        return false;
-    for (char c : name) {
-        bool allowed =
-            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        if (!allowed)
-            return false;
-    }
-    if (name.find("..") != std::string_view::npos)
-        return false;
-    return ends_with(name, ".png") || ends_with(name, ".jpg");
-}
-
-std::string media_type_for_asset(std::string_view name) {
-    return ends_with(name, ".png") ? "image/png" : "image/jpeg";
-}
 
 std::optional<std::string> check_image(std::string_view bytes, std::string_view media_type,
                                        std::string_view name, int max_side) {
@@ -59,7 +35,7 @@ std::optional<std::string> check_image(std::string_view bytes, std::string_view 
         return "the file is neither a PNG nor a JPEG";
     if ((is_png && media_type != "image/png") || (is_jpeg && media_type != "image/jpeg"))
         return "the file's contents do not match its Content-Type";
-    if (media_type != media_type_for_asset(name))
+    if (!is_asset_name(name) || media_type != asset_media_type(name))
         return "the name's extension does not match the image type";
     if (bytes.size() > static_cast<std::size_t>(INT32_MAX))
         return "the file is too large";

@@ -12,9 +12,4 @@ namespace wellness::station {
 std::optional<std::string> check_image(std::string_view bytes, std::string_view media_type,
                                        std::string_view name, int max_side);
 
-// Content asset names: 1 to 64 of a-z 0-9 - _ . ending in .png or .jpg, not starting with '.'.
-bool is_valid_asset_name(std::string_view name);
-
-std::string media_type_for_asset(std::string_view name);
-
 } // namespace wellness::station

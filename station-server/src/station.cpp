@@ -99,11 +99,11 @@ void Station::publish_default_content() {
     // Bring along the images the default content refers to, checked like uploads.
     if (json.value->contains("assets") && (*json.value)["assets"].is_array()) {
         for (const auto& entry : (*json.value)["assets"]) {
-            if (!entry.is_string() || !is_valid_asset_name(entry.get<std::string>()))
+            if (!entry.is_string() || !is_asset_name(entry.get<std::string>()))
                 continue;
             std::string name = entry.get<std::string>();
             auto bytes = read_file(config_.content_dir / "assets" / name, config_.max_asset_bytes);
-            std::string media_type = media_type_for_asset(name);
+            std::string media_type(asset_media_type(name));
             if (!bytes || check_image(*bytes, media_type, name, config_.max_image_side))
                 continue;
             AssetRecord asset{

@@ -643,3 +643,21 @@ TEST_CASE("Localized text falls back to the default locale, then to nothing", "[
     CHECK(wellness::to_string(wellness::PhaseKind::hold) == "hold");
     CHECK(wellness::to_string(wellness::PhaseKind::exhale) == "exhale");
 }
+
+TEST_CASE("Asset names are the one rule station and kiosk share, with their image type",
+          "[content]") {
+    for (const char* good : {"a.png", "counsellor-photo_2.jpg", "hall.jpeg", "x.y.png"}) {
+        INFO(good);
+        CHECK(wellness::is_asset_name(good));
+    }
+    for (const char* bad : {"", ".png", "Photo.png", "photo.gif", "photo", "a..png", "a/b.png",
+                            "photo.png ", "photo.PNG"}) {
+        INFO(bad);
+        CHECK_FALSE(wellness::is_asset_name(bad));
+    }
+    CHECK_FALSE(wellness::is_asset_name(std::string(61, 'a') + ".png"));
+    CHECK(wellness::is_asset_name(std::string(60, 'a') + ".png"));
+    CHECK(wellness::asset_media_type("a.png") == "image/png");
+    CHECK(wellness::asset_media_type("a.jpg") == "image/jpeg");
+    CHECK(wellness::asset_media_type("a.jpeg") == "image/jpeg");
+}

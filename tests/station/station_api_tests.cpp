@@ -549,9 +549,12 @@ TEST_CASE("asset uploads must be real PNG or JPEG images within the limits", "[s
     other[other.size() - 5] ^= 1; // corrupt the end: no longer decodes
     CHECK(upload("red.png", red_png(), "image/png").status == 201);
     CHECK(upload("red.png", blue_jpeg(), "image/jpeg").status == 422);
+    // Every name content may list can be uploaded: .jpeg as well as .jpg.
+    CHECK(upload("photo.jpeg", blue_jpeg(), "image/jpeg").status == 201);
+    CHECK(upload("photo.jpeg", red_png(), "image/png").status == 422);
 
     auto list = station.get("/api/v1/admin/assets", admin).json()["assets"];
-    CHECK(list.size() == 2);
+    CHECK(list.size() == 3);
     CHECK(station.get("/api/v1/admin/assets/red.png", admin).body == red_png());
 }
 

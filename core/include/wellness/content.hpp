@@ -173,6 +173,12 @@ inline constexpr std::size_t max_problems = 200; // a report stops listing after
 //   privacy_note, maintenance_title
 const std::vector<std::string>& ui_string_keys();
 
+// An asset (image) name as content may list it and the station and kiosk store it: 1 to 64 of
+// a-z 0-9 - _ . , not starting with '.', no "..", ending in .png, .jpg or .jpeg.
+bool is_asset_name(std::string_view name);
+// "image/png" for a .png name, "image/jpeg" for .jpg and .jpeg; meaningful for asset names.
+std::string_view asset_media_type(std::string_view name);
+
 struct ContentParseResult {
     std::optional<ContentDocument> document; // set only when problems is empty
     Problems problems;                       // every problem found, not just the first

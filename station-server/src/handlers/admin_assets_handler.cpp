@@ -3,6 +3,7 @@
 #include "image_check.hpp"
 #include "kiosk_assets_handler.hpp"
 #include "security.hpp"
+#include "wellness/content.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -34,9 +35,9 @@ void AdminAssetHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminAssetHandler::upload(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response, const Principal& admin) {
-    if (!is_valid_asset_name(name_))
+    if (!is_asset_name(name_))
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_asset_name",
-                        "asset names are 1 to 64 of a-z 0-9 - _ . ending in .png or .jpg",
+                        "asset names are 1 to 64 of a-z 0-9 - _ . ending in .png, .jpg or .jpeg",
                         {{"", "bad asset name"}});
     std::string media_type;
     try {

@@ -1,6 +1,6 @@
 #include "kiosk_assets_handler.hpp"
 
-#include "image_check.hpp"
+#include "wellness/content.hpp"
 
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -8,7 +8,7 @@ namespace wellness::station {
 
 void send_asset(StationStore& store, const std::string& name,
                 Poco::Net::HTTPServerResponse& response) {
-    if (!is_valid_asset_name(name))
+    if (!is_asset_name(name))
         throw not_found("no such asset");
     auto asset = store.asset(name);
     if (!asset)

@@ -88,7 +88,7 @@ export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
     const name = nameInput.value.trim();
     if (!file) { showMessage(area, 'Choose a PNG or JPEG file first.', 'error'); fileInput.focus(); return; }
     if (!/^[a-z0-9._-]{1,64}\.(png|jpg|jpeg)$/.test(name)) {
-      showMessage(area, 'The name must be 1 to 64 lowercase letters, digits, dots, hyphens or underscores, ending in .png or .jpg.', 'error');
+      showMessage(area, 'The name must be 1 to 64 lowercase letters, digits, dots, hyphens or underscores, ending in .png, .jpg or .jpeg.', 'error');
       nameInput.focus();
       return;
     }
