@@ -1,5 +1,7 @@
 #include "wellness/content.hpp"
 
+#include "wellness/json_input.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -84,45 +86,13 @@ const char* type_name(const Json& value) {
 
 // Code points of valid UTF-8, or nullopt when the bytes are not UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view text) {
-    std::size_t count = 0;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t extra = 0;
-        std::uint32_t code = 0;
-        if (lead < 0x80) {
-            code = lead;
-        } else if ((lead & 0xe0) == 0xc0) {
-            extra = 1;
-            code = lead & 0x1fu;
-        } else if ((lead & 0xf0) == 0xe0) {
-            extra = 2;
-            code = lead & 0x0fu;
-        } else if ((lead & 0xf8) == 0xf0) {
-            extra = 3;
-            code = lead & 0x07u;
-        } else {
-            return std::nullopt;
-        }
-        if (extra > 0 && i + extra >= text.size()) {
-            return std::nullopt;
-        }
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0) != 0x80) {
-                return std::nullopt;
-            }
-            code = (code << 6) | (next & 0x3fu);
-        }
-        const bool overlong = (extra == 1 && code < 0x80) || (extra == 2 && code < 0x800) ||
-                              (extra == 3 && code < 0x10000);
-        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-            return std::nullopt;
-        }
-        i += extra + 1;
-        ++count;
+    if (first_invalid_utf8(text) != text.size()) {
+        return std::nullopt;
     }
-    return count;
+    // Well-formed, so every code point has exactly one byte that is not a continuation byte.
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0u) != 0x80u;
+    }));
 }
 
 bool has_control_character(std::string_view text, bool allow_newline) {

@@ -17,65 +17,6 @@ JsonInputResult refuse(JsonInputError error, std::string message) {
     return result;
 }
 
-// Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF), or text.size() if there is none.
-std::size_t first_invalid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        // Eight ASCII bytes at a time: bodies are mostly ASCII, and this runs on every one.
-        std::uint64_t eight = 0;
-        if (i + sizeof eight <= text.size()) {
-            std::memcpy(&eight, text.data() + i, sizeof eight);
-            if ((eight & 0x8080808080808080ULL) == 0) {
-                i += sizeof eight;
-                continue;
-            }
-        }
-        const auto lead = static_cast<unsigned char>(text[i]);
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned char low = 0x80; // allowed range of the second byte
-        unsigned char high = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            if (lead == 0xE0) {
-                low = 0xA0; // overlong
-            } else if (lead == 0xED) {
-                high = 0x9F; // UTF-16 surrogates
-            }
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            if (lead == 0xF0) {
-                low = 0x90; // overlong
-            } else if (lead == 0xF4) {
-                high = 0x8F; // above U+10FFFF
-            }
-        } else {
-            return i;
-        }
-        if (i + length > text.size()) {
-            return i;
-        }
-        const auto second = static_cast<unsigned char>(text[i + 1]);
-        if (second < low || second > high) {
-            return i;
-        }
-        for (std::size_t k = 2; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if (next < 0x80 || next > 0xBF) {
-                return i;
-            }
-        }
-        i += length;
-    }
-    return text.size();
-}
-
 // Deepest nesting of arrays and objects, counted by a flat scan (no recursion, so hostile
 // input cannot exhaust the stack) that skips brackets inside strings. Stops counting as soon
 // as `limit` is exceeded.
@@ -135,6 +76,63 @@ int nesting_depth(std::string_view text, int limit) {
 }
 
 } // namespace
+
+std::size_t first_invalid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        // Eight ASCII bytes at a time: bodies are mostly ASCII, and this runs on every one.
+        std::uint64_t eight = 0;
+        if (i + sizeof eight <= text.size()) {
+            std::memcpy(&eight, text.data() + i, sizeof eight);
+            if ((eight & 0x8080808080808080ULL) == 0) {
+                i += sizeof eight;
+                continue;
+            }
+        }
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80; // allowed range of the second byte
+        unsigned char high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0) {
+                low = 0xA0; // overlong
+            } else if (lead == 0xED) {
+                high = 0x9F; // UTF-16 surrogates
+            }
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0) {
+                low = 0x90; // overlong
+            } else if (lead == 0xF4) {
+                high = 0x8F; // above U+10FFFF
+            }
+        } else {
+            return i;
+        }
+        if (i + length > text.size()) {
+            return i;
+        }
+        const auto second = static_cast<unsigned char>(text[i + 1]);
+        if (second < low || second > high) {
+            return i;
+        }
+        for (std::size_t k = 2; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if (next < 0x80 || next > 0xBF) {
+                return i;
+            }
+        }
+        i += length;
+    }
+    return text.size();
+}
 
 std::string describe_json_parse_error(const Json::parse_error& error, std::string_view text) {
     // nlohmann's messages name lexer internals ("syntax error while parsing value - invalid

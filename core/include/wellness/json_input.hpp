@@ -14,6 +14,10 @@ using Json = nlohmann::json;
 
 // Limits applied to every JSON text that comes from outside (HTTP bodies, content files,
 // files left on disk by a crash).
+// Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or text.size() if there is none.
+std::size_t first_invalid_utf8(std::string_view text);
+
 struct JsonLimits {
     std::size_t max_bytes = 1024 * 1024;
     int max_depth = 24;
