@@ -34,12 +34,9 @@ std::string nested(int depth) {
     return std::string(depth, '[') + std::string(depth, ']');
 }
 
-// Sends `raw` on a fresh connection and reads until the station closes it (or, bounded, until
-// nothing came for a few seconds). `closed` tells which.
-std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed) {
-    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
-    socket.setReceiveTimeout(Poco::Timespan(3, 0));
-    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+// Reads until the station closes the connection (or, bounded, until nothing came within the
+// socket's receive timeout). `closed` tells which.
+std::string read_until_closed(Poco::Net::StreamSocket& socket, bool& closed) {
     std::string received;
     closed = false;
     char buffer[4096];
@@ -55,6 +52,14 @@ std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& close
     } catch (const Poco::TimeoutException&) {
     }
     return received;
+}
+
+// Sends `raw` on a fresh connection and reads what comes back, as read_until_closed.
+std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+    return read_until_closed(socket, closed);
 }
 
 int status_lines(const std::string& received) {
@@ -277,17 +282,8 @@ TEST_CASE("a body cut short of its declared length is refused whole", "[station]
     socket.setReceiveTimeout(Poco::Timespan(5, 0));
     socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
     socket.shutdownSend(); // the client is gone before the body ends
-    std::string received;
-    char buffer[4096];
-    try {
-        for (int reads = 0; reads < 100; ++reads) {
-            int got = socket.receiveBytes(buffer, sizeof buffer);
-            if (got <= 0)
-                break;
-            received.append(buffer, static_cast<std::size_t>(got));
-        }
-    } catch (const Poco::Exception&) {
-    }
+    bool closed = false;
+    std::string received = read_until_closed(socket, closed);
     INFO(received);
     CHECK(received.starts_with("HTTP/1.1 400"));
     CHECK(received.find("invalid_body") != std::string::npos);
@@ -312,19 +308,11 @@ TEST_CASE("a body that trickles in is cut off at the body time limit, and the st
         socket.sendBytes(" ", 1);
         ++sent;
     }
-    std::string received;
-    char buffer[4096];
-    try {
-        for (int reads = 0; reads < 100; ++reads) {
-            int got = socket.receiveBytes(buffer, sizeof buffer);
-            if (got <= 0)
-                break;
-            received.append(buffer, static_cast<std::size_t>(got));
-        }
-    } catch (const Poco::Exception&) {
-    }
+    bool closed = false;
+    std::string received = read_until_closed(socket, closed);
     CHECK(received.starts_with("HTTP/1.1 408"));
     CHECK(received.find("body_too_slow") != std::string::npos);
+    CHECK(closed);
     CHECK(sent < 250);
     // Both of the station's threads are free for the next requests.
     CHECK(station.get("/healthz").status == 200);
