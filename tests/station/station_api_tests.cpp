@@ -357,6 +357,36 @@ TEST_CASE("a request head that trickles in is cut off, and the station goes on",
     CHECK(station.get("/healthz").status == 200);
 }
 
+TEST_CASE("a request past its head is never cut by the head limit, however long its body takes",
+          "[station]") {
+    TestStation station([](auto& config) {
+        config.head_read_time = std::chrono::milliseconds(300);
+        config.body_read_time = std::chrono::seconds(20);
+    });
+    const std::string body = R"({"enrollment_code":"WRONG-GUESS"})";
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    const std::string head = "POST /api/v1/kiosk/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n";
+    socket.sendBytes(head.data(), static_cast<int>(head.size()));
+    // The body takes about three times the head limit to arrive, a byte every 30 ms (the
+    // client's pace); the loop is bounded by the body's length.
+    bool cut = false;
+    for (char byte : body) {
+        if (socket.poll(Poco::Timespan(0, 30000), Poco::Net::Socket::SELECT_READ)) {
+            cut = true; // the station answered or closed before the body was complete
+            break;
+        }
+        socket.sendBytes(&byte, 1);
+    }
+    CHECK_FALSE(cut);
+    bool closed = false;
+    std::string received = read_until_closed(socket, closed);
+    CHECK(received.starts_with("HTTP/1.1 401"));
+    CHECK(received.find("invalid_enrollment_code") != std::string::npos);
+}
+
 TEST_CASE("a kiosk refused before its enrollment is let in by its token right after", "[station]") {
     TestStation station;
     auto admin = station.admin_token();
