@@ -1,11 +1,9 @@
 #include "connection_watch.hpp"
 
 #include <Poco/Net/HTTPServerConnection.h>
-#include <Poco/Net/HTTPServerConnectionFactory.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 #include <algorithm>
-#include <vector>
 
 namespace wellness::station {
 

@@ -35,8 +35,6 @@ std::optional<ParsedToken> parse_token(const std::string& token) {
     return ParsedToken{token[0], *id, token.substr(dot + 1)};
 }
 
-// Reads on (a bounded amount) after a refused body, so the client can still receive the answer
-// before the connection closes.
 enum class BodyRead { ended, stopped, too_slow, broken };
 
 // Calls `take` with each piece of the body as it arrives (one receive at most per piece), until
@@ -60,6 +58,8 @@ BodyRead read_pieces(std::istream& stream, BodyDeadline deadline, Take take) {
     }
 }
 
+// Reads on (a bounded amount, until the body's deadline) after a refused body, so the client can
+// still receive the answer before the connection closes.
 void discard_body(Poco::Net::HTTPServerRequest& request, std::size_t limit, BodyDeadline deadline) {
     try {
         std::size_t skipped = 0;
