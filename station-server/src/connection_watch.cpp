@@ -144,14 +144,14 @@ WatchedHttpServer::WatchedHttpServer(StoppableHandlerFactory::Ptr factory,
       factory_(factory) {}
 
 WatchedHttpServer::~WatchedHttpServer() {
-    stopAll();
+    stop_all();
 }
 
-void WatchedHttpServer::stopAll(bool abort) {
+void WatchedHttpServer::stop_all() {
     stop();
     // Each HTTP connection listens for this on its handler factory and ends after its current
-    // request (or at once, when aborting).
-    factory_->announce_stop(this, abort);
+    // request.
+    factory_->announce_stop(this);
 }
 
 } // namespace wellness::station

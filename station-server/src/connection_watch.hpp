@@ -68,7 +68,7 @@ class ConnectionWatch {
 class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   public:
     using Ptr = Poco::SharedPtr<StoppableHandlerFactory>;
-    void announce_stop(const void* server, bool abort) { serverStopped(server, abort); }
+    void announce_stop(const void* server) { serverStopped(server, false); }
 };
 
 // Poco's HTTPServer, with every connection under a ConnectionWatch.
@@ -79,8 +79,9 @@ class WatchedHttpServer : public Poco::Net::TCPServer {
                       Poco::Net::HTTPServerParams::Ptr params, ConnectionWatch& watch);
     ~WatchedHttpServer() override;
 
-    // As HTTPServer::stopAll: stops accepting; requests in flight finish unless `abort`.
-    void stopAll(bool abort = false);
+    // As HTTPServer::stopAll(false): stops accepting; requests in flight finish and are
+    // answered, and each connection ends after its current request.
+    void stop_all();
 
   private:
     StoppableHandlerFactory::Ptr factory_;

@@ -157,7 +157,7 @@ void Station::stop() {
     if (!server_)
         return;
     // Not aborting: requests in flight finish and are answered; idle keep-alives are closed.
-    server_->stopAll(false);
+    server_->stop_all();
     threads_->joinAll();
     server_.reset();
     threads_.reset();

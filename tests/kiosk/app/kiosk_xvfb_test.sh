@@ -159,37 +159,29 @@ list-scroll)
   level="$(field 'd["checkin"]["levels"][-1]["id"]')"
   crisis="$(field 'd["crisis_lines"][0]["id"]')"
   idle_ms="$(field 'd["idle_timeout_seconds"]*1000')"
-  # At 800x480 the most serious level's suggestions are longer than the screen (small-screen).
-  cat > "$work/scroll.script" <<SCRIPT
-touch attract.tap
+  # Each visit: from Attract to the suggestions of the most serious level, which at 800x480 are
+  # longer than the screen (small-screen), with the crisis lines at their top.
+  open_suggestions="touch attract.tap
 touch home.checkin
 touch checkin.level.$level
 touch checkin.skip
 expect-screen checkin_suggestions
-expect-widget crisis.$crisis
+expect-widget crisis.$crisis"
+  cat > "$work/scroll.script" <<SCRIPT
+$open_suggestions
 drag checkin.suggestions 0 -1000
 expect-no-widget crisis.$crisis
 touch chrome.done
 expect-screen attract
 # The next person: the list starts at the top, crisis lines first, from the very first frame.
-touch attract.tap
-touch home.checkin
-touch checkin.level.$level
-touch checkin.skip
-expect-screen checkin_suggestions
-expect-widget crisis.$crisis
+$open_suggestions
 drag checkin.suggestions 0 -1000
 expect-no-widget crisis.$crisis
 # Walking away: the idle reset forgets the scroll too.
 advance-ms $((idle_ms + 3000))
 wait-frames 2
 expect-screen attract
-touch attract.tap
-touch home.checkin
-touch checkin.level.$level
-touch checkin.skip
-expect-screen checkin_suggestions
-expect-widget crisis.$crisis
+$open_suggestions
 quit
 SCRIPT
   run_kiosk 800x480 "$work/scroll.script"
