@@ -14,16 +14,6 @@ void LoginThrottle::forget_stale(std::deque<std::time_t>& failures, std::time_t 
         failures.pop_front();
 }
 
-std::optional<long> LoginThrottle::retry_after(const std::string& address, std::time_t now) {
-    std::lock_guard lock(mutex_);
-    return retry_after_locked(address, now);
-}
-
-void LoginThrottle::record_failure(const std::string& address, std::time_t now) {
-    std::lock_guard lock(mutex_);
-    record_failure_locked(address, now);
-}
-
 std::optional<long> LoginThrottle::begin_attempt(const std::string& address, std::time_t now) {
     std::lock_guard lock(mutex_);
     if (auto wait = retry_after_locked(address, now))

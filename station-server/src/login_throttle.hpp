@@ -17,15 +17,11 @@ class LoginThrottle {
   public:
     LoginThrottle(int max_failures, std::chrono::seconds window, std::size_t max_addresses = 10000);
 
-    // Seconds until `address` may try again, or nothing when it may try now.
-    std::optional<long> retry_after(const std::string& address, std::time_t now);
-    void record_failure(const std::string& address, std::time_t now);
-    void record_success(const std::string& address);
-
-    // retry_after and record_failure as one step: an attempt counts as failed from its start
-    // until record_success, so attempts sent side by side cannot all pass the check before
-    // any of them has failed.
+    // Seconds until `address` may try again, or nothing when it may try now. An attempt let
+    // through counts as failed from its start until record_success, so attempts sent side by
+    // side cannot all pass the check before any of them has failed.
     std::optional<long> begin_attempt(const std::string& address, std::time_t now);
+    void record_success(const std::string& address);
 
   private:
     void forget_stale(std::deque<std::time_t>& failures, std::time_t now) const;

@@ -44,15 +44,13 @@ TEST_CASE("the login throttle blocks an address after too many failures in the w
           "[station]") {
     LoginThrottle throttle(3, std::chrono::seconds(60));
     std::time_t t = 1000;
-    for (int i = 0; i < 3; ++i) {
-        CHECK_FALSE(throttle.retry_after("10.0.0.1", t));
-        throttle.record_failure("10.0.0.1", t + i);
-    }
-    auto wait = throttle.retry_after("10.0.0.1", t + 10);
+    for (int i = 0; i < 3; ++i)
+        CHECK_FALSE(throttle.begin_attempt("10.0.0.1", t + i)); // each one fails
+    auto wait = throttle.begin_attempt("10.0.0.1", t + 10);
     REQUIRE(wait);
     CHECK(*wait == 50);
-    CHECK_FALSE(throttle.retry_after("10.0.0.2", t + 10)); // other addresses are not affected
-    CHECK_FALSE(throttle.retry_after("10.0.0.1", t + 60));
+    CHECK_FALSE(throttle.begin_attempt("10.0.0.2", t + 10)); // other addresses are not affected
+    CHECK_FALSE(throttle.begin_attempt("10.0.0.1", t + 60));
 }
 
 TEST_CASE("sign-in attempts count from their start, so attempts side by side cannot all pass",
