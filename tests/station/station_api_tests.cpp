@@ -289,6 +289,20 @@ TEST_CASE("a body cut short of its declared length is refused whole", "[station]
     CHECK(received.find("invalid_body") != std::string::npos);
 }
 
+TEST_CASE("a body that stops arriving is refused once a receive times out", "[station]") {
+    TestStation station([](auto& config) { config.receive_timeout = std::chrono::seconds(1); });
+    // Half of the declared body, then nothing (the connection stays open): the station's wait
+    // for the rest ends after one receive timeout.
+    const std::string raw = "POST /api/v1/kiosk/enroll HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n"
+                            R"({"enrollment_code":)";
+    bool closed = false;
+    auto received = exchange_raw(station.port(), raw, closed);
+    INFO(received);
+    CHECK(received.starts_with("HTTP/1.1 400"));
+    CHECK(received.find("invalid_body") != std::string::npos);
+}
+
 TEST_CASE("a body that trickles in is cut off at the body time limit, and the station goes on",
           "[station]") {
     TestStation station([](auto& config) {
