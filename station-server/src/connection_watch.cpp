@@ -1,6 +1,7 @@
 #include "connection_watch.hpp"
 
-#include <Poco/Net/HTTPServerConnection.h>
+#include "station_connection.hpp"
+
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 #include <algorithm>
@@ -12,47 +13,6 @@ namespace {
 const void* key_of(const Poco::Net::StreamSocket& socket) {
     return socket.impl();
 }
-
-// Poco's HTTP connection, reported to the watch while it lives.
-class WatchedConnection : public Poco::Net::HTTPServerConnection {
-  public:
-    WatchedConnection(const Poco::Net::StreamSocket& socket,
-                      Poco::Net::HTTPServerParams::Ptr params,
-                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionWatch& watch)
-        : HTTPServerConnection(socket, std::move(params), std::move(factory)), watch_(watch) {}
-
-    void run() override {
-        watch_.opened(socket(), ConnectionWatch::Steady::now());
-        try {
-            HTTPServerConnection::run();
-        } catch (...) {
-            watch_.closed(socket());
-            throw;
-        }
-        watch_.closed(socket());
-    }
-
-  private:
-    ConnectionWatch& watch_;
-};
-
-class WatchedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
-  public:
-    WatchedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
-                             Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
-                             ConnectionWatch& watch)
-        : params_(std::move(params)), factory_(std::move(factory)), watch_(watch) {}
-
-    Poco::Net::TCPServerConnection*
-    createConnection(const Poco::Net::StreamSocket& socket) override {
-        return new WatchedConnection(socket, params_, factory_, watch_);
-    }
-
-  private:
-    Poco::Net::HTTPServerParams::Ptr params_;
-    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
-    ConnectionWatch& watch_;
-};
 
 } // namespace
 
@@ -140,7 +100,7 @@ WatchedHttpServer::WatchedHttpServer(StoppableHandlerFactory::Ptr factory,
                                      const Poco::Net::ServerSocket& socket,
                                      Poco::Net::HTTPServerParams::Ptr params,
                                      ConnectionWatch& watch)
-    : TCPServer(new WatchedConnectionFactory(params, factory, watch), threads, socket, params),
+    : TCPServer(new StationConnectionFactory(params, factory, watch), threads, socket, params),
       factory_(factory) {}
 
 WatchedHttpServer::~WatchedHttpServer() {

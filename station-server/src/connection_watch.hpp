@@ -1,5 +1,7 @@
 #pragma once
 
+#include "station_connection.hpp"
+
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/StreamSocket.h>
@@ -63,15 +65,8 @@ class ConnectionWatch {
     std::thread thread_;
 };
 
-// A handler factory whose connections can be told the server stops (Poco lets only its own
-// HTTPServer raise that event).
-class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-  public:
-    using Ptr = Poco::SharedPtr<StoppableHandlerFactory>;
-    void announce_stop(const void* server) { serverStopped(server, false); }
-};
-
-// Poco's HTTPServer, with every connection under a ConnectionWatch.
+// Poco's HTTPServer, on StationConnections (deferred answers, and every connection under a
+// ConnectionWatch).
 class WatchedHttpServer : public Poco::Net::TCPServer {
   public:
     WatchedHttpServer(StoppableHandlerFactory::Ptr factory, Poco::ThreadPool& threads,

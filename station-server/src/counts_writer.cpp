@@ -1,6 +1,7 @@
 #include "counts_writer.hpp"
 
 #include <exception>
+#include <optional>
 #include <vector>
 
 namespace wellness::station {
@@ -25,15 +26,14 @@ CountsWriter::~CountsWriter() {
     stop();
 }
 
-std::optional<std::future<BatchOutcome>>
-CountsWriter::submit(std::shared_ptr<const PendingBatch> batch) {
+bool CountsWriter::submit(std::shared_ptr<const PendingBatch> batch,
+                          std::shared_ptr<BatchListener> listener) {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_)
-        return std::nullopt;
-    queue_.push_back(Job{std::move(batch), {}});
-    auto done = queue_.back().done.get_future();
+        return false;
+    queue_.push_back(Job{std::move(batch), std::move(listener)});
     wake_writer_.notify_one();
-    return done;
+    return true;
 }
 
 void CountsWriter::stop() {
@@ -66,19 +66,23 @@ void CountsWriter::write_groups() {
         batches.clear();
         for (const auto& job : group)
             batches.push_back(job.batch.get());
+        std::optional<std::vector<BatchOutcome>> outcomes;
         try {
-            auto outcomes = writer_->apply_group(batches);
-            for (std::size_t i = 0; i < group.size(); ++i) {
-                group[i].batch.reset(); // the waiting request thread frees it, not the writer
-                group[i].done.set_value(outcomes[i]);
-            }
+            outcomes = writer_->apply_group(batches);
         } catch (const std::exception& error) {
             // Nothing of the group was committed: each request answers an error and its kiosk
             // sends the batch again later. The message is SQLite's, never a batch's content.
             logger_.error(std::string("a counts commit failed: ") + error.what());
-            for (auto& job : group) {
-                job.batch.reset();
-                job.done.set_exception(std::current_exception());
+        }
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            try {
+                if (outcomes)
+                    group[i].listener->committed((*outcomes)[i]);
+                else
+                    group[i].listener->failed();
+            } catch (const std::exception&) {
+                // out of memory while answering one kiosk: the others are still answered, and
+                // that kiosk's connection answers at its deadline
             }
         }
         group.clear();

@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,9 +13,18 @@
 
 namespace wellness::station {
 
+// Told a batch's outcome once its commit is durable, or that the commit failed (nothing of it
+// was applied). Called on the writer's thread, which every commit waits for: must not block.
+class BatchListener {
+  public:
+    virtual ~BatchListener() = default;
+    virtual void committed(BatchOutcome outcome) = 0;
+    virtual void failed() = 0;
+};
+
 // Group commit for counts batches. Request threads queue decoded batches; one writer thread
 // takes every batch waiting, applies them in one transaction and one synced commit, and only
-// then completes each batch's future. While it syncs, the next group gathers, so many kiosks
+// then tells each batch's listener. While it syncs, the next group gathers, so many kiosks
 // share one fsync instead of each paying its own; an acknowledged batch is still on disk.
 // A second thread checkpoints the write-ahead log, so no acknowledgement waits for that; the
 // writer then copies the few frames committed meanwhile itself, so the log starts over.
@@ -29,11 +37,9 @@ class CountsWriter {
     CountsWriter(const CountsWriter&) = delete;
     CountsWriter& operator=(const CountsWriter&) = delete;
 
-    // Queues a batch for the next group commit. The future yields applied / duplicate once the
-    // commit is durable, or the commit's failure. Nothing when the queue is full or stopped.
-    // The writer lets go of the batch before it completes the future, so a caller that keeps
-    // its own reference until then frees it on its own thread, not on the writer's.
-    std::optional<std::future<BatchOutcome>> submit(std::shared_ptr<const PendingBatch> batch);
+    // Queues a batch for the next group commit; `listener` hears its outcome. False when the
+    // queue is full or stopped (the listener then hears nothing).
+    bool submit(std::shared_ptr<const PendingBatch> batch, std::shared_ptr<BatchListener> listener);
 
     // Commits what is already queued, then ends both threads. Later submits get nothing.
     void stop();
@@ -41,7 +47,7 @@ class CountsWriter {
   private:
     struct Job {
         std::shared_ptr<const PendingBatch> batch;
-        std::promise<BatchOutcome> done;
+        std::shared_ptr<BatchListener> listener;
     };
     void write_groups();
     void checkpoint_when_asked();

@@ -2,6 +2,7 @@
 
 #include "connection_watch.hpp"
 #include "security.hpp"
+#include "station_connection.hpp"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -93,15 +94,17 @@ HttpError invalid_request(const std::string& code, const std::string& message) {
 void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
     deadline_ = std::chrono::steady_clock::now() + body_time_;
-    // Poco hands every handler its own request type, which knows the connection's socket.
-    auto* connection = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+    // The station's connections hand every handler their own request type, which knows the
+    // connection's socket.
+    auto* connection = dynamic_cast<StationRequest*>(&request);
     if (connections_ && connection)
         connections_->request_began(connection->socket());
     struct Ended {
         ConnectionWatch* connections;
-        Poco::Net::HTTPServerRequestImpl* connection;
+        StationRequest* connection;
         ~Ended() {
-            if (connections && connection)
+            // A deferred answer's connection reports the end once the answer is written.
+            if (connections && connection && !connection->deferred())
                 connections->request_ended(connection->socket(), ConnectionWatch::Steady::now());
         }
     } ended{connections_, connection};
@@ -279,7 +282,7 @@ Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
     return std::move(*parsed.value);
 }
 
-void add_security_headers(Poco::Net::HTTPServerResponse& response, SecurityPolicy policy) {
+void add_security_headers(Poco::Net::HTTPResponse& response, SecurityPolicy policy) {
     if (policy == SecurityPolicy::console_file)
         response.set("Content-Security-Policy",
                      "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -293,12 +296,28 @@ void add_security_headers(Poco::Net::HTTPServerResponse& response, SecurityPolic
         response.set("Cache-Control", "no-store");
 }
 
+void describe_body(Poco::Net::HTTPResponse& response, std::string_view media_type, std::size_t size,
+                   SecurityPolicy policy) {
+    add_security_headers(response, policy);
+    response.setContentType(std::string(media_type));
+    response.setContentLength64(static_cast<Poco::Int64>(size));
+}
+
+std::string error_json(const HttpError& error) {
+    Json body = {{"error", {{"code", error.code}, {"message", error.what()}}}};
+    if (!error.details.empty()) {
+        Json details = Json::array();
+        for (const auto& problem : error.details)
+            details.push_back({{"path", problem.path}, {"message", problem.message}});
+        body["error"]["details"] = std::move(details);
+    }
+    return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
                 std::string_view bytes, SecurityPolicy policy) {
-    add_security_headers(response, policy);
+    describe_body(response, media_type, bytes.size(), policy);
     response.setStatusAndReason(status);
-    response.setContentType(std::string(media_type));
-    response.setContentLength64(static_cast<Poco::Int64>(bytes.size()));
     response.sendBuffer(bytes.data(), bytes.size());
 }
 
@@ -309,16 +328,9 @@ void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Jso
 }
 
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error) {
-    Json body = {{"error", {{"code", error.code}, {"message", error.what()}}}};
-    if (!error.details.empty()) {
-        Json details = Json::array();
-        for (const auto& problem : error.details)
-            details.push_back({{"path", problem.path}, {"message", problem.message}});
-        body["error"]["details"] = std::move(details);
-    }
     if (error.retry_after_seconds)
         response.set("Retry-After", std::to_string(*error.retry_after_seconds));
-    send_json(response, error.status, body);
+    send_bytes(response, error.status, "application/json; charset=utf-8", error_json(error));
 }
 
 void send_no_content(Poco::Net::HTTPServerResponse& response) {

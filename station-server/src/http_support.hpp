@@ -131,8 +131,13 @@ HttpError json_input_error(JsonInputError error, const std::string& message);
 // SVG, kiosk images, redirects, errors) may run or load nothing at all, which is also the
 // shorter header on the kiosks' frequent calls.
 enum class SecurityPolicy { console_file, data };
-void add_security_headers(Poco::Net::HTTPServerResponse& response,
+void add_security_headers(Poco::Net::HTTPResponse& response,
                           SecurityPolicy policy = SecurityPolicy::data);
+// The headers of an answer with a body: the security headers, its media type and its length.
+void describe_body(Poco::Net::HTTPResponse& response, std::string_view media_type, std::size_t size,
+                   SecurityPolicy policy = SecurityPolicy::data);
+// The contract's error body: {"error":{"code","message","details"?}}.
+std::string error_json(const HttpError& error);
 void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body);
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error);
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,

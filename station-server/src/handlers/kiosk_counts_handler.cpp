@@ -1,5 +1,6 @@
 #include "kiosk_counts_handler.hpp"
 
+#include "station_connection.hpp"
 #include "wellness/counts.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -17,10 +18,35 @@ HttpError busy() {
     return error;
 }
 
+DeferredAnswer::Reply reply_of(const HttpError& error) {
+    return {error.status, error_json(error), error.retry_after_seconds};
+}
+
+// Answers the kiosk from the writer's thread once the batch's commit is durable.
+class CountsAnswer final : public BatchListener {
+  public:
+    explicit CountsAnswer(std::shared_ptr<DeferredAnswer> answer) : answer_(std::move(answer)) {}
+
+    void committed(BatchOutcome outcome) override {
+        // The same bytes send_json would give, without building a document per batch.
+        answer_->answer({Status::HTTP_OK,
+                         outcome == BatchOutcome::applied ? R"({"status":"applied"})"
+                                                          : R"({"status":"duplicate"})",
+                         std::nullopt});
+    }
+    void failed() override {
+        answer_->answer(reply_of(HttpError(Status::HTTP_INTERNAL_SERVER_ERROR, "internal_error",
+                                           "the station could not do that; it has been logged")));
+    }
+
+  private:
+    std::shared_ptr<DeferredAnswer> answer_;
+};
+
 } // namespace
 
 void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
-                               Poco::Net::HTTPServerResponse& response) {
+                               Poco::Net::HTTPServerResponse&) {
     Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
     require_media_type(request, "application/json");
     std::string body = read_body(request, max_batch_bytes);
@@ -33,18 +59,15 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!decoded.batch)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_batch",
                         "the batch was refused as a whole; nothing was applied", decoded.problems);
-    // Shared with the writer, which drops its reference before answering: the batch's many small
-    // allocations are then freed here, off the one thread every commit waits for.
+    auto& connection = dynamic_cast<StationRequest&>(request); // the station serves no other
+    auto answer =
+        connection.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
     auto pending = std::make_shared<const PendingBatch>(
         PendingBatch{std::move(*decoded.batch), kiosk.id, now});
-    auto committed = writer_.submit(pending);
-    if (!committed || committed->wait_for(commit_wait_) != std::future_status::ready)
+    if (!writer_.submit(std::move(pending), std::make_shared<CountsAnswer>(answer)))
         throw busy();
-    auto outcome = committed->get(); // a failed commit throws: a 500, and nothing was applied
-    // The same bytes send_json would give, without building a document per batch.
-    send_bytes(response, Status::HTTP_OK, "application/json; charset=utf-8",
-               outcome == BatchOutcome::applied ? R"({"status":"applied"})"
-                                                : R"({"status":"duplicate"})");
+    // The writer may have answered already; either way this thread is done with the request.
+    connection.defer(std::move(answer));
 }
 
 } // namespace wellness::station

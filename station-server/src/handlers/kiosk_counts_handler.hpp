@@ -11,8 +11,8 @@ namespace wellness::station {
 
 // POST /api/v1/kiosk/counts: a closed-week batch, decoded by core (anything it refuses is
 // refused whole and never queued), then handed to the group commit; answered applied /
-// duplicate only once its commit is durable, 503 when that takes longer than `commit_wait`.
-// Never logs the batch.
+// duplicate only once its commit is durable (by the writer, see DeferredAnswer), 503 when that
+// takes longer than `commit_wait`. Never logs the batch.
 class KioskCountsHandler : public StationHandler {
   public:
     KioskCountsHandler(StationStore& store, const Clock& clock, CountsWriter& writer,

@@ -1,0 +1,203 @@
+#include "station_connection.hpp"
+
+#include "connection_watch.hpp"
+
+#include <Poco/Delegate.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Timestamp.h>
+#include <algorithm>
+#include <cerrno>
+#include <poll.h>
+
+namespace wellness::station {
+
+namespace {
+
+// Poco's server session, telling whether a request sent ahead has already been read in.
+class StationSession : public Poco::Net::HTTPServerSession {
+  public:
+    using HTTPServerSession::buffered;
+    using HTTPServerSession::HTTPServerSession;
+};
+
+// Waits until the socket has something to read (a request, or its end) or `until` has come.
+// One poll(2): Poco's Socket::poll sets up and tears down an epoll set on every call.
+void wait_readable(const Poco::Net::StreamSocket& socket,
+                   DeferredAnswer::Steady::time_point until) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(until - DeferredAnswer::Steady::now());
+    pollfd watched{socket.impl()->sockfd(), POLLIN, 0};
+    int waited = 0;
+    do {
+        waited = ::poll(&watched, 1, static_cast<int>(std::max<long>(left.count(), 0)));
+    } while (waited < 0 && errno == EINTR);
+}
+
+} // namespace
+
+StationRequest::StationRequest(Poco::Net::HTTPServerResponseImpl& response,
+                               Poco::Net::HTTPServerSession& session,
+                               Poco::Net::HTTPServerParams* params)
+    : HTTPServerRequestImpl(response, session, params), response_(response) {}
+
+std::shared_ptr<DeferredAnswer>
+StationRequest::answer_later(DeferredAnswer::Steady::time_point deadline,
+                             DeferredAnswer::Reply fallback) {
+    return std::make_shared<DeferredAnswer>(socket(), response_.getVersion(),
+                                            response_.getKeepAlive(), response_.get("Server", ""),
+                                            deadline, std::move(fallback));
+}
+
+StationConnection::StationConnection(const Poco::Net::StreamSocket& socket,
+                                     Poco::Net::HTTPServerParams::Ptr params,
+                                     StoppableHandlerFactory::Ptr factory, ConnectionWatch& watch)
+    : TCPServerConnection(socket), params_(std::move(params)), factory_(std::move(factory)),
+      watch_(watch) {
+    factory_->stop_announced() += Poco::delegate(this, &StationConnection::on_server_stopped);
+}
+
+StationConnection::~StationConnection() {
+    factory_->stop_announced() -= Poco::delegate(this, &StationConnection::on_server_stopped);
+}
+
+void StationConnection::run() {
+    watch_.opened(socket(), ConnectionWatch::Steady::now());
+    struct Closed {
+        ConnectionWatch& watch;
+        const Poco::Net::StreamSocket& socket;
+        ~Closed() { watch.closed(socket); }
+    } closed{watch_, socket()};
+    StationSession session(socket(), params_);
+    // Declared after the session, so it ends first: the socket closes only after the last
+    // deferred answer is written, however the loop ends.
+    struct Finish {
+        StationConnection& connection;
+        ~Finish() {
+            try {
+                connection.settle_deferred();
+            } catch (...) {
+                // out of memory while writing the fallback: the client sees the connection end
+            }
+            std::lock_guard lock(connection.mutex_);
+            connection.finished_ = true;
+        }
+    } finish{*this};
+    for (;;) {
+        await_next_request(session);
+        {
+            std::lock_guard lock(mutex_);
+            if (stopped_)
+                break;
+        }
+        if (!session.hasMoreRequests())
+            break;
+        // Only a client that sends before it has its answer gets here with one pending.
+        settle_deferred();
+        try {
+            serve_one(session);
+        } catch (const Poco::Net::NoMessageException&) {
+            break;
+        } catch (const Poco::Net::MessageException&) {
+            send_error_response(session, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        }
+    }
+}
+
+void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
+    std::lock_guard lock(mutex_);
+    if (stopped_)
+        return;
+    Poco::Net::HTTPServerResponseImpl response(session);
+    StationRequest request(response, session, params_);
+    response.setDate(Poco::Timestamp());
+    response.setVersion(request.getVersion());
+    response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
+                          session.canKeepAlive());
+    const std::string& server = params_->getSoftwareVersion();
+    if (!server.empty())
+        response.set("Server", server);
+    try {
+        std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
+            factory_->createRequestHandler(request));
+        if (!handler) {
+            send_error_response(session, Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED);
+            return;
+        }
+        if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
+            response.sendContinue();
+        handler->handleRequest(request, response);
+        session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() &&
+                             session.canKeepAlive());
+        deferred_ = request.deferred();
+    } catch (const Poco::Exception&) {
+        if (!response.sent()) {
+            try {
+                send_error_response(session, Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+            } catch (...) {
+                // the connection is gone; TCPServerConnection logs the first failure
+            }
+        }
+        throw;
+    }
+}
+
+void StationConnection::await_next_request(Poco::Net::HTTPServerSession& session) {
+    std::shared_ptr<DeferredAnswer> answer;
+    {
+        std::lock_guard lock(mutex_);
+        answer = deferred_;
+    }
+    if (!answer)
+        return;
+    // The client sends its next request (or closes) once it has the answer: sleeping on the
+    // socket here is the one sleep a request costs, as with an answer written in the handler.
+    if (!answer->written() && static_cast<StationSession&>(session).buffered() == 0)
+        wait_readable(socket(), answer->deadline());
+    settle_deferred();
+}
+
+void StationConnection::settle_deferred() {
+    std::shared_ptr<DeferredAnswer> answer;
+    {
+        std::lock_guard lock(mutex_);
+        answer = deferred_;
+    }
+    if (!answer)
+        return;
+    answer->settle();
+    {
+        std::lock_guard lock(mutex_);
+        if (deferred_ == answer)
+            deferred_.reset();
+    }
+    watch_.request_ended(socket(), ConnectionWatch::Steady::now());
+}
+
+void StationConnection::send_error_response(Poco::Net::HTTPServerSession& session,
+                                            Poco::Net::HTTPResponse::HTTPStatus status) {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setStatusAndReason(status);
+    response.setKeepAlive(false);
+    response.send();
+    session.setKeepAlive(false);
+}
+
+void StationConnection::on_server_stopped(const bool&) {
+    // Waits for a request being served, then for its deferred answer: a stop answers every
+    // request in flight. Under the lock the loop cannot finish, so the socket is still open.
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    if (finished_)
+        return;
+    if (deferred_)
+        deferred_->settle();
+    try {
+        socket().shutdown(); // wakes the loop waiting for the next request
+    } catch (const Poco::Exception&) {
+        // already shut down by its peer
+    }
+}
+
+} // namespace wellness::station

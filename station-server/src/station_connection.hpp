@@ -1,0 +1,99 @@
+#pragma once
+
+#include "deferred_answer.hpp"
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <memory>
+#include <mutex>
+
+namespace Poco::Net {
+class HTTPServerSession;
+}
+
+namespace wellness::station {
+
+class ConnectionWatch;
+
+// A handler factory whose connections can be told the server stops (Poco lets only its own
+// HTTPServer and HTTPServerConnection reach that event).
+class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+  public:
+    using Ptr = Poco::SharedPtr<StoppableHandlerFactory>;
+    void announce_stop(const void* server) { serverStopped(server, false); }
+    Poco::BasicEvent<const bool>& stop_announced() { return serverStopped; }
+};
+
+// A request on a station connection; its handler may leave the answer to another thread.
+class StationRequest : public Poco::Net::HTTPServerRequestImpl {
+  public:
+    StationRequest(Poco::Net::HTTPServerResponseImpl& response,
+                   Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerParams* params);
+
+    // An answer to this request that another thread may write (until `deadline`; after it the
+    // connection answers `fallback`). It takes effect once passed to defer().
+    std::shared_ptr<DeferredAnswer> answer_later(DeferredAnswer::Steady::time_point deadline,
+                                                 DeferredAnswer::Reply fallback);
+    // The handler returns without answering; `answer` will.
+    void defer(std::shared_ptr<DeferredAnswer> answer) { deferred_ = std::move(answer); }
+    const std::shared_ptr<DeferredAnswer>& deferred() const { return deferred_; }
+
+  private:
+    Poco::Net::HTTPServerResponseImpl& response_;
+    std::shared_ptr<DeferredAnswer> deferred_;
+};
+
+// Poco's HTTPServerConnection, with two additions: a handler may defer its answer (the
+// connection then reads the next request only after that answer is written, or answers the
+// fallback at its deadline, and never closes the socket before), and the connection is under
+// a ConnectionWatch from its start to its end.
+class StationConnection : public Poco::Net::TCPServerConnection {
+  public:
+    StationConnection(const Poco::Net::StreamSocket& socket,
+                      Poco::Net::HTTPServerParams::Ptr params, StoppableHandlerFactory::Ptr factory,
+                      ConnectionWatch& watch);
+    ~StationConnection() override;
+
+    void run() override;
+
+  private:
+    void serve_one(Poco::Net::HTTPServerSession& session);
+    // Until the next request may be read: if an answer is still pending, until the client sends
+    // again (it does once it has the answer) or the answer's deadline.
+    void await_next_request(Poco::Net::HTTPServerSession& session);
+    void settle_deferred();
+    void send_error_response(Poco::Net::HTTPServerSession& session,
+                             Poco::Net::HTTPResponse::HTTPStatus status);
+    void on_server_stopped(const bool& abort_current);
+
+    Poco::Net::HTTPServerParams::Ptr params_;
+    StoppableHandlerFactory::Ptr factory_;
+    ConnectionWatch& watch_;
+    std::mutex mutex_; // held while a request is served, so a stop waits for it
+    bool stopped_ = false;
+    bool finished_ = false;                    // the loop has ended; its socket is about to close
+    std::shared_ptr<DeferredAnswer> deferred_; // the last request's answer, until written
+};
+
+class StationConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+  public:
+    StationConnectionFactory(Poco::Net::HTTPServerParams::Ptr params,
+                             StoppableHandlerFactory::Ptr factory, ConnectionWatch& watch)
+        : params_(std::move(params)), factory_(std::move(factory)), watch_(watch) {}
+
+    Poco::Net::TCPServerConnection*
+    createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new StationConnection(socket, params_, factory_, watch_);
+    }
+
+  private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    StoppableHandlerFactory::Ptr factory_;
+    ConnectionWatch& watch_;
+};
+
+} // namespace wellness::station
