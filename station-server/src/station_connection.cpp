@@ -152,7 +152,8 @@ void StationConnection::await_next_request(Poco::Net::HTTPServerSession& session
         return;
     // The client sends its next request (or closes) once it has the answer: sleeping on the
     // socket here is the one sleep a request costs, as with an answer written in the handler.
-    if (!answer->written() && static_cast<StationSession&>(session).buffered() == 0)
+    if (!answer->written() && session.getKeepAlive() &&
+        static_cast<StationSession&>(session).buffered() == 0)
         wait_readable(socket(), answer->deadline());
     settle_deferred();
 }

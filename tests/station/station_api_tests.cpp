@@ -34,43 +34,6 @@ std::string nested(int depth) {
     return std::string(depth, '[') + std::string(depth, ']');
 }
 
-// Reads until the station closes the connection (or, bounded, until nothing came within the
-// socket's receive timeout). `closed` tells which.
-std::string read_until_closed(Poco::Net::StreamSocket& socket, bool& closed) {
-    std::string received;
-    closed = false;
-    char buffer[4096];
-    try {
-        for (int reads = 0; reads < 1000; ++reads) {
-            int got = socket.receiveBytes(buffer, sizeof buffer);
-            if (got <= 0) {
-                closed = true;
-                break;
-            }
-            received.append(buffer, static_cast<std::size_t>(got));
-        }
-    } catch (const Poco::TimeoutException&) {
-    }
-    return received;
-}
-
-// Sends `raw` on a fresh connection and reads what comes back, as read_until_closed.
-std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed) {
-    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
-    socket.setReceiveTimeout(Poco::Timespan(3, 0));
-    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
-    return read_until_closed(socket, closed);
-}
-
-int status_lines(const std::string& received) {
-    int count = 0;
-    for (auto at = received.find("HTTP/1."); at != std::string::npos;
-         at = received.find("HTTP/1.", at + 1))
-        if (at == 0 || received.compare(at - 2, 2, "\r\n") == 0)
-            ++count;
-    return count;
-}
-
 } // namespace
 
 TEST_CASE("healthz answers ok with the published content version", "[station]") {

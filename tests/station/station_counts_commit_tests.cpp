@@ -4,13 +4,17 @@
 #include "station_fixture.hpp"
 #include "wellness/iso_week.hpp"
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace station_test;
 using wellness::IsoWeek;
@@ -216,4 +220,93 @@ TEST_CASE("a commit group that fails applies nothing and the next group is appli
     REQUIRE(kiosk);
     REQUIRE(kiosk->last_contact);
     CHECK(*kiosk->last_contact == contact);
+}
+
+namespace {
+
+// A counts request as raw HTTP/1.1 text, to send several on one connection without waiting.
+std::string raw_counts_request(const Json& batch, const std::string& token,
+                               bool close_after = false) {
+    std::string body = batch.dump();
+    return "POST /api/v1/kiosk/counts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+           "Content-Type: application/json\r\nAuthorization: Bearer " +
+           token + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+           (close_after ? "Connection: close\r\n" : "") + "\r\n" + body;
+}
+
+// The bodies of the answers in `received`, in the order they came.
+std::vector<std::string> answer_bodies(const std::string& received) {
+    std::vector<std::string> bodies;
+    for (auto head_end = received.find("\r\n\r\n"); head_end != std::string::npos;) {
+        auto next = received.find("HTTP/1.1 ", head_end);
+        bodies.push_back(received.substr(
+            head_end + 4, next == std::string::npos ? std::string::npos : next - head_end - 4));
+        head_end = next == std::string::npos ? next : received.find("\r\n\r\n", next);
+    }
+    return bodies;
+}
+
+} // namespace
+
+TEST_CASE("batches sent on one connection without waiting are answered in the order sent, "
+          "each once",
+          "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    auto first = visit_batch(new_batch_id(), week, 2);
+    auto second = visit_batch(new_batch_id(), week, 3);
+    std::string raw = raw_counts_request(first, kiosk) + raw_counts_request(second, kiosk) +
+                      raw_counts_request(first, kiosk) +
+                      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    bool closed = false;
+    auto received = exchange_raw(station.port(), raw, closed);
+    CHECK(closed);
+    auto bodies = answer_bodies(received);
+    REQUIRE(bodies.size() == 4);
+    CHECK(bodies[0] == R"({"status":"applied"})");
+    CHECK(bodies[1] == R"({"status":"applied"})");
+    CHECK(bodies[2] == R"({"status":"duplicate"})");
+    CHECK(wellness::parse_json_input(bodies[3]).value->at("status") == "ok");
+    CHECK(stored_visits(station, week) == 5);
+}
+
+TEST_CASE("a counts request that asks to close the connection has its answer before the close",
+          "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    bool closed = false;
+    auto received =
+        exchange_raw(station.port(),
+                     raw_counts_request(visit_batch(new_batch_id(), week, 4), kiosk, true), closed);
+    CHECK(closed);
+    REQUIRE(status_lines(received) == 1);
+    CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(received.find("Connection: Close\r\n") != std::string::npos);
+    CHECK(received.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
+    CHECK(answer_bodies(received) == std::vector<std::string>{R"({"status":"applied"})"});
+    CHECK(stored_visits(station, week) == 4);
+}
+
+TEST_CASE("a kiosk that hangs up right after sending a batch leaves it counted once and the "
+          "station serving",
+          "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    auto batch = visit_batch(new_batch_id(), week, 7);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+        std::string raw = raw_counts_request(batch, kiosk);
+        socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+        socket.close(); // before any answer: the station's answer meets a closed connection
+    }
+    auto retry = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(retry.status == 200);
+    station.restart(); // a stop finishes every request in flight, the hung-up ones too
+    CHECK(stored_visits(station, week) == 7);
+    auto again = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(again.status == 200);
+    CHECK(again.json()["status"] == "duplicate");
 }

@@ -5,6 +5,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
 #include <sstream>
@@ -206,6 +207,40 @@ Json visit_batch(const std::string& batch_id, const std::string& week, int n) {
     return {{"batch_id", batch_id},
             {"counts",
              Json::array({{{"week", week}, {"metric", "visit"}, {"key", "start"}, {"n", n}}})}};
+}
+
+std::string read_until_closed(Poco::Net::StreamSocket& socket, bool& closed) {
+    std::string received;
+    closed = false;
+    char buffer[4096];
+    try {
+        for (int reads = 0; reads < 1000; ++reads) {
+            int got = socket.receiveBytes(buffer, sizeof buffer);
+            if (got <= 0) {
+                closed = true;
+                break;
+            }
+            received.append(buffer, static_cast<std::size_t>(got));
+        }
+    } catch (const Poco::TimeoutException&) {
+    }
+    return received;
+}
+
+std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed) {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+    return read_until_closed(socket, closed);
+}
+
+int status_lines(const std::string& received) {
+    int count = 0;
+    for (auto at = received.find("HTTP/1."); at != std::string::npos;
+         at = received.find("HTTP/1.", at + 1))
+        if (at == 0 || received.compare(at - 2, 2, "\r\n") == 0)
+            ++count;
+    return count;
 }
 
 } // namespace station_test

@@ -9,6 +9,7 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <atomic>
 #include <ctime>
 #include <filesystem>
@@ -107,6 +108,16 @@ class TestStation {
     bool admin_added_ = false;
     Poco::AutoPtr<LogCapture> capture_;
 };
+
+// Reads until the station closes the connection (or, bounded, until nothing came within the
+// socket's receive timeout). `closed` tells which.
+std::string read_until_closed(Poco::Net::StreamSocket& socket, bool& closed);
+
+// Sends `raw` on a fresh connection and reads what comes back, as read_until_closed.
+std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& closed);
+
+// How many HTTP status lines `received` holds (one per answer).
+int status_lines(const std::string& received);
 
 // A lowercase random uuid.
 std::string new_batch_id();
