@@ -310,3 +310,46 @@ TEST_CASE("a kiosk that hangs up right after sending a batch leaves it counted o
     REQUIRE(again.status == 200);
     CHECK(again.json()["status"] == "duplicate");
 }
+
+TEST_CASE("a batch answered 503 at its deadline gets no second answer on its connection when it "
+          "commits later",
+          "[station]") {
+    TestStation station([](wellness::station::StationConfig& config) {
+        config.counts_commit_wait = std::chrono::milliseconds(100);
+    });
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
+    socket.setReceiveTimeout(Poco::Timespan(3, 0));
+    {
+        SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
+                               SQLite::OPEN_READWRITE);
+        SQLite::Transaction hold(other, SQLite::TransactionBehavior::IMMEDIATE);
+        std::string raw = raw_counts_request(visit_batch(new_batch_id(), week, 2), kiosk);
+        socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
+        std::string busy;
+        char buffer[4096];
+        for (int reads = 0; reads < 100 && busy.find("station_busy") == std::string::npos;
+             ++reads) {
+            int got = socket.receiveBytes(buffer, sizeof buffer);
+            REQUIRE(got > 0);
+            busy.append(buffer, static_cast<std::size_t>(got));
+        }
+        CHECK(busy.rfind("HTTP/1.1 503", 0) == 0);
+    } // the lock goes; the queued batch commits, and its answer must not follow the 503
+    // Answered only after its own commit, which comes after the first batch's (one queue, in
+    // order): by then any second answer to the first would have been written.
+    REQUIRE(
+        station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), week, 1), kiosk).status ==
+        200);
+    CHECK(stored_visits(station, week) == 3);
+
+    std::string health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    socket.sendBytes(health.data(), static_cast<int>(health.size()));
+    bool closed = false;
+    auto received = read_until_closed(socket, closed);
+    CHECK(closed);
+    auto bodies = answer_bodies(received);
+    REQUIRE(bodies.size() == 1);
+    CHECK(wellness::parse_json_input(bodies[0]).value->at("status") == "ok");
+}
