@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace wellness::station {
@@ -143,6 +144,7 @@ class BatchGroupWriter {
     SQLite::Statement remember_;
     SQLite::Statement add_;
     SQLite::Statement contact_;
+    std::unordered_set<std::string> applied_ids_; // every batch id committed, as stored
 };
 
 // The station's state in one SQLite file (WAL, synchronous=FULL, foreign keys on), created and

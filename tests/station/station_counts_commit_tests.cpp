@@ -353,3 +353,58 @@ TEST_CASE("a batch answered 503 at its deadline gets no second answer on its con
     REQUIRE(bodies.size() == 1);
     CHECK(wellness::parse_json_input(bodies[0]).value->at("status") == "ok");
 }
+
+TEST_CASE("a station whose database has the first schema keeps its applied batch ids when it "
+          "upgrades",
+          "[station]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    std::string week = last_week(station);
+    auto batch = visit_batch(new_batch_id(), week, 3);
+    REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).json()["status"] == "applied");
+    station.stop();
+    {
+        // As the first schema kept them: a table ordered by batch id.
+        SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
+                            SQLite::OPEN_READWRITE);
+        db.exec("CREATE TABLE applied_batches (batch_id TEXT PRIMARY KEY) WITHOUT ROWID;"
+                "INSERT INTO applied_batches SELECT batch_id FROM applied_batch_ids;"
+                "DROP TABLE applied_batch_ids;"
+                "PRAGMA user_version=1");
+    }
+    station.restart();
+    auto replay = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(replay.status == 200);
+    CHECK(replay.json()["status"] == "duplicate");
+    CHECK(stored_visits(station, week) == 3);
+    SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK_FALSE(db.tableExists("applied_batches"));
+}
+
+TEST_CASE("a counts writer opened afresh knows every batch id committed before", "[station]") {
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
+    auto first = pending_visits(new_batch_id(), week, 2, 1, station.now.load());
+    auto other = pending_visits(new_batch_id(), week, 5, 1, station.now.load());
+    REQUIRE(writer->apply_group({&first, &other}) ==
+            std::vector{BatchOutcome::applied, BatchOutcome::applied});
+    auto reopened = store.open_group_writer(); // as after a restart
+    CHECK(reopened->apply_group({&other, &first}) ==
+          std::vector{BatchOutcome::duplicate, BatchOutcome::duplicate});
+    CHECK(stored_visits(station, week.to_string()) == 7);
+}
+
+TEST_CASE("a group whose commit fails leaves its batch ids unknown, so their resend is applied",
+          "[station]") {
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
+    auto good = pending_visits(new_batch_id(), week, 2, 1, station.now.load());
+    // Refused by the counters' CHECK (core never lets such a count through): the whole group
+    // rolls back.
+    auto refused = pending_visits(new_batch_id(), week, -9, 1, station.now.load());
+    CHECK_THROWS(writer->apply_group({&good, &refused}));
+    CHECK(stored_visits(station, week.to_string()) == 0);
+    CHECK(writer->apply_group({&good}) == std::vector{BatchOutcome::applied});
+    CHECK(stored_visits(station, week.to_string()) == 2);
+}

@@ -72,7 +72,7 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
             SQLite::Statement visits(db, "SELECT n FROM weekly_counts WHERE metric = 'visit'");
             REQUIRE(visits.executeStep());
             CHECK(visits.getColumn(0).getInt() == uses);
-        } else if (table == "applied_batches") {
+        } else if (table == "applied_batch_ids") {
             CHECK(names == std::vector<std::string>{"batch_id"}); // no time, no kiosk
             CHECK(row_count == static_cast<int>(batch_ids.size()));
         } else {
