@@ -60,6 +60,31 @@ struct StationWithWriter {
           week(IsoWeek::from_local_time(station.now.load()).prev()) {}
 };
 
+// A station with one enrolled kiosk, and the week its batches count for.
+struct StationWithKiosk {
+    TestStation station;
+    std::string kiosk;
+    std::string week;
+    explicit StationWithKiosk(const TestStation::Tweak& tweak = {})
+        : station(tweak), kiosk(station.kiosk_token()), week(last_week(station)) {}
+};
+
+// A station that stops waiting for a commit after 100 ms.
+TestStation::Tweak short_commit_wait() {
+    return [](wellness::station::StationConfig& config) {
+        config.counts_commit_wait = std::chrono::milliseconds(100);
+    };
+}
+
+// Another writer holding the database's write lock while it lives, as a long admin change would.
+struct WriteLockHeld {
+    SQLite::Database other;
+    SQLite::Transaction hold;
+    explicit WriteLockHeld(const TestStation& station)
+        : other((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READWRITE),
+          hold(other, SQLite::TransactionBehavior::IMMEDIATE) {}
+};
+
 } // namespace
 
 TEST_CASE("a commit group holding the same batch twice applies it once and records the contact",
@@ -130,17 +155,12 @@ TEST_CASE("concurrent kiosks' batches are each counted exactly once, replays inc
 TEST_CASE("a counts request whose commit cannot happen in time answers 503, and its retry counts "
           "once",
           "[station]") {
-    TestStation station([](wellness::station::StationConfig& config) {
-        config.counts_commit_wait = std::chrono::milliseconds(100);
-    });
+    TestStation station(short_commit_wait());
     auto kiosk = station.kiosk_token();
     std::string week = last_week(station);
     auto batch = visit_batch(new_batch_id(), week, 6);
     {
-        // Another writer (as a long admin change would) holds the database's write lock.
-        SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
-                               SQLite::OPEN_READWRITE);
-        SQLite::Transaction hold(other, SQLite::TransactionBehavior::IMMEDIATE);
+        WriteLockHeld lock(station);
         auto busy = station.post("/api/v1/kiosk/counts", batch, kiosk);
         REQUIRE(busy.status == 503);
         CHECK(busy.error_code() == "station_busy");
@@ -251,9 +271,8 @@ std::vector<std::string> answer_bodies(const std::string& received) {
 TEST_CASE("batches sent on one connection without waiting are answered in the order sent, "
           "each once",
           "[station]") {
-    TestStation station;
-    auto kiosk = station.kiosk_token();
-    std::string week = last_week(station);
+    StationWithKiosk setup;
+    auto& [station, kiosk, week] = setup;
     auto first = visit_batch(new_batch_id(), week, 2);
     auto second = visit_batch(new_batch_id(), week, 3);
     std::string raw = raw_counts_request(first, kiosk) + raw_counts_request(second, kiosk) +
@@ -273,9 +292,8 @@ TEST_CASE("batches sent on one connection without waiting are answered in the or
 
 TEST_CASE("a counts request that asks to close the connection has its answer before the close",
           "[station]") {
-    TestStation station;
-    auto kiosk = station.kiosk_token();
-    std::string week = last_week(station);
+    StationWithKiosk setup;
+    auto& [station, kiosk, week] = setup;
     bool closed = false;
     auto received =
         exchange_raw(station.port(),
@@ -292,9 +310,8 @@ TEST_CASE("a counts request that asks to close the connection has its answer bef
 TEST_CASE("a kiosk that hangs up right after sending a batch leaves it counted once and the "
           "station serving",
           "[station]") {
-    TestStation station;
-    auto kiosk = station.kiosk_token();
-    std::string week = last_week(station);
+    StationWithKiosk setup;
+    auto& [station, kiosk, week] = setup;
     auto batch = visit_batch(new_batch_id(), week, 7);
     for (int attempt = 0; attempt < 5; ++attempt) {
         Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
@@ -314,17 +331,12 @@ TEST_CASE("a kiosk that hangs up right after sending a batch leaves it counted o
 TEST_CASE("a batch answered 503 at its deadline gets no second answer on its connection when it "
           "commits later",
           "[station]") {
-    TestStation station([](wellness::station::StationConfig& config) {
-        config.counts_commit_wait = std::chrono::milliseconds(100);
-    });
-    auto kiosk = station.kiosk_token();
-    std::string week = last_week(station);
+    StationWithKiosk setup(short_commit_wait());
+    auto& [station, kiosk, week] = setup;
     Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", station.port()));
     socket.setReceiveTimeout(Poco::Timespan(3, 0));
     {
-        SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
-                               SQLite::OPEN_READWRITE);
-        SQLite::Transaction hold(other, SQLite::TransactionBehavior::IMMEDIATE);
+        WriteLockHeld lock(station);
         std::string raw = raw_counts_request(visit_batch(new_batch_id(), week, 2), kiosk);
         socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
         std::string busy;
@@ -357,9 +369,8 @@ TEST_CASE("a batch answered 503 at its deadline gets no second answer on its con
 TEST_CASE("a station whose database has the first schema keeps its applied batch ids when it "
           "upgrades",
           "[station]") {
-    TestStation station;
-    auto kiosk = station.kiosk_token();
-    std::string week = last_week(station);
+    StationWithKiosk setup;
+    auto& [station, kiosk, week] = setup;
     auto batch = visit_batch(new_batch_id(), week, 3);
     REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).json()["status"] == "applied");
     station.stop();
