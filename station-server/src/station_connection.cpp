@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cerrno>
@@ -22,16 +23,21 @@ class StationSession : public Poco::Net::HTTPServerSession {
     using HTTPServerSession::HTTPServerSession;
 };
 
-// Waits until the socket has something to read (a request, or its end) or `until` has come.
+std::chrono::microseconds to_chrono(const Poco::Timespan& span) {
+    return std::chrono::microseconds(span.totalMicroseconds());
+}
+
+// Whether the socket has something to read (a request, or its end) before `until`.
 // One poll(2): Poco's Socket::poll sets up and tears down an epoll set on every call.
-void wait_readable(const Poco::Net::StreamSocket& socket,
+bool wait_readable(const Poco::Net::StreamSocket& socket,
                    DeferredAnswer::Steady::time_point until) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(until - DeferredAnswer::Steady::now());
     pollfd watched{socket.impl()->sockfd(), POLLIN, 0};
-    int waited = 0;
+    int ready = 0;
     do {
-        waited = ::poll(&watched, 1, static_cast<int>(std::max<long>(left.count(), 0)));
-    } while (waited < 0 && errno == EINTR);
+        ready = ::poll(&watched, 1, static_cast<int>(std::max<long>(left.count(), 0)));
+    } while (ready < 0 && errno == EINTR);
+    return ready > 0; // an error or hang-up counts too: reading the request finds it
 }
 
 } // namespace
@@ -83,15 +89,7 @@ void StationConnection::run() {
             connection.finished_ = true;
         }
     } finish{*this};
-    for (;;) {
-        await_next_request(session);
-        {
-            std::lock_guard lock(mutex_);
-            if (stopped_)
-                break;
-        }
-        if (!session.hasMoreRequests())
-            break;
+    for (bool first = true; next_request_arrives(session, first); first = false) {
         // Only a client that sends before it has its answer gets here with one pending.
         settle_deferred();
         try {
@@ -112,8 +110,10 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
     StationRequest request(response, session, params_);
     response.setDate(Poco::Timestamp());
     response.setVersion(request.getVersion());
-    response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() &&
-                          session.canKeepAlive());
+    ++requests_served_;
+    const int most = params_->getMaxKeepAliveRequests();
+    const bool may_keep_alive = params_->getKeepAlive() && (most <= 0 || requests_served_ < most);
+    response.setKeepAlive(may_keep_alive && request.getKeepAlive());
     const std::string& server = params_->getSoftwareVersion();
     if (!server.empty())
         response.set("Server", server);
@@ -127,8 +127,7 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
         if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
             response.sendContinue();
         handler->handleRequest(request, response);
-        session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() &&
-                             session.canKeepAlive());
+        session.setKeepAlive(may_keep_alive && response.getKeepAlive());
         deferred_ = request.deferred();
     } catch (const Poco::Exception&) {
         if (!response.sent()) {
@@ -142,20 +141,29 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
     }
 }
 
-void StationConnection::await_next_request(Poco::Net::HTTPServerSession& session) {
+bool StationConnection::next_request_arrives(Poco::Net::HTTPServerSession& session, bool first) {
+    // As HTTPServerSession::hasMoreRequests, with the deferred answer settled on the way.
+    const auto limit = DeferredAnswer::Steady::now() +
+                       to_chrono(first ? params_->getTimeout() : params_->getKeepAliveTimeout());
+    bool readable = static_cast<StationSession&>(session).buffered() > 0;
     std::shared_ptr<DeferredAnswer> answer;
     {
         std::lock_guard lock(mutex_);
         answer = deferred_;
     }
-    if (!answer)
-        return;
     // The client sends its next request (or closes) once it has the answer: sleeping on the
     // socket here is the one sleep a request costs, as with an answer written in the handler.
-    if (!answer->written() && session.getKeepAlive() &&
-        static_cast<StationSession&>(session).buffered() == 0)
-        wait_readable(socket(), answer->deadline());
+    if (answer && !readable && !answer->written() && session.getKeepAlive())
+        readable = wait_readable(socket(), std::min(answer->deadline(), limit));
     settle_deferred();
+    {
+        std::lock_guard lock(mutex_);
+        if (stopped_)
+            return false;
+    }
+    if (!first && !session.getKeepAlive())
+        return false;
+    return readable || wait_readable(socket(), limit);
 }
 
 void StationConnection::settle_deferred() {

@@ -62,9 +62,9 @@ class StationConnection : public Poco::Net::TCPServerConnection {
 
   private:
     void serve_one(Poco::Net::HTTPServerSession& session);
-    // Until the next request may be read: if an answer is still pending, until the client sends
-    // again (it does once it has the answer) or the answer's deadline.
-    void await_next_request(Poco::Net::HTTPServerSession& session);
+    // Whether a next request is there to read, within the session's timeouts; the last deferred
+    // answer is written (or its deadline has passed) before it returns.
+    bool next_request_arrives(Poco::Net::HTTPServerSession& session, bool first);
     void settle_deferred();
     void send_error_response(Poco::Net::HTTPServerSession& session,
                              Poco::Net::HTTPResponse::HTTPStatus status);
@@ -75,7 +75,8 @@ class StationConnection : public Poco::Net::TCPServerConnection {
     ConnectionWatch& watch_;
     std::mutex mutex_; // held while a request is served, so a stop waits for it
     bool stopped_ = false;
-    bool finished_ = false;                    // the loop has ended; its socket is about to close
+    bool finished_ = false;
+    int requests_served_ = 0;                  // the loop has ended; its socket is about to close
     std::shared_ptr<DeferredAnswer> deferred_; // the last request's answer, until written
 };
 
