@@ -419,3 +419,26 @@ TEST_CASE("a group whose commit fails leaves its batch ids unknown, so their res
     CHECK(writer->apply_group({&good}) == std::vector{BatchOutcome::applied});
     CHECK(stored_visits(station, week.to_string()) == 2);
 }
+
+TEST_CASE("a batch whose commit fails is answered 500 on its connection, and its resend is "
+          "applied once",
+          "[station]") {
+    StationWithKiosk setup;
+    auto& [station, kiosk, week] = setup;
+    auto batch = visit_batch(new_batch_id(), week, 4);
+    SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
+                           SQLite::OPEN_READWRITE);
+    // Stands in for a disk that refuses the write: the counters refuse every change.
+    other.exec("CREATE TRIGGER refuse_counts BEFORE INSERT ON weekly_counts "
+               "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+    auto failed = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(failed.status == 500);
+    CHECK(failed.error_code() == "internal_error");
+    CHECK(stored_visits(station, week) == 0);
+    other.exec("DROP TRIGGER refuse_counts");
+
+    auto resend = station.post("/api/v1/kiosk/counts", batch, kiosk);
+    REQUIRE(resend.status == 200);
+    CHECK(resend.json()["status"] == "applied");
+    CHECK(stored_visits(station, week) == 4);
+}
