@@ -57,37 +57,57 @@ struct KioskSync::Impl {
                                         std::random_device{}()),
                  log, &stopping_flag) {
         shared_status.station_configured = !settings.station_url.empty();
+        engine.between_requests([this] { store_uses_during_contact(); });
     }
 
-    // Stores queued uses and prepares due releases; engine_mutex held by the caller.
-    void persist_locked() {
+    // Moves queued uses to the store; engine_mutex held by the caller. On failure they are
+    // queued again, in front, and false is returned.
+    bool store_uses_locked() {
         std::vector<Use> uses;
         {
             std::lock_guard lock(shared_mutex);
             uses.swap(pending_uses);
         }
-        bool uses_stored = false;
         try {
             engine.record_uses(uses);
-            uses_stored = true;
-            engine.maintain(settings.wall_clock());
+            std::lock_guard lock(shared_mutex);
+            store_failing = false;
+            return true;
         } catch (const std::exception& error) {
             // The kiosk keeps running on whatever it has; the next step tries again.
             log(std::string("local store error: ") + error.what());
         }
-        std::lock_guard lock(shared_mutex);
-        if (uses_stored) {
-            store_failing = false;
-            return;
-        }
         // add_uses is one transaction, so none of these reached the disk: back in front of the
         // queue, oldest first, for the next step. As in record(), the newest go past the cap.
+        std::lock_guard lock(shared_mutex);
         store_failing = true;
         uses.insert(uses.end(), std::make_move_iterator(pending_uses.begin()),
                     std::make_move_iterator(pending_uses.end()));
         if (uses.size() > max_pending_uses)
             uses.erase(uses.begin() + static_cast<std::ptrdiff_t>(max_pending_uses), uses.end());
         pending_uses.swap(uses);
+        return false;
+    }
+
+    // Stores queued uses and prepares due releases; engine_mutex held by the caller.
+    void persist_locked() {
+        if (!store_uses_locked())
+            return;
+        try {
+            engine.maintain(settings.wall_clock());
+        } catch (const std::exception& error) {
+            log(std::string("local store error: ") + error.what());
+        }
+    }
+
+    // During a contact, between two of its requests (the contact holds engine_mutex).
+    void store_uses_during_contact() {
+        {
+            std::lock_guard lock(shared_mutex);
+            if (pending_uses.empty() || store_failing)
+                return; // a failing store is retried after the contact, not once per request
+        }
+        store_uses_locked();
     }
 
     void contact_locked() {

@@ -136,3 +136,38 @@ TEST_CASE("Uses that fail to reach the disk are kept and stored exactly once on 
     sync.persist_pending();
     CHECK(visits_on_disk() == 4);
 }
+
+TEST_CASE("Uses recorded while the station is contacted reach the disk before its next request",
+          "[kiosk-sync]") {
+    FakeStation station;
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.sqlite3";
+    std::time_t now = local_instant(2026, 11, 18);
+    // Enrollment, the manifest, then an asset: three requests in one contact.
+    station.set_content("v2", content_with_assets({"room.png"}), {{"room.png", ServedAsset{make_png(), "", 0}}});
+    KioskSync sync(settings_for(dir.path(), station.url(), &now));
+    sync.initial_content();
+    sync.persist_pending(); // opens the store and seeds the week
+    std::optional<int> visits_on_disk_at_asset;
+    station.on_request([&](const std::string& path) {
+        if (path == "/api/v1/kiosk/content") {
+            // Someone starts a session while the kiosk talks to the station.
+            sync.record({"visit", "start"});
+            sync.record({"visit", "start"});
+        } else if (path.rfind("/api/v1/kiosk/assets/", 0) == 0) {
+            // A power cut now must not lose them: they are on disk already.
+            SQLite::Database reader(file.string(), SQLite::OPEN_READONLY);
+            visits_on_disk_at_asset =
+                reader
+                    .execAndGet("SELECT n FROM counters WHERE week = '2026-W47' AND "
+                                "metric = 'visit' AND key = 'start'")
+                    .getInt();
+        }
+    });
+    sync.contact_once();
+    REQUIRE(visits_on_disk_at_asset);
+    CHECK(*visits_on_disk_at_asset == 2);
+    CHECK(sync.status().content_version == "v2");
+    LocalStore store(file, {});
+    CHECK(store.week_counters(*IsoWeek::parse("2026-W47")).at({"visit", "start"}) == 2);
+}

@@ -82,6 +82,7 @@ struct FakeStation::State {
     std::map<std::string, ServedAsset> assets;
     int k = 5;
     CountsAnswer counts_answer = CountsAnswer::applied;
+    std::function<void(const std::string&)> on_request;
     bool revoked = false;
     std::vector<RecordedRequest> requests;
     std::set<std::string> applied_batches;
@@ -103,6 +104,13 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         std::string body;
         Poco::StreamCopier::copyToString(request.stream(), body);
         RecordedRequest recorded{request.getMethod(), request.getURI(), body.size(), {}};
+        std::function<void(const std::string&)> hook;
+        {
+            std::lock_guard lock(state_->mutex);
+            hook = state_->on_request;
+        }
+        if (hook)
+            hook(request.getURI());
         std::unique_lock lock(state_->mutex);
         const std::string path = request.getURI();
         const auto reply = [&](Poco::Net::HTTPResponse::HTTPStatus status,
@@ -240,6 +248,11 @@ void FakeStation::set_content(std::string version, Json document,
 void FakeStation::set_counts_answer(CountsAnswer answer) {
     std::lock_guard lock(state_->mutex);
     state_->counts_answer = answer;
+}
+
+void FakeStation::on_request(std::function<void(const std::string& path)> hook) {
+    std::lock_guard lock(state_->mutex);
+    state_->on_request = std::move(hook);
 }
 
 void FakeStation::revoke_tokens() {

@@ -10,6 +10,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +70,8 @@ class FakeStation {
     void set_content(std::string version, Json document, std::map<std::string, ServedAsset> assets,
                      int k = 5);
     void set_counts_answer(CountsAnswer answer);
+    // Runs on the station's thread as each request arrives, before it is answered.
+    void on_request(std::function<void(const std::string& path)> hook);
     void revoke_tokens();
 
     std::vector<RecordedRequest> requests() const;
