@@ -675,11 +675,11 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
              std::pair<const CountEntry*, std::int64_t>>
         sums;
     std::map<std::int64_t, std::time_t> contacts;
-    // Each kept statement is reset after every use, failed or not: one left halted by an error
-    // (disk full, a constraint) would refuse every later group until a restart.
     // Ids new to the station, first seen in this group; they join applied_ids_ only once
     // committed, so a failed commit leaves every batch of the group to be sent again.
     std::unordered_set<std::string_view> fresh_ids;
+    // Each kept statement is reset after every use, failed or not: one left halted by an error
+    // (disk full, a constraint) would refuse every later group until a restart.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     for (const PendingBatch* pending : group) {
         const std::string& id = pending->batch.batch_id;
