@@ -2,18 +2,23 @@
 
 #include "config.hpp"
 #include "connection_watch.hpp"
+#include "deferred_answer.hpp"
 #include "login_throttle.hpp"
 #include "security.hpp"
 #include "static_files.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <vector>
 
 using namespace wellness::station;
 
@@ -169,4 +174,53 @@ TEST_CASE("the connection watch cuts a connection only after it waited too long 
     CHECK(cut(busy_client));
     watch.closed(busy);
     CHECK(watch.cut_overdue(answered + 1h) == 0);
+}
+
+TEST_CASE("a deferred answer never waits for a client that stopped reading; it ends that "
+          "connection instead",
+          "[station]") {
+    using wellness::station::DeferredAnswer;
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    Poco::Net::StreamSocket client(listener.address());
+    Poco::Net::StreamSocket served = listener.acceptConnection();
+    served.setSendBufferSize(4096);
+    // The client reads nothing: fill what the kernel holds for it until a send would wait.
+    const std::string filler(16384, 'x');
+    std::size_t queued = 0;
+    for (int sends = 0; sends < 100000; ++sends) {
+        int sent = 0;
+        try {
+            sent = served.sendBytes(filler.data(), static_cast<int>(filler.size()),
+                                    MSG_DONTWAIT | MSG_NOSIGNAL);
+        } catch (const Poco::Exception&) { // Poco reports "would wait" as an I/O error
+            break;
+        }
+        queued += static_cast<std::size_t>(sent);
+        if (sent < static_cast<int>(filler.size()))
+            break;
+    }
+    REQUIRE(queued > 0);
+
+    DeferredAnswer answer(served, "HTTP/1.1", true, "station-server",
+                          DeferredAnswer::Steady::now() + std::chrono::seconds(10), {});
+    // Returns at once (a writer blocked here would hold up every kiosk's commit).
+    CHECK(answer.answer({wellness::station::Status::HTTP_OK, R"({"status":"applied"})", {}}));
+    CHECK(answer.written());
+
+    // The client, reading at last, finds what was queued and then the end: no half answer
+    // taken for a whole one.
+    client.setReceiveTimeout(Poco::Timespan(3, 0));
+    std::string received;
+    bool closed = false;
+    std::vector<char> buffer(65536);
+    for (int reads = 0; reads < 100000 && !closed; ++reads) {
+        int got = client.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+        if (got <= 0)
+            closed = true;
+        else
+            received.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    CHECK(closed);
+    CHECK(received.size() >= queued);
+    CHECK(received.find(R"({"status":"applied"})") == std::string::npos);
 }
