@@ -13,7 +13,7 @@ packages=(
   fonts-dejavu-core
   xvfb xauth xdotool x11-utils imagemagick zbar-tools
   libgl1-mesa-dri
-  systemd
+  systemd stress-ng
   chromium chromium-driver
 )
 # Node.js comes with the machine image (with npm 11); Debian's nodejs only if it is absent.

@@ -166,6 +166,11 @@ std::optional<std::string> phone_problem(std::string_view phone) {
     return std::nullopt;
 }
 
+// Whatever follows '?' or '#' is where a link carries parameters a site can log.
+bool booking_url_may_track(std::string_view url) {
+    return url.find_first_of("?#") != std::string_view::npos;
+}
+
 // The booking link becomes a QR code an officer opens on their own phone: it must be a plain
 // https URL with a host, nothing that can hide where it goes.
 std::optional<std::string> booking_url_problem(std::string_view url) {
@@ -838,6 +843,21 @@ void read_providers(Reader& reader, Fields& root, ContentDocument& document, Uni
                     provider.booking_url = *url;
                 }
             }
+            if (const Json* confirmed = fields.optional("booking_url_confirmed")) {
+                if (!confirmed->is_boolean()) {
+                    reader.add(fields.path_of("booking_url_confirmed"), "must be true or false");
+                } else {
+                    provider.booking_url_confirmed = confirmed->get<bool>();
+                }
+            }
+            if (!provider.booking_url.empty() && !provider.booking_url_confirmed &&
+                booking_url_may_track(provider.booking_url)) {
+                reader.add(fields.path_of("booking_url"),
+                           "the booking link has a query string (?...) or fragment (#...), which "
+                           "can tell the booking site which room or kiosk the officer came from: "
+                           "remove it, or confirm that it identifies no one "
+                           "(\"booking_url_confirmed\": true)");
+            }
             if (auto phone =
                     read_string(reader, fields.optional("phone"), fields.path_of("phone"))) {
                 if (phone->empty()) {
@@ -1248,6 +1268,9 @@ Json to_json(const ContentDocument& document) {
                      {"name", localized_json(provider.name)},
                      {"description", localized_json(provider.description)},
                      {"booking_url", provider.booking_url}};
+        if (provider.booking_url_confirmed) {
+            item["booking_url_confirmed"] = true;
+        }
         if (!provider.hours.empty()) {
             item["hours"] = localized_json(provider.hours);
         }

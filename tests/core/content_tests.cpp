@@ -418,10 +418,36 @@ TEST_CASE("A booking link must be a plain https URL", "[content]") {
     refused("https://[::1/", "IPv6");
     refused("https:\\\\eap.example.org", "backslash");
 
-    require_valid(with(url, "https://eap.example.org:8443/book?from=kiosk#top"));
+    require_valid(with(url, "https://eap.example.org:8443/book"));
     require_valid(with(url, "HTTPS://EAP.EXAMPLE.ORG/book"));
     require_valid(with(url, "https://[2001:db8::1]/book"));
     require_valid(with(url, "https://eap.example.org/" + repeated("a", 488)));
+}
+
+TEST_CASE("A booking link with a query or fragment is refused unless an admin confirmed it",
+          "[content][privacy]") {
+    const std::string url = "/providers/0/booking_url";
+    for (const std::string link :
+         {"https://x.example/book?precinct=12&kiosk=room-3", "https://x.example/book#room-3",
+          "https://x.example/book?", "https://eap.example.org:8443/book?from=kiosk#top"}) {
+        INFO(link);
+        require_problem(with(url, link), url, "identifies no one");
+        Json confirmed = with(url, link);
+        confirmed["providers"][0]["booking_url_confirmed"] = true;
+        require_valid(confirmed);
+        const auto parsed = parse_content(confirmed.dump());
+        REQUIRE(parsed.document);
+        CHECK(parsed.document->providers[0].booking_url == link);
+        // The confirmation survives the station's round trip, or the next publish would fail.
+        const auto again = parse_content(to_json(*parsed.document));
+        REQUIRE(again.document);
+        CHECK(again.document->providers[0].booking_url_confirmed);
+    }
+    Json explicitly_unconfirmed = with(url, "https://x.example/book?room=3");
+    explicitly_unconfirmed["providers"][0]["booking_url_confirmed"] = false;
+    require_problem(explicitly_unconfirmed, url, "identifies no one");
+    require_problem(with("/providers/0/booking_url_confirmed", "yes"),
+                    "/providers/0/booking_url_confirmed", "true or false");
 }
 
 TEST_CASE("Phone numbers may hold only digits and separators", "[content]") {

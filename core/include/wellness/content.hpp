@@ -96,6 +96,10 @@ struct Provider {
     LocalizedText description;
     LocalizedText hours;
     std::string booking_url; // https only, no credentials, at most 512 bytes
+    // A query string or fragment can carry tracking (a precinct or room id the booking site
+    // logs when the officer's phone opens the link), so a link with either is refused unless
+    // an admin confirmed in the console that it identifies no one ("booking_url_confirmed").
+    bool booking_url_confirmed = false;
     std::string phone;       // digits, spaces, + - ( ) .; may be empty
     std::string image;       // "" or the name of an asset listed in `assets`
 

@@ -68,6 +68,33 @@ test('an admin fixes a bad booking link the server refused, publishes, the kiosk
   });
 });
 
+test('a booking link with tracking parameters is refused until the admin confirms the warning', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    const kioskToken = await enrollKiosk(station, await adminToken(station));
+    const originalVersion = (await kioskManifest(station, kioskToken)).json.version;
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-form').waitFor();
+    await signIn(page, station);
+
+    const link = page.locator(byId('f.providers.0.booking_url'));
+    await link.fill('https://booking.example.org/book?precinct=12&kiosk=room-3');
+    await page.click('#publish-button');
+    const errors = page.locator(byId('f.providers.0.booking_url-errors'));
+    await errors.waitFor({ state: 'visible' });
+    assert.match(await errors.textContent(), /which room or kiosk/, 'the refusal says why a query string is a risk');
+    assert.equal((await kioskManifest(station, kioskToken)).json.version, originalVersion, 'the tracking link is not live');
+
+    const confirm = page.locator(byId('f.providers.0.booking_url_confirmed'));
+    assert.match(await page.locator(byId('f.providers.0.booking_url_confirmed-hint')).textContent(), /Warning/);
+    await confirm.check();
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    const after = await kioskManifest(station, kioskToken);
+    assert.equal(after.json.document.providers[0].booking_url, 'https://booking.example.org/book?precinct=12&kiosk=room-3');
+    assert.equal(after.json.document.providers[0].booking_url_confirmed, true);
+  });
+});
+
 test('every field of the content editor has a label, and the provider preview shows a QR code', TIMEOUT, async () => {
   await withStationAndBrowser(async ({ station, page }) => {
     await signIn(page, station);

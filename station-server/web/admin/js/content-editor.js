@@ -395,6 +395,10 @@ export class ContentEditor {
           this.field(base + '/booking_url', 'Booking link (https only; shown as a QR code)', { type: 'url', hint: 'The same link for everyone: no tracking parameters.' }),
           this.field(base + '/phone', 'Phone', { type: 'tel' }),
           this.field(base + '/image', 'Image', { options: imageOptions, onchange: 'image' })),
+        this.field(base + '/booking_url_confirmed', 'This link\'s query (?…) or fragment (#…) identifies no one', {
+          type: 'checkbox',
+          hint: 'Warning: anything after ? or # reaches the booking site when an officer opens the link on their own phone. A precinct, room or kiosk name there tells the site where they came from. Tick this only if the link needs it and it names no place or person.',
+        }),
         this.providerPreview(index));
       this.register(base, fieldset, fieldset.querySelector('input'), null);
       const preview = fieldset.querySelector('.preview');
