@@ -1,6 +1,8 @@
 #include "station_connection.hpp"
 
 #include "connection_watch.hpp"
+#include "http_support.hpp"
+#include "request_framing.hpp"
 
 #include <Poco/Delegate.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -10,6 +12,7 @@
 #include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <poll.h>
 
 namespace wellness::station {
@@ -97,7 +100,12 @@ void StationConnection::run() {
         } catch (const Poco::Net::NoMessageException&) {
             break;
         } catch (const Poco::Net::MessageException&) {
-            send_error_response(session, Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+            // Poco's own refusal of a head it cannot read (too long a line or header, too many
+            // fields, not HTTP at all, a TLS hello) answers in the contract's shape too.
+            send_error_response(
+                session, HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "malformed_request",
+                                   "the request head could not be read: keep the URL under 2 KB "
+                                   "and each header under 8 KB, in plain HTTP/1.1"));
         }
     }
 }
@@ -107,7 +115,23 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
     if (stopped_)
         return;
     Poco::Net::HTTPServerResponseImpl response(session);
-    StationRequest request(response, session, params_);
+    std::optional<StationRequest> parsed;
+    try {
+        parsed.emplace(response, session, params_);
+    } catch (const Poco::SyntaxException&) {
+        // Poco reads Content-Length as a number while it builds the request; anything but
+        // digits ends up here, before any handler could answer.
+        send_error_response(session, HttpError(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST,
+                                               "invalid_content_length",
+                                               "Content-Length must be the body's size in digits"));
+        return;
+    }
+    StationRequest& request = *parsed;
+    if (auto problem = framing_problem(request)) {
+        // Where its body ends is not known for sure, so nothing after it can be read.
+        send_error_response(session, *problem);
+        return;
+    }
     response.setDate(Poco::Timestamp());
     response.setVersion(request.getVersion());
     ++requests_served_;
@@ -121,7 +145,9 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
         std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
             factory_->createRequestHandler(request));
         if (!handler) {
-            send_error_response(session, Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED);
+            send_error_response(session,
+                                HttpError(Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED,
+                                          "not_implemented", "no handler for this request"));
             return;
         }
         if (request.getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK)
@@ -132,7 +158,9 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
     } catch (const Poco::Exception&) {
         if (!response.sent()) {
             try {
-                send_error_response(session, Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+                send_error_response(session,
+                                    HttpError(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR,
+                                              "internal_error", "the station failed to answer"));
             } catch (...) {
                 // the connection is gone; TCPServerConnection logs the first failure
             }
@@ -184,13 +212,32 @@ void StationConnection::settle_deferred() {
 }
 
 void StationConnection::send_error_response(Poco::Net::HTTPServerSession& session,
-                                            Poco::Net::HTTPResponse::HTTPStatus status) {
+                                            const HttpError& error) {
     Poco::Net::HTTPServerResponseImpl response(session);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-    response.setStatusAndReason(status);
     response.setKeepAlive(false);
-    response.send();
+    const std::string body = error_json(error);
+    describe_body(response, "application/json; charset=utf-8", body.size());
+    response.setStatusAndReason(error.status);
+    std::ostream& out = response.send();
+    out << body;
+    out.flush();
     session.setKeepAlive(false);
+    // Closing with unread bytes makes the kernel reset the connection, and the client may lose
+    // the answer: say we are done, then take in (bounded in bytes and time) what it still sends.
+    try {
+        socket().shutdownSend();
+        const auto until = DeferredAnswer::Steady::now() + std::chrono::seconds(1);
+        char sink[4096];
+        for (std::size_t drained = 0; drained < 256 * 1024 && wait_readable(socket(), until);) {
+            const int got = socket().impl()->receiveBytes(sink, sizeof sink, MSG_DONTWAIT);
+            if (got <= 0)
+                break;
+            drained += static_cast<std::size_t>(got);
+        }
+    } catch (const Poco::Exception&) {
+        // the client has gone already
+    }
 }
 
 void StationConnection::on_server_stopped(const bool&) {

@@ -17,6 +17,8 @@ class HTTPServerSession;
 
 namespace wellness::station {
 
+class HttpError;
+
 class ConnectionWatch;
 
 // A handler factory whose connections can be told the server stops (Poco lets only its own
@@ -66,8 +68,8 @@ class StationConnection : public Poco::Net::TCPServerConnection {
     // answer is written (or its deadline has passed) before it returns.
     bool next_request_arrives(Poco::Net::HTTPServerSession& session, bool first);
     void settle_deferred();
-    void send_error_response(Poco::Net::HTTPServerSession& session,
-                             Poco::Net::HTTPResponse::HTTPStatus status);
+    // Answers in the contract's error shape and closes the connection.
+    void send_error_response(Poco::Net::HTTPServerSession& session, const HttpError& error);
     void on_server_stopped(const bool& abort_current);
 
     Poco::Net::HTTPServerParams::Ptr params_;

@@ -100,8 +100,8 @@ struct Provider {
     // logs when the officer's phone opens the link), so a link with either is refused unless
     // an admin confirmed in the console that it identifies no one ("booking_url_confirmed").
     bool booking_url_confirmed = false;
-    std::string phone;       // digits, spaces, + - ( ) .; may be empty
-    std::string image;       // "" or the name of an asset listed in `assets`
+    std::string phone; // digits, spaces, + - ( ) .; may be empty
+    std::string image; // "" or the name of an asset listed in `assets`
 
     bool operator==(const Provider&) const = default;
 };
