@@ -1,6 +1,7 @@
 #include "admin_content_handler.hpp"
 
 #include "wellness/content.hpp"
+#include "wellness/iso_week.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -15,9 +16,38 @@ Json version_json(const ContentVersionRecord& record) {
             {"published_by", record.published_by}};
 }
 
+// The content kiosks count by this week: the version that was current when the week began (or
+// the first one, for a station whose first content is from this week). Kiosks took wording
+// changes since then at once, but keep this counting structure until the week ends.
+std::optional<ContentDocument> counted_by_this_week(StationStore& store, std::time_t now) {
+    const IsoWeek this_week = IsoWeek::from_local_time(now);
+    const auto history = store.content_history(); // newest first
+    if (history.empty())
+        return std::nullopt;
+    std::int64_t in_force = history.back().version;
+    for (const auto& record : history) {
+        if (IsoWeek::from_local_time(record.published_at) < this_week) {
+            in_force = record.version;
+            break;
+        }
+    }
+    const auto record = store.content_version(in_force);
+    if (!record)
+        return std::nullopt;
+    auto parsed = parse_content(parse_stored_document(record->document));
+    return std::move(parsed.document);
+}
+
+struct Published {
+    std::int64_t version = 0;
+    // Privacy promise 6: a change to what decides counting reaches kiosks only at the start of
+    // the next ISO week, so the admin is told when.
+    std::optional<IsoWeek> counting_applies_from;
+};
+
 // Validates against core's rules and the uploaded assets, then publishes with its audit entry.
-std::int64_t publish(StationStore& store, Poco::Logger& logger, const Json& document,
-                     const std::string& action, const AuditStamp& stamp) {
+Published publish(StationStore& store, Poco::Logger& logger, const Json& document,
+                  const std::string& action, const AuditStamp& stamp) {
     auto assets = store.asset_names();
     auto parsed = parse_content(document, &assets);
     if (!parsed.document)
@@ -25,9 +55,21 @@ std::int64_t publish(StationStore& store, Poco::Logger& logger, const Json& docu
                         "the content has " + std::to_string(parsed.problems.size()) +
                             " problem(s); the published content is unchanged",
                         parsed.problems);
-    auto version = store.publish_content(document.dump(), action, stamp);
-    logger.information("content version " + std::to_string(version) + " published");
-    return version;
+    const auto counted_now = counted_by_this_week(store, stamp.at);
+    Published published;
+    published.version = store.publish_content(document.dump(), action, stamp);
+    if (counted_now && !same_counting_structure(*counted_now, *parsed.document))
+        published.counting_applies_from = IsoWeek::from_local_time(stamp.at).next();
+    logger.information("content version " + std::to_string(published.version) + " published");
+    return published;
+}
+
+Json published_json(StationStore& store, const Published& published) {
+    Json body = version_json(*store.content_version(published.version));
+    body["counting_change"] = published.counting_applies_from.has_value();
+    if (published.counting_applies_from)
+        body["counting_applies_from"] = published.counting_applies_from->to_string();
+    return body;
 }
 
 } // namespace
@@ -45,9 +87,9 @@ void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
         return;
     }
     Json document = read_json_body(request, config_.max_content_body_bytes);
-    auto version =
+    const auto published =
         publish(store_, logger(), document, "content.publish", {clock_(), admin.admin_name});
-    send_json(response, Status::HTTP_OK, version_json(*store_.content_version(version)));
+    send_json(response, Status::HTTP_OK, published_json(store_, published));
 }
 
 void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
@@ -80,10 +122,10 @@ void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
     auto old = store_.content_version(*wanted);
     if (!old)
         throw not_found("there is no content version " + std::to_string(*wanted));
-    auto version =
+    const auto published =
         publish(store_, logger(), parse_stored_document(old->document),
                 "content.rollback to " + std::to_string(*wanted), {clock_(), admin.admin_name});
-    send_json(response, Status::HTTP_OK, version_json(*store_.content_version(version)));
+    send_json(response, Status::HTTP_OK, published_json(store_, published));
 }
 
 } // namespace wellness::station

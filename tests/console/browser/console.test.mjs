@@ -293,3 +293,23 @@ test('signing in and out works by keyboard alone', TIMEOUT, async () => {
 function tinyPng() {
   return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4EaABRAwQCgAljgUBqTNxyAAAAABJRU5ErkJggg==', 'base64');
 }
+
+test('publishing a change to what is counted says the week it reaches the kiosks; wording goes at once', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-form').waitFor();
+    await signIn(page, station);
+
+    const question = page.locator(byId('f.checkin.question.en'));
+    await question.fill('How are you doing today?');
+    await page.click('#publish-button');
+    const status = page.locator('.status', { hasText: 'Published version' });
+    await status.waitFor();
+    assert.match(await status.textContent(), /next sync\.$/, 'wording alone reaches kiosks at their next sync');
+
+    await page.locator(byId('f.checkin.levels.3.id')).fill('ill-thu-10h15');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
+    assert.match(await page.locator('.status').textContent(), /week \d{4}-W\d{2}\./);
+  });
+});

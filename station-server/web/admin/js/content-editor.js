@@ -8,7 +8,7 @@ import {
   UI_STRING_KEYS, PROVIDER_KINDS, PHASE_KINDS, SLUG_PATTERN, LOCALE_PATTERN,
   clone, pointer, parentPointer, getAt, setAt, localeIds, localeName,
   addLocale, removeLocale, newProvider, newCrisisLine, newExercise, newTopic, newSuggestion,
-  moveItem, localized,
+  moveItem, localized, publishedMessage,
 } from './content-model.js';
 
 const KNOWN_ASSET = /^[a-z0-9._-]{1,64}$/;
@@ -705,7 +705,7 @@ export class ContentEditor {
       this.setFromServer(content);
       this.render('publish-button');
       const shown = version ?? this.version;
-      this.statusEl.textContent = `Published version ${shown}. Kiosks pick it up at their next sync.`;
+      this.statusEl.textContent = publishedMessage(shown, answer);
       this.announce(`Published version ${shown}.`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) {

@@ -192,3 +192,14 @@ export function localized(text, locale, defaultLocale) {
   if (text[locale]) return text[locale];
   return text[defaultLocale] || '';
 }
+
+// What the station said of a publish or rollback, in words for the admin. A change to what
+// decides counting (ids, what a level suggests, the idle time) reaches kiosks only when the
+// next ISO week starts, so one person's uses cannot be dated inside a week by changing content.
+export function publishedMessage(version, answer) {
+  if (answer && answer.counting_change && answer.counting_applies_from) {
+    return `Published version ${version}. Wording, links and phone numbers reach kiosks at their next sync; `
+      + `the change to what is counted (ids, suggestions, the idle time) takes effect at the start of week ${answer.counting_applies_from}.`;
+  }
+  return `Published version ${version}. Kiosks pick it up at their next sync.`;
+}

@@ -2,6 +2,7 @@
 
 import { api, listFrom } from './api.js';
 import { h, clear, table, formatTime, formatBytes } from './dom.js';
+import { publishedMessage } from './content-model.js';
 
 function pick(row, ...names) {
   for (const name of names) if (row[name] !== undefined && row[name] !== null) return row[name];
@@ -46,10 +47,11 @@ export async function renderVersions(root, { announce, onRollback }) {
   const rollback = async (version) => {
     if (!window.confirm(`Make version ${version} live again? Kiosks pick it up at their next sync.`)) return;
     try {
-      await api.rollback(version);
+      const answer = await api.rollback(version);
       announce(`Version ${version} is live again.`);
       await renderVersions(root, { announce, onRollback });
-      showMessage(root.querySelector('.message-area'), `Rolled back: version ${version} is live again.`, 'ok');
+      const published = answer && answer.version !== undefined ? publishedMessage(answer.version, answer) : '';
+      showMessage(root.querySelector('.message-area'), `Rolled back: version ${version} is live again. ${published}`.trim(), 'ok');
       if (onRollback) onRollback();
     } catch (error) {
       showMessage(area, `Rollback failed: ${error.message}`, 'error');
