@@ -8,7 +8,7 @@ packages=(
   libpoco-dev libssl-dev
   libsqlite3-dev sqlite3 libsqlitecpp-dev
   libsdl2-dev libimgui-dev libgl-dev libgles-dev libegl-dev
-  libqrencode-dev libstb-dev libsystemd-dev
+  libqrencode-dev libstb-dev libsystemd-dev libpng-dev libturbojpeg0-dev
   nlohmann-json3-dev catch2
   fonts-dejavu-core
   xvfb xauth xdotool x11-utils imagemagick zbar-tools

@@ -5,7 +5,6 @@
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <stb_image.h>
 #include <stb_image_resize.h>
 #include <system_error>
 #include <variant>
@@ -15,11 +14,6 @@ namespace wellness::kiosk {
 namespace {
 
 using ImageResult = std::variant<DecodedImage, std::string>; // the image, or why not
-
-std::string stb_reason() {
-    const char* reason = stbi_failure_reason();
-    return reason != nullptr ? reason : "unknown";
-}
 
 std::optional<std::string> read_limited(const std::filesystem::path& path, std::string& why) {
     std::error_code error;
@@ -47,30 +41,22 @@ ImageResult decode(const std::filesystem::path& path, int max_side) {
     if (!bytes) {
         return why;
     }
-    const auto* data = reinterpret_cast<const stbi_uc*>(bytes->data());
-    const int length = static_cast<int>(bytes->size());
-    int width = 0, height = 0, channels = 0;
-    if (stbi_info_from_memory(data, length, &width, &height, &channels) != 1) {
-        return "not a readable PNG or JPEG (" + stb_reason() + ")";
+    auto decoded = decode_image(*bytes, provider_image_limits::max_decode_side);
+    if (!decoded.image) {
+        return decoded.problem;
     }
-    if (width <= 0 || height <= 0 || width > provider_image_limits::max_decode_side ||
-        height > provider_image_limits::max_decode_side) {
-        return "size " + std::to_string(width) + "x" + std::to_string(height) + " out of range";
-    }
-    const std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-        stbi_load_from_memory(data, length, &width, &height, &channels, 4), stbi_image_free);
-    if (!pixels) {
-        return "cannot decode (" + stb_reason() + ")";
+    const int width = decoded.image->width;
+    const int height = decoded.image->height;
+    if (std::max(width, height) <= max_side) {
+        return std::move(*decoded.image);
     }
     DecodedImage image;
     const double scale = std::min(1.0, static_cast<double>(max_side) / std::max(width, height));
     image.width = std::max(1, static_cast<int>(width * scale));
     image.height = std::max(1, static_cast<int>(height * scale));
     image.rgba.resize(static_cast<std::size_t>(image.width) * image.height * 4);
-    if (image.width == width && image.height == height) {
-        std::copy_n(pixels.get(), image.rgba.size(), image.rgba.begin());
-    } else if (stbir_resize_uint8(pixels.get(), width, height, 0, image.rgba.data(), image.width,
-                                  image.height, 0, 4) != 1) {
+    if (stbir_resize_uint8(decoded.image->rgba.data(), width, height, 0, image.rgba.data(),
+                           image.width, image.height, 0, 4) != 1) {
         return std::string("cannot scale down");
     }
     return image;

@@ -6,6 +6,7 @@
 // within a side limit, and a file that fails is skipped with a technical problem line.
 
 #include "wellness/content.hpp"
+#include "wellness/image.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -21,11 +22,7 @@ inline constexpr int max_decode_side = 8192;  // larger files are refused before
 inline constexpr int max_texture_side = 1024; // decoded images are scaled down to this
 } // namespace provider_image_limits
 
-struct DecodedImage {
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> rgba; // width * height * 4, rows top to bottom
-};
+using DecodedImage = RgbaImage; // decoded by core's one image module
 
 struct ProviderImages {
     std::map<std::string, DecodedImage> by_provider_id;
