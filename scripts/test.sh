@@ -37,6 +37,9 @@ run_suite() {
 }
 
 if [ "$stress_runs" -eq 0 ]; then
+  # Every parser of hostile input under libFuzzer with ASan + UBSan, 30 s each, and core's
+  # unit tests under the same sanitizers; then the whole suite, whose summary closes the run.
+  bash scripts/fuzz.sh 30
   run_suite
   exit 0
 fi
