@@ -1337,4 +1337,48 @@ std::string_view asset_media_type(std::string_view name) {
     return ends_with(name, ".png") ? "image/png" : "image/jpeg";
 }
 
+// Privacy promise 6. Everything that decides which counter a tap adds to, or what a person can
+// reach, in document order (order matters: the last level is the most serious and shows crisis
+// lines). Wording, colours, images, phones, links and hours are left out: they apply at once.
+std::string counting_structure(const ContentDocument& document) {
+    Json exercises = Json::array();
+    for (const auto& exercise : document.exercises) {
+        Json phases = Json::array();
+        for (const auto& phase : exercise.phases)
+            phases.push_back(Json::array({std::string(to_string(phase.kind)), phase.seconds}));
+        exercises.push_back(
+            {{"id", exercise.id}, {"phases", phases}, {"lengths", exercise.lengths_minutes}});
+    }
+    Json levels = Json::array();
+    for (const auto& level : document.checkin.levels) {
+        Json suggestions = Json::array();
+        for (const auto& suggestion : level.suggestions)
+            suggestions.push_back({{"exercise", suggestion.exercise_id},
+                                   {"provider", suggestion.provider_id},
+                                   {"crisis_lines", suggestion.crisis_lines}});
+        levels.push_back({{"id", level.id}, {"suggestions", suggestions}});
+    }
+    Json topics = Json::array();
+    for (const auto& topic : document.checkin.topics)
+        topics.push_back(topic.id);
+    Json providers = Json::array();
+    for (const auto& provider : document.providers)
+        providers.push_back({{"id", provider.id}, {"kind", provider.kind}});
+    Json crisis_lines = Json::array();
+    for (const auto& line : document.crisis_lines)
+        crisis_lines.push_back(line.id);
+    const Json structure{{"counting_structure", 1},
+                         {"idle_timeout_seconds", document.idle_timeout_seconds},
+                         {"exercises", exercises},
+                         {"levels", levels},
+                         {"topics", topics},
+                         {"providers", providers},
+                         {"crisis_lines", crisis_lines}};
+    return structure.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+bool same_counting_structure(const ContentDocument& first, const ContentDocument& second) {
+    return counting_structure(first) == counting_structure(second);
+}
+
 } // namespace wellness

@@ -17,14 +17,6 @@ std::int64_t visits_in(const Counters& counters) {
     return found == counters.end() ? 0 : found->second;
 }
 
-Counters summed(const Counters& a, const Counters& b) {
-    Counters sum = a;
-    for (const auto& [key, n] : b) {
-        sum[key] += n;
-    }
-    return sum;
-}
-
 // "/name" with '~' and '/' escaped as RFC 6901 asks, for names taken from the input.
 std::string pointer_to(const std::string& name) {
     return (Json::json_pointer() / name).to_string();
@@ -84,34 +76,6 @@ std::vector<CounterKey> catalogue_keys(const ContentDocument& content) {
     return {keys.begin(), keys.end()};
 }
 
-Counters build_release(const std::vector<CounterKey>& shape, const Counters& counted) {
-    Counters release;
-    for (const auto& key : shape) {
-        release.emplace(key, 0);
-    }
-    for (const auto& [key, n] : counted) {
-        release[key] += n;
-    }
-    return release;
-}
-
-PoolingOutcome pool_closed_week(const Counters& closed_week, const Counters& carried_in, int k) {
-    k = std::max(k, minimum_k); // the privacy floor holds whatever the caller was told
-    PoolingOutcome outcome;
-    Counters combined = summed(closed_week, carried_in);
-    const std::int64_t visits = visits_in(combined);
-    if (visits >= 1 && visits < k) {
-        outcome.pooled = true;
-        for (const auto& entry : combined) {
-            outcome.release.emplace(entry.first, 0);
-        }
-        outcome.carried_out = std::move(combined);
-        return outcome;
-    }
-    outcome.release = std::move(combined);
-    return outcome;
-}
-
 bool is_valid_uuid(std::string_view text) {
     if (text.size() != 36) {
         return false;
@@ -141,6 +105,57 @@ std::string encode_batch(const CountsBatch& batch) {
     // Replacing invalid UTF-8 (which only a caller's bug could put in a key) keeps dump() from
     // throwing; decode_batch then refuses the key as no slug.
     return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string encode_fixed_size_batch(const CountsBatch& batch) {
+    std::string body = encode_batch(batch);
+    CountsBatch widest = batch;
+    for (auto& entry : widest.counts)
+        entry.n = max_count;
+    const std::size_t fixed_size = encode_batch(widest).size();
+    if (body.size() < fixed_size)
+        body.append(fixed_size - body.size(), ' ');
+    return body;
+}
+
+ReleaseDecision decide_release(const IsoWeek& week, const std::vector<CounterKey>& catalogue,
+                               const Counters& closed_week, const Counters& carried_in, int k,
+                               const std::string& batch_id) {
+    k = std::max(k, minimum_k); // the privacy floor holds whatever the caller was told
+    Counters combined;
+    for (const auto& key : catalogue)
+        combined.emplace(key, 0);
+    combined.emplace(CounterKey{std::string(metric::visit), std::string(visit_key)}, 0);
+    ReleaseDecision decision;
+    auto add = [&](const Counters& counters) {
+        for (const auto& [key, n] : counters) {
+            const std::int64_t value = std::clamp<std::int64_t>(n, 0, max_count);
+            const auto found = combined.find(key);
+            if (found == combined.end()) {
+                decision.dropped += value;
+                continue;
+            }
+            found->second = std::min<std::int64_t>(found->second + value, max_count);
+        }
+    };
+    add(closed_week);
+    add(carried_in);
+    const std::int64_t visits = visits_in(combined);
+    const bool any_count = std::any_of(combined.begin(), combined.end(),
+                                       [](const auto& entry) { return entry.second > 0; });
+    decision.pooled = any_count && visits < k;
+    decision.batch.batch_id = batch_id;
+    decision.batch.counts.reserve(combined.size());
+    for (const auto& [key, n] : combined)
+        decision.batch.counts.push_back(
+            CountEntry{week, key.metric, key.key, decision.pooled ? 0 : n});
+    if (decision.pooled) {
+        for (const auto& [key, n] : combined)
+            if (n > 0)
+                decision.carried_out.emplace(key, n);
+    }
+    decision.body = encode_fixed_size_batch(decision.batch);
+    return decision;
 }
 
 namespace {

@@ -133,30 +133,71 @@ TEST_CASE("Content without topics or providers still lists visits and crisis vie
     CHECK(keys == std::vector<CounterKey>{key("crisis.viewed", "list"), visits()});
 }
 
-TEST_CASE("A release lists every key of its content with zeros, plus anything else counted",
-          "[counts]") {
+namespace {
+
+wellness::ReleaseDecision
+decide(const Counters& closed, const Counters& carried, int k,
+       const std::vector<CounterKey>& catalogue = wellness::catalogue_keys(small_content())) {
+    return wellness::decide_release(week("2026-W46"), catalogue, closed, carried, k, batch_id);
+}
+
+Counters released(const wellness::ReleaseDecision& decision) {
+    Counters counters;
+    for (const auto& entry : decision.batch.counts)
+        counters[key(entry.metric, entry.key)] = entry.n;
+    return counters;
+}
+
+} // namespace
+
+TEST_CASE("A release lists exactly the keys of the week's catalogue, zeros included", "[counts]") {
     const auto shape = wellness::catalogue_keys(small_content());
-    CHECK(wellness::build_release(shape, {}).size() == shape.size());
-    for (const auto& [counter, n] : wellness::build_release(shape, {})) {
-        CHECK(n == 0);
+    const auto quiet = decide({}, {}, 5);
+    CHECK(quiet.batch.counts.size() == shape.size());
+    for (const auto& entry : quiet.batch.counts) {
+        CHECK(entry.n == 0);
+        CHECK(entry.week == week("2026-W46"));
     }
 
     const Counters counted{{visits(), 7},
                            {key("checkin.topic", "sleep"), 2},
                            {key("breathing.started", "old-exercise"), 1}};
-    const auto release = wellness::build_release(shape, counted);
-    CHECK(release.size() == shape.size() + 1);
+    const auto decision = decide(counted, {}, 5);
+    const Counters release = released(decision);
+    // Changed for privacy (issue 11, break 6): a counted key outside the catalogue is never
+    // listed, so the release's shape cannot say what was used.
+    CHECK(release.size() == shape.size());
     CHECK(release.at(visits()) == 7);
     CHECK(release.at(key("checkin.topic", "sleep")) == 2);
     CHECK(release.at(key("checkin.topic", "family")) == 0);
-    CHECK(release.at(key("breathing.started", "old-exercise")) == 1);
+    CHECK(release.count(key("breathing.started", "old-exercise")) == 0);
+    CHECK(decision.dropped == 1);
+    CHECK(decision.body == wellness::encode_fixed_size_batch(decision.batch));
+    CHECK(decide({}, {}, 5).body.size() == decision.body.size());
 }
 
-TEST_CASE("A closed week with no visit is released as it is", "[counts]") {
-    const Counters zeros{{visits(), 0}, {key("crisis.viewed", "list"), 0}};
-    const auto outcome = wellness::pool_closed_week(zeros, {}, 5);
+TEST_CASE("A pooled all-zero release has the same entries and bytes whether or not a dropped "
+          "key was used",
+          "[counts]") {
+    // Issue 11, break 6: content dropped provider "eap"; the pooled visitor was or was not shown
+    // its QR. Both releases must be identical but for nothing.
+    ContentDocument without_eap = small_content();
+    without_eap.providers.clear();
+    const auto catalogue = wellness::catalogue_keys(without_eap);
+    const auto shown = decide({{visits(), 1}, {key("handoff.shown", "eap"), 1}}, {}, 5, catalogue);
+    const auto not_shown = decide({{visits(), 1}}, {}, 5, catalogue);
+    CHECK(shown.pooled);
+    CHECK(not_shown.pooled);
+    CHECK(shown.batch.counts == not_shown.batch.counts);
+    CHECK(shown.body == not_shown.body);
+    CHECK(shown.batch.counts.size() == catalogue.size());
+}
+
+TEST_CASE("A closed week with no count at all is released as it is", "[counts]") {
+    const auto outcome = decide({{visits(), 0}, {key("crisis.viewed", "list"), 0}}, {}, 5);
     CHECK_FALSE(outcome.pooled);
-    CHECK(outcome.release == zeros);
+    for (const auto& entry : outcome.batch.counts)
+        CHECK(entry.n == 0);
     CHECK(outcome.carried_out.empty());
 }
 
@@ -166,12 +207,12 @@ TEST_CASE("A closed week with 1 to k-1 visits is pooled into the next week", "[c
                           {key("crisis.viewed", "list"), 1},
                           {key("checkin.topic", "sleep"), 0}};
     const Counters carried{{visits(), 1}, {key("checkin.level", "healthy"), 1}};
-    const auto outcome = wellness::pool_closed_week(closed, carried, 5);
+    const auto outcome = decide(closed, carried, 5);
     CHECK(outcome.pooled);
-    // Released with the shape of both weeks and every count at zero.
-    CHECK(outcome.release.size() == 5);
-    for (const auto& [counter, n] : outcome.release) {
-        CHECK(n == 0);
+    // Released with the catalogue's shape and every count at zero.
+    CHECK(outcome.batch.counts.size() == wellness::catalogue_keys(small_content()).size());
+    for (const auto& entry : outcome.batch.counts) {
+        CHECK(entry.n == 0);
     }
     CHECK(outcome.carried_out.at(visits()) == 3);
     CHECK(outcome.carried_out.at(key("checkin.level", "ill")) == 1);
@@ -179,17 +220,32 @@ TEST_CASE("A closed week with 1 to k-1 visits is pooled into the next week", "[c
     CHECK(outcome.carried_out.at(key("crisis.viewed", "list")) == 1);
 
     // k-1 visits are still pooled, k are not.
-    CHECK(wellness::pool_closed_week({{visits(), 4}}, {}, 5).pooled);
-    CHECK(wellness::pool_closed_week({{visits(), 1}}, {}, 5).pooled);
-    CHECK_FALSE(wellness::pool_closed_week({{visits(), 5}}, {}, 5).pooled);
+    CHECK(decide({{visits(), 4}}, {}, 5).pooled);
+    CHECK(decide({{visits(), 1}}, {}, 5).pooled);
+    CHECK_FALSE(decide({{visits(), 5}}, {}, 5).pooled);
+}
+
+TEST_CASE("A week with counts but no visit of its own is pooled, not released as it is",
+          "[counts]") {
+    // Issue 11, break 3: a session across Sunday midnight left a week with 0 visits but a
+    // check-in in it; pooling that looked only at visits 1..k-1 let it out.
+    const Counters leftover{{visits(), 0},
+                            {key("checkin.level", "ill"), 1},
+                            {key("checkin.topic", "sleep"), 1},
+                            {key("crisis.viewed", "list"), 1}};
+    const auto outcome = decide(leftover, {}, 5);
+    CHECK(outcome.pooled);
+    for (const auto& entry : outcome.batch.counts)
+        CHECK(entry.n == 0);
+    CHECK(outcome.carried_out.at(key("checkin.level", "ill")) == 1);
 }
 
 TEST_CASE("A k below the minimum still pools weeks of fewer than minimum_k visits", "[counts]") {
     for (const int k : {-1, 0, 1, 2}) {
         INFO("k = " << k);
-        CHECK(wellness::pool_closed_week({{visits(), 1}}, {}, k).pooled);
-        CHECK(wellness::pool_closed_week({{visits(), wellness::minimum_k - 1}}, {}, k).pooled);
-        CHECK_FALSE(wellness::pool_closed_week({{visits(), wellness::minimum_k}}, {}, k).pooled);
+        CHECK(decide({{visits(), 1}}, {}, k).pooled);
+        CHECK(decide({{visits(), wellness::minimum_k - 1}}, {}, k).pooled);
+        CHECK_FALSE(decide({{visits(), wellness::minimum_k}}, {}, k).pooled);
     }
 }
 
@@ -197,21 +253,35 @@ TEST_CASE("Carried weeks are released together once they reach k visits", "[coun
     const Counters carried{{visits(), 3}, {key("checkin.level", "ill"), 2}};
     const Counters closed{
         {visits(), 2}, {key("checkin.level", "ill"), 1}, {key("handoff.shown", "eap"), 1}};
-    const auto outcome = wellness::pool_closed_week(closed, carried, 5);
+    const auto outcome = decide(closed, carried, 5);
     CHECK_FALSE(outcome.pooled);
     CHECK(outcome.carried_out.empty());
-    CHECK(outcome.release == Counters{{visits(), 5},
-                                      {key("checkin.level", "ill"), 3},
-                                      {key("handoff.shown", "eap"), 1}});
+    const Counters release = released(outcome);
+    CHECK(release.at(visits()) == 5);
+    CHECK(release.at(key("checkin.level", "ill")) == 3);
+    CHECK(release.at(key("handoff.shown", "eap")) == 1);
+    CHECK(release.at(key("checkin.level", "healthy")) == 0);
 }
 
 TEST_CASE("A carried week is never lost when the next week has no visit of its own", "[counts]") {
     const Counters carried{{visits(), 2}, {key("crisis.viewed", "list"), 1}};
     const Counters quiet{{visits(), 0}, {key("crisis.viewed", "list"), 0}};
-    const auto outcome = wellness::pool_closed_week(quiet, carried, 5);
+    const auto outcome = decide(quiet, carried, 5);
     CHECK(outcome.pooled);
     CHECK(outcome.carried_out == carried);
-    CHECK(outcome.release == quiet);
+    for (const auto& entry : outcome.batch.counts)
+        CHECK(entry.n == 0);
+}
+
+TEST_CASE("Released counts are clamped to the wire's range and the body decodes strictly",
+          "[counts]") {
+    const auto outcome = decide({{visits(), 250000}, {key("checkin.level", "ill"), -3}}, {}, 5);
+    const Counters release = released(outcome);
+    CHECK(release.at(visits()) == wellness::max_count);
+    CHECK(release.at(key("checkin.level", "ill")) == 0);
+    const auto decoded = decode_batch(outcome.body, week("2026-W48"));
+    REQUIRE(decoded.batch);
+    CHECK(decoded.batch->counts == outcome.batch.counts);
 }
 
 TEST_CASE("Batch ids must be lowercase uuids", "[counts]") {
@@ -568,8 +638,9 @@ TEST_CASE("The zero-filled release of the default content is a batch the decoder
     CountsBatch batch;
     batch.batch_id = batch_id;
     for (const IsoWeek closed : {week("2026-W45"), week("2026-W46")}) {
-        for (const auto& [counter, n] : wellness::build_release(shape, {})) {
-            batch.counts.push_back(CountEntry{closed, counter.metric, counter.key, n});
+        for (const auto& entry :
+             wellness::decide_release(closed, shape, {}, {}, 5, batch_id).batch.counts) {
+            batch.counts.push_back(entry);
         }
     }
     const auto decoded = decode_batch(encode_batch(batch), today);

@@ -208,4 +208,14 @@ bool is_valid_slug(std::string_view id);
 
 std::string_view to_string(PhaseKind kind);
 
+// Privacy promise 6: the counting structure of a document as canonical text. It holds, in
+// document order, everything that decides which counter a tap adds to or what a person can
+// reach: exercise ids with their phases and lengths, check-in level ids with each suggestion's
+// target, topic ids, provider ids and kinds, crisis line ids, and the idle timeout (it decides
+// when a visit ends). It leaves out wording, colours, tone, images, phone numbers, links and
+// hours. A kiosk applies a change of counting structure only at the start of an ISO week;
+// anything else applies at once.
+std::string counting_structure(const ContentDocument& document);
+bool same_counting_structure(const ContentDocument& first, const ContentDocument& second);
+
 } // namespace wellness

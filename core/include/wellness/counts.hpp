@@ -47,21 +47,6 @@ using Counters = std::map<CounterKey, std::int64_t>;
 // release for that content.
 std::vector<CounterKey> catalogue_keys(const ContentDocument& content);
 
-// A release: every key of `shape` (zeros included) plus any counted key outside it.
-Counters build_release(const std::vector<CounterKey>& shape, const Counters& counted);
-
-// Privacy promise 5. `closed_week` holds a closed week's counts, `carried_in` what earlier
-// pooled weeks carried forward. If their combined visits are 1 to k-1 the week is pooled:
-// its release holds the same keys all at zero and everything is carried into the next week.
-// Otherwise the release holds the combined counts and nothing is carried. A k below
-// minimum_k is raised to it.
-struct PoolingOutcome {
-    Counters release;
-    Counters carried_out;
-    bool pooled = false;
-};
-PoolingOutcome pool_closed_week(const Counters& closed_week, const Counters& carried_in, int k);
-
 struct CountEntry {
     IsoWeek week;
     std::string metric;
@@ -79,6 +64,36 @@ struct CountsBatch {
 bool is_valid_uuid(std::string_view text);
 
 std::string encode_batch(const CountsBatch& batch);
+
+// The body of a counts batch, padded with trailing JSON whitespace to the length the same batch
+// would have with every n at its maximum: every release of the same shape has the same size on
+// the wire, so the size of a batch says nothing about how much the kiosk was used.
+std::string encode_fixed_size_batch(const CountsBatch& batch);
+
+// THE rule that decides a closed week's release (privacy promises 5 and 7); the kiosk's store
+// only persists what it returns, and nothing else shapes a release.
+// - Shape: exactly the keys of `catalogue`, the catalogue in force for `week` (plus visit/start,
+//   which every catalogue has), zeros included, in key order. Nothing that was used decides
+//   which keys are listed, so the entry count and the padded byte size depend only on the
+//   catalogue.
+// - Counts for keys outside the catalogue (carried from a pooled week whose key the next
+//   week's content dropped, or a hostile row) are never released: listing them would make the
+//   shape depend on use. They are dropped and only their number is reported.
+// - Pooling: `closed_week` plus `carried_in` (restricted to the catalogue) is pooled when it
+//   holds any non-zero count and fewer than k visits; its release is then all zeros and the
+//   combined counts are carried out. Otherwise the release holds them and nothing is carried.
+//   A k below minimum_k is raised to it.
+// - Every n is clamped to 0..max_count; the body is padded as encode_fixed_size_batch does.
+struct ReleaseDecision {
+    CountsBatch batch;    // week, every catalogue key, the released n
+    std::string body;     // the exact POST body, byte-identical on every resend
+    Counters carried_out; // what the next week's release starts from
+    bool pooled = false;
+    std::int64_t dropped = 0; // counted uses outside the catalogue, never released
+};
+ReleaseDecision decide_release(const IsoWeek& week, const std::vector<CounterKey>& catalogue,
+                               const Counters& closed_week, const Counters& carried_in, int k,
+                               const std::string& batch_id);
 
 struct BatchDecodeResult {
     std::optional<CountsBatch> batch; // set only when problems is empty
