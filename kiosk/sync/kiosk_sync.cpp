@@ -96,6 +96,13 @@ struct KioskSync::Impl {
 
     // Stores queued uses and prepares due releases; engine_mutex held by the caller.
     void persist_locked() {
+        try {
+            engine.prepare_weeks(settings.wall_clock());
+        } catch (const std::exception& error) {
+            // The queued uses stay queued for the next write.
+            log(std::string("local store error: ") + error.what());
+            return;
+        }
         if (!store_uses_locked())
             return;
         try {
@@ -147,21 +154,28 @@ struct KioskSync::Impl {
                 contact_requested = std::exchange(contact_now, false);
             }
             std::lock_guard engine_lock(engine_mutex);
-            const std::time_t now = settings.wall_clock();
             if (stopping_flag.load()) {
                 persist_locked(); // a clean stop writes every use recorded before it
                 publish_locked();
                 return;
             }
-            if (now >= next_write) {
-                persist_locked();
-                next_write = write_after(now);
-            }
-            if (contact_requested || engine.contact_due(now))
-                contact_locked();
-            next_contact_copy = engine.next_contact();
-            publish_locked();
+            step_locked(contact_requested);
         }
+    }
+
+    // One wake-up: the timer write when its moment has come, then a contact if due.
+    void step_locked(bool contact_requested) {
+        const std::time_t now = settings.wall_clock();
+        if (next_write == 0)
+            next_write = write_after(now);
+        if (now >= next_write) {
+            persist_locked();
+            next_write = write_after(now);
+        }
+        if (contact_requested || engine.contact_due(now))
+            contact_locked();
+        next_contact_copy = engine.next_contact();
+        publish_locked();
     }
 
     SyncSettings settings;
@@ -267,6 +281,11 @@ void KioskSync::persist_pending() {
     std::lock_guard engine_lock(impl_->engine_mutex);
     impl_->persist_locked();
     impl_->publish_locked();
+}
+
+void KioskSync::step() {
+    std::lock_guard engine_lock(impl_->engine_mutex);
+    impl_->step_locked(false);
 }
 
 void KioskSync::contact_once() {

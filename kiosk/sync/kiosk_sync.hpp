@@ -91,6 +91,10 @@ class KioskSync {
     void persist_pending();
     // persist_pending() and then one contact with the station, due or not.
     void contact_once();
+    // Blocking: one wake-up of the worker at wall_clock(), exactly as the worker does it: the
+    // timer write if its moment has come, then a contact if one is due. Tests step the clock
+    // and call this instead of starting the worker.
+    void step();
 
   private:
     struct Impl;

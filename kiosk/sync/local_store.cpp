@@ -315,8 +315,13 @@ void LocalStore::add_uses(const std::vector<Use>& uses) {
             n = clamp_count(n + 1);
         }
     }
-    // The same statements for every row whether its value changed or not: the pages written
-    // do not depend on which counters were used.
+    // The same writes for every row whether its value changed or not, so the pages written
+    // (and journaled) do not depend on which counters were used. SQLite skips a row whose new
+    // bytes equal the old ones, so every open row is first changed to a value no count has,
+    // then set to its count: both happen in this transaction, and only the counts are
+    // committed.
+    db_->exec("UPDATE counters SET n = -1 - n WHERE week NOT IN (SELECT week FROM released_weeks)");
+    db_->exec("UPDATE carry SET n = -1 - n");
     SQLite::Statement rewrite(
         *db_, "UPDATE counters SET n = ? WHERE week = ? AND metric = ? AND key = ?");
     for (const auto& [row, n] : rows) {

@@ -168,7 +168,7 @@ void SyncEngine::record_uses(const std::vector<Use>& uses) {
     store().add_uses(kept);
 }
 
-int SyncEngine::maintain(std::time_t now) {
+void SyncEngine::prepare_weeks(std::time_t now) {
     ensure_content();
     const IsoWeek current = IsoWeek::from_local_time(now);
     if (pending_ && current >= pending_->from) {
@@ -180,6 +180,11 @@ int SyncEngine::maintain(std::time_t now) {
     }
     if (seeded_week_ != current || !store().has_week(current))
         seed(current);
+}
+
+int SyncEngine::maintain(std::time_t now) {
+    prepare_weeks(now);
+    const IsoWeek current = IsoWeek::from_local_time(now);
     const std::string secret = store().kiosk_secret();
     const int k = store().station_k();
     int prepared = 0;

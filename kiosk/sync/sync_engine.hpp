@@ -43,6 +43,10 @@ class SyncEngine {
     // current k has been learnt in this run, prepares every closed week whose release moment
     // has come, oldest first. Returns how many releases were prepared.
     int maintain(std::time_t now);
+    // The first part of maintain(): pending content whose week has started becomes current and
+    // the current week is seeded. Called before each timer write, so a used and an unused
+    // kiosk make the same writes.
+    void prepare_weeks(std::time_t now);
 
     // The station's k, as a manifest answer (200 or 304) said it. Releases are prepared only
     // after this has happened at least once in this run (promise 7: always the current k).
