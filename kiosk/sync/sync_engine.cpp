@@ -207,8 +207,6 @@ int SyncEngine::maintain(std::time_t now) {
 
 std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
     auto response = client_.send(request, error);
-    if (between_requests_)
-        between_requests_();
     status_.station_reachable = response.has_value();
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
         revoked_ = true;

@@ -60,10 +60,6 @@ class SyncEngine {
     // One contact: enrollment if needed, the content manifest, then every waiting batch. Sets the
     // next contact time on the fixed schedule.
     void contact(std::time_t now);
-    // Called after each request of a contact returns, on the contact's thread, before the next
-    // one: a contact can take a while on a slow link, and uses recorded meanwhile should not
-    // wait for its end to reach the disk.
-    void between_requests(std::function<void()> hook) { between_requests_ = std::move(hook); }
 
     SyncStatus status();
     std::optional<ActiveContent> take_content_update();
@@ -94,7 +90,6 @@ class SyncEngine {
     std::string etag_;
     std::optional<std::string> token_;
     bool revoked_ = false;
-    std::function<void()> between_requests_;
     std::time_t next_contact_ = 0;
     SyncStatus status_;
 };
