@@ -249,7 +249,7 @@ bool SyncEngine::enroll(std::string& error) {
     return true;
 }
 
-bool SyncEngine::fetch_content(std::string& error) {
+bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
     StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, max_manifest_bytes};
     const auto response = call(request, error);
     if (!response)
@@ -294,10 +294,8 @@ bool SyncEngine::fetch_content(std::string& error) {
     const bool same_structure =
         document.document && same_counting_structure(*document.document, active_->document);
     std::optional<IsoWeek> pending_from;
-    if (!same_structure) {
-        const std::time_t now = settings_.wall_clock ? settings_.wall_clock() : std::time(nullptr);
+    if (!same_structure)
         pending_from = week_after(IsoWeek::from_local_time(now));
-    }
     const auto fetch = [&](const std::string& name,
                            std::size_t max_bytes) -> std::optional<std::string> {
         if (stopping())
@@ -372,7 +370,7 @@ void SyncEngine::contact(std::time_t now) {
     if (!token_)
         ok = enroll(error);
     if (ok && token_) {
-        ok = fetch_content(error);
+        ok = fetch_content(now, error);
         // A contact that learnt k may release what was waiting for it, and send it now.
         if (k_learnt_ && !revoked_)
             maintain(now);

@@ -69,7 +69,7 @@ class SyncEngine {
     void ensure_content();
     void seed(const IsoWeek& week);
     void activate(ActiveContent content);
-    bool fetch_content(std::string& error);
+    bool fetch_content(std::time_t now, std::string& error);
     bool send_outbox(std::string& error);
     bool enroll(std::string& error);
     std::optional<StationResponse> call(const StationRequest& request, std::string& error);
