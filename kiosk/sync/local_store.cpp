@@ -408,8 +408,7 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
     const ReleaseDecision decision =
         decide_release(week, shape, week_counters(week), carry(), k, batch_id);
     const std::string& body = decision.body;
-    if (decision.dropped > 0)
-        log_("local store: counts outside the week's catalogue were not released");
+    // decision.dropped is not logged: even that some count was dropped says something of use.
 
     SQLite::Statement add_outbox(*db_, "INSERT INTO outbox(batch_id, week, body) VALUES (?, ?, ?)");
     add_outbox.bind(1, batch_id);
