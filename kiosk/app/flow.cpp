@@ -58,9 +58,23 @@ MonotonicMs to_ms(std::chrono::nanoseconds ns) {
 
 } // namespace
 
-Flow::Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir)
-    : content_(std::move(content)), assets_dir_(std::move(assets_dir)), last_touch_(now) {
+Flow::Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir,
+           MonotonicMs visit_rest_ms)
+    : content_(std::move(content)), assets_dir_(std::move(assets_dir)), last_touch_(now),
+      visit_rest_ms_(visit_rest_ms) {
     reset_to_attract();
+}
+
+void Flow::count_visit(std::vector<CounterKey>& out, MonotonicMs now) {
+    // Attract left before it rested: the same person (or their companion) again, one visit.
+    if (attract_since_ && now - *attract_since_ < visit_rest_ms_)
+        return;
+    count_once(out, metric::visit, std::string(visit_key));
+}
+
+void Flow::note_attract(Screen before, MonotonicMs now) {
+    if (before != Screen::attract && state_.screen == Screen::attract)
+        attract_since_ = now;
 }
 
 std::string Flow::text(const LocalizedText& localized_text) const {
@@ -159,13 +173,13 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
         break;
     case Kind::leave_attract:
         if (screen == Screen::attract) {
-            count_once(counted, metric::visit, std::string(visit_key));
+            count_visit(counted, now);
             go(Screen::home);
         }
         break;
     case Kind::open_urgent:
         if (screen == Screen::attract) {
-            count_once(counted, metric::visit, std::string(visit_key));
+            count_visit(counted, now);
         }
         if (screen != Screen::maintenance) {
             show_urgent(counted);
@@ -306,6 +320,7 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
         }
         break;
     }
+    note_attract(screen, now);
     return counted;
 }
 
@@ -320,6 +335,7 @@ MonotonicMs Flow::breathing_elapsed(MonotonicMs now) const {
 
 std::vector<CounterKey> Flow::tick(MonotonicMs now) {
     std::vector<CounterKey> counted;
+    const Screen before = state_.screen;
     if (state_.screen == Screen::breathe_running) {
         const Exercise* running = exercise();
         if (running == nullptr) {
@@ -344,6 +360,7 @@ std::vector<CounterKey> Flow::tick(MonotonicMs now) {
     if (state_.screen == Screen::attract && pending_content_) {
         reset_to_attract();
     }
+    note_attract(before, now);
     return counted;
 }
 

@@ -113,6 +113,10 @@ struct VisitState {
 // then the visit is forgotten.
 inline constexpr MonotonicMs idle_fade_ms = 1500;
 
+// Promise 7: a visit counts only after Attract has rested untouched for this long, so one
+// person tapping Done and starting again is one visit, not several.
+inline constexpr MonotonicMs default_visit_rest_ms = 2 * 60 * 1000;
+
 // The hidden maintenance gesture: this many taps in the top-left corner within the window.
 inline constexpr int maintenance_taps = 5;
 inline constexpr MonotonicMs maintenance_window_ms = 3000;
@@ -120,7 +124,9 @@ inline constexpr MonotonicMs maintenance_window_ms = 3000;
 class Flow {
   public:
     // `assets_dir` holds the content's verified asset files (provider images); may be empty.
-    Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir = {});
+    // The Attract shown at start counts as rested: the first tap after start is a visit.
+    Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir = {},
+         MonotonicMs visit_rest_ms = default_visit_rest_ms);
 
     // Applies a person's intent; returns the counters it adds (to hand to KioskSync::record).
     // Intents that make no sense on the current screen change nothing and count nothing.
@@ -176,6 +182,8 @@ class Flow {
     void show_suggestions(std::vector<CounterKey>& out);
     void show_urgent(std::vector<CounterKey>& out);
     bool idle_applies() const;
+    void count_visit(std::vector<CounterKey>& out, MonotonicMs now);
+    void note_attract(Screen before, MonotonicMs now);
 
     ContentDocument content_;
     std::filesystem::path assets_dir_;
@@ -184,6 +192,8 @@ class Flow {
     int content_generation_ = 0;
     VisitState state_;
     MonotonicMs last_touch_ = 0;
+    MonotonicMs visit_rest_ms_ = default_visit_rest_ms;
+    std::optional<MonotonicMs> attract_since_; // when Attract was last entered; unset: rested
     std::vector<MonotonicMs> corner_taps_;
 };
 

@@ -14,6 +14,7 @@ namespace wellness::kiosk {
 namespace {
 
 constexpr const char* pointer_file_name = "current";
+constexpr const char* pending_file_name = "pending"; // "c-<hex> <week>\n"
 constexpr const char* manifest_file_name = "manifest.json";
 
 bool is_sha256_hex(const std::string& text) {
@@ -155,10 +156,56 @@ std::optional<std::string> ContentCache::current_version() {
     return content->version;
 }
 
+std::optional<std::pair<std::string, IsoWeek>> ContentCache::pending_pointer() {
+    const auto pointer = read_file_limited(dir_ / pending_file_name, 64);
+    if (!pointer)
+        return std::nullopt;
+    std::string text = *pointer;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    const auto space = text.find(' ');
+    if (space == std::string::npos)
+        return std::nullopt;
+    const std::string name = text.substr(0, space);
+    const auto week = IsoWeek::parse(text.substr(space + 1));
+    if (!is_content_dir_name(name) || !week || week->to_string() != text.substr(space + 1))
+        return std::nullopt;
+    return std::make_pair(name, *week);
+}
+
+std::optional<PendingContent> ContentCache::load_pending() {
+    const auto pointer = pending_pointer();
+    if (!pointer)
+        return std::nullopt;
+    auto content = load_dir(pointer->first);
+    if (!content)
+        return std::nullopt;
+    return PendingContent{std::move(*content), pointer->second};
+}
+
+bool ContentCache::promote_pending() {
+    const auto pointer = pending_pointer();
+    if (!pointer)
+        return false;
+    write_file_atomically(dir_ / pointer_file_name, pointer->first + "\n", 0644);
+    drop_pending();
+    return true;
+}
+
+void ContentCache::drop_pending() {
+    std::error_code ignored;
+    std::filesystem::remove(dir_ / pending_file_name, ignored);
+}
+
 std::optional<ActiveContent> ContentCache::load_current() {
     const auto name = current_dir_name();
     if (!name)
         return std::nullopt;
+    return load_dir(*name);
+}
+
+std::optional<ActiveContent> ContentCache::load_dir(const std::string& dir_name) {
+    const std::optional<std::string> name = dir_name;
     const auto content_dir = dir_ / *name;
     const auto text = read_file_limited(content_dir / manifest_file_name, max_manifest_bytes);
     if (!text) {
@@ -189,7 +236,8 @@ std::optional<ActiveContent> ContentCache::load_current() {
 }
 
 ContentInstallResult ContentCache::install(const ContentManifest& manifest,
-                                           const AssetFetcher& fetch) {
+                                           const AssetFetcher& fetch,
+                                           std::optional<IsoWeek> pending_from) {
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     const std::string suffix = random_dir_suffix();
@@ -235,7 +283,18 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
         write_file_atomically(staging / manifest_file_name, manifest_to_json(manifest).dump(),
                               0644);
         std::filesystem::rename(staging, final_dir);
+        if (pending_from) {
+            write_file_atomically(dir_ / pending_file_name,
+                                  "c-" + suffix + " " + pending_from->to_string() + "\n", 0644);
+            remove_all_but({"c-" + suffix, current.value_or("")});
+            log_("content version " + manifest.version + " waits for week " +
+                 pending_from->to_string());
+            return {
+                ActiveContent{std::move(*content.document), manifest.version, final_dir / "assets"},
+                ""};
+        }
         write_file_atomically(dir_ / pointer_file_name, "c-" + suffix + "\n", 0644);
+        drop_pending();
         // The previous content stays until the next install: the app may still be showing it.
         remove_all_but({"c-" + suffix, current.value_or("")});
         log_("content version " + manifest.version + " active");

@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wellness::kiosk {
@@ -58,6 +59,13 @@ bool is_png_or_jpeg(const std::string& name, std::string_view bytes);
 using AssetFetcher =
     std::function<std::optional<std::string>(const std::string& name, std::size_t max_bytes)>;
 
+// Content whose counting structure differs from the active content's: downloaded and verified,
+// it waits in the cache (across restarts) until the ISO week `from` starts (promise 6).
+struct PendingContent {
+    ActiveContent content;
+    IsoWeek from;
+};
+
 struct ContentInstallResult {
     std::optional<ActiveContent> content; // set when the new content is now current
     std::string error;                    // why not, otherwise
@@ -72,11 +80,22 @@ class ContentCache {
     std::optional<std::string> current_version();
 
     // Downloads what is missing, verifies everything, then switches atomically. On failure the
-    // current content is untouched and the staging directory removed.
-    ContentInstallResult install(const ContentManifest& manifest, const AssetFetcher& fetch);
+    // current content is untouched and the staging directory removed. With `pending_from` the
+    // content is kept as the pending content for that week instead (replacing any earlier
+    // pending content) and the current content stays current.
+    ContentInstallResult install(const ContentManifest& manifest, const AssetFetcher& fetch,
+                                 std::optional<IsoWeek> pending_from = std::nullopt);
+
+    // The pending content, verified again; nullopt if there is none or it fails.
+    std::optional<PendingContent> load_pending();
+    // Makes the pending content current; false if there is none.
+    bool promote_pending();
+    void drop_pending();
 
   private:
     std::optional<std::string> current_dir_name();
+    std::optional<std::pair<std::string, IsoWeek>> pending_pointer();
+    std::optional<ActiveContent> load_dir(const std::string& name);
     void remove_all_but(const std::set<std::string>& keep);
 
     std::filesystem::path dir_;

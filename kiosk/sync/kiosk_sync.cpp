@@ -17,8 +17,7 @@ namespace wellness::kiosk {
 
 namespace {
 
-// Bound on uses waiting in memory for the worker (it drains them within milliseconds; this only
-// matters if the disk stalls).
+// Bound on uses waiting in memory for the worker's next timer write.
 constexpr std::size_t max_pending_uses = 100000;
 // The worker looks at the wall clock at least this often, so a clock set forward (or a week
 // ending) is noticed without waiting a whole contact interval.
@@ -57,8 +56,14 @@ struct KioskSync::Impl {
                                         std::random_device{}()),
                  log, &stopping_flag) {
         shared_status.station_configured = !settings.station_url.empty();
-        engine.between_requests([this] { store_uses_during_contact(); });
     }
+
+    std::time_t interval() const {
+        return std::max<std::time_t>(1, static_cast<std::time_t>(settings.store_interval.count()));
+    }
+    // The next timer write after `now`: a wall-clock multiple of the period, so its moments
+    // depend on nothing but the clock.
+    std::time_t write_after(std::time_t now) const { return (now / interval() + 1) * interval(); }
 
     // Moves queued uses to the store; engine_mutex held by the caller. On failure they are
     // queued again, in front, and false is returned.
@@ -91,6 +96,13 @@ struct KioskSync::Impl {
 
     // Stores queued uses and prepares due releases; engine_mutex held by the caller.
     void persist_locked() {
+        try {
+            engine.prepare_weeks(settings.wall_clock());
+        } catch (const std::exception& error) {
+            // The queued uses stay queued for the next write.
+            log(std::string("local store error: ") + error.what());
+            return;
+        }
         if (!store_uses_locked())
             return;
         try {
@@ -98,16 +110,6 @@ struct KioskSync::Impl {
         } catch (const std::exception& error) {
             log(std::string("local store error: ") + error.what());
         }
-    }
-
-    // During a contact, between two of its requests (the contact holds engine_mutex).
-    void store_uses_during_contact() {
-        {
-            std::lock_guard lock(shared_mutex);
-            if (pending_uses.empty() || store_failing)
-                return; // a failing store is retried after the contact, not once per request
-        }
-        store_uses_locked();
     }
 
     void contact_locked() {
@@ -132,8 +134,10 @@ struct KioskSync::Impl {
         {
             std::lock_guard engine_lock(engine_mutex);
             persist_locked();
+            next_write = write_after(settings.wall_clock());
             // The first contact comes soon after start; from then on the fixed schedule.
             contact_locked();
+            next_contact_copy = engine.next_contact();
             publish_locked();
         }
         while (true) {
@@ -141,33 +145,37 @@ struct KioskSync::Impl {
             {
                 std::unique_lock lock(shared_mutex);
                 const std::time_t now = settings.wall_clock();
-                std::time_t next = 0;
-                {
-                    // Reading next_contact without the engine lock would race; the worker is the
-                    // only writer, so a copy taken after each step is enough.
-                    next = next_contact_copy;
-                }
-                const auto until_contact =
-                    std::chrono::seconds(std::max<std::time_t>(0, next - now));
-                // While the store fails, queued uses wait for the next regular wake-up instead
-                // of spinning the worker against a broken disk.
-                wake.wait_for(
-                    lock, std::min(until_contact, std::chrono::seconds(max_idle_wait)), [&] {
-                        return stopping || (!pending_uses.empty() && !store_failing) || contact_now;
-                    });
+                const std::time_t next = std::min(next_contact_copy, next_write);
+                const auto until_next = std::chrono::seconds(std::max<std::time_t>(0, next - now));
+                // A recorded use does not wake the worker: uses wait for the timer, so the
+                // moments the disk is written say nothing about when anyone used the kiosk.
+                wake.wait_for(lock, std::min(until_next, std::chrono::seconds(max_idle_wait)),
+                              [&] { return stopping || contact_now; });
                 contact_requested = std::exchange(contact_now, false);
             }
             std::lock_guard engine_lock(engine_mutex);
-            persist_locked();
             if (stopping_flag.load()) {
+                persist_locked(); // a clean stop writes every use recorded before it
                 publish_locked();
                 return;
             }
-            if (contact_requested || engine.contact_due(settings.wall_clock()))
-                contact_locked();
-            next_contact_copy = engine.next_contact();
-            publish_locked();
+            step_locked(contact_requested);
         }
+    }
+
+    // One wake-up: the timer write when its moment has come, then a contact if due.
+    void step_locked(bool contact_requested) {
+        const std::time_t now = settings.wall_clock();
+        if (next_write == 0)
+            next_write = write_after(now);
+        if (now >= next_write) {
+            persist_locked();
+            next_write = write_after(now);
+        }
+        if (contact_requested || engine.contact_due(now))
+            contact_locked();
+        next_contact_copy = engine.next_contact();
+        publish_locked();
     }
 
     SyncSettings settings;
@@ -185,6 +193,8 @@ struct KioskSync::Impl {
     bool contact_now = false;
     bool store_failing = false; // the last attempt to store queued uses failed
     std::time_t next_contact_copy = 0;
+    std::time_t next_write = 0;        // the worker's next timer write
+    std::optional<IsoWeek> visit_week; // the week the current visit started in
     std::thread worker;
 };
 
@@ -221,19 +231,30 @@ void KioskSync::stop() {
     impl_->wake.notify_all();
     if (impl_->worker.joinable())
         impl_->worker.join();
+    // Whatever was recorded before stop() and not yet written (the worker never ran, or a use
+    // came in while it was finishing) is written now (issue 17).
+    bool pending = false;
+    {
+        std::lock_guard lock(impl_->shared_mutex);
+        pending = !impl_->pending_uses.empty();
+    }
+    if (pending) {
+        std::lock_guard engine_lock(impl_->engine_mutex);
+        impl_->persist_locked();
+        impl_->publish_locked();
+    }
 }
 
 void KioskSync::record(const CounterKey& key) {
-    // Only the week is kept, taken now so a use just before midnight on Sunday counts in the
-    // week it happened.
-    const IsoWeek week = IsoWeek::from_local_time(impl_->settings.wall_clock());
-    {
-        std::lock_guard lock(impl_->shared_mutex);
-        if (impl_->pending_uses.size() >= max_pending_uses)
-            return;
-        impl_->pending_uses.push_back(Use{week, key});
-    }
-    impl_->wake.notify_one();
+    // Only the week is kept: the week the visit started in, so a session that runs past
+    // midnight on Sunday counts wholly in one week (a use before any visit: the current week).
+    const IsoWeek now = IsoWeek::from_local_time(impl_->settings.wall_clock());
+    std::lock_guard lock(impl_->shared_mutex);
+    if (key.metric == metric::visit || !impl_->visit_week)
+        impl_->visit_week = now;
+    if (impl_->pending_uses.size() >= max_pending_uses)
+        return;
+    impl_->pending_uses.push_back(Use{*impl_->visit_week, key});
 }
 
 std::optional<ActiveContent> KioskSync::take_content_update() {
@@ -260,6 +281,11 @@ void KioskSync::persist_pending() {
     std::lock_guard engine_lock(impl_->engine_mutex);
     impl_->persist_locked();
     impl_->publish_locked();
+}
+
+void KioskSync::step() {
+    std::lock_guard engine_lock(impl_->engine_mutex);
+    impl_->step_locked(false);
 }
 
 void KioskSync::contact_once() {

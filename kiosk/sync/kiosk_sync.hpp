@@ -33,6 +33,10 @@ struct SyncSettings {
     WallClock wall_clock;
     // Added by kiosk/sync (all optional):
     std::chrono::seconds http_timeout{5}; // connect, send and receive, per request
+    // Promise 4: uses wait in memory and reach the disk only at wall-clock multiples of this
+    // period (and on a clean stop), in a write that rewrites every open counter whether anyone
+    // used the kiosk or not. A power cut loses at most the uses of one period.
+    std::chrono::seconds store_interval{300};
     // Seeds the contact jitter; unset draws from std::random_device. Tests set it.
     std::optional<std::uint64_t> random_seed;
     // Where technical events go ("sync ok", "sync failed: ...", "content version X active");
@@ -69,20 +73,28 @@ class KioskSync {
     ActiveContent initial_content();
 
     void start(); // starts the worker thread
-    void stop();
+    void stop();  // writes every use recorded before it, then returns
 
     // Frame-loop side: never blocks on disk or network.
-    void record(const CounterKey& key); // adds 1 in the current local ISO week
+    // Adds 1 in the local ISO week in which the current visit started: a visit/start use opens a
+    // visit in the current week and every later use counts in that week, so a session across
+    // Sunday midnight counts wholly in the week it started (promise 2).
+    void record(const CounterKey& key);
     // Newly downloaded, verified content, once. The app swaps only when back on Attract.
     std::optional<ActiveContent> take_content_update();
     SyncStatus status() const;
     void request_contact_now(); // from the maintenance screen
 
-    // Blocking, for tests and tools, not the frame loop. Work the worker would do, done now on
-    // the calling thread with `wall_clock`: stores the queued uses; prepares due releases.
+    // Blocking, for tests and tools, not the frame loop. Work the worker would do at its next
+    // timer write, done now on the calling thread with `wall_clock`: stores the queued uses;
+    // prepares due releases.
     void persist_pending();
     // persist_pending() and then one contact with the station, due or not.
     void contact_once();
+    // Blocking: one wake-up of the worker at wall_clock(), exactly as the worker does it: the
+    // timer write if its moment has come, then a contact if one is due. Tests step the clock
+    // and call this instead of starting the worker.
+    void step();
 
   private:
     struct Impl;

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <algorithm>
 #include <array>
+#include <map>
 #include <set>
 #include <sqlite3.h>
 #include <stdexcept>
@@ -77,17 +78,6 @@ bool says_file_is_unusable(const SQLite::Exception& error) {
 
 } // namespace
 
-std::string encode_fixed_size_batch(const CountsBatch& batch) {
-    std::string body = encode_batch(batch);
-    CountsBatch widest = batch;
-    for (auto& entry : widest.counts)
-        entry.n = max_count;
-    const std::size_t fixed_size = encode_batch(widest).size();
-    if (body.size() < fixed_size)
-        body.append(fixed_size - body.size(), ' ');
-    return body;
-}
-
 LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log,
                        std::chrono::milliseconds busy_timeout)
     : file_(std::move(file)), log_(std::move(log)), busy_timeout_(busy_timeout) {
@@ -110,9 +100,12 @@ bool LocalStore::try_open() {
         db_ = std::make_unique<SQLite::Database>(file_.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
-        // WAL keeps readers and the writer apart; FULL makes every commit durable before it
-        // returns, so an acknowledged release survives a power cut.
-        db_->exec("PRAGMA journal_mode=WAL");
+        // Promise 4: a rollback journal deleted at each commit (a WAL would keep one frame per
+        // write, in order, and its -shm's mtime); freed pages zeroed; FULL makes every commit
+        // durable before it returns, so an acknowledged release survives a power cut.
+        // Switching a WAL file to DELETE checkpoints it and removes the -wal and -shm files.
+        db_->exec("PRAGMA journal_mode=DELETE");
+        db_->exec("PRAGMA secure_delete=ON");
         db_->exec("PRAGMA synchronous=FULL");
         if (db_->execAndGet("PRAGMA quick_check").getString() != "ok") {
             log_("local store: integrity check failed");
@@ -124,6 +117,8 @@ bool LocalStore::try_open() {
             db_->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type='table'").getInt();
         if (version == 0 && tables == 0) {
             create_schema();
+        } else if (version == 1) {
+            migrate_from_version_1();
         } else if (version != schema_version) {
             log_("local store: unexpected schema version " + std::to_string(version));
             db_.reset();
@@ -164,6 +159,15 @@ void LocalStore::create_schema() {
     db_->exec(schema_sql);
     db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
     transaction.commit();
+}
+
+// Version 1 ran in WAL mode without secure_delete: its free pages may still hold old rows.
+// The tables are the same (checked after this like any file's); VACUUM rebuilds the file with
+// no free pages, and the WAL is gone already (journal_mode=DELETE at open).
+void LocalStore::migrate_from_version_1() {
+    db_->exec("VACUUM");
+    db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
+    log_("local store: migrated from schema version 1");
 }
 
 void LocalStore::move_aside() {
@@ -282,15 +286,20 @@ void LocalStore::set_meta(const std::string& name, const std::string& value) {
 }
 
 void LocalStore::add_uses(const std::vector<Use>& uses) {
-    if (uses.empty())
-        return;
     SQLite::Transaction transaction(*db_);
+    // Every open row, with what this write adds to it.
+    std::map<std::pair<std::string, CounterKey>, std::int64_t> rows;
+    {
+        SQLite::Statement query(*db_, "SELECT week, metric, key, n FROM counters WHERE week NOT IN "
+                                      "(SELECT week FROM released_weeks)");
+        while (query.executeStep())
+            rows[{query.getColumn(0).getString(),
+                  CounterKey{query.getColumn(1).getString(), query.getColumn(2).getString()}}] =
+                query.getColumn(3).getInt64();
+    }
+    Counters carried = carry();
+    std::map<std::pair<std::string, CounterKey>, std::int64_t> new_rows;
     SQLite::Statement released(*db_, "SELECT 1 FROM released_weeks WHERE week = ?");
-    SQLite::Statement add_counter(*db_,
-                                  "INSERT INTO counters(week, metric, key, n) VALUES (?, ?, ?, 1) "
-                                  "ON CONFLICT(week, metric, key) DO UPDATE SET n = min(n + 1, ?)");
-    SQLite::Statement add_carry(*db_, "INSERT INTO carry(metric, key, n) VALUES (?, ?, 1) "
-                                      "ON CONFLICT(metric, key) DO UPDATE SET n = min(n + 1, ?)");
     for (const Use& use : uses) {
         if (!valid_counter(use.counter.metric, use.counter.key))
             continue;
@@ -298,21 +307,64 @@ void LocalStore::add_uses(const std::vector<Use>& uses) {
         released.reset();
         released.bind(1, week);
         if (released.executeStep()) {
-            add_carry.reset();
-            add_carry.bind(1, use.counter.metric);
-            add_carry.bind(2, use.counter.key);
-            add_carry.bind(3, max_count);
-            add_carry.exec();
+            carried[use.counter] = clamp_count(carried[use.counter] + 1);
+        } else if (const auto found = rows.find({week, use.counter}); found != rows.end()) {
+            found->second = clamp_count(found->second + 1);
         } else {
-            add_counter.reset();
-            add_counter.bind(1, week);
-            add_counter.bind(2, use.counter.metric);
-            add_counter.bind(3, use.counter.key);
-            add_counter.bind(4, max_count);
-            add_counter.exec();
+            auto& n = new_rows[{week, use.counter}];
+            n = clamp_count(n + 1);
         }
     }
+    // The same writes for every row whether its value changed or not, so the pages written
+    // (and journaled) do not depend on which counters were used. SQLite skips a row whose new
+    // bytes equal the old ones, so every open row is first changed to a value no count has,
+    // then set to its count: both happen in this transaction, and only the counts are
+    // committed.
+    db_->exec("UPDATE counters SET n = -1 - n WHERE week NOT IN (SELECT week FROM released_weeks)");
+    db_->exec("UPDATE carry SET n = -1 - n");
+    SQLite::Statement rewrite(
+        *db_, "UPDATE counters SET n = ? WHERE week = ? AND metric = ? AND key = ?");
+    for (const auto& [row, n] : rows) {
+        rewrite.reset();
+        rewrite.bind(1, n);
+        rewrite.bind(2, row.first);
+        rewrite.bind(3, row.second.metric);
+        rewrite.bind(4, row.second.key);
+        rewrite.exec();
+    }
+    SQLite::Statement insert(*db_, "INSERT INTO counters(week, metric, key, n) VALUES (?, ?, ?, ?) "
+                                   "ON CONFLICT(week, metric, key) DO UPDATE SET n = excluded.n");
+    for (const auto& [row, n] : new_rows) {
+        insert.reset();
+        insert.bind(1, row.first);
+        insert.bind(2, row.second.metric);
+        insert.bind(3, row.second.key);
+        insert.bind(4, n);
+        insert.exec();
+    }
+    SQLite::Statement write_carry(*db_, "INSERT INTO carry(metric, key, n) VALUES (?, ?, ?) "
+                                        "ON CONFLICT(metric, key) DO UPDATE SET n = excluded.n");
+    for (const auto& [key, n] : carried) {
+        write_carry.reset();
+        write_carry.bind(1, key.metric);
+        write_carry.bind(2, key.key);
+        write_carry.bind(3, n);
+        write_carry.exec();
+    }
     transaction.commit();
+}
+
+bool LocalStore::has_week(const IsoWeek& week) {
+    SQLite::Statement query(*db_, "SELECT 1 FROM counters WHERE week = ? LIMIT 1");
+    query.bind(1, week.to_string());
+    return query.executeStep();
+}
+
+std::vector<CounterKey> LocalStore::week_catalogue(const IsoWeek& week) {
+    std::vector<CounterKey> keys;
+    for (const auto& [key, n] : week_counters(week))
+        keys.push_back(key);
+    return keys;
 }
 
 void LocalStore::seed_week(const IsoWeek& week, const std::vector<CounterKey>& keys) {
@@ -353,22 +405,10 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
     if (!is_valid_uuid(batch_id))
         throw std::invalid_argument("batch id is not a lowercase uuid");
     SQLite::Transaction transaction(*db_);
-    const Counters closed = week_counters(week);
-    const Counters carried_in = carry();
-    const PoolingOutcome outcome = pool_closed_week(closed, carried_in, std::max(k, minimum_k));
-
-    std::vector<CounterKey> full_shape = shape;
-    for (const auto& [key, n] : closed)
-        full_shape.push_back(key);
-    std::sort(full_shape.begin(), full_shape.end());
-    full_shape.erase(std::unique(full_shape.begin(), full_shape.end()), full_shape.end());
-    const Counters release = build_release(full_shape, outcome.release);
-
-    CountsBatch batch;
-    batch.batch_id = batch_id;
-    for (const auto& [key, n] : release)
-        batch.counts.push_back(CountEntry{week, key.metric, key.key, clamp_count(n)});
-    const std::string body = encode_fixed_size_batch(batch);
+    const ReleaseDecision decision =
+        decide_release(week, shape, week_counters(week), carry(), k, batch_id);
+    const std::string& body = decision.body;
+    // decision.dropped is not logged: even that some count was dropped says something of use.
 
     SQLite::Statement add_outbox(*db_, "INSERT INTO outbox(batch_id, week, body) VALUES (?, ?, ?)");
     add_outbox.bind(1, batch_id);
@@ -380,7 +420,7 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
     mark.exec();
     db_->exec("DELETE FROM carry");
     SQLite::Statement add_carry(*db_, "INSERT INTO carry(metric, key, n) VALUES (?, ?, ?)");
-    for (const auto& [key, n] : outcome.carried_out) {
+    for (const auto& [key, n] : decision.carried_out) {
         if (n <= 0)
             continue;
         add_carry.reset();
@@ -395,7 +435,7 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
     if (before_commit)
         before_commit();
     transaction.commit();
-    return PreparedRelease{week, batch_id, outcome.pooled};
+    return PreparedRelease{week, batch_id, decision.pooled};
 }
 
 std::vector<OutboxEntry> LocalStore::outbox() {

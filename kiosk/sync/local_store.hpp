@@ -3,6 +3,18 @@
 // The kiosk's own SQLite file: weekly counters, what pooled weeks carry forward, prepared
 // releases waiting for the station (the outbox) and which weeks were released. Nothing finer
 // than an ISO week is stored next to a count, and there is no row per use.
+//
+// No history and no clock on the disk (privacy promise 4): uses wait in memory and reach the
+// file only on the sync worker's fixed timer, and every write of uses rewrites every counter
+// and carry row of the open weeks, used or not, so a used and an unused kiosk write the same
+// pages at the same moments. The journal is a rollback journal deleted at each commit
+// (journal_mode=DELETE, never WAL or PERSIST), secure_delete=ON zeroes freed pages, and
+// synchronous=FULL makes each commit durable before it returns. What is left: a hot journal
+// that a power cut or kill -9 leaves during the few milliseconds of a write holds the pages as
+// they were at the previous write, so whoever images the disk before the kiosk starts again
+// (its next open rolls the journal back and deletes it) can subtract the two and learn the
+// marginal counts of one timer period, and a deleted journal's blocks may stay in the file
+// system's free space until reused (only full-disk encryption removes that).
 
 #include "wellness/counts.hpp"
 #include "wellness/iso_week.hpp"
@@ -39,14 +51,11 @@ struct PreparedRelease {
     bool pooled = false;
 };
 
-// The body of a counts batch, padded with trailing JSON whitespace to the length the same batch
-// would have with every n at its maximum: every release of the same shape has the same size on
-// the wire, so the size of a batch says nothing about how much the kiosk was used.
-std::string encode_fixed_size_batch(const CountsBatch& batch);
-
 class LocalStore {
   public:
-    static constexpr int schema_version = 1;
+    // 2: the same tables as 1, in rollback-journal mode and scrubbed of free pages. A version 1
+    // file (WAL mode, free pages full of old rows) is migrated in place at open.
+    static constexpr int schema_version = 2;
 
     static constexpr std::chrono::milliseconds default_busy_timeout{5000};
 
@@ -68,19 +77,27 @@ class LocalStore {
     // Rows dropped at open because they failed validation.
     std::size_t rows_dropped_at_open() const { return rows_dropped_; }
 
-    // Adds 1 per use, all in one transaction. A use that falls in a week already released (the
-    // clock was set back) goes into the carry, so it reaches the station with the next release.
+    // The timer's write: adds 1 per use and rewrites every counter row of every unreleased week
+    // and every carry row, in one transaction, whether `uses` is empty or not. A use that falls
+    // in a week already released (the clock was set back) goes into the carry, so it reaches the
+    // station with the next release. A use without a row gets one: the sync engine drops uses
+    // outside the catalogue in force for their week before they come here.
     void add_uses(const std::vector<Use>& uses);
 
     // Zero rows for every key of the content's catalogue, so a week's shape never depends on use.
     void seed_week(const IsoWeek& week, const std::vector<CounterKey>& keys);
+    // Whether the week has counter rows (its catalogue is fixed once it has).
+    bool has_week(const IsoWeek& week);
+    // The catalogue in force for a week: the keys of its rows, in key order.
+    std::vector<CounterKey> week_catalogue(const IsoWeek& week);
 
     // Weeks before `current` with counters that have not been released, oldest first.
     std::vector<IsoWeek> unreleased_weeks_before(const IsoWeek& current);
 
-    // In ONE transaction: pools the week with the carry and the station's k, zero-fills it to
-    // `shape` plus the week's own keys, writes the batch to the outbox under `batch_id`, marks the
-    // week released, replaces the carry and deletes the week's counters. A crash at any moment
+    // In ONE transaction: persists what core's decide_release makes of the week's counters, the
+    // carry, `shape` (the catalogue in force for the week, week_catalogue()) and the station's k:
+    // writes the batch to the outbox under `batch_id`, marks the week released, replaces the
+    // carry and deletes the week's counters. A crash at any moment
     // leaves either none or all of this. `before_commit` lets tests crash the process at the
     // worst moment.
     PreparedRelease prepare_release(const IsoWeek& week, const std::vector<CounterKey>& shape,
@@ -108,6 +125,7 @@ class LocalStore {
   private:
     bool try_open();
     void create_schema();
+    void migrate_from_version_1();
     std::size_t drop_invalid_rows();
     void move_aside();
     std::string meta(const std::string& name);

@@ -76,6 +76,11 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         StationResponse response;
         response.status = static_cast<int>(http_response.getStatus());
         response.etag = http_response.get("ETag", "");
+        // The station's current k: 1 to 5 digits, else ignored.
+        const std::string k_text = http_response.get(std::string(station_k_header), "");
+        if (!k_text.empty() && k_text.size() <= 5 &&
+            k_text.find_first_not_of("0123456789") == std::string::npos)
+            response.station_k = std::stoi(k_text);
         char buffer[16384];
         while (in) {
             in.read(buffer, sizeof buffer);

@@ -7,13 +7,18 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace wellness::kiosk {
+
+// The header in which the station says its current k on every manifest answer, 304 included.
+inline constexpr std::string_view station_k_header = "X-Station-K";
 
 struct StationResponse {
     int status = 0;
     std::string body;
     std::string etag;
+    std::optional<int> station_k; // from station_k_header, when it is a number
 };
 
 struct StationRequest {

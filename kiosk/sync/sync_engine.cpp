@@ -5,6 +5,8 @@
 
 #include <Poco/UUIDGenerator.h>
 #include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace wellness::kiosk {
@@ -50,11 +52,8 @@ std::string response_status_text(const StationResponse& response) {
     return "HTTP " + std::to_string(response.status) + (code.empty() ? "" : " " + code);
 }
 
-std::vector<CounterKey> merged(std::vector<CounterKey> shape, const std::vector<CounterKey>& more) {
-    shape.insert(shape.end(), more.begin(), more.end());
-    std::sort(shape.begin(), shape.end());
-    shape.erase(std::unique(shape.begin(), shape.end()), shape.end());
-    return shape;
+IsoWeek week_after(const IsoWeek& week) {
+    return IsoWeek::from_local_time(week_end(week) + 12 * 3600);
 }
 
 } // namespace
@@ -86,7 +85,14 @@ LocalStore& SyncEngine::store() {
     return *store_;
 }
 
-ActiveContent SyncEngine::initial_content() {
+ActiveContent SyncEngine::initial_content(std::optional<std::time_t> now) {
+    if (!now)
+        now = settings_.wall_clock ? settings_.wall_clock() : std::time(nullptr);
+    pending_ = cache_.load_pending();
+    if (pending_ && IsoWeek::from_local_time(*now) >= pending_->from && cache_.promote_pending()) {
+        log_("content version " + pending_->content.version + " starts with the week");
+        pending_.reset();
+    }
     if (auto cached = cache_.load_current()) {
         active_ = std::move(cached);
     } else {
@@ -108,11 +114,23 @@ ActiveContent SyncEngine::initial_content() {
         }
         active_ = ActiveContent{std::move(*parsed.document), "default", dir / "assets"};
     }
-    shape_ = merged(shape_, catalogue_keys(active_->document));
     seeded_week_.reset();
     status_.content_version = active_->version;
     log_("content version " + active_->version + " active");
     return *active_;
+}
+
+void SyncEngine::activate(ActiveContent content) {
+    active_ = content;
+    content_update_ = std::move(content);
+    status_.content_version = active_->version;
+    seeded_week_.reset();
+}
+
+void SyncEngine::learn_station_k(int k) {
+    store().set_station_k(k);
+    if (k >= minimum_k && k <= 10000)
+        k_learnt_ = true;
 }
 
 void SyncEngine::ensure_content() {
@@ -121,30 +139,66 @@ void SyncEngine::ensure_content() {
 }
 
 void SyncEngine::seed(const IsoWeek& week) {
-    store().seed_week(week, shape_);
+    // A week's catalogue is the one in force when it was first seeded; it never grows after.
+    if (!store().has_week(week) && !store().is_released(week))
+        store().seed_week(week, catalogue_keys(active_->document));
     seeded_week_ = week;
 }
 
 void SyncEngine::record_uses(const std::vector<Use>& uses) {
-    if (uses.empty())
-        return;
-    store().add_uses(uses);
+    ensure_content();
+    std::vector<Use> kept;
+    kept.reserve(uses.size());
+    std::map<IsoWeek, std::set<CounterKey>> catalogues;
+    for (const Use& use : uses) {
+        auto found = catalogues.find(use.week);
+        if (found == catalogues.end()) {
+            if (store().is_released(use.week)) {
+                kept.push_back(use); // the clock was set back: the store carries it
+                continue;
+            }
+            seed(use.week);
+            const auto keys = store().week_catalogue(use.week);
+            found =
+                catalogues.emplace(use.week, std::set<CounterKey>(keys.begin(), keys.end())).first;
+        }
+        if (found->second.count(use.counter))
+            kept.push_back(use);
+    }
+    store().add_uses(kept);
+}
+
+void SyncEngine::prepare_weeks(std::time_t now) {
+    ensure_content();
+    const IsoWeek current = IsoWeek::from_local_time(now);
+    if (pending_ && current >= pending_->from) {
+        if (cache_.promote_pending()) {
+            log_("content version " + pending_->content.version + " starts with the week");
+            activate(std::move(pending_->content));
+        }
+        pending_.reset();
+    }
+    if (seeded_week_ != current || !store().has_week(current))
+        seed(current);
 }
 
 int SyncEngine::maintain(std::time_t now) {
-    ensure_content();
+    prepare_weeks(now);
     const IsoWeek current = IsoWeek::from_local_time(now);
-    if (seeded_week_ != current)
-        seed(current);
     const std::string secret = store().kiosk_secret();
     const int k = store().station_k();
     int prepared = 0;
+    if (!k_learnt_) {
+        // A k stored by an earlier run may be stale: wait for a contact that says it.
+        status_.weeks_waiting = store().weeks_waiting(current);
+        return 0;
+    }
     // Oldest first, and stop at the first week not yet due: what a pooled week carries must
     // flow into the weeks after it in order.
     for (const IsoWeek& week : store().unreleased_weeks_before(current)) {
         if (!release_due(week, now, secret, settings_.release_spread))
             break;
-        store().prepare_release(week, shape_, k, new_batch_id());
+        store().prepare_release(week, store().week_catalogue(week), k, new_batch_id());
         ++prepared;
     }
     status_.weeks_waiting = store().weeks_waiting(current);
@@ -153,8 +207,6 @@ int SyncEngine::maintain(std::time_t now) {
 
 std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
     auto response = client_.send(request, error);
-    if (between_requests_)
-        between_requests_();
     status_.station_reachable = response.has_value();
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
         revoked_ = true;
@@ -197,11 +249,14 @@ bool SyncEngine::enroll(std::string& error) {
     return true;
 }
 
-bool SyncEngine::fetch_content(std::string& error) {
+bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
     StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, max_manifest_bytes};
     const auto response = call(request, error);
     if (!response)
         return false;
+    // Every answer says the station's current k, 304 included (promise 7).
+    if ((response->status == 200 || response->status == 304) && response->station_k)
+        learn_station_k(*response->station_k);
     if (response->status == 304)
         return true;
     if (response->status != 200) {
@@ -216,13 +271,31 @@ bool SyncEngine::fetch_content(std::string& error) {
         return false;
     }
     if (parsed.manifest->k)
-        store().set_station_k(*parsed.manifest->k);
+        learn_station_k(*parsed.manifest->k);
     const std::string etag =
         response->etag.empty() ? "\"" + parsed.manifest->version + "\"" : response->etag;
     if (active_ && active_->version == parsed.manifest->version) {
         etag_ = etag;
+        if (pending_) {
+            // The station went back to what is active: nothing waits any more.
+            cache_.drop_pending();
+            pending_.reset();
+        }
         return true;
     }
+    if (pending_ && pending_->content.version == parsed.manifest->version) {
+        etag_ = etag;
+        return true;
+    }
+    // Promise 6: a change of counting structure waits for the next ISO week; anything else
+    // (wording, phones, links, hours) applies at once.
+    const auto document = parse_content(parsed.manifest->document);
+    ensure_content();
+    const bool same_structure =
+        document.document && same_counting_structure(*document.document, active_->document);
+    std::optional<IsoWeek> pending_from;
+    if (!same_structure)
+        pending_from = week_after(IsoWeek::from_local_time(now));
     const auto fetch = [&](const std::string& name,
                            std::size_t max_bytes) -> std::optional<std::string> {
         if (stopping())
@@ -235,18 +308,18 @@ bool SyncEngine::fetch_content(std::string& error) {
             return std::nullopt;
         return asset->body;
     };
-    auto installed = cache_.install(*parsed.manifest, fetch);
+    auto installed = cache_.install(*parsed.manifest, fetch, pending_from);
     if (!installed.content) {
         error = "content rejected: " + installed.error;
         return false;
     }
     etag_ = etag;
-    active_ = *installed.content;
-    content_update_ = std::move(*installed.content);
-    status_.content_version = active_->version;
-    // The new content's keys belong to this week's shape from now on.
-    shape_ = merged(shape_, catalogue_keys(active_->document));
-    seeded_week_.reset();
+    if (pending_from) {
+        pending_ = PendingContent{std::move(*installed.content), *pending_from};
+        return true;
+    }
+    pending_.reset();
+    activate(std::move(*installed.content));
     return true;
 }
 
@@ -297,7 +370,10 @@ void SyncEngine::contact(std::time_t now) {
     if (!token_)
         ok = enroll(error);
     if (ok && token_) {
-        ok = fetch_content(error);
+        ok = fetch_content(now, error);
+        // A contact that learnt k may release what was waiting for it, and send it now.
+        if (k_learnt_ && !revoked_)
+            maintain(now);
         // Batches go even when the content could not be updated: they do not depend on it.
         if (!revoked_ && !stopping()) {
             std::string counts_error;

@@ -27,24 +27,39 @@ class SyncEngine {
     ~SyncEngine();
 
     // The cached content if it verifies, else the default bundle; remembered as the active
-    // content whose catalogue shapes the weeks. Throws only if the default bundle is broken.
-    ActiveContent initial_content();
+    // content whose catalogue shapes the weeks. Pending content whose week has started by `now`
+    // (the settings' wall clock when not given) becomes current first. Throws only if the
+    // default bundle is broken.
+    ActiveContent initial_content(std::optional<std::time_t> now = std::nullopt);
 
+    // The timer's write (KioskSync calls it on its fixed schedule): stores the uses and
+    // rewrites every open counter row, used or not. A use whose key is outside the catalogue in
+    // force for its week is dropped; a use in a week with no rows yet seeds that week with the
+    // active catalogue first.
     void record_uses(const std::vector<Use>& uses);
 
-    // Seeds the current week's zero rows and prepares every closed week whose release moment
+    // Makes pending content current once its week has started, seeds the current week's zero
+    // rows (once: a week's catalogue is fixed when it is first seeded) and, once the station's
+    // current k has been learnt in this run, prepares every closed week whose release moment
     // has come, oldest first. Returns how many releases were prepared.
     int maintain(std::time_t now);
+    // The first part of maintain(): pending content whose week has started becomes current and
+    // the current week is seeded. Called before each timer write, so a used and an unused
+    // kiosk make the same writes.
+    void prepare_weeks(std::time_t now);
+
+    // The station's k, as a manifest answer (200 or 304) said it. Releases are prepared only
+    // after this has happened at least once in this run (promise 7: always the current k).
+    void learn_station_k(int k);
+    bool station_k_learnt() const { return k_learnt_; }
+    // The content waiting for its week, if any.
+    const std::optional<PendingContent>& pending_content() const { return pending_; }
 
     bool contact_due(std::time_t now) const { return now >= next_contact_; }
     std::time_t next_contact() const { return next_contact_; }
     // One contact: enrollment if needed, the content manifest, then every waiting batch. Sets the
     // next contact time on the fixed schedule.
     void contact(std::time_t now);
-    // Called after each request of a contact returns, on the contact's thread, before the next
-    // one: a contact can take a while on a slow link, and uses recorded meanwhile should not
-    // wait for its end to reach the disk.
-    void between_requests(std::function<void()> hook) { between_requests_ = std::move(hook); }
 
     SyncStatus status();
     std::optional<ActiveContent> take_content_update();
@@ -53,7 +68,8 @@ class SyncEngine {
   private:
     void ensure_content();
     void seed(const IsoWeek& week);
-    bool fetch_content(std::string& error);
+    void activate(ActiveContent content);
+    bool fetch_content(std::time_t now, std::string& error);
     bool send_outbox(std::string& error);
     bool enroll(std::string& error);
     std::optional<StationResponse> call(const StationRequest& request, std::string& error);
@@ -67,13 +83,13 @@ class SyncEngine {
     ContentCache cache_;
     StationClient client_;
     std::optional<ActiveContent> active_;
-    std::vector<CounterKey> shape_; // union of the catalogues of the content active this run
+    std::optional<PendingContent> pending_;
     std::optional<IsoWeek> seeded_week_;
+    bool k_learnt_ = false;
     std::optional<ActiveContent> content_update_;
     std::string etag_;
     std::optional<std::string> token_;
     bool revoked_ = false;
-    std::function<void()> between_requests_;
     std::time_t next_contact_ = 0;
     SyncStatus status_;
 };

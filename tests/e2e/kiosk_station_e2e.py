@@ -406,16 +406,23 @@ expect-screen home"""
         checkin("reacting", ["sleep", "workload"]),
         talk(("eap", shots[0])), "tap chrome.back", "tap home.urgent", "expect-screen urgent",
         "tap chrome.done", "expect-screen attract",
+        "# Attract rests before the next person, or they would be the same visit",
+        f"advance-ms {VISIT_REST_MS}",
         "# person 2: the same",
         "tap attract.tap", "expect-screen home", breathe(),
         checkin("reacting", ["sleep", "workload"]),
         talk(("eap", shots[1])), "tap chrome.back", "tap home.urgent", "expect-screen urgent",
         "tap chrome.done", "expect-screen attract",
+        f"advance-ms {VISIT_REST_MS}",
         "# person 3: another level and topic, two providers, no crisis lines",
         "tap attract.tap", "expect-screen home", breathe(),
         checkin("healthy", ["sleep", "family"]),
         talk(("eap", None), ("peer-support", None)), "tap chrome.done", "expect-screen attract",
         "quit", ""])
+
+
+# The kiosk counts a visit only after Attract has rested this long (kiosk/app/flow.hpp).
+VISIT_REST_MS = 120000
 
 
 # What the three people above add up to in their week (every other catalogue key stays 0).

@@ -74,6 +74,9 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     }
     response.set("ETag", "\"" + version + "\"");
     response.set("Cache-Control", "no-cache");
+    // The station's current k on every answer, 304 included: a kiosk whose content has not
+    // changed still learns a raised k before it prepares its next release (promise 7).
+    response.set("X-Station-K", std::to_string(config_.k));
     if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
         store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
         add_security_headers(response);

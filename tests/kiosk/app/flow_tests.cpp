@@ -274,9 +274,52 @@ TEST_CASE("Done returns to Attract and forgets every choice of the visit", "[kio
     CHECK(visit.flow.state().topic_ids.empty());
     CHECK(visit.flow.state().counted_this_visit.empty());
     CHECK(visit.flow.locale() == "en");
-    // The next person's visit counts again.
+    // The next person's visit counts again, once Attract has rested (changed for privacy,
+    // issue 11: before, any tap after Done counted a new visit).
+    visit.wait(default_visit_rest_ms);
     visit.tap(Intent::leave_attract());
     CHECK(visit.count_of(counter(metric::visit, "start")) == 2);
+}
+
+TEST_CASE("One person tapping Done and starting again six times is one visit", "[kiosk-flow]") {
+    // Issue 11, break 4: pooling counted taps, so one person reached k on their own.
+    Visit visit;
+    for (int round = 0; round < 6; ++round) {
+        visit.tap(Intent::leave_attract());
+        visit.tap(Intent::choose_tile(Tile::checkin));
+        visit.tap(Intent::choose_level("ill"));
+        visit.tap(Intent::skip_topics());
+        visit.tap(Intent::done());
+        visit.wait(default_visit_rest_ms - 10000); // back well before Attract has rested
+    }
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 1);
+    // Their choices still count, each time, as marginals.
+    CHECK(visit.count_of(counter(metric::checkin_level, "ill")) == 6);
+}
+
+TEST_CASE("A visit counts only once Attract has rested untouched for the set time",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::done());
+    visit.wait(default_visit_rest_ms - 600); // the tap below comes 100 ms short of the rest
+    visit.tap(Intent::open_urgent());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 1);
+    visit.tap(Intent::done());
+    visit.wait(default_visit_rest_ms);
+    visit.tap(Intent::open_urgent());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 2);
+
+    // An idle visit fading back to Attract starts the rest at the fade's end, not at the
+    // last touch.
+    Visit idle;
+    idle.tap(Intent::leave_attract());
+    const MonotonicMs timeout = MonotonicMs{idle.flow.content().idle_timeout_seconds} * 1000;
+    idle.wait(timeout + idle_fade_ms);
+    REQUIRE(idle.flow.screen() == Screen::attract);
+    idle.wait(default_visit_rest_ms - 1000);
+    idle.tap(Intent::leave_attract());
+    CHECK(idle.count_of(counter(metric::visit, "start")) == 1);
 }
 
 TEST_CASE("The language switches only on Home and resets to the default on Attract",

@@ -8,6 +8,7 @@
 #include "station_client.hpp"
 #include "sync_schedule.hpp"
 #include "sync_test_support.hpp"
+#include "token_file.hpp"
 
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
@@ -15,6 +16,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <fstream>
 #include <regex>
 #include <sys/wait.h>
 #include <thread>
@@ -43,11 +45,17 @@ class RealStation {
         REQUIRE(handle.wait() == 0);
     }
 
-    void start() {
+    // `config`, when given, is a .properties file for --config.
+    void start(const std::filesystem::path& config = {}) {
         std::filesystem::remove(data_ / "port");
+        std::vector<std::string> args{"serve", "--data", data_.string(), "--port",
+                                      "0",     "--bind", "127.0.0.1"};
+        if (!config.empty()) {
+            args.push_back("--config");
+            args.push_back(config.string());
+        }
         handle_ = std::make_unique<Poco::ProcessHandle>(
-            Poco::Process::launch(STATION_SERVER_BINARY, {"serve", "--data", data_.string(),
-                                                          "--port", "0", "--bind", "127.0.0.1"}));
+            Poco::Process::launch(STATION_SERVER_BINARY, args));
         // Bounded wait for the station to say which port it took.
         for (int attempt = 0; attempt < 400 && port_.empty(); ++attempt) {
             const std::string text = read_text(data_ / "port");
@@ -253,4 +261,70 @@ TEST_CASE(
     }
     const int counter_rows = db.execAndGet("SELECT count(*) FROM counters").getInt();
     CHECK(counter_rows <= static_cast<int>(catalogue_keys(content.document).size()) * 2);
+}
+
+TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses a raised k "
+          "without new content",
+          "[kiosk-sync][station]") {
+    // Issue 11, break 5: the kiosk learnt k only from a full manifest.
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    station.start();
+    const std::string admin = station.admin_token();
+    const std::string code =
+        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
+            .at("enrollment_code")
+            .get<std::string>();
+    const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
+    std::time_t now = week_end(week.prev()) + 9 * 3600;
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.enrollment_code = code;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 6);
+        sync.persist_pending();
+    }
+    const auto token_text = read_token(kiosk_dir.path() / "token");
+    REQUIRE(token_text);
+    const std::string token = *token_text;
+    StationClient client(station.url());
+    std::string error;
+    const auto full =
+        client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 22}, error);
+    REQUIRE(full);
+    CHECK(full->status == 200);
+    CHECK(full->station_k == default_k);
+    const auto same = client.send(
+        StationRequest{"GET", "/api/v1/kiosk/content", "", token, full->etag, 1 << 22}, error);
+    REQUIRE(same);
+    CHECK(same->status == 304);
+    CHECK(same->station_k == default_k);
+
+    // The station's operator raises k to 8; the content stays as it was.
+    station.kill();
+    const auto config = station_dir.path() / "station.properties";
+    {
+        std::ofstream file(config);
+        file << "summary.k = 8\n";
+    }
+    station.start(config);
+    settings.station_url = station.url();
+    now = week_end(week) + settings.release_spread.count() + 3600;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        CHECK(sync.status().weeks_waiting == 0);
+    }
+    LocalStore store(kiosk_dir.path() / "kiosk.sqlite3", {});
+    CHECK(store.station_k() == 8);
+    // 6 visits are fewer than 8: pooled, so the station holds nothing of that week.
+    CHECK(store.carry().at({"visit", "start"}) == 6);
+    const auto cells = summary_for(station, admin, week);
+    for (const auto& [cell, n] : cells)
+        CHECK(n <= 0);
 }

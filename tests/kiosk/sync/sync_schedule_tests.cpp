@@ -59,6 +59,7 @@ TEST_CASE("A closed week is released only after its release moment, never before
     std::time_t now = local_instant(2026, 11, 18); // Wednesday of 2026-W47
     SyncEngine engine(settings_for(dir.path(), "", &now), RandomSource(1), {});
     engine.initial_content();
+    engine.learn_station_k(5); // as a contact would (releases wait for one)
     engine.record_uses({Use{IsoWeek::from_local_time(now), {"visit", "start"}}});
     CHECK(engine.maintain(now) == 0);
 
@@ -83,6 +84,7 @@ TEST_CASE("Every week the kiosk ran gets a release of the same shape, used or no
     std::time_t now = local_instant(2026, 11, 11); // 2026-W46, nobody comes
     SyncEngine engine(settings_for(dir.path(), "", &now), RandomSource(1), {});
     const ActiveContent content = engine.initial_content();
+    engine.learn_station_k(5); // as a contact would (releases wait for one)
     engine.maintain(now);
     now = local_instant(2026, 11, 18); // 2026-W47, busy
     engine.maintain(now);

@@ -136,6 +136,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (path == "/api/v1/kiosk/content" && request.getMethod() == "GET") {
             const std::string etag = "\"" + state_->version + "\"";
             response.set("ETag", etag);
+            response.set("X-Station-K", std::to_string(state_->k));
             if (request.get("If-None-Match", "") == etag) {
                 state_->requests.push_back(recorded);
                 lock.unlock();
