@@ -18,7 +18,7 @@ namespace wellness::kiosk {
 
 namespace provider_image_limits {
 inline constexpr std::uintmax_t max_file_bytes = 4 * 1024 * 1024; // sync's per-asset limit
-inline constexpr int max_decode_side = 8192;  // larger files are refused before decoding
+inline constexpr int max_decode_side = wellness::max_image_side;  // refused from the header
 inline constexpr int max_texture_side = 1024; // decoded images are scaled down to this
 } // namespace provider_image_limits
 

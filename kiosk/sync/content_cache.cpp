@@ -3,10 +3,10 @@
 #include "durable_file.hpp"
 #include "sync_schedule.hpp"
 #include "wellness/content.hpp"
+#include "wellness/image.hpp"
 
 #include <algorithm>
 #include <set>
-#include <stb_image.h>
 #include <system_error>
 
 namespace wellness::kiosk {
@@ -114,21 +114,15 @@ ManifestParseResult parse_manifest(std::string_view body) {
     return {std::move(manifest), ""};
 }
 
+// Decoded whole by core's one image module, as the screen will decode it: an asset that is not
+// a complete PNG or JPEG of its name's type within the side limit never becomes content.
 bool is_png_or_jpeg(const std::string& name, std::string_view bytes) {
-    static constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
-    static constexpr std::string_view jpeg_signature = "\xff\xd8\xff";
     if (!is_asset_name(name))
         return false;
-    const auto signature = asset_media_type(name) == "image/png" ? png_signature : jpeg_signature;
-    if (bytes.substr(0, signature.size()) != signature)
+    const auto format = sniff_image_format(bytes);
+    if (!format || media_type_of(*format) != asset_media_type(name))
         return false;
-    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        return false;
-    int width = 0, height = 0, channels = 0;
-    if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                              static_cast<int>(bytes.size()), &width, &height, &channels) != 1)
-        return false;
-    return width > 0 && height > 0 && width <= max_image_side && height <= max_image_side;
+    return decode_image(bytes, max_image_side).image.has_value();
 }
 
 ContentCache::ContentCache(std::filesystem::path dir, TechnicalLog log)

@@ -8,6 +8,7 @@
 
 #include "kiosk_sync.hpp"
 #include "local_store.hpp"
+#include "wellness/image.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +27,7 @@ inline constexpr std::size_t max_manifest_bytes = 2 * 1024 * 1024;
 inline constexpr std::size_t max_asset_bytes = 4 * 1024 * 1024;
 inline constexpr std::size_t max_total_asset_bytes = 32 * 1024 * 1024;
 inline constexpr std::size_t max_assets = 64;
-inline constexpr int max_image_side = 8192;
+inline constexpr int max_image_side = wellness::max_image_side; // core/image.hpp
 
 struct ManifestAsset {
     std::string name;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "wellness/image.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -38,7 +40,7 @@ struct StationConfig {
     std::size_t max_json_body_bytes = 64 * 1024;      // small admin / kiosk requests
     std::size_t max_content_body_bytes = 1024 * 1024; // a content document
     std::size_t max_asset_bytes = 2 * 1024 * 1024;    // one PNG / JPEG
-    int max_image_side = 4096;                        // pixels
+    int max_image_side = wellness::max_image_side;    // pixels (core/image.hpp)
     int max_summary_weeks = 260;
 
     int max_threads = 64;

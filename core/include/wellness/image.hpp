@@ -34,6 +34,9 @@ struct ImageDecodeResult {
 };
 
 inline constexpr std::size_t max_image_file_bytes = 8 * 1024 * 1024;
+// The largest side station and kiosk accept: 4096 x 4096 RGBA is 64 MiB decoded, about what a
+// small kiosk box can spare for a moment.
+inline constexpr int max_image_side = 4096;
 
 // Decodes a whole PNG or JPEG to RGBA. Refused: anything over max_image_file_bytes, a format
 // other than those two, a side of 0 or over `max_side` (checked from the header, before any
