@@ -307,15 +307,16 @@ std::size_t LinearSystem::variable(const std::string& name) {
         return *found;
     }
     names_.push_back(name);
+    index_.emplace(name, names_.size() - 1);
     return names_.size() - 1;
 }
 
 std::optional<std::size_t> LinearSystem::find(const std::string& name) const {
-    const auto found = std::find(names_.begin(), names_.end(), name);
-    if (found == names_.end()) {
+    const auto found = index_.find(name);
+    if (found == index_.end()) {
         return std::nullopt;
     }
-    return static_cast<std::size_t>(found - names_.begin());
+    return found->second;
 }
 
 void LinearSystem::add(Constraint constraint) {
@@ -323,6 +324,15 @@ void LinearSystem::add(Constraint constraint) {
         if (term.first >= names_.size()) {
             throw std::out_of_range("disclosure audit: a constraint names an unknown variable");
         }
+    }
+    std::sort(constraint.terms.begin(), constraint.terms.end());
+    std::string text =
+        std::to_string(static_cast<int>(constraint.sense)) + ":" + std::to_string(constraint.bound);
+    for (const auto& [variable, coefficient] : constraint.terms) {
+        text += " " + std::to_string(variable) + "*" + std::to_string(coefficient);
+    }
+    if (!seen_.emplace(std::move(text), true).second) {
+        return;
     }
     constraints_.push_back(std::move(constraint));
 }
@@ -477,6 +487,52 @@ std::optional<Interval> LinearSystem::interval(std::size_t variable) const {
         return std::nullopt;
     }
     return all->at(variable);
+}
+
+std::vector<IsoWeek> weeks_covered(const Summary& answer, const std::string& period) {
+    IsoWeek first = answer.from;
+    IsoWeek last = answer.to;
+    if (period == "total") {
+        if (!answer.published_through) {
+            return {};
+        }
+        last = std::min(last, *answer.published_through);
+    } else {
+        const auto from = first_week_of(period);
+        const auto to = last_week_of(period);
+        if (!from || !to) {
+            return {};
+        }
+        first = *from;
+        last = *to;
+    }
+    std::vector<IsoWeek> weeks;
+    for (IsoWeek week = first; week <= last; week = week.next()) {
+        weeks.push_back(week);
+    }
+    return weeks;
+}
+
+std::string week_cell_name(const std::string& prefix, const IsoWeek& week,
+                           const std::string& metric, const std::string& key) {
+    return prefix + week.to_string() + "/" + metric + "/" + key;
+}
+
+void add_answer(LinearSystem& system, const Summary& answer, const std::string& prefix) {
+    for (const SummaryCell& cell : answer.cells) {
+        std::vector<std::size_t> cells;
+        for (const IsoWeek& week : weeks_covered(answer, cell.period)) {
+            cells.push_back(system.variable(week_cell_name(prefix, week, cell.metric, cell.key)));
+        }
+        if (cells.empty()) {
+            continue;
+        }
+        if (!cell.suppressed && cell.n) {
+            system.add_sum(cells, *cell.n);
+        } else if (cell.at_least) {
+            system.add_sum(cells, *cell.at_least, Sense::at_least);
+        }
+    }
 }
 
 } // namespace wellness::audit

@@ -7,8 +7,11 @@
 // means determined, not "within floating-point noise". Small systems only: a presolve
 // substitutes the cells that single equations fix and solves each connected part on its own.
 
+#include "wellness/suppression.hpp"
+
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -78,7 +81,7 @@ class LinearSystem {
     const std::string& name(std::size_t variable) const { return names_.at(variable); }
     const std::vector<Constraint>& constraints() const { return constraints_; }
 
-    void add(Constraint constraint);
+    void add(Constraint constraint); // the same constraint twice is kept once
     // The sum of `variables` (each once) is `total` (or at least `total`).
     void add_sum(const std::vector<std::size_t>& variables, std::int64_t total,
                  Sense sense = Sense::equal);
@@ -90,7 +93,22 @@ class LinearSystem {
 
   private:
     std::vector<std::string> names_;
+    std::map<std::string, std::size_t> index_;
+    std::map<std::string, bool> seen_; // constraints already known, as text
     std::vector<Constraint> constraints_;
 };
+
+// What one summary answer tells a reader, added to `system`: each shown cell is the sum of the
+// unknown week cells it covers (named "<prefix>2026-W44/metric/key"), each hidden cell with an
+// at_least is at least that. A week label covers itself, a month or year label its weeks, a total
+// the answer's weeks from `from` to min(to, published_through).
+void add_answer(LinearSystem& system, const Summary& answer, const std::string& prefix = "");
+
+// The unknown week cells a period label of `answer` covers.
+std::vector<IsoWeek> weeks_covered(const Summary& answer, const std::string& period);
+
+// The name add_answer gives a week cell.
+std::string week_cell_name(const std::string& prefix, const IsoWeek& week,
+                           const std::string& metric, const std::string& key);
 
 } // namespace wellness::audit
