@@ -64,55 +64,52 @@ json json_of(const HttpAnswer& answer, int expected_status) {
     return json::parse(answer.body);
 }
 
-// Seconds to add to the station's clock so that 2026-W47 has ended there, whatever today is.
-long clock_offset_for_closed_weeks() {
+using Instant = std::chrono::sys_seconds;
+
+// Noon UTC of a day.
+Instant noon(std::chrono::year_month_day day) {
+    return std::chrono::sys_days{day} + std::chrono::hours{12};
+}
+
+// Wednesday of 2026-W43: the weeks counted below have ended, and none is sealed yet.
+const Instant counting_time = noon(std::chrono::year{2026} / std::chrono::October / 21);
+// 2 December 2026: 2026-W47 has ended and W36..W46 are sealed (14 days after their end).
+const Instant reading_time = noon(std::chrono::year{2026} / std::chrono::December / 2);
+
+// Seconds to add to the station's clock so that it reads `wanted`.
+long clock_offset_to(Instant wanted) {
     using namespace std::chrono;
-    const auto wanted = sys_days{year{2026} / December / 2} + hours{12};
-    const auto now = system_clock::now();
-    return now >= wanted ? 0 : static_cast<long>(duration_cast<seconds>(wanted - now).count());
+    return static_cast<long>(
+        duration_cast<seconds>(wanted - floor<seconds>(system_clock::now())).count());
 }
 
 class StationProcess {
   public:
-    StationProcess() : data_dir_(Poco::TemporaryFile::tempName()) {
+    // A station whose clock reads `at`; weeks seal `seal_after_days` after they end.
+    explicit StationProcess(Instant at = counting_time, int seal_after_days = 14)
+        : data_dir_(Poco::TemporaryFile::tempName()) {
         std::filesystem::create_directories(data_dir_);
-        Poco::Process::Args args{"serve",
-                                 "--data",
-                                 data_dir_.string(),
-                                 "--port",
-                                 "0",
-                                 "--bind",
-                                 "127.0.0.1",
-                                 "--clock-offset",
-                                 std::to_string(clock_offset_for_closed_weeks())};
-        handle_ = std::make_unique<Poco::ProcessHandle>(
-            Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, &out_, nullptr));
-        Poco::PipeInputStream in(out_);
-        const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
-        const std::regex login(R"(^admin login: admin / (\S+) at )");
-        std::string line;
-        for (int i = 0; i < 50 && (port_ == 0 || password_.empty()) && std::getline(in, line);
-             ++i) {
-            std::smatch match;
-            if (std::regex_search(line, match, listening))
-                port_ = std::stoi(match[1]);
-            else if (std::regex_search(line, match, login))
-                password_ = match[1];
-        }
-        REQUIRE(port_ > 0);
+        std::ofstream(data_dir_ / "station.properties")
+            << "summary.seal_after_days = " << seal_after_days << "\n";
+        launch(at);
         REQUIRE(!password_.empty());
-        admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
-                                    json{{"username", "admin"}, {"password", password_}}.dump()),
-                               200)["token"];
+        sign_in();
     }
     ~StationProcess() {
-        Poco::Process::requestTermination(handle_->id());
-        handle_->wait();
+        end();
         std::error_code ignored;
         std::filesystem::remove_all(data_dir_, ignored);
     }
     StationProcess(const StationProcess&) = delete;
     StationProcess& operator=(const StationProcess&) = delete;
+
+    // Stops the station and starts it again on its data with its clock at `at`.
+    void restart_at(Instant at) {
+        end();
+        port_ = 0;
+        launch(at);
+        sign_in();
+    }
 
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -139,8 +136,50 @@ class StationProcess {
     }
 
   private:
+    void end() {
+        Poco::Process::requestTermination(handle_->id());
+        handle_->wait();
+    }
+    void sign_in() {
+        admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
+                                    json{{"username", "admin"}, {"password", password_}}.dump()),
+                               200)["token"];
+    }
+    void launch(Instant at) {
+        Poco::Process::Args args{"serve",
+                                 "--data",
+                                 data_dir_.string(),
+                                 "--port",
+                                 "0",
+                                 "--bind",
+                                 "127.0.0.1",
+                                 "--config",
+                                 (data_dir_ / "station.properties").string(),
+                                 "--clock-offset",
+                                 std::to_string(clock_offset_to(at))};
+        out_ = std::make_unique<Poco::Pipe>();
+        handle_ = std::make_unique<Poco::ProcessHandle>(
+            Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, out_.get(), nullptr));
+        Poco::PipeInputStream in(*out_);
+        const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
+        const std::regex login(R"(^admin login: admin / (\S+) at )");
+        std::string line;
+        // The first start also prints the admin password it made.
+        const bool first = password_.empty();
+        for (int i = 0;
+             i < 50 && (port_ == 0 || (first && password_.empty())) && std::getline(in, line);
+             ++i) {
+            std::smatch match;
+            if (std::regex_search(line, match, listening))
+                port_ = std::stoi(match[1]);
+            else if (std::regex_search(line, match, login))
+                password_ = match[1];
+        }
+        REQUIRE(port_ > 0);
+    }
+
     std::filesystem::path data_dir_;
-    Poco::Pipe out_;
+    std::unique_ptr<Poco::Pipe> out_;
     std::unique_ptr<Poco::ProcessHandle> handle_;
     int port_ = 0;
     std::string password_;
@@ -208,6 +247,9 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
                               count("2026-W42", "checkin.topic", "sleep", 7),
                               count("2026-W42", "checkin.topic", "workload", 10),
                               count("2026-W42", "checkin.topic", "family", 9)});
+    // Counted before W41 and W42 were sealed, read after.
+    small_station.restart_at(reading_time);
+    busy_station.restart_at(reading_time);
     const std::string down_url =
         "http://127.0.0.1:" + std::to_string(free_port_with_nothing_listening());
 
