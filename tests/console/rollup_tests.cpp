@@ -4,6 +4,8 @@
 
 #include "rollup_options.hpp"
 #include "stations_file.hpp"
+#include "wellness/disclosure_audit.hpp"
+#include "wellness/suppression.hpp"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -19,8 +21,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -316,6 +320,143 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         CHECK(run.err.find(small_station.url()) != std::string::npos);
         CHECK(run.err.find("401") != std::string::npos);
     }
+}
+
+namespace {
+
+// A merged summary read back from the rollup's CSV, for the request it answered.
+wellness::Summary summary_from_csv(const std::string& csv, const wellness::Summary& request) {
+    wellness::Summary summary = request;
+    summary.cells.clear();
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty())
+            continue;
+        std::vector<std::string> fields;
+        std::stringstream parts(line);
+        for (std::string field; std::getline(parts, field, ',');)
+            fields.push_back(field);
+        while (fields.size() < 6)
+            fields.emplace_back();
+        wellness::SummaryCell cell;
+        cell.period = fields[0];
+        cell.metric = fields[1];
+        cell.key = fields[2];
+        cell.suppressed = fields[4] == "true";
+        if (!cell.suppressed)
+            cell.n = std::stoll(fields[3]);
+        if (!fields[5].empty())
+            cell.at_least = std::stoll(fields[5]);
+        summary.cells.push_back(cell);
+    }
+    return summary;
+}
+
+} // namespace
+
+TEST_CASE("Every range, period and format asked of three stations through the rollup leaves each "
+          "cell a station hid at least k wide for an exact solver",
+          "[rollup]") {
+    using namespace wellness::audit;
+    using wellness::IsoWeek;
+    using namespace std::chrono;
+    // Weeks seal 70 days after their end: counted on Wednesday of 2026-W45, read in March 2027,
+    // when every week of 2026 (and so the year) is sealed.
+    const Instant counted = noon(year{2026} / November / 4);
+    const Instant read = noon(year{2027} / March / 20);
+    std::vector<std::unique_ptr<StationProcess>> stations;
+    for (int i = 0; i < 3; ++i)
+        stations.push_back(std::make_unique<StationProcess>(counted, 70));
+    const std::vector<std::pair<std::string, std::vector<std::string>>> catalogue = {
+        {"visit", {"start"}},
+        {"checkin.level", {"green", "yellow", "orange", "red"}},
+        {"checkin.topic", {"sleep", "workload"}}};
+    std::mt19937 random(20261202);
+    auto pick = [&](int low, int high) {
+        return std::uniform_int_distribution<int>(low, high)(random);
+    };
+    std::map<std::string, std::int64_t> regional; // week cell name -> sum over stations
+    std::map<std::string, bool> hidden_somewhere; // a station hid its part
+    for (auto& station : stations) {
+        json counts = json::array();
+        for (IsoWeek w = *IsoWeek::parse("2026-W36"); w <= *IsoWeek::parse("2026-W44");
+             w = w.next())
+            for (const auto& [metric, keys] : catalogue)
+                for (const auto& key : keys) {
+                    int n = metric == "visit" ? pick(5, 20) : pick(0, 9) < 6 ? 0 : pick(1, 6);
+                    counts.push_back(count(w.to_string(), metric, key, n));
+                    const std::string name = week_cell_name("", w, metric, key);
+                    regional[name] += n;
+                    if (n > 0 && n < 5)
+                        hidden_somewhere[name] = true;
+                }
+        station->post_counts(counts);
+        station->restart_at(read);
+    }
+    std::string stations_text;
+    for (auto& station : stations)
+        stations_text += station->url() + " " + station->coordinator_token("region") + "\n";
+    const std::string stations_file = write_temp_file(stations_text);
+
+    LinearSystem system;
+    const std::vector<std::string> edges = {"2026-W01", "2026-W35", "2026-W36",
+                                            "2026-W39", "2026-W40", "2026-W43",
+                                            "2026-W44", "2026-W45", "2026-W53"};
+    int runs = 0;
+    for (std::size_t f = 0; f < edges.size(); ++f)
+        for (std::size_t t = f; t < edges.size(); ++t)
+            for (const char* period : {"week", "month", "year", "total"}) {
+                const std::vector<std::string> base{
+                    "--stations", stations_file, "--from", edges[f],    "--to",
+                    edges[t],     "--period",    period,   "--timeout", "5"};
+                auto as_json = run_rollup(base);
+                INFO(as_json.err);
+                REQUIRE(as_json.exit_code == 0);
+                json body = json::parse(as_json.out);
+                CHECK(body["answered"] == 3);
+                body.erase("stations");
+                body.erase("answered");
+                body.erase("unreachable");
+                std::string error;
+                auto answer = wellness::summary_from_json(body, error);
+                INFO(error);
+                REQUIRE(answer);
+                add_answer(system, *answer);
+                auto with_csv = base;
+                with_csv.insert(with_csv.end(), {"--format", "csv"});
+                auto as_csv = run_rollup(with_csv);
+                REQUIRE(as_csv.exit_code == 0);
+                add_answer(system, summary_from_csv(as_csv.out, *answer));
+                runs += 2;
+            }
+    CHECK(runs == 360);
+    for (IsoWeek w = *IsoWeek::parse("2026-W01"); w <= *IsoWeek::parse("2026-W53"); w = w.next())
+        for (const auto& [metric, keys] : catalogue)
+            for (const auto& key : keys)
+                system.variable(week_cell_name("", w, metric, key));
+    const auto intervals = system.intervals();
+    REQUIRE(intervals);
+    int protected_cells = 0;
+    for (std::size_t v = 0; v < system.variable_count(); ++v) {
+        const std::string& name = system.name(v);
+        const std::int64_t n = regional.contains(name) ? regional[name] : 0;
+        const Interval& interval = (*intervals)[v];
+        INFO(name << " = " << n << ", feasible from " << interval.low.to_string() << " to "
+                  << (interval.high ? interval.high->to_string() : "unbounded"));
+        CHECK(interval.low <= Rational(n));
+        if (interval.high)
+            CHECK(Rational(n) <= *interval.high);
+        if (hidden_somewhere.contains(name)) {
+            ++protected_cells;
+            CHECK_FALSE(interval.determined());
+            CHECK((!interval.high || *interval.high >= Rational(5)));
+        }
+    }
+    CHECK(protected_cells > 10);
 }
 
 TEST_CASE("The rollup refuses a bad stations file, naming the line, before contacting anyone",
