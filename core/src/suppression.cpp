@@ -3,10 +3,9 @@
 #include "wellness/content.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
-#include <functional>
 #include <map>
-#include <queue>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -14,239 +13,8 @@
 namespace wellness {
 namespace {
 
-using Table = std::vector<std::vector<std::int64_t>>;
-using Pattern = std::vector<std::vector<bool>>;
-
-// What hiding one more cell costs the reader, compared in this order. A hidden zero comes
-// last: counts are never negative, so a zero on a cycle pins its neighbours to a bound. Then
-// the smallest hidden total (information lost), then the fewest cells.
-struct HidingCost {
-    std::int64_t zeros = 0;
-    std::int64_t total = 0;
-    std::int64_t cells = 0;
-    auto operator<=>(const HidingCost&) const = default;
-    HidingCost operator+(const HidingCost& other) const {
-        return {zeros + other.zeros, total + other.total, cells + other.cells};
-    }
-};
-
-HidingCost cost_of_hiding(std::int64_t n) {
-    return {n == 0 ? 1 : 0, n < 0 ? -n : n, 1};
-}
-
-bool is_primary(std::int64_t n, int k) {
-    return n != 0 && n < k;
-}
-
 int effective_k(int k) {
     return std::max(k, minimum_k);
-}
-
-struct Cell {
-    std::size_t row = 0;
-    std::size_t column = 0;
-};
-
-// A table with one row (or one column) publishes only that line's sum: a hidden cell is
-// determined exactly when it is the line's only hidden cell, so it needs one partner.
-void protect_single_line(const Table& values, Pattern& hidden, const std::vector<Cell>& line) {
-    const auto hidden_count = std::count_if(
-        line.begin(), line.end(), [&](const Cell& cell) { return hidden[cell.row][cell.column]; });
-    if (hidden_count != 1) {
-        return;
-    }
-    std::optional<Cell> partner;
-    HidingCost partner_cost;
-    for (const Cell& cell : line) {
-        if (hidden[cell.row][cell.column]) {
-            continue;
-        }
-        const HidingCost cost = cost_of_hiding(values[cell.row][cell.column]);
-        if (!partner || cost < partner_cost) {
-            partner = cell;
-            partner_cost = cost;
-        }
-    }
-    if (partner) {
-        hidden[partner->row][partner->column] = true;
-    }
-}
-
-// Rows are nodes 0..rows-1, columns rows..rows+columns-1, hidden cells the edges. With both row
-// and column sums published, a hidden cell is determined exactly when its edge is a bridge
-// (lies on no cycle): the constraints' nullspace is the graph's cycle space. In row-major order.
-std::vector<Cell> bridges(const Pattern& hidden, std::size_t rows, std::size_t columns) {
-    const std::size_t nodes = rows + columns;
-    struct Link {
-        std::size_t to;
-        std::size_t edge;
-    };
-    std::vector<std::vector<Link>> links(nodes);
-    for (std::size_t r = 0; r < rows; ++r) {
-        for (std::size_t c = 0; c < columns; ++c) {
-            if (hidden[r][c]) {
-                const std::size_t edge = r * columns + c;
-                links[r].push_back({rows + c, edge});
-                links[rows + c].push_back({r, edge});
-            }
-        }
-    }
-    constexpr std::size_t unvisited = static_cast<std::size_t>(-1);
-    constexpr std::size_t no_edge = static_cast<std::size_t>(-1);
-    std::vector<std::size_t> discovered(nodes, unvisited);
-    std::vector<std::size_t> low(nodes, 0);
-    std::size_t clock = 0;
-    std::vector<std::size_t> bridge_edges;
-    struct Frame {
-        std::size_t node;
-        std::size_t parent_edge;
-        std::size_t next_link;
-    };
-    std::vector<Frame> stack;
-    for (std::size_t start = 0; start < nodes; ++start) {
-        if (discovered[start] != unvisited || links[start].empty()) {
-            continue;
-        }
-        discovered[start] = low[start] = clock++;
-        stack.push_back({start, no_edge, 0});
-        while (!stack.empty()) {
-            Frame& frame = stack.back();
-            if (frame.next_link < links[frame.node].size()) {
-                const Link link = links[frame.node][frame.next_link++];
-                if (link.edge == frame.parent_edge) {
-                    continue;
-                }
-                if (discovered[link.to] == unvisited) {
-                    discovered[link.to] = low[link.to] = clock++;
-                    stack.push_back({link.to, link.edge, 0});
-                } else {
-                    low[frame.node] = std::min(low[frame.node], discovered[link.to]);
-                }
-                continue;
-            }
-            const Frame finished = frame;
-            stack.pop_back();
-            if (stack.empty()) {
-                continue;
-            }
-            const std::size_t parent = stack.back().node;
-            low[parent] = std::min(low[parent], low[finished.node]);
-            if (low[finished.node] > discovered[parent]) {
-                bridge_edges.push_back(finished.parent_edge);
-            }
-        }
-    }
-    std::sort(bridge_edges.begin(), bridge_edges.end());
-    std::vector<Cell> cells;
-    for (const std::size_t edge : bridge_edges) {
-        cells.push_back({edge / columns, edge % columns});
-    }
-    return cells;
-}
-
-// Puts the bridge `bridge` on a cycle at the least cost: the cheapest path from its row to its
-// column that avoids the bridge itself, where already hidden cells are free. In a table of 2+
-// rows and 2+ columns such a path always exists (at worst a 4-cycle), and it holds at least
-// one visible cell, else the bridge would already be on a cycle.
-void close_cycle_through(const Table& values, Pattern& hidden, Cell bridge) {
-    const std::size_t rows = values.size();
-    const std::size_t columns = values.front().size();
-    const std::size_t nodes = rows + columns;
-    const std::size_t source = bridge.row;
-    const std::size_t target = rows + bridge.column;
-    auto cell_between = [&](std::size_t a, std::size_t b) {
-        return a < rows ? Cell{a, b - rows} : Cell{b, a - rows};
-    };
-
-    std::vector<std::optional<HidingCost>> best(nodes);
-    std::vector<std::size_t> previous(nodes, 0);
-    std::vector<bool> settled(nodes, false);
-    // Ties go to the lower node number, so the same table always gives the same pattern.
-    using Entry = std::pair<HidingCost, std::size_t>;
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> frontier;
-    best[source] = HidingCost{};
-    frontier.push({HidingCost{}, source});
-    while (!frontier.empty()) {
-        const auto [cost, node] = frontier.top();
-        frontier.pop();
-        if (settled[node]) {
-            continue;
-        }
-        settled[node] = true;
-        if (node == target) {
-            break;
-        }
-        const bool is_row = node < rows;
-        const std::size_t first = is_row ? rows : 0;
-        const std::size_t last = is_row ? nodes : rows;
-        for (std::size_t other = first; other < last; ++other) {
-            if (settled[other]) {
-                continue;
-            }
-            const Cell cell = cell_between(node, other);
-            if (cell.row == bridge.row && cell.column == bridge.column) {
-                continue;
-            }
-            const HidingCost step = hidden[cell.row][cell.column]
-                                        ? HidingCost{}
-                                        : cost_of_hiding(values[cell.row][cell.column]);
-            const HidingCost candidate = cost + step;
-            if (!best[other] || candidate < *best[other]) {
-                best[other] = candidate;
-                previous[other] = node;
-                frontier.push({candidate, other});
-            }
-        }
-    }
-    if (!best[target]) {
-        return; // cannot happen for 2+ rows and 2+ columns
-    }
-    for (std::size_t node = target; node != source; node = previous[node]) {
-        const Cell cell = cell_between(node, previous[node]);
-        hidden[cell.row][cell.column] = true;
-    }
-}
-
-// Adds complementary cells to `hidden` until no hidden cell is determined by the visible ones
-// and the published line sums. Each round hides at least one more cell, so it ends.
-void add_complementary(const Table& values, Pattern& hidden) {
-    const std::size_t rows = values.size();
-    const std::size_t columns = rows == 0 ? 0 : values.front().size();
-    if (rows == 0 || columns == 0 || (rows == 1 && columns == 1)) {
-        return; // no sum is published that could give a cell away
-    }
-    if (rows == 1 || columns == 1) {
-        std::vector<Cell> line;
-        for (std::size_t r = 0; r < rows; ++r) {
-            for (std::size_t c = 0; c < columns; ++c) {
-                line.push_back({r, c});
-            }
-        }
-        protect_single_line(values, hidden, line);
-        return;
-    }
-    // Closing one bridge's cycle often closes others' too; their search then finds a path of
-    // hidden cells and hides nothing more.
-    for (auto open = bridges(hidden, rows, columns); !open.empty();
-         open = bridges(hidden, rows, columns)) {
-        for (const Cell& bridge : open) {
-            close_cycle_through(values, hidden, bridge);
-        }
-    }
-}
-
-// Primary suppression on top of cells already hidden (by stations, or absent), then
-// complementary suppression.
-Pattern protect(const Table& values, Pattern hidden, int k) {
-    for (std::size_t r = 0; r < values.size(); ++r) {
-        for (std::size_t c = 0; c < values[r].size(); ++c) {
-            if (is_primary(values[r][c], k)) {
-                hidden[r][c] = true;
-            }
-        }
-    }
-    add_complementary(values, hidden);
-    return hidden;
 }
 
 std::size_t metric_rank(std::string_view metric) {
@@ -265,7 +33,7 @@ struct MetricOrder {
 
 bool canonical_order(const SummaryCell& a, const SummaryCell& b) {
     if (a.period != b.period) {
-        return a.period < b.period; // "YYYY-Www" and "YYYY-MM" sort by time as text
+        return a.period < b.period; // "YYYY", "YYYY-Www" and "YYYY-MM" sort by time as text
     }
     if (a.metric != b.metric) {
         return MetricOrder{}(a.metric, b.metric);
@@ -273,39 +41,41 @@ bool canonical_order(const SummaryCell& a, const SummaryCell& b) {
     return a.key < b.key;
 }
 
-// One metric's published cells, laid out as rows (periods) x keys.
-struct MetricGrid {
-    std::vector<std::string> keys;
-    Table values;
-    Pattern hidden;
-    std::vector<std::vector<std::optional<std::int64_t>>> at_least;
-    Pattern present;
+using CellKey = std::pair<std::string, std::string>; // metric, key
+
+struct CellKeyOrder {
+    bool operator()(const CellKey& a, const CellKey& b) const {
+        if (a.first != b.first) {
+            return MetricOrder{}(a.first, b.first);
+        }
+        return a.second < b.second;
+    }
 };
 
-std::vector<SummaryCell> grid_cells(const std::vector<std::string>& periods,
-                                    const std::map<std::string, MetricGrid, MetricOrder>& grids) {
-    std::vector<SummaryCell> cells;
-    for (std::size_t r = 0; r < periods.size(); ++r) {
-        for (const auto& [metric, grid] : grids) {
-            for (std::size_t c = 0; c < grid.keys.size(); ++c) {
-                if (!grid.present[r][c]) {
-                    continue;
-                }
-                SummaryCell cell;
-                cell.period = periods[r];
-                cell.metric = metric;
-                cell.key = grid.keys[c];
-                if (grid.hidden[r][c]) {
-                    cell.suppressed = true;
-                    cell.at_least = grid.at_least[r][c];
-                } else {
-                    cell.n = grid.values[r][c];
-                }
-                cells.push_back(std::move(cell));
-            }
-        }
+// A period's cells: (metric, key) -> n, empty when hidden.
+using PeriodCells = std::map<CellKey, std::optional<std::int64_t>, CellKeyOrder>;
+
+bool is_digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+bool is_year_label(std::string_view text) {
+    return text.size() == 4 && is_digits(text);
+}
+
+bool is_month_label(std::string_view text) {
+    if (text.size() != 7 || text[4] != '-' || !is_digits(text.substr(0, 4)) ||
+        !is_digits(text.substr(5, 2))) {
+        return false;
     }
-    return cells;
+    const int month = (text[5] - '0') * 10 + (text[6] - '0');
+    return month >= 1 && month <= 12;
+}
+
+int year_of(std::string_view label) {
+    return (label[0] - '0') * 1000 + (label[1] - '0') * 100 + (label[2] - '0') * 10 +
+           (label[3] - '0');
 }
 
 } // namespace
@@ -316,6 +86,9 @@ std::optional<Period> parse_period(std::string_view text) {
     }
     if (text == "month") {
         return Period::month;
+    }
+    if (text == "year") {
+        return Period::year;
     }
     if (text == "total") {
         return Period::total;
@@ -329,6 +102,8 @@ std::string_view to_string(Period period) {
         return "week";
     case Period::month:
         return "month";
+    case Period::year:
+        return "year";
     case Period::total:
         return "total";
     }
@@ -352,73 +127,207 @@ std::optional<std::string> summary_request_problem(const SummaryRequest& request
     return std::nullopt;
 }
 
-std::vector<std::vector<bool>>
-suppression_pattern(const std::vector<std::vector<std::int64_t>>& table, int k) {
-    Pattern hidden;
-    const bool ragged = std::any_of(table.begin(), table.end(), [&](const auto& row) {
-        return row.size() != table.front().size();
-    });
-    for (const auto& row : table) {
-        hidden.emplace_back(row.size(), ragged);
-    }
-    if (ragged) {
-        return hidden;
-    }
-    return protect(table, std::move(hidden), effective_k(k));
+std::string year_label(const IsoWeek& week) {
+    std::string label = std::to_string(week.year());
+    return std::string(label.size() < 4 ? 4 - label.size() : 0, '0') + label;
 }
 
-Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& request) {
+std::optional<IsoWeek> first_week_of(std::string_view label) {
+    if (auto week = IsoWeek::parse(label)) {
+        return week;
+    }
+    if (is_year_label(label)) {
+        return IsoWeek::parse(std::string(label) + "-W01");
+    }
+    if (is_month_label(label)) {
+        // The week holding the month's 4th is the first whose Thursday lies in the month.
+        const CivilDate fourth{year_of(label),
+                               static_cast<unsigned>((label[5] - '0') * 10 + (label[6] - '0')), 4};
+        return IsoWeek::from_date(fourth);
+    }
+    return std::nullopt;
+}
+
+std::optional<IsoWeek> last_week_of(std::string_view label) {
+    if (auto week = IsoWeek::parse(label)) {
+        return week;
+    }
+    if (is_year_label(label)) {
+        const int year = year_of(label);
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-W%02d", year, IsoWeek::weeks_in_year(year));
+        return IsoWeek::parse(text);
+    }
+    if (auto first = first_week_of(label)) {
+        IsoWeek week = *first;
+        while (week.next().month() == label) {
+            week = week.next();
+        }
+        return week;
+    }
+    return std::nullopt;
+}
+
+std::vector<PublishedCell> publish_week(const IsoWeek& week, const std::vector<WeeklyCount>& counts,
+                                        int k) {
+    const int protect_k = effective_k(k);
+    std::map<CellKey, std::int64_t, CellKeyOrder> sums;
+    for (const WeeklyCount& count : counts) {
+        if (count.week == week) {
+            sums[{count.metric, count.key}] += count.n;
+        }
+    }
+    std::vector<PublishedCell> cells;
+    for (const auto& [cell_key, n] : sums) {
+        const bool small = n > 0 && n < protect_k;
+        cells.push_back({week.to_string(), cell_key.first, cell_key.second,
+                         small ? std::nullopt : std::optional<std::int64_t>(n)});
+    }
+    return cells;
+}
+
+std::vector<PublishedCell> publish_whole(const std::string& label,
+                                         const std::vector<PublishedCell>& parts) {
+    PeriodCells whole;
+    for (const PublishedCell& part : parts) {
+        auto [at, fresh] = whole.try_emplace({part.metric, part.key}, std::int64_t{0});
+        (void)fresh;
+        if (!at->second) {
+            continue; // already hidden
+        }
+        if (!part.n) {
+            at->second.reset(); // a hidden part hides the whole
+        } else {
+            *at->second += *part.n;
+        }
+    }
+    std::vector<PublishedCell> cells;
+    for (const auto& [cell_key, n] : whole) {
+        cells.push_back({label, cell_key.first, cell_key.second, n});
+    }
+    return cells;
+}
+
+Summary answer_from_published(const std::vector<PublishedCell>& published,
+                              const SummaryRequest& request,
+                              std::optional<IsoWeek> published_through) {
     Summary summary;
     summary.from = request.from;
     summary.to = request.to;
     summary.period = request.period;
     summary.k = effective_k(request.k);
+    summary.published_through = published_through;
     SummaryRequest checked = request;
     checked.k = summary.k;
-    if (summary_request_problem(checked)) {
+    if (summary_request_problem(checked) || !published_through ||
+        *published_through < request.from) {
         return summary;
     }
+    const IsoWeek through = std::min(request.to, *published_through);
 
-    std::vector<std::string> periods;
-    std::vector<std::size_t> row_of_week; // by weeks since `from`
-    for (IsoWeek week = request.from; week <= request.to; week = week.next()) {
-        std::string label = request.period == Period::week    ? week.to_string()
-                            : request.period == Period::month ? week.month()
-                                                              : std::string("total");
-        if (periods.empty() || periods.back() != label) {
-            periods.push_back(std::move(label));
+    // Which published periods answer this request: whole ones inside [from, through] only.
+    auto wanted = [&](const std::string& label) {
+        const auto first = first_week_of(label);
+        const auto last = last_week_of(label);
+        if (!first || !last) {
+            return false;
         }
-        row_of_week.push_back(periods.size() - 1);
-    }
-
-    std::map<std::string, std::map<std::string, std::vector<std::int64_t>>, MetricOrder> sums;
-    for (const WeeklyCount& count : counts) {
-        if (count.week < request.from || request.to < count.week) {
+        switch (request.period) {
+        case Period::week:
+            return label.size() == 8 && request.from <= *first && *last <= through;
+        case Period::month:
+            return is_month_label(label) && request.from <= *first && *last <= through;
+        case Period::year:
+            return is_year_label(label) && request.from <= *first && *last <= through;
+        case Period::total:
+            return label.size() == 8 && request.from <= *first && *last <= through;
+        }
+        return false;
+    };
+    std::map<std::string, PeriodCells> periods;
+    std::set<CellKey, CellKeyOrder> keys;
+    for (const PublishedCell& cell : published) {
+        if (!wanted(cell.period)) {
             continue;
         }
-        auto& by_row = sums[count.metric][count.key];
-        by_row.resize(periods.size(), 0);
-        by_row[row_of_week[static_cast<std::size_t>(count.week.weeks_since(request.from))]] +=
-            count.n;
+        periods[cell.period][{cell.metric, cell.key}] = cell.n;
+        keys.insert({cell.metric, cell.key});
     }
-
-    std::map<std::string, MetricGrid, MetricOrder> grids;
-    for (const auto& [metric, by_key] : sums) {
-        MetricGrid& grid = grids[metric];
-        grid.values.assign(periods.size(), {});
-        for (const auto& [key, by_row] : by_key) {
-            grid.keys.push_back(key);
-            for (std::size_t r = 0; r < periods.size(); ++r) {
-                grid.values[r].push_back(by_row[r]);
-            }
+    // Every whole period of the range answers, zero-filled: a sealed period without a cell for a
+    // key counted nothing there.
+    std::set<std::string> labels;
+    for (IsoWeek week = request.from; week <= through; week = week.next()) {
+        const std::string label = request.period == Period::month  ? week.month()
+                                  : request.period == Period::year ? year_label(week)
+                                                                   : week.to_string();
+        if (wanted(label)) {
+            labels.insert(label);
         }
-        grid.hidden = suppression_pattern(grid.values, summary.k);
-        grid.at_least.assign(periods.size(),
-                             std::vector<std::optional<std::int64_t>>(by_key.size()));
-        grid.present.assign(periods.size(), std::vector<bool>(by_key.size(), true));
     }
-    summary.cells = grid_cells(periods, grids);
+    if (request.period == Period::total) {
+        if (labels.empty()) {
+            return summary;
+        }
+        for (const CellKey& cell_key : keys) {
+            std::optional<std::int64_t> sum = 0;
+            for (const std::string& label : labels) {
+                const auto& cells = periods[label];
+                const auto found = cells.find(cell_key);
+                if (found == cells.end()) {
+                    continue;
+                }
+                if (!found->second) {
+                    sum.reset(); // a total of shown cells only, else hidden
+                    break;
+                }
+                *sum += *found->second;
+            }
+            summary.cells.push_back({"total", cell_key.first, cell_key.second, sum, !sum, {}});
+        }
+        return summary;
+    }
+    for (const std::string& label : labels) {
+        const auto& cells = periods[label];
+        for (const CellKey& cell_key : keys) {
+            const auto found = cells.find(cell_key);
+            const std::optional<std::int64_t> n =
+                found == cells.end() ? std::optional<std::int64_t>(0) : found->second;
+            summary.cells.push_back({label, cell_key.first, cell_key.second, n, !n, {}});
+        }
+    }
     return summary;
+}
+
+Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& request) {
+    std::set<IsoWeek> weeks;
+    for (const WeeklyCount& count : counts) {
+        weeks.insert(count.week);
+    }
+    std::vector<PublishedCell> published;
+    std::map<std::string, std::vector<PublishedCell>> months;
+    std::map<std::string, std::vector<PublishedCell>> years;
+    if (!weeks.empty()) {
+        const IsoWeek last = std::max(*weeks.rbegin(), request.to);
+        const IsoWeek first = std::min(*weeks.begin(), request.from);
+        for (IsoWeek week = first; week <= last && week.weeks_since(first) < max_summary_weeks * 2;
+             week = week.next()) {
+            auto cells = publish_week(week, counts, request.k);
+            auto& month = months[week.month()];
+            month.insert(month.end(), cells.begin(), cells.end());
+            published.insert(published.end(), cells.begin(), cells.end());
+        }
+        for (const auto& [label, parts] : months) {
+            auto cells = publish_whole(label, parts);
+            auto& year = years[label.substr(0, 4)];
+            year.insert(year.end(), cells.begin(), cells.end());
+            published.insert(published.end(), cells.begin(), cells.end());
+        }
+        for (const auto& [label, parts] : years) {
+            auto cells = publish_whole(label, parts);
+            published.insert(published.end(), cells.begin(), cells.end());
+        }
+    }
+    return answer_from_published(published, request, request.to);
 }
 
 Json summary_to_json(const Summary& summary) {
@@ -439,6 +348,9 @@ Json summary_to_json(const Summary& summary) {
             {"to", summary.to.to_string()},
             {"period", std::string(to_string(summary.period))},
             {"k", summary.k},
+            {"published_through", summary.published_through
+                                      ? Json(summary.published_through->to_string())
+                                      : Json(nullptr)},
             {"rows", std::move(rows)}};
 }
 
@@ -493,7 +405,7 @@ std::optional<std::string> unknown_field(const Json& object,
         }
     }
     for (const std::string_view name : allowed) {
-        if (name != "at_least" && !object.contains(name)) {
+        if (name != "at_least" && name != "published_through" && !object.contains(name)) {
             return "missing field \"" + std::string(name) + "\"";
         }
     }
@@ -523,19 +435,6 @@ std::optional<std::int64_t> integer_in(const Json& value, std::int64_t lowest,
     return std::nullopt;
 }
 
-bool is_month_label(std::string_view text) {
-    if (text.size() != 7 || text[4] != '-') {
-        return false;
-    }
-    for (std::size_t i = 0; i < 7; ++i) {
-        if (i != 4 && (text[i] < '0' || text[i] > '9')) {
-            return false;
-        }
-    }
-    const int month = (text[5] - '0') * 10 + (text[6] - '0');
-    return month >= 1 && month <= 12;
-}
-
 std::optional<std::string> period_problem(const std::string& period, const Summary& summary) {
     switch (summary.period) {
     case Period::week: {
@@ -549,6 +448,12 @@ std::optional<std::string> period_problem(const std::string& period, const Summa
         if (!is_month_label(period) || period < summary.from.month() ||
             summary.to.month() < period) {
             return "a month outside the summary's range";
+        }
+        return std::nullopt;
+    case Period::year:
+        if (!is_year_label(period) || period < year_label(summary.from) ||
+            year_label(summary.to) < period) {
+            return "a year outside the summary's range";
         }
         return std::nullopt;
     case Period::total:
@@ -565,7 +470,8 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
         error = "a summary must be a JSON object";
         return std::nullopt;
     }
-    if (auto problem = unknown_field(json, {"from", "to", "period", "k", "rows"})) {
+    if (auto problem =
+            unknown_field(json, {"from", "to", "period", "k", "published_through", "rows"})) {
         error = "summary: " + *problem;
         return std::nullopt;
     }
@@ -595,6 +501,23 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
     summary.to = *to_week;
     summary.period = *period_kind;
     summary.k = static_cast<int>(*k);
+    // The last sealed week the station has published; a station from before sealing does not
+    // say, and then everything up to `to` is taken as published.
+    summary.published_through = *to_week;
+    if (json.contains("published_through")) {
+        const Json& through = json.at("published_through");
+        if (through.is_null()) {
+            summary.published_through.reset();
+        } else {
+            const auto week =
+                through.is_string() ? IsoWeek::parse(through.get<std::string>()) : std::nullopt;
+            if (!week) {
+                error = "summary: published_through must be an ISO week or null";
+                return std::nullopt;
+            }
+            summary.published_through = *week;
+        }
+    }
     if (auto problem =
             summary_request_problem({summary.from, summary.to, summary.period, summary.k})) {
         error = "summary: " + *problem;
@@ -700,66 +623,79 @@ Summary merge_summaries(const std::vector<Summary>& summaries, int k) {
     merged.from = summaries.front().from;
     merged.to = summaries.front().to;
     merged.period = summaries.front().period;
+    merged.published_through = summaries.front().published_through;
+    for (const Summary& summary : summaries) {
+        if (!summary.published_through || !merged.published_through) {
+            merged.published_through.reset();
+        } else {
+            merged.published_through =
+                std::min(*merged.published_through, *summary.published_through);
+        }
+    }
 
+    // Merged per published cell: one (period, metric, key) of every station. A station's part
+    // is its shown n; a part it hid, or a period it has not published yet, leaves the merged
+    // cell hidden with at_least = what the others showed.
     struct MergedPart {
-        std::int64_t shown = 0; // what stations showed (plus earlier lower bounds)
-        bool hidden = false;    // some station hid its part
+        std::int64_t shown = 0;
+        bool hidden = false;
     };
-    std::map<std::string, std::map<std::string, std::map<std::string, MergedPart>>, MetricOrder>
-        parts; // metric -> key -> period
-    std::set<std::string> period_set;
+    std::map<std::tuple<std::string, std::string, std::string>, MergedPart> parts;
     for (const Summary& summary : summaries) {
         for (const SummaryCell& cell : summary.cells) {
-            MergedPart& part = parts[cell.metric][cell.key][cell.period];
-            period_set.insert(cell.period);
-            if (cell.suppressed || !cell.n) {
+            parts.try_emplace({cell.period, cell.metric, cell.key});
+        }
+    }
+    for (const Summary& summary : summaries) {
+        std::map<std::tuple<std::string, std::string, std::string>, const SummaryCell*> own;
+        std::set<std::string> own_periods;
+        for (const SummaryCell& cell : summary.cells) {
+            own[{cell.period, cell.metric, cell.key}] = &cell;
+            own_periods.insert(cell.period);
+        }
+        for (auto& [where, part] : parts) {
+            const auto found = own.find(where);
+            if (found != own.end()) {
+                const SummaryCell& cell = *found->second;
+                if (cell.suppressed || !cell.n) {
+                    part.hidden = true;
+                    part.shown += cell.at_least.value_or(0);
+                } else {
+                    part.shown += *cell.n;
+                }
+                continue;
+            }
+            // No cell: a zero if the station published that period, else unknown.
+            const std::string& period = std::get<0>(where);
+            bool covered = own_periods.contains(period);
+            if (!covered) {
+                const auto last =
+                    period == "total" ? std::optional<IsoWeek>(summary.from) : last_week_of(period);
+                covered = last && summary.published_through && *last <= *summary.published_through;
+            }
+            if (!covered) {
                 part.hidden = true;
-                part.shown += cell.at_least.value_or(0);
-            } else {
-                part.shown += *cell.n;
             }
         }
     }
-    const std::vector<std::string> periods(period_set.begin(), period_set.end());
-
-    std::map<std::string, MetricGrid, MetricOrder> grids;
-    for (const auto& [metric, by_key] : parts) {
-        MetricGrid& grid = grids[metric];
-        const std::size_t columns = by_key.size();
-        grid.values.assign(periods.size(), std::vector<std::int64_t>(columns, 0));
-        // A cell no station published is unknown to a reader: treat it as hidden, never emit it.
-        grid.hidden.assign(periods.size(), std::vector<bool>(columns, true));
-        grid.present.assign(periods.size(), std::vector<bool>(columns, false));
-        grid.at_least.assign(periods.size(), std::vector<std::optional<std::int64_t>>(columns));
-        std::size_t c = 0;
-        for (const auto& [key, by_period] : by_key) {
-            grid.keys.push_back(key);
-            for (std::size_t r = 0; r < periods.size(); ++r) {
-                const auto found = by_period.find(periods[r]);
-                if (found == by_period.end()) {
-                    continue;
-                }
-                const MergedPart& part = found->second;
-                grid.present[r][c] = true;
-                grid.hidden[r][c] = part.hidden;
-                grid.values[r][c] = part.shown;
-                if (part.hidden && part.shown > 0) {
-                    grid.at_least[r][c] = part.shown;
-                }
+    for (const auto& [where, part] : parts) {
+        SummaryCell cell;
+        cell.period = std::get<0>(where);
+        cell.metric = std::get<1>(where);
+        cell.key = std::get<2>(where);
+        if (part.hidden) {
+            cell.suppressed = true;
+            if (part.shown > 0) {
+                cell.at_least = part.shown;
             }
-            ++c;
+        } else if (part.shown > 0 && part.shown < merged.k) {
+            cell.suppressed = true; // below the rollup's own k: hidden, nothing more said
+        } else {
+            cell.n = part.shown;
         }
-        const Pattern already_hidden = grid.hidden;
-        grid.hidden = protect(grid.values, grid.hidden, merged.k);
-        for (std::size_t r = 0; r < periods.size(); ++r) {
-            for (std::size_t col = 0; col < columns; ++col) {
-                if (grid.hidden[r][col] && !already_hidden[r][col]) {
-                    grid.at_least[r][col].reset(); // newly hidden: nothing to show about it
-                }
-            }
-        }
+        merged.cells.push_back(std::move(cell));
     }
-    merged.cells = grid_cells(periods, grids);
+    std::sort(merged.cells.begin(), merged.cells.end(), canonical_order);
     return merged;
 }
 

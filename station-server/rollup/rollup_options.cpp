@@ -18,7 +18,7 @@ std::optional<int> parse_int(const std::string& text) {
 
 std::string rollup_usage() {
     return "Usage: station-rollup --stations FILE --from YYYY-Www --to YYYY-Www\n"
-           "                      --period week|month|total [--format json|csv] [--k N]\n"
+           "                      --period week|month|year|total [--format json|csv] [--k N]\n"
            "                      [--timeout SECONDS]\n"
            "\n"
            "Fetches the anonymous usage summaries of several precinct stations at once and\n"
@@ -29,7 +29,9 @@ std::string rollup_usage() {
            "  --stations FILE   one station per line: \"URL TOKEN\" (a coordinator token);\n"
            "                    blank lines and lines starting with # are ignored\n"
            "  --from, --to      ISO weeks, inclusive, e.g. 2026-W40\n"
-           "  --period          week, month (a week counts in the month of its Thursday) or total\n"
+           "  --period          week, month (a week counts in the month of its Thursday), year "
+           "(ISO)\n"
+           "                    or total; stations answer from their sealed, published cells\n"
            "  --format          json (default; adds \"unreachable\": [URLs]) or csv\n"
            "  --k               the smallest count shown (default 5, at least 3)\n"
            "  --timeout         seconds to connect and for each read (default 5, 1 to 120)\n"
@@ -107,7 +109,7 @@ OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     }
     auto period = parse_period(values["period"]);
     if (!period) {
-        result.error = "--period must be week, month or total";
+        result.error = "--period must be week, month, year or total";
         return result;
     }
     options.request.from = *from;

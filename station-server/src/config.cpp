@@ -62,6 +62,8 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
     config.k = static_cast<int>(bounded(source, "summary.k", config.k, -1000000, 1000000));
     config.max_summary_weeks =
         static_cast<int>(bounded(source, "summary.max_weeks", config.max_summary_weeks, 1, 5300));
+    config.seal_after_days = static_cast<int>(
+        bounded(source, "summary.seal_after_days", config.seal_after_days, 0, 366));
     config.pbkdf2_iterations = static_cast<int>(
         bounded(source, "security.pbkdf2_iterations", config.pbkdf2_iterations, 1, 100000000));
     config.admin_token_lifetime = std::chrono::seconds(bounded(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "wellness/image.hpp"
+#include "station_store.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -42,6 +43,9 @@ struct StationConfig {
     std::size_t max_asset_bytes = 2 * 1024 * 1024;    // one PNG / JPEG
     int max_image_side = wellness::max_image_side;    // pixels (core/image.hpp)
     int max_summary_weeks = 260;
+    // A week is sealed this long after it ends; later batches for it count in the oldest
+    // unsealed week (privacy promise 8).
+    int seal_after_days = 14;
 
     int max_threads = 64;
     int max_queued = 128;
@@ -68,5 +72,10 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
 
 // Refuses settings the station must not run with (k below 3, limits out of range).
 void validate_config(const StationConfig& config);
+
+// The sealing rule the counts writer and the summaries share.
+inline SealPolicy seal_policy(const StationConfig& config) {
+    return {config.k, static_cast<long>(config.seal_after_days) * 24 * 3600};
+}
 
 } // namespace wellness::station

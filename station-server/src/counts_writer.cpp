@@ -15,9 +15,9 @@ constexpr int checkpoint_after_frames = 4000;
 } // namespace
 
 CountsWriter::CountsWriter(StationStore& store, Poco::Logger& logger, std::size_t max_queued,
-                           std::size_t max_group)
-    : store_(store), writer_(store.open_group_writer()), logger_(logger), max_queued_(max_queued),
-      max_group_(max_group) {
+                           std::size_t max_group, SealPolicy policy)
+    : store_(store), writer_(store.open_group_writer(policy)), logger_(logger),
+      max_queued_(max_queued), max_group_(max_group) {
     writer_thread_ = std::thread([this] { write_groups(); });
     checkpoint_thread_ = std::thread([this] { checkpoint_when_asked(); });
 }

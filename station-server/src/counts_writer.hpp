@@ -31,8 +31,9 @@ class BatchListener {
 class CountsWriter {
   public:
     // `max_queued` bounds the batches waiting for a commit; `max_group` the batches per commit.
+    // `policy` decides when weeks are sealed (the writer seals them before a group's commit).
     CountsWriter(StationStore& store, Poco::Logger& logger, std::size_t max_queued,
-                 std::size_t max_group = 512);
+                 std::size_t max_group = 512, SealPolicy policy = {});
     ~CountsWriter();
     CountsWriter(const CountsWriter&) = delete;
     CountsWriter& operator=(const CountsWriter&) = delete;

@@ -63,8 +63,8 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
                                             config_.database_connections);
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
-    counts_writer_ = std::make_unique<CountsWriter>(*store_, logger_,
-                                                    static_cast<std::size_t>(config_.max_threads));
+    counts_writer_ = std::make_unique<CountsWriter>(
+        *store_, logger_, static_cast<std::size_t>(config_.max_threads), 512, seal_policy(config_));
 }
 
 Station::~Station() {

@@ -160,14 +160,19 @@ std::string make_batch(const std::vector<CounterKey>& shape, const IsoWeek& week
     CountsBatch batch;
     batch.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     std::uniform_int_distribution<int> n(0, 40);
+    std::uniform_int_distribution<int> visits(default_k, 40); // the station refuses 1..k-1
     for (const auto& key : shape)
-        batch.counts.push_back({week, key.metric, key.key, n(random)});
+        batch.counts.push_back(
+            {week, key.metric, key.key, key.metric == metric::visit ? visits(random) : n(random)});
     return encode_batch(batch);
 }
 
-Round hammer(std::uint16_t port, const std::string& token, int connections,
-             std::chrono::milliseconds duration, const std::vector<CounterKey>& shape,
-             const IsoWeek& week) {
+// Each batch is a kiosk's one release of a week (promise 7): the i-th batch sent is kiosk
+// i % kiosks' release of the week i / kiosks weeks before `week` (older ones count in the
+// oldest unsealed week, as on a real station).
+Round hammer(std::uint16_t port, const std::vector<std::string>& tokens,
+             std::atomic<long>& sent_so_far, int connections, std::chrono::milliseconds duration,
+             const std::vector<CounterKey>& shape, const IsoWeek& week) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
     std::atomic<long> failures{0};
     std::vector<double> client_cpu(static_cast<std::size_t>(connections));
@@ -184,7 +189,10 @@ Round hammer(std::uint16_t port, const std::string& token, int connections,
             session.setTimeout(Poco::Timespan(30, 0));
             auto& mine = latencies[static_cast<std::size_t>(c)];
             while (Steady::now() < stop_at) {
-                std::string body = make_batch(shape, week, random);
+                const long i = sent_so_far++;
+                const auto kiosks = static_cast<long>(tokens.size());
+                const std::string& token = tokens[static_cast<std::size_t>(i % kiosks)];
+                std::string body = make_batch(shape, week.plus_weeks(-(i / kiosks)), random);
                 auto sent = Steady::now();
                 int status = 0;
                 try {
@@ -311,6 +319,16 @@ int main(int argc, char** argv) {
             Json::parse(post(setup, "/api/v1/kiosk/enroll",
                              Json{{"enrollment_code", kiosk["enrollment_code"]}}.dump(), "", code));
         std::string kiosk_token = enrolled["token"];
+        std::vector<std::string> kiosk_tokens{kiosk_token};
+        while (kiosk_tokens.size() < 64) {
+            auto more = Json::parse(
+                post(setup, "/api/v1/admin/kiosks", R"({"name":"bench"})", admin, code));
+            kiosk_tokens.push_back(Json::parse(post(
+                setup, "/api/v1/kiosk/enroll",
+                Json{{"enrollment_code", more["enrollment_code"]}}.dump(), "", code))["token"]);
+        }
+        std::atomic<long> batches_sent{0};
+        std::atomic<long> bare_sent{0};
 
         auto document = Json::parse(get(port, "/api/v1/kiosk/content", kiosk_token))["document"];
         auto content = parse_content(document);
@@ -338,10 +356,10 @@ int main(int argc, char** argv) {
             std::vector<Round> on_bare;
             std::vector<double> ratios;
             for (int round = 0; round < rounds; ++round) {
-                on_station.push_back(
-                    hammer(port, kiosk_token, connections, duration, shape, last_week));
-                on_bare.push_back(hammer(bare_socket.address().port(), kiosk_token, connections,
-                                         duration, shape, last_week));
+                on_station.push_back(hammer(port, kiosk_tokens, batches_sent, connections, duration,
+                                            shape, last_week));
+                on_bare.push_back(hammer(bare_socket.address().port(), kiosk_tokens, bare_sent,
+                                         connections, duration, shape, last_week));
                 ratios.push_back(on_station.back().per_second() / on_bare.back().per_second());
             }
             auto station_figures = summarize(on_station);
@@ -370,12 +388,14 @@ int main(int argc, char** argv) {
         IsoWeek first_week = last_week.plus_weeks(-51);
         std::mt19937 random(7);
         // Written through a group writer of its own: the same code as the station's counts.
-        auto year_writer = station.store().open_group_writer();
+        // Its weeks seal only at the first summary, as if every release came in on time.
+        auto year_writer =
+            station.store().open_group_writer(SealPolicy{config.k, 400L * 24 * 3600});
         auto load_start = Steady::now();
         for (int k = 0; k < kiosks; ++k) {
             PendingBatch year;
             year.batch.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
-            year.kiosk_id = 1;
+            year.kiosk_id = 1000 + k; // each kiosk releases each week once
             year.received_at = std::time(nullptr);
             std::uniform_int_distribution<int> n(0, 30);
             for (IsoWeek week = first_week; week <= last_week; week = week.next())

@@ -155,7 +155,7 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          [&store, &clock, &counts_writer, &cfg, &log](RequestTarget&) {
              return new KioskCountsHandler(store, clock, counts_writer, cfg.counts_commit_wait,
-                                           log);
+                                           cfg.k, log);
          }},
         {{"api", "v1", "admin", "session"},
          false,

@@ -2,8 +2,10 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <sqlite3.h>
 #include <tuple>
 #include <unordered_map>
@@ -93,6 +95,28 @@ CREATE TABLE applied_batch_ids (
 INSERT INTO applied_batch_ids(batch_id) SELECT batch_id FROM applied_batches;
 DROP TABLE applied_batches;
 )sql",
+    // Privacy promises 7 and 8. published_cells keeps what summaries may show, decided once at
+    // a week's seal: periods "YYYY-Www", "YYYY-MM" or "YYYY", n NULL when hidden. sealing holds
+    // the last sealed week. kiosk_releases remembers which kiosk released which week (no time,
+    // no batch), so a second release of a kiosk-week is refused.
+    R"sql(
+CREATE TABLE published_cells (
+  period TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  key TEXT NOT NULL,
+  n INTEGER CHECK (n IS NULL OR n >= 0),
+  PRIMARY KEY (period, metric, key)
+) WITHOUT ROWID;
+CREATE TABLE sealing (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  sealed_through TEXT NOT NULL
+);
+CREATE TABLE kiosk_releases (
+  kiosk_id INTEGER NOT NULL,
+  week TEXT NOT NULL,
+  PRIMARY KEY (kiosk_id, week)
+) WITHOUT ROWID;
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -145,6 +169,99 @@ std::optional<std::time_t> optional_time(const SQLite::Column& column) {
     return static_cast<std::time_t>(column.getInt64());
 }
 
+std::optional<IsoWeek> read_sealed_through(SQLite::Database& db) {
+    SQLite::Statement query(db, "SELECT sealed_through FROM sealing WHERE id = 1");
+    if (!query.executeStep())
+        return std::nullopt;
+    return IsoWeek::parse(query.getColumn(0).getString());
+}
+
+std::vector<PublishedCell> read_cells(SQLite::Statement& query) {
+    std::vector<PublishedCell> cells;
+    while (query.executeStep()) {
+        PublishedCell cell{query.getColumn(0).getString(), query.getColumn(1).getString(),
+                           query.getColumn(2).getString(), std::nullopt};
+        if (!query.getColumn(3).isNull())
+            cell.n = query.getColumn(3).getInt64();
+        cells.push_back(std::move(cell));
+    }
+    return cells;
+}
+
+// Cells of one kind of period ("YYYY-Www" 8 characters, "YYYY-MM" 7, "YYYY" 4) within
+// [low, high] as text.
+std::vector<PublishedCell> cells_between(SQLite::Database& db, std::size_t label_size,
+                                         const std::string& low, const std::string& high) {
+    SQLite::Statement query(db, "SELECT period, metric, key, n FROM published_cells "
+                                "WHERE length(period) = ? AND period >= ? AND period <= ?");
+    query.bind(1, static_cast<int>(label_size));
+    query.bind(2, low);
+    query.bind(3, high);
+    return read_cells(query);
+}
+
+void insert_cells(SQLite::Database& db, const std::vector<PublishedCell>& cells) {
+    SQLite::Statement insert(db,
+                             "INSERT INTO published_cells(period, metric, key, n) VALUES(?,?,?,?)");
+    for (const PublishedCell& cell : cells) {
+        insert.bind(1, cell.period);
+        insert.bind(2, cell.metric);
+        insert.bind(3, cell.key);
+        if (cell.n)
+            insert.bind(4, *cell.n);
+        else
+            insert.bind(4);
+        insert.exec();
+        insert.reset();
+    }
+}
+
+// Seals every week up to `through` not sealed yet, inside the caller's transaction: its cells
+// are decided with k now and kept, and so are those of each month and ISO year it completes.
+// Returns the last sealed week.
+std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through,
+                                    const SealPolicy& policy) {
+    auto sealed = read_sealed_through(db);
+    if (sealed && through <= *sealed)
+        return sealed;
+    IsoWeek start = through;
+    if (sealed) {
+        start = sealed->next();
+    } else {
+        SQLite::Statement first(db, "SELECT min(week) FROM weekly_counts");
+        if (first.executeStep() && !first.getColumn(0).isNull())
+            if (auto week = IsoWeek::parse(first.getColumn(0).getString()); week && *week < start)
+                start = *week;
+    }
+    SQLite::Statement week_counts(db, "SELECT metric, key, n FROM weekly_counts WHERE week = ?");
+    for (IsoWeek week = start; week <= through; week = week.next()) {
+        std::vector<WeeklyCount> counts;
+        week_counts.bind(1, week.to_string());
+        while (week_counts.executeStep())
+            counts.push_back({week, week_counts.getColumn(0).getString(),
+                              week_counts.getColumn(1).getString(),
+                              week_counts.getColumn(2).getInt64()});
+        week_counts.reset();
+        insert_cells(db, publish_week(week, counts, policy.k));
+        const std::string month = week.month();
+        if (week.next().month() != month) {
+            const IsoWeek first = first_week_of(month).value_or(week);
+            insert_cells(db, publish_whole(
+                                 month, cells_between(db, 8, first.to_string(), week.to_string())));
+        }
+        if (week.next().year() != week.year()) {
+            const std::string year = year_label(week);
+            insert_cells(db, publish_whole(year, cells_between(db, 7, year + "-01", year + "-12")));
+        }
+    }
+    SQLite::Statement mark(
+        db, "INSERT INTO sealing(id, sealed_through) VALUES(1, ?) "
+            "ON CONFLICT(id) DO UPDATE SET sealed_through = excluded.sealed_through");
+    mark.bind(1, through.to_string());
+    mark.exec();
+    return through;
+}
+
 KioskRecord read_kiosk(SQLite::Statement& row) {
     KioskRecord kiosk;
     kiosk.id = row.getColumn(0).getInt64();
@@ -174,6 +291,11 @@ CoordinatorTokenRecord read_token(SQLite::Statement& row) {
 }
 
 } // namespace
+
+IsoWeek last_week_due_for_seal(std::time_t now, const SealPolicy& policy) {
+    return IsoWeek::from_local_time(now - static_cast<std::time_t>(policy.seal_after_seconds))
+        .prev();
+}
 
 // A connection with the statements of the hot paths (every request's token check) prepared
 // once: preparing costs more than running these one-row lookups.
@@ -628,20 +750,22 @@ std::set<std::string> StationStore::asset_names() {
     return names;
 }
 
-std::unique_ptr<BatchGroupWriter> StationStore::open_group_writer() {
+std::unique_ptr<BatchGroupWriter> StationStore::open_group_writer(SealPolicy policy) {
     try {
-        return std::make_unique<BatchGroupWriter>(open_connection(file_));
+        return std::make_unique<BatchGroupWriter>(open_connection(file_), policy);
     } catch (const SQLite::Exception& error) {
         throw StoreError("cannot use the database " + file_.string() + ": " + error.what());
     }
 }
 
-BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)),
-      remember_(*db_, "INSERT INTO applied_batch_ids(batch_id) VALUES(?)"),
+BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db, SealPolicy policy)
+    : db_(std::move(db)), remember_(*db_, "INSERT INTO applied_batch_ids(batch_id) VALUES(?)"),
       add_(*db_, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
                  "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n"),
-      contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?") {
+      contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?"),
+      released_(*db_, "SELECT 1 FROM kiosk_releases WHERE kiosk_id = ? AND week = ?"),
+      release_(*db_, "INSERT INTO kiosk_releases(kiosk_id, week) VALUES(?,?)"), policy_(policy) {
+    sealed_through_ = read_sealed_through(*db_);
     // Replaces (and so switches off) this connection's automatic checkpoint.
     sqlite3_wal_hook(db_->getHandle(), &BatchGroupWriter::on_wal_commit, this);
     SQLite::Statement stored(*db_, "SELECT batch_id FROM applied_batch_ids");
@@ -681,21 +805,60 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     // Each kept statement is reset after every use, failed or not: one left halted by an error
     // (disk full, a constraint) would refuse every later group until a restart.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // Weeks due are sealed first, in this same transaction: a batch for a sealed week counts in
+    // the oldest unsealed week, so nothing published ever changes.
+    std::time_t latest = 0;
+    for (const PendingBatch* pending : group)
+        latest = std::max(latest, pending->received_at);
+    const auto sealed = seal_through(*db_, last_week_due_for_seal(latest, policy_), policy_);
+    std::set<std::pair<std::int64_t, IsoWeek>> claimed; // kiosk-weeks released in this group
     for (const PendingBatch* pending : group) {
         const std::string& id = pending->batch.batch_id;
-        const bool fresh = !applied_ids_.contains(id) && fresh_ids.insert(id).second;
-        if (fresh) {
+        bool fresh = !applied_ids_.contains(id) && !fresh_ids.contains(id);
+        auto& contact = contacts[pending->kiosk_id];
+        contact = std::max(contact, pending->received_at);
+        if (!fresh) {
+            outcomes.push_back(BatchOutcome::duplicate);
+            continue;
+        }
+        std::set<IsoWeek> weeks;
+        for (const auto& entry : pending->batch.counts)
+            weeks.insert(entry.week);
+        bool conflict = false;
+        for (const IsoWeek& week : weeks) {
+            if (claimed.contains({pending->kiosk_id, week})) {
+                conflict = true;
+                break;
+            }
+            StatementUse released(released_);
+            released->bind(1, pending->kiosk_id);
+            released->bind(2, week.to_string());
+            if (released->executeStep()) {
+                conflict = true;
+                break;
+            }
+        }
+        if (conflict) {
+            outcomes.push_back(BatchOutcome::conflict);
+            continue;
+        }
+        fresh_ids.insert(id);
+        {
             StatementUse remember(remember_);
             remember->bindNoCopy(1, id);
             remember->exec();
         }
-        outcomes.push_back(fresh ? BatchOutcome::applied : BatchOutcome::duplicate);
-        auto& contact = contacts[pending->kiosk_id];
-        contact = std::max(contact, pending->received_at);
-        if (!fresh)
-            continue;
+        for (const IsoWeek& week : weeks) {
+            claimed.insert({pending->kiosk_id, week});
+            StatementUse release(release_);
+            release->bind(1, pending->kiosk_id);
+            release->bind(2, week.to_string());
+            release->exec();
+        }
+        outcomes.push_back(BatchOutcome::applied);
         for (const auto& entry : pending->batch.counts) {
-            auto& sum = sums[{entry.week, entry.metric, entry.key}];
+            const IsoWeek week = sealed && entry.week <= *sealed ? sealed->next() : entry.week;
+            auto& sum = sums[{week, entry.metric, entry.key}];
             sum.first = &entry;
             sum.second += entry.n;
         }
@@ -703,7 +866,7 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     for (const auto& [counter, sum] : sums) {
         const auto& [entry, n] = sum;
         StatementUse add(add_);
-        add->bind(1, entry->week.to_string());
+        add->bind(1, std::get<0>(counter).to_string());
         add->bindNoCopy(2, entry->metric);
         add->bindNoCopy(3, entry->key);
         add->bind(4, n);
@@ -718,9 +881,36 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
         contact->exec();
     }
     transaction.commit();
+    sealed_through_ = sealed;
     for (std::string_view id : fresh_ids)
         applied_ids_.emplace(id);
     return outcomes;
+}
+
+std::optional<IsoWeek> StationStore::seal_due_weeks(std::time_t now, const SealPolicy& policy) {
+    auto lease = borrow();
+    auto& db = *lease;
+    {
+        // Most calls find nothing due: a read, no write lock.
+        const auto sealed = read_sealed_through(db);
+        if (sealed && last_week_due_for_seal(now, policy) <= *sealed)
+            return sealed;
+    }
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto sealed = seal_through(db, last_week_due_for_seal(now, policy), policy);
+    transaction.commit();
+    return sealed;
+}
+
+std::vector<PublishedCell> StationStore::published_cells(const IsoWeek& from, const IsoWeek& to) {
+    auto lease = borrow();
+    auto& db = *lease;
+    auto cells = cells_between(db, 8, from.to_string(), to.to_string());
+    auto months = cells_between(db, 7, from.month(), to.month());
+    auto years = cells_between(db, 4, year_label(from), year_label(to));
+    cells.insert(cells.end(), months.begin(), months.end());
+    cells.insert(cells.end(), years.begin(), years.end());
+    return cells;
 }
 
 std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const IsoWeek& to) {

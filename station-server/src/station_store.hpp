@@ -101,7 +101,19 @@ struct AssetRecord {
 };
 
 enum class EnrollOutcome { enrolled, unknown_code, expired, already_used, revoked };
-enum class BatchOutcome { applied, duplicate };
+// conflict: the batch is new, but its kiosk already released one of its weeks (promise 7).
+enum class BatchOutcome { applied, duplicate, conflict };
+
+// Privacy promise 8: a week is sealed `seal_after_seconds` after it ends (local time); at its
+// seal its cells (and those of the month / ISO year it completes) are decided with k and kept.
+struct SealPolicy {
+    int k = default_k;
+    long seal_after_seconds = 14L * 24 * 3600;
+};
+
+// The last week sealed at `now` under `policy`: the week before the one holding
+// now - seal_after_seconds.
+IsoWeek last_week_due_for_seal(std::time_t now, const SealPolicy& policy);
 enum class AssetPutOutcome { stored, unchanged, conflict };
 
 // A decoded counts batch waiting for the group commit, with the kiosk that sent it.
@@ -117,7 +129,7 @@ struct PendingBatch {
 // included; the group is wholly committed or not at all. Not thread-safe: one writer thread.
 class BatchGroupWriter {
   public:
-    explicit BatchGroupWriter(std::unique_ptr<SQLite::Database> db);
+    BatchGroupWriter(std::unique_ptr<SQLite::Database> db, SealPolicy policy);
     ~BatchGroupWriter();
     BatchGroupWriter(const BatchGroupWriter&) = delete;
     BatchGroupWriter& operator=(const BatchGroupWriter&) = delete;
@@ -144,6 +156,10 @@ class BatchGroupWriter {
     SQLite::Statement remember_;
     SQLite::Statement add_;
     SQLite::Statement contact_;
+    SQLite::Statement released_;
+    SQLite::Statement release_;
+    SealPolicy policy_;
+    std::optional<IsoWeek> sealed_through_;       // as committed
     std::unordered_set<std::string> applied_ids_; // every batch id committed, as stored
 };
 
@@ -212,10 +228,16 @@ class StationStore {
     // Counts go in through a group writer (BatchGroupWriter): the whole group in one
     // transaction, exactly once per batch id.
     // A connection of its own for the counts writer thread (see BatchGroupWriter).
-    std::unique_ptr<BatchGroupWriter> open_group_writer();
+    std::unique_ptr<BatchGroupWriter> open_group_writer(SealPolicy policy = {});
     // Copies the write-ahead log into the database file without blocking writers (PASSIVE).
     void checkpoint();
     std::vector<WeeklyCount> weekly_counts(const IsoWeek& from, const IsoWeek& to);
+
+    // Seals every week due at `now` (in one transaction, with the counts writer's batches
+    // serialized against it) and returns the last sealed week, nullopt while none is.
+    std::optional<IsoWeek> seal_due_weeks(std::time_t now, const SealPolicy& policy);
+    // The kept cells of weeks, months and years that lie within [from, to].
+    std::vector<PublishedCell> published_cells(const IsoWeek& from, const IsoWeek& to);
 
     std::vector<AuditEntry> audit_log(int limit);
 

@@ -4,6 +4,8 @@
 
 #include "rollup_options.hpp"
 #include "stations_file.hpp"
+#include "wellness/disclosure_audit.hpp"
+#include "wellness/suppression.hpp"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -19,8 +21,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -64,55 +68,52 @@ json json_of(const HttpAnswer& answer, int expected_status) {
     return json::parse(answer.body);
 }
 
-// Seconds to add to the station's clock so that 2026-W47 has ended there, whatever today is.
-long clock_offset_for_closed_weeks() {
+using Instant = std::chrono::sys_seconds;
+
+// Noon UTC of a day.
+Instant noon(std::chrono::year_month_day day) {
+    return std::chrono::sys_days{day} + std::chrono::hours{12};
+}
+
+// Wednesday of 2026-W43: the weeks counted below have ended, and none is sealed yet.
+const Instant counting_time = noon(std::chrono::year{2026} / std::chrono::October / 21);
+// 2 December 2026: 2026-W47 has ended and W36..W46 are sealed (14 days after their end).
+const Instant reading_time = noon(std::chrono::year{2026} / std::chrono::December / 2);
+
+// Seconds to add to the station's clock so that it reads `wanted`.
+long clock_offset_to(Instant wanted) {
     using namespace std::chrono;
-    const auto wanted = sys_days{year{2026} / December / 2} + hours{12};
-    const auto now = system_clock::now();
-    return now >= wanted ? 0 : static_cast<long>(duration_cast<seconds>(wanted - now).count());
+    return static_cast<long>(
+        duration_cast<seconds>(wanted - floor<seconds>(system_clock::now())).count());
 }
 
 class StationProcess {
   public:
-    StationProcess() : data_dir_(Poco::TemporaryFile::tempName()) {
+    // A station whose clock reads `at`; weeks seal `seal_after_days` after they end.
+    explicit StationProcess(Instant at = counting_time, int seal_after_days = 14)
+        : data_dir_(Poco::TemporaryFile::tempName()) {
         std::filesystem::create_directories(data_dir_);
-        Poco::Process::Args args{"serve",
-                                 "--data",
-                                 data_dir_.string(),
-                                 "--port",
-                                 "0",
-                                 "--bind",
-                                 "127.0.0.1",
-                                 "--clock-offset",
-                                 std::to_string(clock_offset_for_closed_weeks())};
-        handle_ = std::make_unique<Poco::ProcessHandle>(
-            Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, &out_, nullptr));
-        Poco::PipeInputStream in(out_);
-        const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
-        const std::regex login(R"(^admin login: admin / (\S+) at )");
-        std::string line;
-        for (int i = 0; i < 50 && (port_ == 0 || password_.empty()) && std::getline(in, line);
-             ++i) {
-            std::smatch match;
-            if (std::regex_search(line, match, listening))
-                port_ = std::stoi(match[1]);
-            else if (std::regex_search(line, match, login))
-                password_ = match[1];
-        }
-        REQUIRE(port_ > 0);
+        std::ofstream(data_dir_ / "station.properties")
+            << "summary.seal_after_days = " << seal_after_days << "\n";
+        launch(at);
         REQUIRE(!password_.empty());
-        admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
-                                    json{{"username", "admin"}, {"password", password_}}.dump()),
-                               200)["token"];
+        sign_in();
     }
     ~StationProcess() {
-        Poco::Process::requestTermination(handle_->id());
-        handle_->wait();
+        end();
         std::error_code ignored;
         std::filesystem::remove_all(data_dir_, ignored);
     }
     StationProcess(const StationProcess&) = delete;
     StationProcess& operator=(const StationProcess&) = delete;
+
+    // Stops the station and starts it again on its data with its clock at `at`.
+    void restart_at(Instant at) {
+        end();
+        port_ = 0;
+        launch(at);
+        sign_in();
+    }
 
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -139,8 +140,50 @@ class StationProcess {
     }
 
   private:
+    void end() {
+        Poco::Process::requestTermination(handle_->id());
+        handle_->wait();
+    }
+    void sign_in() {
+        admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
+                                    json{{"username", "admin"}, {"password", password_}}.dump()),
+                               200)["token"];
+    }
+    void launch(Instant at) {
+        Poco::Process::Args args{"serve",
+                                 "--data",
+                                 data_dir_.string(),
+                                 "--port",
+                                 "0",
+                                 "--bind",
+                                 "127.0.0.1",
+                                 "--config",
+                                 (data_dir_ / "station.properties").string(),
+                                 "--clock-offset",
+                                 std::to_string(clock_offset_to(at))};
+        out_ = std::make_unique<Poco::Pipe>();
+        handle_ = std::make_unique<Poco::ProcessHandle>(
+            Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, out_.get(), nullptr));
+        Poco::PipeInputStream in(*out_);
+        const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
+        const std::regex login(R"(^admin login: admin / (\S+) at )");
+        std::string line;
+        // The first start also prints the admin password it made.
+        const bool first = password_.empty();
+        for (int i = 0;
+             i < 50 && (port_ == 0 || (first && password_.empty())) && std::getline(in, line);
+             ++i) {
+            std::smatch match;
+            if (std::regex_search(line, match, listening))
+                port_ = std::stoi(match[1]);
+            else if (std::regex_search(line, match, login))
+                password_ = match[1];
+        }
+        REQUIRE(port_ > 0);
+    }
+
     std::filesystem::path data_dir_;
-    Poco::Pipe out_;
+    std::unique_ptr<Poco::Pipe> out_;
     std::unique_ptr<Poco::ProcessHandle> handle_;
     int port_ = 0;
     std::string password_;
@@ -208,6 +251,9 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
                               count("2026-W42", "checkin.topic", "sleep", 7),
                               count("2026-W42", "checkin.topic", "workload", 10),
                               count("2026-W42", "checkin.topic", "family", 9)});
+    // Counted before W41 and W42 were sealed, read after.
+    small_station.restart_at(reading_time);
+    busy_station.restart_at(reading_time);
     const std::string down_url =
         "http://127.0.0.1:" + std::to_string(free_port_with_nothing_listening());
 
@@ -274,6 +320,143 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         CHECK(run.err.find(small_station.url()) != std::string::npos);
         CHECK(run.err.find("401") != std::string::npos);
     }
+}
+
+namespace {
+
+// A merged summary read back from the rollup's CSV, for the request it answered.
+wellness::Summary summary_from_csv(const std::string& csv, const wellness::Summary& request) {
+    wellness::Summary summary = request;
+    summary.cells.clear();
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty())
+            continue;
+        std::vector<std::string> fields;
+        std::stringstream parts(line);
+        for (std::string field; std::getline(parts, field, ',');)
+            fields.push_back(field);
+        while (fields.size() < 6)
+            fields.emplace_back();
+        wellness::SummaryCell cell;
+        cell.period = fields[0];
+        cell.metric = fields[1];
+        cell.key = fields[2];
+        cell.suppressed = fields[4] == "true";
+        if (!cell.suppressed)
+            cell.n = std::stoll(fields[3]);
+        if (!fields[5].empty())
+            cell.at_least = std::stoll(fields[5]);
+        summary.cells.push_back(cell);
+    }
+    return summary;
+}
+
+} // namespace
+
+TEST_CASE("Every range, period and format asked of three stations through the rollup leaves each "
+          "cell a station hid at least k wide for an exact solver",
+          "[rollup]") {
+    using namespace wellness::audit;
+    using wellness::IsoWeek;
+    using namespace std::chrono;
+    // Weeks seal 70 days after their end: counted on Wednesday of 2026-W45, read in March 2027,
+    // when every week of 2026 (and so the year) is sealed.
+    const Instant counted = noon(year{2026} / November / 4);
+    const Instant read = noon(year{2027} / March / 20);
+    std::vector<std::unique_ptr<StationProcess>> stations;
+    for (int i = 0; i < 3; ++i)
+        stations.push_back(std::make_unique<StationProcess>(counted, 70));
+    const std::vector<std::pair<std::string, std::vector<std::string>>> catalogue = {
+        {"visit", {"start"}},
+        {"checkin.level", {"green", "yellow", "orange", "red"}},
+        {"checkin.topic", {"sleep", "workload"}}};
+    std::mt19937 random(20261202);
+    auto pick = [&](int low, int high) {
+        return std::uniform_int_distribution<int>(low, high)(random);
+    };
+    std::map<std::string, std::int64_t> regional; // week cell name -> sum over stations
+    std::map<std::string, bool> hidden_somewhere; // a station hid its part
+    for (auto& station : stations) {
+        json counts = json::array();
+        for (IsoWeek w = *IsoWeek::parse("2026-W36"); w <= *IsoWeek::parse("2026-W44");
+             w = w.next())
+            for (const auto& [metric, keys] : catalogue)
+                for (const auto& key : keys) {
+                    int n = metric == "visit" ? pick(5, 20) : pick(0, 9) < 6 ? 0 : pick(1, 6);
+                    counts.push_back(count(w.to_string(), metric, key, n));
+                    const std::string name = week_cell_name("", w, metric, key);
+                    regional[name] += n;
+                    if (n > 0 && n < 5)
+                        hidden_somewhere[name] = true;
+                }
+        station->post_counts(counts);
+        station->restart_at(read);
+    }
+    std::string stations_text;
+    for (auto& station : stations)
+        stations_text += station->url() + " " + station->coordinator_token("region") + "\n";
+    const std::string stations_file = write_temp_file(stations_text);
+
+    LinearSystem system;
+    const std::vector<std::string> edges = {"2026-W01", "2026-W35", "2026-W36",
+                                            "2026-W39", "2026-W40", "2026-W43",
+                                            "2026-W44", "2026-W45", "2026-W53"};
+    int runs = 0;
+    for (std::size_t f = 0; f < edges.size(); ++f)
+        for (std::size_t t = f; t < edges.size(); ++t)
+            for (const char* period : {"week", "month", "year", "total"}) {
+                const std::vector<std::string> base{
+                    "--stations", stations_file, "--from", edges[f],    "--to",
+                    edges[t],     "--period",    period,   "--timeout", "5"};
+                auto as_json = run_rollup(base);
+                INFO(as_json.err);
+                REQUIRE(as_json.exit_code == 0);
+                json body = json::parse(as_json.out);
+                CHECK(body["answered"] == 3);
+                body.erase("stations");
+                body.erase("answered");
+                body.erase("unreachable");
+                std::string error;
+                auto answer = wellness::summary_from_json(body, error);
+                INFO(error);
+                REQUIRE(answer);
+                add_answer(system, *answer);
+                auto with_csv = base;
+                with_csv.insert(with_csv.end(), {"--format", "csv"});
+                auto as_csv = run_rollup(with_csv);
+                REQUIRE(as_csv.exit_code == 0);
+                add_answer(system, summary_from_csv(as_csv.out, *answer));
+                runs += 2;
+            }
+    CHECK(runs == 360);
+    for (IsoWeek w = *IsoWeek::parse("2026-W01"); w <= *IsoWeek::parse("2026-W53"); w = w.next())
+        for (const auto& [metric, keys] : catalogue)
+            for (const auto& key : keys)
+                system.variable(week_cell_name("", w, metric, key));
+    const auto intervals = system.intervals();
+    REQUIRE(intervals);
+    int protected_cells = 0;
+    for (std::size_t v = 0; v < system.variable_count(); ++v) {
+        const std::string& name = system.name(v);
+        const std::int64_t n = regional.contains(name) ? regional[name] : 0;
+        const Interval& interval = (*intervals)[v];
+        INFO(name << " = " << n << ", feasible from " << interval.low.to_string() << " to "
+                  << (interval.high ? interval.high->to_string() : "unbounded"));
+        CHECK(interval.low <= Rational(n));
+        if (interval.high)
+            CHECK(Rational(n) <= *interval.high);
+        if (hidden_somewhere.contains(name)) {
+            ++protected_cells;
+            CHECK_FALSE(interval.determined());
+            CHECK((!interval.high || *interval.high >= Rational(5)));
+        }
+    }
+    CHECK(protected_cells > 10);
 }
 
 TEST_CASE("The rollup refuses a bad stations file, naming the line, before contacting anyone",

@@ -30,6 +30,12 @@ Json default_document() {
     return *wellness::parse_json_input(text.str()).value;
 }
 
+// Moves the station's clock past the seal of every week before `now`'s (14 days by default),
+// so the summaries publish them.
+void seal_past_weeks(TestStation& station) {
+    station.now += 15 * 24 * 3600;
+}
+
 std::string nested(int depth) {
     return std::string(depth, '[') + std::string(depth, ']');
 }
@@ -565,9 +571,10 @@ TEST_CASE("a counts batch is applied once and its replay answers duplicate", "[s
     REQUIRE(replay.status == 200);
     CHECK(replay.json()["status"] == "duplicate");
 
-    auto summary = station.get("/api/v1/summary?from=" + last_week(station) +
-                                   "&to=" + last_week(station) + "&period=week",
-                               coordinator);
+    const std::string week = last_week(station);
+    seal_past_weeks(station);
+    auto summary =
+        station.get("/api/v1/summary?from=" + week + "&to=" + week + "&period=week", coordinator);
     REQUIRE(summary.status == 200);
     INFO(summary.body);
     bool found = false;
@@ -629,6 +636,8 @@ TEST_CASE("summaries are suppressed below k, in JSON and CSV, for admins and coo
     batch["counts"].push_back(
         {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 2}});
     REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).status == 200);
+    seal_past_weeks(station);
+    admin = station.admin_token(); // signed in again: 15 days outlive a session
 
     auto json = station.get("/api/v1/summary?from=" + week + "&to=" + week, coordinator);
     REQUIRE(json.status == 200);
@@ -741,15 +750,17 @@ TEST_CASE("everything survives a stop and a start", "[station]") {
             .post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), last_week(station), 9), kiosk)
             .json()["status"] == "applied");
 
+    const std::string week = last_week(station);
     station.restart();
 
     CHECK(station.get("/api/v1/admin/kiosks", admin).status == 200); // the session too
     auto manifest = station.get("/api/v1/kiosk/content", kiosk).json();
     CHECK(manifest["version"] == "2");
     CHECK(manifest["document"]["idle_timeout_seconds"] == 120);
-    auto summary = station.get("/api/v1/summary?from=" + last_week(station) +
-                                   "&to=" + last_week(station) + "&period=total",
-                               coordinator);
+    seal_past_weeks(station);
+    auto summary =
+        station.get("/api/v1/summary?from=" + week + "&to=" + week + "&period=total", coordinator);
     CHECK(summary.body.find("\"n\":9") != std::string::npos);
+    admin = station.admin_token(); // the old session has expired meanwhile
     CHECK(station.get("/api/v1/admin/audit", admin).json()["entries"].size() >= 3);
 }

@@ -93,7 +93,8 @@ TEST_CASE("a commit group holding the same batch twice applies it once and recor
     auto& [station, store, writer, week] = setup;
     std::time_t contact = station.now.load() + 3600;
     auto first = pending_visits(new_batch_id(), week, 4, 1, contact);
-    auto second = pending_visits(new_batch_id(), week, 7, 1, contact);
+    // Another kiosk's: one kiosk releases a week once (promise 7).
+    auto second = pending_visits(new_batch_id(), week, 7, 2, contact);
     auto repeat = first;
 
     auto outcomes = writer->apply_group({&first, &second, &repeat});
@@ -115,7 +116,8 @@ TEST_CASE("a commit group holding the same batch twice applies it once and recor
 
 TEST_CASE("concurrent kiosks' batches are each counted exactly once, replays included",
           "[station]") {
-    TestStation station;
+    // Each batch releases another week (a kiosk releases a week once), none of them sealed yet.
+    TestStation station([](auto& config) { config.seal_after_days = 366; });
     std::vector<std::string> tokens;
     for (int k = 0; k < 4; ++k)
         tokens.push_back(station.kiosk_token("room " + std::to_string(k)));
@@ -132,9 +134,13 @@ TEST_CASE("concurrent kiosks' batches are each counted exactly once, replays inc
     for (std::size_t s = 0; s < answers.size(); ++s)
         senders.emplace_back([&, s] {
             std::size_t kiosk = s / 2;
-            for (const auto& id : ids[kiosk]) {
-                auto reply =
-                    station.post("/api/v1/kiosk/counts", visit_batch(id, week, 1), tokens[kiosk]);
+            for (std::size_t b = 0; b < ids[kiosk].size(); ++b) {
+                auto reply = station.post(
+                    "/api/v1/kiosk/counts",
+                    visit_batch(ids[kiosk][b],
+                                IsoWeek::parse(week)->plus_weeks(-static_cast<long>(b)).to_string(),
+                                5),
+                    tokens[kiosk]);
                 answers[s].push_back(reply.status == 200 ? reply.json()["status"].get<std::string>()
                                                          : std::to_string(reply.status));
             }
@@ -148,8 +154,9 @@ TEST_CASE("concurrent kiosks' batches are each counted exactly once, replays inc
                                             answers[kiosk * 2 + 1][static_cast<std::size_t>(b)]};
             CHECK(pair == std::multiset<std::string>{"applied", "duplicate"});
         }
-    CHECK(stored_visits(station, week) ==
-          static_cast<std::int64_t>(tokens.size()) * batches_per_kiosk);
+    for (long b = 0; b < batches_per_kiosk; ++b)
+        CHECK(stored_visits(station, IsoWeek::parse(week)->plus_weeks(-b).to_string()) ==
+              static_cast<std::int64_t>(tokens.size()) * 5);
 }
 
 TEST_CASE("a counts request whose commit cannot happen in time answers 503, and its retry counts "
@@ -177,8 +184,9 @@ TEST_CASE("after a checkpoint the counts writer finishes, the write-ahead log st
           "[station]") {
     StationWithWriter setup;
     auto& [station, store, writer, week] = setup;
+    std::int64_t kiosk_id = 0; // each commit another kiosk's release of the week
     auto commit_one = [&] {
-        auto pending = pending_visits(new_batch_id(), week, 1, 1, station.now.load());
+        auto pending = pending_visits(new_batch_id(), week, 5, ++kiosk_id, station.now.load());
         REQUIRE(writer->apply_group({&pending}) == std::vector{BatchOutcome::applied});
     };
     commit_one();
@@ -232,7 +240,7 @@ TEST_CASE("a commit group that fails applies nothing and the next group is appli
     }
 
     // The same writer goes on: the failed batch was not remembered, so its retry counts.
-    auto next = pending_visits(new_batch_id(), week, 2, 1, contact);
+    auto next = pending_visits(new_batch_id(), week, 2, 2, contact);
     CHECK(writer->apply_group({&next, &failing}) ==
           std::vector{BatchOutcome::applied, BatchOutcome::applied});
     CHECK(stored_visits(station, week.to_string()) == 7);
@@ -273,8 +281,10 @@ TEST_CASE("batches sent on one connection without waiting are answered in the or
           "[station]") {
     StationWithKiosk setup;
     auto& [station, kiosk, week] = setup;
-    auto first = visit_batch(new_batch_id(), week, 2);
-    auto second = visit_batch(new_batch_id(), week, 3);
+    // Two weeks of one kiosk: each released once, with at least k visits.
+    auto first = visit_batch(new_batch_id(), week, 6);
+    const std::string week_before = IsoWeek::parse(week)->prev().to_string();
+    auto second = visit_batch(new_batch_id(), week_before, 5);
     std::string raw = raw_counts_request(first, kiosk) + raw_counts_request(second, kiosk) +
                       raw_counts_request(first, kiosk) +
                       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
@@ -287,7 +297,8 @@ TEST_CASE("batches sent on one connection without waiting are answered in the or
     CHECK(bodies[1] == R"({"status":"applied"})");
     CHECK(bodies[2] == R"({"status":"duplicate"})");
     CHECK(wellness::parse_json_input(bodies[3]).value->at("status") == "ok");
-    CHECK(stored_visits(station, week) == 5);
+    CHECK(stored_visits(station, week) == 6);
+    CHECK(stored_visits(station, week_before) == 5);
 }
 
 TEST_CASE("a counts request that asks to close the connection has its answer before the close",
@@ -297,14 +308,14 @@ TEST_CASE("a counts request that asks to close the connection has its answer bef
     bool closed = false;
     auto received =
         exchange_raw(station.port(),
-                     raw_counts_request(visit_batch(new_batch_id(), week, 4), kiosk, true), closed);
+                     raw_counts_request(visit_batch(new_batch_id(), week, 5), kiosk, true), closed);
     CHECK(closed);
     REQUIRE(status_lines(received) == 1);
     CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
     CHECK(received.find("Connection: Close\r\n") != std::string::npos);
     CHECK(received.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
     CHECK(answer_bodies(received) == std::vector<std::string>{R"({"status":"applied"})"});
-    CHECK(stored_visits(station, week) == 4);
+    CHECK(stored_visits(station, week) == 5);
 }
 
 TEST_CASE("a kiosk that hangs up right after sending a batch leaves it counted once and the "
@@ -337,7 +348,7 @@ TEST_CASE("a batch answered 503 at its deadline gets no second answer on its con
     socket.setReceiveTimeout(Poco::Timespan(3, 0));
     {
         WriteLockHeld lock(station);
-        std::string raw = raw_counts_request(visit_batch(new_batch_id(), week, 2), kiosk);
+        std::string raw = raw_counts_request(visit_batch(new_batch_id(), week, 5), kiosk);
         socket.sendBytes(raw.data(), static_cast<int>(raw.size()));
         std::string busy;
         char buffer[4096];
@@ -351,10 +362,11 @@ TEST_CASE("a batch answered 503 at its deadline gets no second answer on its con
     } // the lock goes; the queued batch commits, and its answer must not follow the 503
     // Answered only after its own commit, which comes after the first batch's (one queue, in
     // order): by then any second answer to the first would have been written.
-    REQUIRE(
-        station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), week, 1), kiosk).status ==
-        200);
-    CHECK(stored_visits(station, week) == 3);
+    const std::string week_before = IsoWeek::parse(week)->prev().to_string();
+    REQUIRE(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), week_before, 6), kiosk)
+                .status == 200);
+    CHECK(stored_visits(station, week) == 5);
+    CHECK(stored_visits(station, week_before) == 6);
 
     std::string health = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     socket.sendBytes(health.data(), static_cast<int>(health.size()));
@@ -371,7 +383,7 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
           "[station]") {
     StationWithKiosk setup;
     auto& [station, kiosk, week] = setup;
-    auto batch = visit_batch(new_batch_id(), week, 3);
+    auto batch = visit_batch(new_batch_id(), week, 6);
     REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).json()["status"] == "applied");
     station.stop();
     {
@@ -381,15 +393,17 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
         db.exec("CREATE TABLE applied_batches (batch_id TEXT PRIMARY KEY) WITHOUT ROWID;"
                 "INSERT INTO applied_batches SELECT batch_id FROM applied_batch_ids;"
                 "DROP TABLE applied_batch_ids;"
+                "DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
                 "PRAGMA user_version=1");
     }
     station.restart();
     auto replay = station.post("/api/v1/kiosk/counts", batch, kiosk);
     REQUIRE(replay.status == 200);
     CHECK(replay.json()["status"] == "duplicate");
-    CHECK(stored_visits(station, week) == 3);
+    CHECK(stored_visits(station, week) == 6);
     SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() ==
+          wellness::station::StationStore::schema_version());
     CHECK_FALSE(db.tableExists("applied_batches"));
 }
 
@@ -397,7 +411,7 @@ TEST_CASE("a counts writer opened afresh knows every batch id committed before",
     StationWithWriter setup;
     auto& [station, store, writer, week] = setup;
     auto first = pending_visits(new_batch_id(), week, 2, 1, station.now.load());
-    auto other = pending_visits(new_batch_id(), week, 5, 1, station.now.load());
+    auto other = pending_visits(new_batch_id(), week, 5, 2, station.now.load());
     REQUIRE(writer->apply_group({&first, &other}) ==
             std::vector{BatchOutcome::applied, BatchOutcome::applied});
     auto reopened = store.open_group_writer(); // as after a restart
@@ -413,7 +427,7 @@ TEST_CASE("a group whose commit fails leaves its batch ids unknown, so their res
     auto good = pending_visits(new_batch_id(), week, 2, 1, station.now.load());
     // Refused by the counters' CHECK (core never lets such a count through): the whole group
     // rolls back.
-    auto refused = pending_visits(new_batch_id(), week, -9, 1, station.now.load());
+    auto refused = pending_visits(new_batch_id(), week, -9, 2, station.now.load());
     CHECK_THROWS(writer->apply_group({&good, &refused}));
     CHECK(stored_visits(station, week.to_string()) == 0);
     CHECK(writer->apply_group({&good}) == std::vector{BatchOutcome::applied});
@@ -425,7 +439,7 @@ TEST_CASE("a batch whose commit fails is answered 500 on its connection, and its
           "[station]") {
     StationWithKiosk setup;
     auto& [station, kiosk, week] = setup;
-    auto batch = visit_batch(new_batch_id(), week, 4);
+    auto batch = visit_batch(new_batch_id(), week, 5);
     SQLite::Database other((station.data_dir() / "station.sqlite3").string(),
                            SQLite::OPEN_READWRITE);
     // Stands in for a disk that refuses the write: the counters refuse every change.
@@ -440,5 +454,5 @@ TEST_CASE("a batch whose commit fails is answered 500 on its connection, and its
     auto resend = station.post("/api/v1/kiosk/counts", batch, kiosk);
     REQUIRE(resend.status == 200);
     CHECK(resend.json()["status"] == "applied");
-    CHECK(stored_visits(station, week) == 4);
+    CHECK(stored_visits(station, week) == 5);
 }

@@ -138,9 +138,12 @@ TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and it
     Json in_flight;
     std::thread client([&] {
         for (int i = 0; i < 5000; ++i) {
-            Json batch = visit_batch(new_batch_id(), week, 1);
+            // Each batch releases another week of the kiosk, with k visits (promise 7); those
+            // of sealed weeks count in the oldest unsealed one.
+            const std::string released = wellness::IsoWeek::parse(week)->plus_weeks(-i).to_string();
+            Json batch = visit_batch(new_batch_id(), released, 5);
             batch["counts"].push_back(
-                {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+                {{"week", released}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 5}});
             {
                 std::lock_guard lock(mutex);
                 in_flight = batch;
@@ -177,20 +180,20 @@ TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and it
     auto counters = [&] {
         auto iso = *wellness::IsoWeek::parse(week);
         std::map<std::string, std::int64_t> n;
-        for (const auto& count : after.station().store().weekly_counts(iso, iso))
-            n[count.metric] = count.n;
+        for (const auto& count : after.station().store().weekly_counts(iso.plus_weeks(-5001), iso))
+            n[count.metric] += count.n;
         return n;
     };
     auto before_retry = counters();
     // Both counters of a batch moved together: never half a batch.
     CHECK(before_retry["visit"] == before_retry["crisis.viewed"]);
-    bool in_flight_applied = before_retry["visit"] == acknowledged + 1;
-    CHECK((before_retry["visit"] == acknowledged || in_flight_applied));
+    bool in_flight_applied = before_retry["visit"] == 5 * (acknowledged + 1);
+    CHECK((before_retry["visit"] == 5 * acknowledged || in_flight_applied));
 
     auto retry = after.post("/api/v1/kiosk/counts", in_flight, kiosk);
     REQUIRE(retry.status == 200);
     CHECK(retry.json()["status"] == (in_flight_applied ? "duplicate" : "applied"));
     auto final_counts = counters();
-    CHECK(final_counts["visit"] == acknowledged + 1);
-    CHECK(final_counts["crisis.viewed"] == acknowledged + 1);
+    CHECK(final_counts["visit"] == 5 * (acknowledged + 1));
+    CHECK(final_counts["crisis.viewed"] == 5 * (acknowledged + 1));
 }

@@ -13,7 +13,7 @@
 
 namespace wellness {
 
-enum class Period { week, month, total };
+enum class Period { week, month, year, total };
 std::optional<Period> parse_period(std::string_view text);
 std::string_view to_string(Period period);
 
@@ -34,7 +34,7 @@ struct SummaryRequest {
 // One published cell. When `suppressed`, `n` is empty. `at_least` is set only by the regional
 // rollup: the sum of what the stations did show for a cell some station hid.
 struct SummaryCell {
-    std::string period; // "2026-W47", "2026-11" or "total"
+    std::string period; // "2026-W47", "2026-11", "2026" or "total"
     std::string metric;
     std::string key;
     std::optional<std::int64_t> n;
@@ -48,6 +48,9 @@ struct Summary {
     IsoWeek to;
     Period period = Period::week;
     int k = default_k;
+    // The last sealed week the answer could draw on (nullopt: nothing sealed yet). Weeks after
+    // it are not published at all, and are absent from the answer.
+    std::optional<IsoWeek> published_through;
     std::vector<SummaryCell> cells; // ordered by period, then metric (catalogue order), then key
 };
 
@@ -62,22 +65,48 @@ inline constexpr std::size_t max_summary_cells = 500'000;
 // below minimum_k), or nullopt when it can.
 std::optional<std::string> summary_request_problem(const SummaryRequest& request);
 
-// Privacy promise 6: group weekly counts into periods, hide every non-zero cell below k and
-// add complementary suppression so no hidden cell can be derived from the others and the
-// row / column totals. Counts outside [from, to] are ignored. Every period of the range appears,
-// zero-filled, for every (metric, key) counted in it. A k below minimum_k is raised to minimum_k
-// (never publish with less protection than the promise); a range summary_request_problem
-// refuses gives no cells.
-Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& request);
+// Privacy promise 8: a station publishes fixed, calendar-aligned cells only, decided once when
+// a week is sealed and kept: the sealed week ("2026-W44"), and once their last week is sealed,
+// the whole month of the weeks' Thursdays ("2026-10") and the whole ISO year ("2026"). `n` is
+// empty when the cell is hidden.
+struct PublishedCell {
+    std::string period;
+    std::string metric;
+    std::string key;
+    std::optional<std::int64_t> n;
+    bool operator==(const PublishedCell&) const = default;
+};
 
-// The suppression pattern on its own, exposed for tests: one table (rows are periods, columns
-// are a metric's keys). Returns which cells are hidden: every cell with 0 < n < k, plus
-// complementary cells so that no hidden cell is determined by the visible cells together with
-// the row sums (when there are 2+ columns) and the column sums (when there are 2+ rows).
-// Zero cells are shown unless no non-zero cell can do the complementary job. A ragged table
-// (rows of different lengths) is not a table: every cell is hidden.
-std::vector<std::vector<bool>>
-suppression_pattern(const std::vector<std::vector<std::int64_t>>& table, int k);
+// A week's cells: one per (metric, key) counted in `week` (zeros included), hidden when
+// 0 < n < k (k raised to minimum_k). Nothing else is ever hidden in a week.
+std::vector<PublishedCell> publish_week(const IsoWeek& week, const std::vector<WeeklyCount>& counts,
+                                        int k);
+// A month's (or year's) cells from the cells of all its weeks (or months): the sum, shown only
+// when every part is shown (a part without a cell counted 0), else hidden. So no shown cell
+// involves a hidden one, and no difference of shown cells can give a hidden one away.
+std::vector<PublishedCell> publish_whole(const std::string& label,
+                                         const std::vector<PublishedCell>& parts);
+
+// "2026" for any week of ISO year 2026.
+std::string year_label(const IsoWeek& week);
+// The first / last ISO week of a period label (week, "YYYY-MM" by Thursdays, ISO year "YYYY").
+std::optional<IsoWeek> first_week_of(std::string_view label);
+std::optional<IsoWeek> last_week_of(std::string_view label);
+
+// Any request answered from published cells alone: for period week, month or year, the whole
+// published periods lying inside [from, min(to, published_through)], each zero-filled for every
+// (metric, key) they hold; a month or year cut short by from / to is left out. For total, one
+// row per (metric, key): the sum of the range's published week cells, shown only if every one
+// of them is shown (a function of shown cells only), else hidden. Weeks after
+// published_through are not published: absent. A k below minimum_k is raised to minimum_k; a
+// range summary_request_problem refuses gives no cells.
+Summary answer_from_published(const std::vector<PublishedCell>& published,
+                              const SummaryRequest& request,
+                              std::optional<IsoWeek> published_through);
+
+// The whole pipeline on its own, for tests and the bench: every week from the first counted to
+// request.to taken as sealed with request.k, published, then answered.
+Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& request);
 
 // Wire format shared by the station, its pages and the rollup.
 Json summary_to_json(const Summary& summary);
@@ -89,11 +118,12 @@ summary_to_csv(const Summary& summary); // header: period,metric,key,n,suppresse
 // canonical order. Never throws.
 std::optional<Summary> summary_from_json(const Json& json, std::string& error);
 
-// Regional rollup: add up stations' summaries of the same request without un-hiding anything.
-// A cell that any station hid becomes suppressed with at_least = the sum of the shown parts;
-// the merged table then goes through suppression with k again (a cell hidden there is only
-// `suppressed`). at_least is left unset when the shown parts add up to 0. The request fields
-// (from, to, period) are taken from the first summary; k is raised to minimum_k if below.
+// Regional rollup: add up stations' summaries of the same request per published cell, without
+// un-hiding anything. A cell that any station hid, or that a station has not published yet (a
+// period after its published_through), becomes suppressed with at_least = the sum of the shown
+// parts (unset when that is 0). A shown sum 0 < n < k is hidden (only `suppressed`). The request
+// fields (from, to, period) come from the first summary, published_through is the earliest of
+// all; k is raised to minimum_k if below.
 Summary merge_summaries(const std::vector<Summary>& summaries, int k);
 
 } // namespace wellness

@@ -5,6 +5,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <map>
 
 namespace wellness::station {
 
@@ -29,6 +30,12 @@ class CountsAnswer final : public BatchListener {
 
     void committed(BatchOutcome outcome) override {
         // The same bytes send_json would give, without building a document per batch.
+        if (outcome == BatchOutcome::conflict) {
+            answer_->answer(reply_of(HttpError(
+                Status::HTTP_CONFLICT, "week_already_released",
+                "this kiosk already released a week of this batch; nothing was applied")));
+            return;
+        }
         answer_->answer({Status::HTTP_OK,
                          outcome == BatchOutcome::applied ? R"({"status":"applied"})"
                                                           : R"({"status":"duplicate"})",
@@ -59,6 +66,26 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!decoded.batch)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_batch",
                         "the batch was refused as a whole; nothing was applied", decoded.problems);
+    // Pooled at the source: no week of fewer than k visits (and more than none) is taken.
+    std::map<IsoWeek, std::pair<std::int64_t, std::size_t>> visits; // week -> n, first entry
+    for (std::size_t i = 0; i < decoded.batch->counts.size(); ++i) {
+        const CountEntry& entry = decoded.batch->counts[i];
+        if (entry.metric == metric::visit && entry.key == visit_key) {
+            auto [at, fresh] = visits.try_emplace(entry.week, 0, i);
+            (void)fresh;
+            at->second.first += entry.n;
+        }
+    }
+    Problems small;
+    for (const auto& [week, found] : visits)
+        if (found.first > 0 && found.first < k_)
+            small.push_back({"/counts/" + std::to_string(found.second) + "/n",
+                             "a week of 1 to " + std::to_string(k_ - 1) +
+                                 " visits is pooled into the next one by the kiosk, never sent "
+                                 "on its own"});
+    if (!small.empty())
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "week_below_k",
+                        "the batch was refused as a whole; nothing was applied", small);
     auto& connection = dynamic_cast<StationRequest&>(request); // the station serves no other
     auto answer =
         connection.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));

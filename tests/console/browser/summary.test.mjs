@@ -4,13 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startStation, call, adminToken, enrollKiosk, postCounts } from '../lib/station.mjs';
+import { startStation, restartStation, clockOffsetTo, call, adminToken, enrollKiosk, postCounts } from '../lib/station.mjs';
 import { openBrowser, screenshot } from '../lib/browser.mjs';
 
 const count = (week, metric, key, n) => ({ week, metric, key, n });
 
 test('the summary page shows a count under k as "fewer than k", never as its value or zero, in the table, the charts and the CSV', { timeout: 90000 }, async () => {
-  const station = await startStation();
+  // Weeks seal 28 days after they end: the counts go in on Wednesday of 2026-W48 (W44..W47
+  // have ended, none is sealed) and are read on 23 December, once all four are sealed.
+  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)), sealAfterDays: 28 });
   const browser = await openBrowser({ width: 1100, height: 900 });
   try {
     const admin = await adminToken(station);
@@ -29,7 +31,8 @@ test('the summary page shows a count under k as "fewer than k", never as its val
     // One week with only two people asking about sleep: must never show as 2.
     counts.push(count('2026-W46', 'checkin.topic', 'sleep', 2));
     await postCounts(station, kiosk, counts);
-    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: admin, body: { label: 'Region' } });
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
+    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
     assert.equal(created.status, 201);
 
     const page = await browser.context.newPage();

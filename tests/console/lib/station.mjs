@@ -2,7 +2,7 @@
 // to its API the way a kiosk or a script would.
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,16 +17,27 @@ export function clockOffsetForClosedWeeks(now = Date.now()) {
   return now >= wanted ? 0 : Math.ceil((wanted - now) / 1000);
 }
 
-export async function startStation({ clockOffset = clockOffsetForClosedWeeks() } = {}) {
+// Seconds to add to the station's clock so that it reads `wanted` (a Date.UTC value).
+export function clockOffsetTo(wanted, now = Date.now()) {
+  return Math.round((wanted - now) / 1000);
+}
+
+// `sealAfterDays`: weeks seal that long after their end (the station's summary.seal_after_days).
+// `dataDir` and `password`: start again on an earlier station's data (see restartStation).
+export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, dataDir: reuse, password } = {}) {
   if (!STATION_SERVER) throw new Error('STATION_SERVER (the station-server binary) is not set');
-  const dataDir = await mkdtemp(join(tmpdir(), 'console-station-'));
+  const dataDir = reuse || await mkdtemp(join(tmpdir(), 'console-station-'));
   const args = ['serve', '--data', dataDir, '--port', '0', '--bind', '127.0.0.1', '--clock-offset', String(clockOffset)];
+  if (sealAfterDays !== undefined) {
+    await writeFile(join(dataDir, 'station.properties'), `summary.seal_after_days = ${sealAfterDays}\n`);
+  }
+  if (sealAfterDays !== undefined || reuse) args.push('--config', join(dataDir, 'station.properties'));
   if (WEB_DIR) args.push('--web', WEB_DIR);
   const child = spawn(STATION_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
   const started = await new Promise((resolve, reject) => {
-    const found = {};
+    const found = password ? { password } : {};
     const lines = createInterface({ input: child.stdout });
     const timer = setTimeout(() => reject(new Error(`station did not start in 20 s: ${stderr}`)), 20000);
     child.once('error', (error) => {
@@ -53,15 +64,22 @@ export async function startStation({ clockOffset = clockOffsetForClosedWeeks() }
     baseUrl,
     password: started.password,
     dataDir,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+// Stops `station` and starts it again on its data with another clock (say, once weeks have
+// sealed). Sign in again: admin sessions do not outlive a jump of days.
+export async function restartStation(station, { clockOffset }) {
+  await station.stop({ keepData: true });
+  return startStation({ clockOffset, dataDir: station.dataDir, password: station.password });
 }
 
 export async function call(baseUrl, method, path, { token, body, headers = {} } = {}) {
