@@ -1,7 +1,7 @@
 #pragma once
 
-#include "wellness/image.hpp"
 #include "station_store.hpp"
+#include "wellness/image.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -181,7 +181,7 @@ function render() {
   const { rows, k } = shown;
   const periods = periodsOf(rows);
   const find = lookup(rows);
-  const periodWord = { week: 'by week', month: 'by month', total: 'for the whole period' }[shown.period] || '';
+  const periodWord = { week: 'by week', month: 'by month', year: 'by year', total: 'for the whole period' }[shown.period] || '';
   const hiddenCount = rows.filter((r) => r.suppressed).length;
   resultsMeta.textContent = `Weeks ${shown.from} to ${shown.to}, ${periodWord}. k = ${k}: ${hiddenCount} of ${rows.length} counts are hidden as "fewer than ${k}".`
     + (shown.unreachable.length ? ` Not included (did not answer): ${shown.unreachable.join(', ')}.` : '');

@@ -48,8 +48,9 @@ class RealStation {
     // `config`, when given, is a .properties file for --config.
     void start(const std::filesystem::path& config = {}) {
         std::filesystem::remove(data_ / "port");
-        std::vector<std::string> args{"serve", "--data", data_.string(), "--port",
-                                      "0",     "--bind", "127.0.0.1"};
+        std::vector<std::string> args{"serve", "--data", data_.string(), "--port", "0",
+                                      "--bind", "127.0.0.1", "--clock-offset",
+                                      std::to_string(offset_)};
         if (!config.empty()) {
             args.push_back("--config");
             args.push_back(config.string());
@@ -79,6 +80,17 @@ class RealStation {
 
     const std::string& url() const { return url_; }
 
+    // The station's clock reads `station_now` from its next start on.
+    void set_clock(std::time_t station_now) {
+        offset_ = static_cast<long>(station_now - std::time(nullptr));
+    }
+    // Killed and started again with its clock at `station_now` (on another port).
+    void restart_at(std::time_t station_now) {
+        kill();
+        set_clock(station_now);
+        start();
+    }
+
     Json call(const std::string& method, const std::string& path, const Json& body,
               const std::string& token, int expected_status) {
         StationClient client(url_);
@@ -105,7 +117,12 @@ class RealStation {
     std::unique_ptr<Poco::ProcessHandle> handle_;
     std::string port_;
     std::string url_;
+    long offset_ = 0;
 };
+
+// Long enough on the station's clock for a released week to be sealed and published (the
+// station seals a week 14 days after it ends).
+constexpr std::time_t sealed_after = 15 * 24 * 3600;
 
 // n per (metric, key) for one week as the station's summary shows it; suppressed cells as -1.
 std::map<CounterKey, std::int64_t> summary_for(RealStation& station, const std::string& token,
@@ -134,16 +151,18 @@ TEST_CASE(
     TempDir station_dir, kiosk_dir;
     RealStation station(station_dir.path());
     station.add_admin();
+    // The kiosk lives a few weeks in the past, so the weeks it closes have ended for the station
+    // too. The station's clock is where the kiosk's will be when it releases its first week, so
+    // that week has ended there and is not sealed yet.
+    const IsoWeek first_week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    station.set_clock(week_end(first_week) + 2 * 24 * 3600 + 2 * 3600);
     station.start();
-    const std::string admin = station.admin_token();
+    std::string admin = station.admin_token();
     const std::string code =
         station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
             .at("enrollment_code")
             .get<std::string>();
 
-    // The kiosk lives a few weeks in the past, so the weeks it closes have ended for the station
-    // too.
-    const IsoWeek first_week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
     std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.enrollment_code = code;
@@ -164,6 +183,10 @@ TEST_CASE(
         CHECK(sync.status().weeks_waiting == 0);
         CHECK(sync.status().last_error.empty());
     }
+    // Read once the week is sealed (and published).
+    station.restart_at(now + sealed_after);
+    settings.station_url = station.url();
+    admin = station.admin_token();
     auto cells = summary_for(station, admin, first_week);
     CHECK(cells[{"visit", "start"}] == 12);
     CHECK(cells[{"breathing.started", content.document.exercises.front().id}] == 9);
@@ -193,6 +216,9 @@ TEST_CASE(
         sync.contact_once();
         CHECK(sync.status().weeks_waiting == 0);
     }
+    station.restart_at(now + sealed_after);
+    settings.station_url = station.url();
+    admin = station.admin_token();
     CHECK(summary_for(station, admin, second_week)[{"visit", "start"}] == 7);
 
     // Week 3: the kiosk process is killed -9 in the middle of its contact, then restarts.
@@ -230,6 +256,9 @@ TEST_CASE(
         sync.contact_once();
         CHECK(sync.status().weeks_waiting == 0);
     }
+    station.restart_at(now + sealed_after);
+    settings.station_url = station.url();
+    admin = station.admin_token();
     CHECK(summary_for(station, admin, third_week)[{"visit", "start"}] == 8);
     // The weeks before are untouched by the retries.
     CHECK(summary_for(station, admin, first_week)[{"visit", "start"}] == 12);
