@@ -1075,6 +1075,16 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
             document.idle_timeout_seconds = static_cast<int>(*timeout);
         }
     }
+    if (auto rest = read_integer(reader, root.optional("visit_rest_seconds"),
+                                 root.path_of("visit_rest_seconds"))) {
+        if (*rest < limits::min_visit_rest_seconds || *rest > limits::max_visit_rest_seconds) {
+            reader.add(root.path_of("visit_rest_seconds"),
+                       "must be from " + std::to_string(limits::min_visit_rest_seconds) + " to " +
+                           std::to_string(limits::max_visit_rest_seconds) + " seconds");
+        } else {
+            document.visit_rest_seconds = static_cast<int>(*rest);
+        }
+    }
     if (auto tone =
             read_bool(reader, root.optional("tone_enabled"), root.path_of("tone_enabled"))) {
         document.tone_enabled = *tone;
@@ -1203,6 +1213,10 @@ Json to_json(const ContentDocument& document) {
     out["locales"] = std::move(locales);
     out["default_locale"] = document.default_locale;
     out["idle_timeout_seconds"] = document.idle_timeout_seconds;
+    // Written only when set, so a document without it still reads on kiosks that predate it.
+    if (document.visit_rest_seconds != limits::default_visit_rest_seconds) {
+        out["visit_rest_seconds"] = document.visit_rest_seconds;
+    }
     out["tone_enabled"] = document.tone_enabled;
     out["attract_text"] = localized_json(document.attract_text);
     out["theme"] = {{"background", document.theme.background},
@@ -1392,6 +1406,7 @@ std::string counting_structure(const ContentDocument& document) {
         crisis_lines.push_back(line.id);
     const Json structure{{"counting_structure", 1},
                          {"idle_timeout_seconds", document.idle_timeout_seconds},
+                         {"visit_rest_seconds", document.visit_rest_seconds},
                          {"exercises", exercises},
                          {"levels", levels},
                          {"topics", topics},

@@ -58,16 +58,15 @@ MonotonicMs to_ms(std::chrono::nanoseconds ns) {
 
 } // namespace
 
-Flow::Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir,
-           MonotonicMs visit_rest_ms)
-    : content_(std::move(content)), assets_dir_(std::move(assets_dir)), last_touch_(now),
-      visit_rest_ms_(visit_rest_ms) {
+Flow::Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir)
+    : content_(std::move(content)), assets_dir_(std::move(assets_dir)), last_touch_(now) {
     reset_to_attract();
 }
 
 void Flow::count_visit(std::vector<CounterKey>& out, MonotonicMs now) {
     // Attract left before it rested: the same person (or their companion) again, one visit.
-    if (attract_since_ && now - *attract_since_ < visit_rest_ms_)
+    const MonotonicMs rest = MonotonicMs{content_.visit_rest_seconds} * 1000;
+    if (attract_since_ && now - *attract_since_ < rest)
         return;
     count_once(out, metric::visit, std::string(visit_key));
 }

@@ -113,9 +113,10 @@ struct VisitState {
 // then the visit is forgotten.
 inline constexpr MonotonicMs idle_fade_ms = 1500;
 
-// Promise 7: a visit counts only after Attract has rested untouched for this long, so one
-// person tapping Done and starting again is one visit, not several.
-inline constexpr MonotonicMs default_visit_rest_ms = 2 * 60 * 1000;
+// Promise 7: a visit counts only after Attract has rested untouched for the content's
+// visit_rest_seconds, so one person tapping Done and starting again is one visit, not several.
+inline constexpr MonotonicMs default_visit_rest_ms =
+    MonotonicMs{content_limits::default_visit_rest_seconds} * 1000;
 
 // The hidden maintenance gesture: this many taps in the top-left corner within the window.
 inline constexpr int maintenance_taps = 5;
@@ -125,8 +126,7 @@ class Flow {
   public:
     // `assets_dir` holds the content's verified asset files (provider images); may be empty.
     // The Attract shown at start counts as rested: the first tap after start is a visit.
-    Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir = {},
-         MonotonicMs visit_rest_ms = default_visit_rest_ms);
+    Flow(ContentDocument content, MonotonicMs now, std::filesystem::path assets_dir = {});
 
     // Applies a person's intent; returns the counters it adds (to hand to KioskSync::record).
     // Intents that make no sense on the current screen change nothing and count nothing.
@@ -192,7 +192,6 @@ class Flow {
     int content_generation_ = 0;
     VisitState state_;
     MonotonicMs last_touch_ = 0;
-    MonotonicMs visit_rest_ms_ = default_visit_rest_ms;
     std::optional<MonotonicMs> attract_since_; // when Attract was last entered; unset: rested
     std::vector<MonotonicMs> corner_taps_;
 };

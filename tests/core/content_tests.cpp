@@ -424,6 +424,25 @@ TEST_CASE("A booking link must be a plain https URL", "[content]") {
     require_valid(with(url, "https://eap.example.org/" + repeated("a", 488)));
 }
 
+TEST_CASE("The rest before a new visit is optional, bounded, and kept through the station",
+          "[content][privacy]") {
+    const auto parsed = parse_content(default_bundle().dump());
+    REQUIRE(parsed.document);
+    CHECK(parsed.document->visit_rest_seconds == 120);
+    CHECK_FALSE(to_json(*parsed.document).contains("visit_rest_seconds")); // old kiosks read it
+    require_problem(with("/visit_rest_seconds", 59), "/visit_rest_seconds", "60 to 900");
+    require_problem(with("/visit_rest_seconds", 901), "/visit_rest_seconds", "60 to 900");
+    require_problem(with("/visit_rest_seconds", "120"), "/visit_rest_seconds", "whole number");
+    const auto longer = parse_content(with("/visit_rest_seconds", 300).dump());
+    REQUIRE(longer.document);
+    CHECK(longer.document->visit_rest_seconds == 300);
+    const auto again = parse_content(to_json(*longer.document));
+    REQUIRE(again.document);
+    CHECK(again.document->visit_rest_seconds == 300);
+    // It decides what counts as a visit, so it changes only at a week's start (promise 6).
+    CHECK_FALSE(same_counting_structure(*parsed.document, *longer.document));
+}
+
 TEST_CASE("A booking link with a query or fragment is refused unless an admin confirmed it",
           "[content][privacy]") {
     const std::string url = "/providers/0/booking_url";

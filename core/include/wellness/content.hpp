@@ -121,6 +121,10 @@ struct ContentDocument {
     std::vector<Locale> locales; // 1 to 8, distinct
     std::string default_locale;
     int idle_timeout_seconds = 60; // 30 to 300
+    // Privacy promise 7: a tap past Attract counts as a new visit only once Attract has rested
+    // untouched this long, so one person tapping Done and starting again is one visit. Part of
+    // the counting structure, so a change reaches kiosks only at the start of a week.
+    int visit_rest_seconds = 120; // 60 to 900; "visit_rest_seconds" in JSON, optional
     bool tone_enabled = true;
     LocalizedText attract_text;
     Theme theme;
@@ -159,6 +163,9 @@ inline constexpr std::size_t max_topics = 16;
 inline constexpr std::size_t max_providers = 24;
 inline constexpr std::size_t max_crisis_lines = 12;
 inline constexpr std::size_t max_assets = 64;
+inline constexpr int min_visit_rest_seconds = 60;
+inline constexpr int max_visit_rest_seconds = 900;
+inline constexpr int default_visit_rest_seconds = 120;
 inline constexpr int min_idle_timeout_seconds = 30;
 inline constexpr int max_idle_timeout_seconds = 300;
 inline constexpr double min_text_contrast =

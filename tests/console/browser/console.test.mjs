@@ -311,5 +311,18 @@ test('publishing a change to what is counted says the week it reaches the kiosks
     await page.click('#publish-button');
     await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
     assert.match(await page.locator('.status').textContent(), /week \d{4}-W\d{2}\./);
+
+    // The rest before a new visit is an optional setting: set, it is published; cleared, the
+    // document leaves it out and kiosks use the default.
+    const rest = page.locator(byId('f.visit_rest_seconds'));
+    await rest.fill('300');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    const kioskToken = await enrollKiosk(station, await adminToken(station));
+    assert.equal((await kioskManifest(station, kioskToken)).json.document.visit_rest_seconds, 300);
+    await rest.fill('');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    assert.equal((await kioskManifest(station, kioskToken)).json.document.visit_rest_seconds, undefined);
   });
 });

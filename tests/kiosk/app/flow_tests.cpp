@@ -17,7 +17,8 @@ CounterKey counter(std::string_view metric, std::string key) {
 
 // Drives a flow and collects every counter it adds, as the window side does.
 struct Visit {
-    Flow flow{sample_content(), 0};
+    explicit Visit(ContentDocument content = sample_content()) : flow(std::move(content), 0) {}
+    Flow flow;
     MonotonicMs now = 0;
     std::vector<CounterKey> counted;
 
@@ -320,6 +321,21 @@ TEST_CASE("A visit counts only once Attract has rested untouched for the set tim
     idle.wait(default_visit_rest_ms - 1000);
     idle.tap(Intent::leave_attract());
     CHECK(idle.count_of(counter(metric::visit, "start")) == 1);
+}
+
+TEST_CASE("The rest before a new visit is the content's visit_rest_seconds", "[kiosk-flow]") {
+    ContentDocument content = sample_content();
+    content.visit_rest_seconds = 300;
+    Visit visit(content);
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::done());
+    visit.wait(default_visit_rest_ms + 10000); // past the default, short of this content's rest
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 1);
+    visit.tap(Intent::done());
+    visit.wait(300 * 1000);
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 2);
 }
 
 TEST_CASE("The language switches only on Home and resets to the default on Attract",

@@ -173,6 +173,12 @@ export class ContentEditor {
         value = el.value.trim() !== '' && Number.isInteger(n) ? n : el.value;
         break;
       }
+      case 'optional-int': {
+        // Empty leaves the setting out of the document (JSON drops undefined): its default.
+        const n = Number(el.value);
+        value = el.value.trim() === '' ? undefined : Number.isInteger(n) ? n : el.value;
+        break;
+      }
       case 'bool':
         value = el.checked;
         break;
@@ -346,6 +352,7 @@ export class ContentEditor {
       h('fieldset', { class: 'group' }, h('legend', {}, 'Languages'), this.listBlock('/locales', localeRows), addLocaleForm),
       this.field('/default_locale', 'Default language', { options: localeOptions }),
       this.field('/idle_timeout_seconds', 'Idle timeout (seconds)', { type: 'number', convert: 'int', min: 30, max: 300, step: 1, hint: 'After this long without a touch the kiosk returns to the start screen and forgets every choice (30 to 300).' }),
+      this.field('/visit_rest_seconds', 'Rest before a new visit (seconds)', { type: 'number', convert: 'optional-int', min: 60, max: 900, step: 1, hint: 'A tap past the start screen counts as a new visit only after the start screen has rested untouched this long (60 to 900; 120 when empty), so one person starting again is one visit. Kiosks apply a change at the start of the next week.' }),
       this.field('/tone_enabled', 'Soft tone at breathing phase changes', { type: 'checkbox' }),
       this.localizedField('/attract_text', 'Attract text (the one line on the start screen)'),
       h('fieldset', { class: 'group theme' }, h('legend', {}, 'Theme colours'),
