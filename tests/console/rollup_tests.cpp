@@ -2,6 +2,7 @@
 // port with nothing listening. Counts go in through the kiosk API, tokens through the admin
 // API, exactly as in production.
 
+#include "../summary_csv_reader.hpp"
 #include "rollup_options.hpp"
 #include "stations_file.hpp"
 #include "wellness/disclosure_audit.hpp"
@@ -29,6 +30,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+using summary_test::summary_from_csv;
 
 using nlohmann::json;
 using namespace wellness::rollup;
@@ -321,42 +324,6 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         CHECK(run.err.find("401") != std::string::npos);
     }
 }
-
-namespace {
-
-// A merged summary read back from the rollup's CSV, for the request it answered.
-wellness::Summary summary_from_csv(const std::string& csv, const wellness::Summary& request) {
-    wellness::Summary summary = request;
-    summary.cells.clear();
-    std::istringstream in(csv);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty())
-            continue;
-        std::vector<std::string> fields;
-        std::stringstream parts(line);
-        for (std::string field; std::getline(parts, field, ',');)
-            fields.push_back(field);
-        while (fields.size() < 6)
-            fields.emplace_back();
-        wellness::SummaryCell cell;
-        cell.period = fields[0];
-        cell.metric = fields[1];
-        cell.key = fields[2];
-        cell.suppressed = fields[4] == "true";
-        if (!cell.suppressed)
-            cell.n = std::stoll(fields[3]);
-        if (!fields[5].empty())
-            cell.at_least = std::stoll(fields[5]);
-        summary.cells.push_back(cell);
-    }
-    return summary;
-}
-
-} // namespace
 
 TEST_CASE("Every range, period and format asked of three stations through the rollup leaves each "
           "cell a station hid at least k wide for an exact solver",

@@ -1,6 +1,7 @@
 // Privacy promises 7 and 8 against the real station: sealed weeks, published cells, and the
 // differencing attack of issue 11 played in full and handed to an exact solver.
 
+#include "../summary_csv_reader.hpp"
 #include "station_fixture.hpp"
 #include "wellness/disclosure_audit.hpp"
 #include "wellness/iso_week.hpp"
@@ -11,6 +12,8 @@
 #include <map>
 #include <random>
 #include <sstream>
+
+using summary_test::summary_from_csv;
 
 using namespace station_test;
 using wellness::IsoWeek;
@@ -38,38 +41,6 @@ const Json* row(const Json& summary, const std::string& period, const std::strin
         if (r["period"] == period && r["metric"] == metric && r["key"] == key)
             return &r;
     return nullptr;
-}
-
-// A summary read back from the station's CSV, for the request it answered.
-Summary summary_from_csv(const std::string& csv, const Summary& request) {
-    Summary summary = request;
-    summary.cells.clear();
-    std::istringstream in(csv);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty())
-            continue;
-        std::vector<std::string> fields;
-        std::stringstream parts(line);
-        for (std::string field; std::getline(parts, field, ',');)
-            fields.push_back(field);
-        while (fields.size() < 6)
-            fields.emplace_back();
-        SummaryCell cell;
-        cell.period = fields[0];
-        cell.metric = fields[1];
-        cell.key = fields[2];
-        cell.suppressed = fields[4] == "true";
-        if (!cell.suppressed)
-            cell.n = std::stoll(fields[3]);
-        if (!fields[5].empty())
-            cell.at_least = std::stoll(fields[5]);
-        summary.cells.push_back(cell);
-    }
-    return summary;
 }
 
 struct Truth {
