@@ -1,6 +1,7 @@
 // Grouped bar charts drawn as inline SVG, no libraries. A hidden (suppressed) cell is never
-// drawn as zero: it is a hatched, dashed stub labelled "<k" (or "≥N" when a regional rollup
-// knows a lower bound), and its tooltip says "fewer than k".
+// drawn as zero: it is a hatched, dashed stub labelled "hidden" (or "≥N" when a regional rollup
+// knows a lower bound). A hidden cell is a week under k or a month, year or total holding such a
+// week; which, the page never says, since telling them apart would itself narrow the cell.
 
 import { h, svg } from '../admin/js/dom.js';
 
@@ -13,7 +14,7 @@ export function cellText(cell, k) {
   if (!cell) return 'no data';
   if (cell.suppressed) {
     if (typeof cell.at_least === 'number' && cell.at_least > 0) return `at least ${cell.at_least} (some precincts under ${k})`;
-    return `fewer than ${k}`;
+    return 'hidden';
   }
   return String(cell.n);
 }
@@ -61,7 +62,7 @@ export function barChart({ title, description, groups, series, value, k, wide = 
 
   const hatchId = `${id}-hatch`;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet' },
-    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, fewer than ${k}; they are not zero. The table below lists every value.` }),
+    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts (a week under ${k}, or a period holding one); they are not zero. The table below lists every value.` }),
     svg('defs', {}, svg('pattern', { id: hatchId, patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)' },
       svg('rect', { width: 6, height: 6, fill: '#ffffff' }),
       svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#5c120e', 'stroke-width': 2 }))));
@@ -85,7 +86,7 @@ export function barChart({ title, description, groups, series, value, k, wide = 
         chart.append(svg('rect', { x: x + 1, y: barTop, width: barWidth - 2, height: y(0) - barTop, fill: `url(#${hatchId})`,
           stroke: serie.color, 'stroke-width': 2, 'stroke-dasharray': '4 2', 'data-suppressed': 'true' }, svg('title', { text: tip })));
         chart.append(svg('text', { class: 'suppressed-label', x: x + barWidth / 2, y: barTop - 4, 'text-anchor': 'middle',
-          text: bound > 0 ? `≥${bound}` : `<${k}` }));
+          text: bound > 0 ? `≥${bound}` : 'hidden' }));
       } else {
         const n = cell.n || 0;
         chart.append(svg('rect', { x: x + 1, y: y(n), width: barWidth - 2, height: Math.max(0, y(0) - y(n)), fill: serie.color },
@@ -109,7 +110,7 @@ export function barChart({ title, description, groups, series, value, k, wide = 
     svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },
       svg('rect', { x: 1, y: 1, width: 8, height: 8, fill: '#ffffff', stroke: '#5c120e', 'stroke-width': 1.5, 'stroke-dasharray': '2 1' }),
       svg('line', { x1: 2, y1: 8, x2: 8, y2: 2, stroke: '#5c120e', 'stroke-width': 1.5 })),
-    `hidden: fewer than ${k}`));
+    `hidden (a week under ${k}, or a period holding one)`));
   figure.append(h('ul', { class: 'legend', 'aria-label': `Legend: ${title}` }, legendItems));
   return figure;
 }

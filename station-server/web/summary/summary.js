@@ -1,5 +1,5 @@
 // The coordinator summary page: asks the station for suppressed counts and shows them as
-// charts and a table. Hidden cells stay hidden: shown as "fewer than k", never as zero. The
+// charts and a table. Hidden cells stay hidden: shown as "hidden", never as zero. The
 // CSV download is generated from exactly the rows the page shows.
 
 import { h, clear } from '../admin/js/dom.js';
@@ -183,7 +183,7 @@ function render() {
   const find = lookup(rows);
   const periodWord = { week: 'by week', month: 'by month', year: 'by year', total: 'for the whole period' }[shown.period] || '';
   const hiddenCount = rows.filter((r) => r.suppressed).length;
-  resultsMeta.textContent = `Weeks ${shown.from} to ${shown.to}, ${periodWord}. k = ${k}: ${hiddenCount} of ${rows.length} counts are hidden as "fewer than ${k}".`
+  resultsMeta.textContent = `Weeks ${shown.from} to ${shown.to}, ${periodWord}. k = ${k}: ${hiddenCount} of ${rows.length} counts are hidden.`
     + (shown.unreachable.length ? ` Not included (did not answer): ${shown.unreachable.join(', ')}.` : '');
 
   clear(chartsEl);
@@ -225,7 +225,7 @@ function render() {
   }
   tableEl.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Summary table' },
     h('table', { id: 'summary-table' },
-      h('caption', {}, `Every count on this page (hidden counts read "fewer than ${k}")`),
+      h('caption', {}, `Every count on this page (hidden counts read "hidden")`),
       h('thead', {}, h('tr', {}, ['Period', 'What', 'Key', 'Count'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows.map((row) => h('tr', { 'data-metric': row.metric, 'data-key': row.key, 'data-period': row.period },
         h('td', {}, row.period),

@@ -9,7 +9,7 @@ import { openBrowser, screenshot } from '../lib/browser.mjs';
 
 const count = (week, metric, key, n) => ({ week, metric, key, n });
 
-test('the summary page shows a count under k as "fewer than k", never as its value or zero, in the table, the charts and the CSV', { timeout: 90000 }, async () => {
+test('the summary page shows a count under k as "hidden", never as its value or zero, in the table, the charts and the CSV', { timeout: 90000 }, async () => {
   // Weeks seal 28 days after they end: the counts go in on Wednesday of 2026-W48 (W44..W47
   // have ended, none is sealed) and are read on 23 December, once all four are sealed.
   let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)), sealAfterDays: 28 });
@@ -49,12 +49,13 @@ test('the summary page shows a count under k as "fewer than k", never as its val
     const sleep = page.locator('#summary-table tr[data-metric="checkin.topic"][data-key="sleep"][data-period="2026-W46"]');
     assert.equal(await sleep.count(), 1);
     const cell = (await sleep.locator('td').nth(3).textContent()).trim();
-    assert.equal(cell, 'fewer than 5');
+    assert.equal(cell, 'hidden');
     assert.match(await page.locator('#results-meta').textContent(), /k = 5/);
     const hiddenBars = await page.locator('#charts rect[data-suppressed="true"]').count();
     assert.ok(hiddenBars >= 1, 'hidden counts are drawn as hatched bars');
     const labels = await page.locator('#charts text.suppressed-label').allTextContents();
-    assert.ok(labels.includes('<5'), 'hidden bars are labelled "<5"');
+    assert.ok(labels.includes('hidden'), 'hidden bars are labelled "hidden"');
+    assert.ok(!(await page.locator('body').textContent()).includes('fewer than'), 'nothing says a hidden cell is small');
     const visits = page.locator('#summary-table tr[data-metric="visit"][data-period="2026-W44"] td').nth(3);
     assert.equal((await visits.textContent()).trim(), '20');
     await page.evaluate(() => window.scrollTo(0, 0));
