@@ -57,6 +57,8 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
             http_request.set("Authorization", "Bearer " + request.bearer_token);
         if (!request.if_none_match.empty())
             http_request.set("If-None-Match", request.if_none_match);
+        if (!content_version_.empty())
+            http_request.set("X-Content-Version", content_version_);
         http_request.set("Accept", "application/json");
         if (!request.body.empty() || request.method == "POST") {
             http_request.setContentType("application/json");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace wellness::kiosk {
 
@@ -42,8 +43,13 @@ class StationClient {
     // max_response_bytes; `error` then says why in technical words.
     std::optional<StationResponse> send(const StationRequest& request, std::string& error) const;
 
+    // The content version the kiosk runs, sent as X-Content-Version on every request, so the
+    // console's version column is true (a counting change waits on the kiosk for the next week).
+    void set_content_version(std::string version) { content_version_ = std::move(version); }
+
   private:
     std::string base_url_;
+    std::string content_version_;
     std::chrono::seconds timeout_;
 };
 

@@ -206,6 +206,8 @@ int SyncEngine::maintain(std::time_t now) {
 }
 
 std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
+    if (active_)
+        client_.set_content_version(active_->version);
     auto response = client_.send(request, error);
     status_.station_reachable = response.has_value();
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {

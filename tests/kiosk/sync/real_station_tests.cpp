@@ -48,9 +48,9 @@ class RealStation {
     // `config`, when given, is a .properties file for --config.
     void start(const std::filesystem::path& config = {}) {
         std::filesystem::remove(data_ / "port");
-        std::vector<std::string> args{"serve", "--data", data_.string(), "--port", "0",
-                                      "--bind", "127.0.0.1", "--clock-offset",
-                                      std::to_string(offset_)};
+        std::vector<std::string> args{
+            "serve",     "--data",         data_.string(),         "--port", "0", "--bind",
+            "127.0.0.1", "--clock-offset", std::to_string(offset_)};
         if (!config.empty()) {
             args.push_back("--config");
             args.push_back(config.string());
@@ -356,4 +356,41 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     const auto cells = summary_for(station, admin, week);
     for (const auto& [cell, n] : cells)
         CHECK(n <= 0);
+}
+
+TEST_CASE("The console's version column shows the content a kiosk runs, not the one it was "
+          "offered",
+          "[kiosk-sync][station]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    station.start();
+    const std::string admin = station.admin_token();
+    const std::string code =
+        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
+            .at("enrollment_code")
+            .get<std::string>();
+    std::time_t now = std::time(nullptr);
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.enrollment_code = code;
+    const auto listed_version = [&] {
+        const Json kiosks = station.call("GET", "/api/v1/admin/kiosks", Json(), admin, 200);
+        return kiosks.at("kiosks").at(0).at("content_version").get<std::string>();
+    };
+    KioskSync sync(settings);
+    sync.initial_content();
+    sync.contact_once();
+    REQUIRE(sync.status().enrolled);
+    sync.contact_once(); // the next contact says what it runs now
+    CHECK(sync.status().content_version == "1");
+    CHECK(listed_version() == "1");
+
+    // A counting change waits on the kiosk for next week: the station must not list it as live.
+    Json document = station.call("GET", "/api/v1/admin/content", Json(), admin, 200).at("document");
+    document["checkin"]["levels"][3]["id"] = "ill-later";
+    station.call("PUT", "/api/v1/admin/content", document, admin, 200);
+    sync.contact_once();
+    sync.contact_once();
+    CHECK(sync.status().content_version == "1");
+    CHECK(listed_version() == "1");
 }
