@@ -138,6 +138,13 @@ std::map<CounterKey, std::int64_t> summary_for(RealStation& station, const std::
     return cells;
 }
 
+// A kiosk "room-1" added in the console, and its one-time enrollment code.
+std::string new_enrollment_code(RealStation& station, const std::string& admin) {
+    return station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
+        .at("enrollment_code")
+        .get<std::string>();
+}
+
 void record_times(KioskSync& sync, const CounterKey& key, int times) {
     for (int i = 0; i < times; ++i)
         sync.record(key);
@@ -158,10 +165,7 @@ TEST_CASE(
     station.set_clock(week_end(first_week) + 2 * 24 * 3600 + 2 * 3600);
     station.start();
     std::string admin = station.admin_token();
-    const std::string code =
-        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
-            .at("enrollment_code")
-            .get<std::string>();
+    const std::string code = new_enrollment_code(station, admin);
 
     std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
@@ -301,10 +305,7 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     station.add_admin();
     station.start();
     const std::string admin = station.admin_token();
-    const std::string code =
-        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
-            .at("enrollment_code")
-            .get<std::string>();
+    const std::string code = new_enrollment_code(station, admin);
     const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
     std::time_t now = week_end(week.prev()) + 9 * 3600;
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
@@ -366,10 +367,7 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     station.add_admin();
     station.start();
     const std::string admin = station.admin_token();
-    const std::string code =
-        station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
-            .at("enrollment_code")
-            .get<std::string>();
+    const std::string code = new_enrollment_code(station, admin);
     std::time_t now = std::time(nullptr);
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.enrollment_code = code;
