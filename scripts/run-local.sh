@@ -9,11 +9,13 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 
 run_dir=${WELLNESS_RUN_DIR:-$PWD/run}
-port=${STATION_PORT:-8080}
-station_url="http://127.0.0.1:${port}"
+port=${STATION_PORT:-8443}
+station_url="https://127.0.0.1:${port}"
 mkdir -p "$run_dir/station" "$run_dir/kiosk"
 chmod 700 "$run_dir"
+rm -f "$run_dir/station/port"
 
+# HTTPS, as in production: the station makes its own certificate on first start.
 ./build/station-server/station-server serve --data "$run_dir/station" --bind 127.0.0.1 \
     --port "$port" >"$run_dir/station.out" 2>&1 &
 station_pid=$!
@@ -26,29 +28,33 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
-    curl -fsS "$station_url/healthz" >/dev/null 2>&1 && break
+    [ -f "$run_dir/station/port" ] && break
     kill -0 "$station_pid" 2>/dev/null || { cat "$run_dir/station.out"; exit 1; }
     sleep 0.1
 done
+[ -f "$run_dir/station/port" ] || { cat "$run_dir/station.out"; exit 1; }
+fingerprint=$(cat "$run_dir/station/fingerprint")
+# curl trusts exactly the station's own certificate (it carries 127.0.0.1 among its names).
+station_curl() { curl -fsS --cacert "$run_dir/station/tls/station-certificate.pem" "$@"; }
 
-# The station prints a generated admin password once, on its first start; keep it here.
-login_line=$(grep -m1 "admin login:" "$run_dir/station.out" || true)
-if [ -n "$login_line" ]; then
-    (umask 077; echo "$login_line" >"$run_dir/admin-login.txt")
-fi
-[ -f "$run_dir/admin-login.txt" ] || { echo "no admin login recorded in $run_dir"; exit 1; }
-admin_password=$(sed -E 's/.*admin login: admin \/ ([^ ]+) at .*/\1/' "$run_dir/admin-login.txt")
+# The first start wrote the admin's password to a file only this user reads; it stays there
+# until the password is changed in the console.
+password_file="$run_dir/station/first-admin-password"
+[ -f "$password_file" ] || { echo "no first admin password in $password_file (changed already?)"; exit 1; }
+admin_password=$(cat "$password_file")
 
 echo "Station:       $station_url (data in $run_dir/station)"
+echo "Fingerprint:   SHA256 $fingerprint (compare it with what your browser shows)"
+echo "Certificate:   $run_dir/station/tls/station-certificate.pem (import it to trust the station)"
 echo "Admin console: $station_url/admin/   user: admin   password: $admin_password"
 echo "Summaries:     $station_url/summary/ (create a coordinator token in the console)"
 
 enroll_args=()
 if [ ! -f "$run_dir/kiosk/token" ]; then
-    token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
+    token=$(station_curl -X POST -H 'Content-Type: application/json' \
         -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" \
         "$station_url/api/v1/admin/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    code=$(curl -fsS -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
+    code=$(station_curl -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $token" \
         -d '{"name":"wellness room (local)"}' "$station_url/api/v1/admin/kiosks" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["enrollment_code"])')
     enroll_args=(--enroll "$code")
@@ -64,4 +70,4 @@ if [ -z "${DISPLAY:-}" ]; then
 fi
 echo "Kiosk:         window 1280x720 (close it or press Ctrl+C to stop everything)"
 ./build/kiosk/app/wellness-kiosk --windowed 1280x720 --data "$run_dir/kiosk" \
-    --station "$station_url" "${enroll_args[@]}"
+    --station "$station_url" --fingerprint "$fingerprint" "${enroll_args[@]}"

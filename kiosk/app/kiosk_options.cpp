@@ -1,5 +1,7 @@
 #include "kiosk_options.hpp"
 
+#include "wellness/fingerprint.hpp"
+
 #include <charconv>
 #include <fstream>
 #include <map>
@@ -50,6 +52,31 @@ bool valid_station_url(std::string_view url) {
     return host_start < url.size() && url[host_start] != '/';
 }
 
+// The host part of an http(s) URL: "[::1]" stays bracketed.
+std::string_view url_host(std::string_view url) {
+    auto host = url.substr(url.find("://") + 3);
+    host = host.substr(0, host.find_first_of("/?#"));
+    if (host.starts_with('['))
+        return host.substr(0, host.find(']') + 1);
+    return host.substr(0, host.find(':'));
+}
+
+bool is_loopback_host(std::string_view host) {
+    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// Tokens and counts never cross a network in clear, and https means the pinned certificate.
+std::string transport_problem(const KioskOptions& options) {
+    if (options.station_url.starts_with("http://") &&
+        !is_loopback_host(url_host(options.station_url)))
+        return "station: plain http:// is only for a station on this machine; use the "
+               "station's https:// address with its fingerprint";
+    if (options.station_url.starts_with("https://") && options.station_fingerprint.empty())
+        return "fingerprint: an https station needs its certificate's fingerprint (the console "
+               "shows it with the enrollment code)";
+    return {};
+}
+
 bool valid_enrollment_code(std::string_view code) {
     if (code.empty() || code.size() > 64) {
         return false;
@@ -95,6 +122,13 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
             return "enroll: expected 1 to 64 letters, digits, '-' or '_'";
         }
         options.enrollment_code = std::string(value);
+    } else if (key == "fingerprint") {
+        auto fingerprint = wellness::tls::parse_fingerprint(value);
+        if (!fingerprint) {
+            return "fingerprint: expected the station certificate's SHA-256 fingerprint, 64 hex "
+                   "digits (colons optional), as the console shows it";
+        }
+        options.station_fingerprint = *fingerprint;
     } else if (key == "windowed") {
         if (!parse_size(value, options.window_width, options.window_height)) {
             return "windowed: expected WIDTHxHEIGHT, e.g. 1280x720";
@@ -129,8 +163,8 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
 }
 
 const std::set<std::string>& config_file_keys() {
-    static const std::set<std::string> keys{"data", "station", "enroll", "windowed",
-                                            "sync-interval"};
+    static const std::set<std::string> keys{"data",        "station",  "enroll",
+                                            "fingerprint", "windowed", "sync-interval"};
     return keys;
 }
 
@@ -140,10 +174,13 @@ std::string usage_text() {
     return "Usage: wellness-kiosk [options]\n"
            "  --windowed WxH         run in a window instead of fullscreen\n"
            "  --data DIR             kiosk data directory (counters, content cache, token)\n"
-           "  --station URL          the precinct station, e.g. http://station.lan:8080\n"
+           "  --station URL          the precinct station, e.g. https://station.lan:8443\n"
+           "                         (http:// only for a station on this machine)\n"
+           "  --fingerprint SHA256   the station certificate's fingerprint, as the console\n"
+           "                         shows it with the enrollment code; no other is trusted\n"
            "  --enroll CODE          enrollment code for the first contact with the station\n"
-           "  --config FILE          key = value settings (data, station, enroll, windowed,\n"
-           "                         sync-interval); flags win over the file\n"
+           "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
+           "                         windowed, sync-interval); flags win over the file\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"
@@ -265,6 +302,10 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
     for (const auto& [key, value] : given) {
         (void)apply_setting(key, value, options); // validated above
+    }
+    if (auto problem = transport_problem(options); !problem.empty()) {
+        result.error = problem;
+        return result;
     }
     result.options = std::move(options);
     return result;

@@ -19,6 +19,7 @@ struct KioskOptions {
     std::filesystem::path data_dir;
     std::string station_url;
     std::string enrollment_code;
+    std::string station_fingerprint; // pinned: the only certificate an https station may show
     std::filesystem::path config_file;
     std::int64_t clock_offset_seconds = 0; // test only: shifts the wall clock handed to sync
     std::optional<int> sync_interval_seconds;
@@ -36,7 +37,8 @@ struct OptionsResult {
 OptionsResult parse_options(const std::vector<std::string>& args);
 
 // The config file's text: "key = value" lines, '#' comments. Keys: data, station, enroll,
-// windowed (WxH), sync-interval. Unknown or repeated keys are errors.
+// fingerprint, windowed (WxH), sync-interval. Unknown or repeated keys are errors. An https
+// station needs its fingerprint; a plain http one must be on this machine (loopback).
 OptionsResult parse_config_text(std::string_view text, KioskOptions base);
 
 inline constexpr std::size_t max_config_bytes = 16 * 1024;

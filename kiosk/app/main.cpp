@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
     sync_settings.data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
     sync_settings.station_url = options.station_url;
     sync_settings.enrollment_code = options.enrollment_code;
+    sync_settings.station_fingerprint = options.station_fingerprint;
     sync_settings.default_content_dir = default_content_dir();
     if (options.sync_interval_seconds) {
         sync_settings.contact_interval = std::chrono::seconds(*options.sync_interval_seconds);

@@ -25,6 +25,7 @@ struct SyncSettings {
     std::filesystem::path data_dir;              // kiosk.sqlite3, content cache, token
     std::string station_url;                     // "" runs offline on the last good content
     std::string enrollment_code;                 // first contact only
+    std::string station_fingerprint;             // the https station's pinned certificate
     std::filesystem::path default_content_dir;   // holds default-content.json (and assets/)
     std::chrono::seconds contact_interval{3600}; // fixed schedule, used or not
     std::chrono::seconds contact_jitter{600};    // uniform random +- jitter on each contact

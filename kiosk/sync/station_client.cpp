@@ -1,41 +1,49 @@
 #include "station_client.hpp"
 
+#include "wellness/fingerprint.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/URI.h>
+#include <algorithm>
 #include <istream>
 #include <memory>
-#include <mutex>
 
 namespace wellness::kiosk {
 
 namespace {
 
-std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Poco::URI& uri) {
-    if (uri.getScheme() == "https") {
-        static std::once_flag ssl_ready;
-        std::call_once(ssl_ready, [] { Poco::Net::initializeSSL(); });
-        // Verify the station's certificate against the system's CAs.
-        Poco::Net::Context::Ptr context =
-            new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", "",
-                                   Poco::Net::Context::VERIFY_RELAXED, 9, true);
+std::unique_ptr<Poco::Net::HTTPClientSession> make_session(const Poco::URI& uri,
+                                                           const tls::PinnedContext& tls) {
+    if (uri.getScheme() == "https")
         return std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-                                                               context);
-    }
+                                                               tls.context());
     return std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
 }
 
 } // namespace
 
-StationClient::StationClient(std::string base_url, std::chrono::seconds timeout)
-    : base_url_(std::move(base_url)), timeout_(timeout) {
+StationClient::StationClient(std::string base_url, std::chrono::seconds timeout,
+                             std::vector<std::string> pins)
+    : tls_(std::make_unique<tls::PinnedContext>(std::move(pins))), base_url_(std::move(base_url)),
+      timeout_(timeout) {
     while (!base_url_.empty() && base_url_.back() == '/')
         base_url_.pop_back();
+}
+
+StationClient::~StationClient() = default;
+
+std::vector<std::string> StationClient::pins() const {
+    return tls_->pins();
+}
+
+void StationClient::set_pins(std::vector<std::string> pins) {
+    tls_->set_pins(std::move(pins));
 }
 
 std::optional<StationResponse> StationClient::send(const StationRequest& request,
@@ -46,7 +54,7 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
             error = "station URL must be http or https";
             return std::nullopt;
         }
-        auto session = make_session(uri);
+        auto session = make_session(uri, *tls_);
         const Poco::Timespan timeout(static_cast<long>(timeout_.count()), 0);
         session->setTimeout(timeout, timeout, timeout);
         session->setKeepAlive(false);
@@ -83,6 +91,10 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         if (!k_text.empty() && k_text.size() <= 5 &&
             k_text.find_first_not_of("0123456789") == std::string::npos)
             response.station_k = std::stoi(k_text);
+        if (auto next =
+                tls::parse_fingerprint(http_response.get(std::string(next_certificate_header), ""));
+            next && uri.getScheme() == "https")
+            response.next_certificate = *next;
         char buffer[16384];
         while (in) {
             in.read(buffer, sizeof buffer);
@@ -98,6 +110,14 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
             return std::nullopt;
         }
         return response;
+    } catch (const Poco::Net::SSLException& exception) {
+        const auto presented = tls_->last_presented();
+        const auto pins = tls_->pins();
+        if (!presented.empty() && std::find(pins.begin(), pins.end(), presented) == pins.end())
+            error = "station refused: its certificate (SHA256 " + presented +
+                    ") is not the pinned one; nothing was sent";
+        else
+            error = "station unreachable: " + exception.displayText();
     } catch (const Poco::Exception& exception) {
         error = "station unreachable: " + exception.displayText();
     } catch (const std::exception& exception) {

@@ -3,23 +3,31 @@
 // The kiosk's HTTP client for the station's kiosk API: timeouts, response size limits, bearer
 // token. Every call is made from the sync worker thread only.
 
+#include "wellness/pinned_context.hpp"
+
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace wellness::kiosk {
 
 // The header in which the station says its current k on every manifest answer, 304 included.
 inline constexpr std::string_view station_k_header = "X-Station-K";
+// The header in which the station announces its next certificate's fingerprint before a
+// renewal takes over; learnt only over the pinned channel.
+inline constexpr std::string_view next_certificate_header = "X-Station-Next-Certificate";
 
 struct StationResponse {
     int status = 0;
     std::string body;
     std::string etag;
-    std::optional<int> station_k; // from station_k_header, when it is a number
+    std::optional<int> station_k;                // from station_k_header, when it is a number
+    std::optional<std::string> next_certificate; // a valid fingerprint in next_certificate_header
 };
 
 struct StationRequest {
@@ -33,9 +41,17 @@ struct StationRequest {
 
 class StationClient {
   public:
-    // `base_url`: "http://host:port" (optionally with a path prefix); https when built with it.
+    // `base_url`: "https://host:port" (optionally with a path prefix), or http:// for a station
+    // on this machine. An https station must show a certificate whose fingerprint is in `pins`.
     explicit StationClient(std::string base_url,
-                           std::chrono::seconds timeout = std::chrono::seconds(5));
+                           std::chrono::seconds timeout = std::chrono::seconds(5),
+                           std::vector<std::string> pins = {});
+    ~StationClient();
+    StationClient(const StationClient&) = delete;
+    StationClient& operator=(const StationClient&) = delete;
+
+    std::vector<std::string> pins() const;
+    void set_pins(std::vector<std::string> pins);
 
     bool configured() const { return !base_url_.empty(); }
 
@@ -48,6 +64,7 @@ class StationClient {
     void set_content_version(std::string version) { content_version_ = std::move(version); }
 
   private:
+    std::unique_ptr<tls::PinnedContext> tls_;
     std::string base_url_;
     std::string content_version_;
     std::chrono::seconds timeout_;

@@ -2,11 +2,13 @@
 
 #include "durable_file.hpp"
 #include "token_file.hpp"
+#include "wellness/fingerprint.hpp"
 
 #include <Poco/UUIDGenerator.h>
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace wellness::kiosk {
@@ -70,7 +72,7 @@ SyncEngine::SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog 
     : settings_(std::move(settings)), random_(random),
       log_(log ? std::move(log) : [](const std::string&) {}), abort_(abort),
       cache_(settings_.data_dir / "content", log_),
-      client_(settings_.station_url, settings_.http_timeout) {
+      client_(settings_.station_url, settings_.http_timeout, station_pins(settings_)) {
     status_.station_configured = client_.configured();
 }
 
@@ -210,12 +212,53 @@ std::optional<StationResponse> SyncEngine::call(const StationRequest& request, s
         client_.set_content_version(active_->version);
     auto response = client_.send(request, error);
     status_.station_reachable = response.has_value();
+    if (response && response->next_certificate)
+        learn_next_certificate(*response->next_certificate);
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
         revoked_ = true;
         status_.enrolled = false;
         error = not_enrolled_message;
     }
     return response;
+}
+
+std::vector<std::string> station_pins(const SyncSettings& settings) {
+    std::vector<std::string> pins;
+    if (!settings.station_fingerprint.empty())
+        pins.push_back(settings.station_fingerprint);
+    // Pins learnt over the pinned channel; anything unreadable in the file is ignored, so a
+    // damaged file can only narrow what the kiosk trusts, never widen it.
+    if (auto text = read_file_limited(settings.data_dir / pins_file_name, 1024)) {
+        std::istringstream lines(*text);
+        for (std::string line; std::getline(lines, line);)
+            if (auto pin = tls::parse_fingerprint(line);
+                pin && std::find(pins.begin(), pins.end(), *pin) == pins.end())
+                pins.push_back(*pin);
+    }
+    return pins;
+}
+
+void SyncEngine::learn_next_certificate(const std::string& fingerprint) {
+    auto pins = client_.pins();
+    if (std::find(pins.begin(), pins.end(), fingerprint) != pins.end())
+        return;
+    // The configured pin stays first; of the learnt ones the newest two are kept (a renewal
+    // waiting, and the one before it), so the file never grows.
+    std::vector<std::string> learnt{fingerprint};
+    for (const auto& pin : pins) // the file lists the newest first
+        if (pin != settings_.station_fingerprint && learnt.size() < 2)
+            learnt.push_back(pin);
+    std::string text;
+    for (const auto& pin : learnt)
+        text += pin + "\n";
+    try {
+        write_file_atomically(settings_.data_dir / pins_file_name, text, 0600);
+    } catch (const std::exception& failure) {
+        log_(std::string("cannot keep the station's next certificate: ") + failure.what());
+        return;
+    }
+    client_.set_pins(station_pins(settings_));
+    log_("learnt the station's next certificate, SHA256 " + fingerprint);
 }
 
 bool SyncEngine::enroll(std::string& error) {

@@ -72,6 +72,7 @@ class SyncEngine {
     bool fetch_content(std::time_t now, std::string& error);
     bool send_outbox(std::string& error);
     bool enroll(std::string& error);
+    void learn_next_certificate(const std::string& fingerprint);
     std::optional<StationResponse> call(const StationRequest& request, std::string& error);
     bool stopping() const { return abort_ && abort_->load(); }
 
@@ -93,6 +94,12 @@ class SyncEngine {
     std::time_t next_contact_ = 0;
     SyncStatus status_;
 };
+
+// In the data directory: the station certificates learnt over the pinned channel (renewals).
+inline constexpr const char* pins_file_name = "station-pins";
+
+// What the kiosk trusts: the configured fingerprint and those learnt (pins_file_name).
+std::vector<std::string> station_pins(const SyncSettings& settings);
 
 // A fresh batch id: a random (version 4) uuid, lowercase.
 std::string new_batch_id();

@@ -1,12 +1,22 @@
 #include "stations_file.hpp"
 
+#include "wellness/fingerprint.hpp"
+
 #include <Poco/Exception.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/URI.h>
 #include <fstream>
 #include <set>
 
 namespace wellness::rollup {
 namespace {
+
+bool is_loopback_host(const std::string& host) {
+    Poco::Net::IPAddress address;
+    if (host == "localhost")
+        return true;
+    return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
+}
 
 bool is_blank(char ch) {
     return ch == ' ' || ch == '\t';
@@ -107,11 +117,15 @@ StationsFileResult parse_stations_file(std::string_view text) {
                 break;
             continue;
         }
-        if (fields.size() > 2 && fields[2].front() == '#')
-            fields.resize(2);
-        if (fields.size() != 2)
-            return fail(line_number, "expected \"URL TOKEN\" (two fields), found " +
-                                         std::to_string(fields.size()));
+        for (std::size_t i = 2; i < fields.size(); ++i)
+            if (fields[i].front() == '#') {
+                fields.resize(i);
+                break;
+            }
+        if (fields.size() != 2 && fields.size() != 3)
+            return fail(line_number,
+                        "expected \"URL TOKEN [FINGERPRINT]\" (two or three fields), found " +
+                            std::to_string(fields.size()));
         StationEntry entry;
         entry.line = line_number;
         if (auto problem = fill_url(fields[0], entry))
@@ -119,6 +133,19 @@ StationsFileResult parse_stations_file(std::string_view text) {
         if (auto problem = check_token(fields[1]))
             return fail(line_number, *problem);
         entry.token = std::string(fields[1]);
+        if (fields.size() == 3) {
+            auto fingerprint = wellness::tls::parse_fingerprint(fields[2]);
+            if (!fingerprint)
+                return fail(line_number, "the third field must be the station certificate's "
+                                         "SHA-256 fingerprint (64 hex digits, colons optional)");
+            entry.fingerprint = *fingerprint;
+        }
+        if (entry.scheme == "https" && entry.fingerprint.empty())
+            return fail(line_number, "an https station needs its certificate's fingerprint as "
+                                     "a third field (its console shows it on the sign-in page)");
+        if (entry.scheme == "http" && !is_loopback_host(entry.host))
+            return fail(line_number, "plain http:// is only for a station on this machine: the "
+                                     "token would cross the network in clear; use https://");
         if (!urls.insert(entry.url).second)
             return fail(line_number, "the station " + entry.url + " is listed twice");
         if (result.stations.size() >= max_stations)

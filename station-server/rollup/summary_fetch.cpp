@@ -1,6 +1,7 @@
 #include "summary_fetch.hpp"
 
 #include "wellness/json_input.hpp"
+#include "wellness/pinned_context.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -9,6 +10,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 #include <algorithm>
@@ -20,13 +22,11 @@
 namespace wellness::rollup {
 namespace {
 
-std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const StationEntry& station) {
-    if (station.scheme == "https") {
-        // System CAs, the peer's certificate verified, its name checked by the session.
-        static const Poco::Net::Context::Ptr context = new Poco::Net::Context(
-            Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
-        return std::make_unique<Poco::Net::HTTPSClientSession>(station.host, station.port, context);
-    }
+std::unique_ptr<Poco::Net::HTTPClientSession> open_session(const StationEntry& station,
+                                                           const tls::PinnedContext& tls) {
+    if (station.scheme == "https")
+        return std::make_unique<Poco::Net::HTTPSClientSession>(station.host, station.port,
+                                                               tls.context());
     return std::make_unique<Poco::Net::HTTPClientSession>(station.host, station.port);
 }
 
@@ -87,8 +87,9 @@ FetchOutcome fetch_summary(const StationEntry& station, const SummaryRequest& re
                            const FetchLimits& limits) {
     FetchOutcome outcome;
     const auto deadline = std::chrono::steady_clock::now() + limits.timeout * 2;
+    tls::PinnedContext tls({station.fingerprint});
     try {
-        auto session = open_session(station);
+        auto session = open_session(station, tls);
         const Poco::Timespan timeout(static_cast<long>(limits.timeout.count()), 0);
         session->setTimeout(timeout, timeout, timeout);
         session->setKeepAlive(false);
@@ -132,6 +133,12 @@ FetchOutcome fetch_summary(const StationEntry& station, const SummaryRequest& re
             return outcome;
         }
         outcome.summary = std::move(*summary);
+    } catch (const Poco::Net::SSLException& error) {
+        const auto presented = tls.last_presented();
+        outcome.error = !presented.empty() && presented != station.fingerprint
+                            ? "its certificate (SHA256 " + presented +
+                                  ") is not the one in the stations file; the token was not sent"
+                            : "TLS failed: " + error.displayText();
     } catch (const Poco::TimeoutException&) {
         outcome.error = "timed out after " + std::to_string(limits.timeout.count()) + " s";
     } catch (const Poco::Net::ConnectionRefusedException&) {

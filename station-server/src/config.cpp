@@ -1,8 +1,11 @@
 #include "config.hpp"
 
+#include "security.hpp"
 #include "wellness/counts.hpp"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Util/AbstractConfiguration.h>
+#include <sstream>
 #include <stdexcept>
 
 namespace wellness::station {
@@ -56,6 +59,34 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         config.content_dir = source.getString("station.content");
     if (source.hasProperty("station.bind"))
         config.bind_address = source.getString("station.bind");
+    if (source.hasProperty("tls.enabled")) {
+        const std::string value = source.getString("tls.enabled");
+        if (value != "true" && value != "false")
+            throw std::invalid_argument("configuration key tls.enabled must be true or false");
+        config.tls_enabled = value == "true";
+    }
+    if (source.hasProperty("tls.certificate"))
+        config.tls_certificate_file = source.getString("tls.certificate");
+    if (source.hasProperty("tls.private_key"))
+        config.tls_private_key_file = source.getString("tls.private_key");
+    if (source.hasProperty("tls.names")) {
+        config.tls_names.clear();
+        std::stringstream names(source.getString("tls.names"));
+        for (std::string name; std::getline(names, name, ',');) {
+            name.erase(0, name.find_first_not_of(' '));
+            name.erase(name.find_last_not_of(' ') + 1);
+            if (name.empty() || name.size() > 253 ||
+                name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789.-:") != std::string::npos)
+                throw std::invalid_argument("configuration key tls.names is a comma-separated "
+                                            "list of host names and IP addresses");
+            config.tls_names.push_back(name);
+        }
+    }
+    config.tls_certificate_days = static_cast<int>(
+        bounded(source, "tls.certificate_days", config.tls_certificate_days, 30, 3650));
+    config.tls_renew_days =
+        static_cast<int>(bounded(source, "tls.renew_days", config.tls_renew_days, 2, 365));
     config.port =
         static_cast<std::uint16_t>(bounded(source, "station.port", config.port, 0, 65535));
     // k is read without a lower bound here so validate_config can refuse it with its own words.
@@ -64,8 +95,9 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         static_cast<int>(bounded(source, "summary.max_weeks", config.max_summary_weeks, 1, 5300));
     config.seal_after_days = static_cast<int>(
         bounded(source, "summary.seal_after_days", config.seal_after_days, 0, 366));
-    config.pbkdf2_iterations = static_cast<int>(
-        bounded(source, "security.pbkdf2_iterations", config.pbkdf2_iterations, 1, 100000000));
+    config.pbkdf2_iterations =
+        static_cast<int>(bounded(source, "security.pbkdf2_iterations", config.pbkdf2_iterations,
+                                 minimum_pbkdf2_iterations, 100000000));
     config.admin_token_lifetime = std::chrono::seconds(bounded(
         source, "security.admin_token_seconds", config.admin_token_lifetime.count(), 60, 604800));
     config.enrollment_code_lifetime =
@@ -104,6 +136,13 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
                                           config.clock_offset_seconds, -3153600000L, 3153600000L);
 }
 
+bool is_loopback_address(const std::string& address) {
+    if (address == "localhost" || address == "::1")
+        return true;
+    Poco::Net::IPAddress parsed;
+    return Poco::Net::IPAddress::tryParse(address, parsed) && parsed.isLoopback();
+}
+
 void validate_config(const StationConfig& config) {
     if (config.k < wellness::minimum_k)
         throw std::invalid_argument("summary.k is " + std::to_string(config.k) +
@@ -113,6 +152,16 @@ void validate_config(const StationConfig& config) {
         throw std::invalid_argument("no data directory: pass --data DIR or set station.data");
     if (config.pbkdf2_iterations < 1)
         throw std::invalid_argument("security.pbkdf2_iterations must be positive");
+    if (!config.tls_enabled && !is_loopback_address(config.bind_address))
+        throw std::invalid_argument(
+            "plain HTTP (tls.enabled = false, --plain-http) may only listen "
+            "on a loopback address, not " +
+            config.bind_address + ": passwords and tokens would cross the network in clear");
+    if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty())
+        throw std::invalid_argument("tls.certificate and tls.private_key go together: set both "
+                                    "or neither (neither: the station makes its own)");
+    if (config.tls_renew_days * 2 > config.tls_certificate_days)
+        throw std::invalid_argument("tls.renew_days must be at most half of tls.certificate_days");
     if (config.max_threads < 1 || config.max_queued < 1 || config.database_connections < 1)
         throw std::invalid_argument("thread, queue and connection limits must be positive");
 }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace Poco::Util {
 class AbstractConfiguration;
@@ -29,6 +30,14 @@ struct StationConfig {
     std::filesystem::path content_dir; // holds default-content.json, published on first start
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 8080;
+
+    // TLS (station_tls.hpp). Plain HTTP is for a loopback address only: tests and a local trial.
+    bool tls_enabled = true;
+    std::filesystem::path tls_certificate_file; // with tls_private_key_file: used instead of the
+    std::filesystem::path tls_private_key_file; // station's own certificate (PEM; may be one file)
+    std::vector<std::string> tls_names;         // the own certificate's names; empty: this box's
+    int tls_certificate_days = 730;
+    int tls_renew_days = 60; // the next certificate is made this long before the current ends
 
     int k = 5; // small-number threshold of summaries; never below 3
     int pbkdf2_iterations = 600000;
@@ -72,6 +81,9 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
 
 // Refuses settings the station must not run with (k below 3, limits out of range).
 void validate_config(const StationConfig& config);
+
+// 127.0.0.0/8, ::1 or "localhost": the only places plain HTTP may listen.
+bool is_loopback_address(const std::string& address);
 
 // The sealing rule the counts writer and the summaries share.
 inline SealPolicy seal_policy(const StationConfig& config) {

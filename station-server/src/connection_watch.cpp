@@ -1,5 +1,6 @@
 #include "connection_watch.hpp"
 
+#include "socket_cut.hpp"
 #include "station_connection.hpp"
 
 #include <Poco/Net/ServerSocket.h>
@@ -54,11 +55,7 @@ std::size_t ConnectionWatch::cut_overdue(Steady::time_point now) {
             continue;
         // Under the lock: closed() cannot run meanwhile, so the descriptor is still this
         // connection's. The connection's thread then sees the end of its stream and finishes.
-        try {
-            watched.socket.shutdown();
-        } catch (const Poco::Exception&) {
-            // already shut down by its peer or by an earlier pass
-        }
+        cut_socket(watched.socket);
         watched.waiting_since = now; // one shutdown per overdue spell is enough
         ++cut;
     }

@@ -1,5 +1,7 @@
 #include "deferred_answer.hpp"
 
+#include "socket_cut.hpp"
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Timestamp.h>
@@ -66,6 +68,10 @@ void DeferredAnswer::write(const Reply& reply) {
     text << reply.json;
     const std::string bytes = text.str();
     try {
+        // On a TLS connection OpenSSL ignores MSG_DONTWAIT and may wait, at most the send
+        // timeout, for a kiosk that stopped reading; a connection holds at most one answer in
+        // flight and a kiosk's batches per hour are limited, so only a socket buffer's worth
+        // of unread answers (hundreds) could ever get it there.
         int sent = socket_.sendBytes(bytes.data(), static_cast<int>(bytes.size()),
                                      MSG_DONTWAIT | MSG_NOSIGNAL);
         if (sent == static_cast<int>(bytes.size()))
@@ -73,11 +79,7 @@ void DeferredAnswer::write(const Reply& reply) {
     } catch (const Poco::Exception&) {
         // the peer has gone, or its socket is full because it stopped reading
     }
-    try {
-        socket_.shutdown();
-    } catch (const Poco::Exception&) {
-        // already shut down by the peer
-    }
+    cut_socket(socket_);
 }
 
 } // namespace wellness::station

@@ -4,6 +4,8 @@
 #include "config.hpp"
 #include "security.hpp"
 #include "station.hpp"
+#include "station_tls.hpp"
+#include "wellness/durable_file.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -21,6 +23,7 @@
 #include <iostream>
 #include <optional>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 namespace {
 
@@ -50,6 +53,11 @@ class StationServerApp : public Poco::Util::ServerApplication {
         options.addOption(Option("web", "", "directory of the admin and summary pages")
                               .argument("DIR")
                               .repeatable(false));
+        options.addOption(Option("plain-http", "",
+                                 "serve plain HTTP instead of HTTPS (loopback addresses only: "
+                                 "tests and a local trial)")
+                              .required(false)
+                              .repeatable(false));
         options.addOption(
             Option("clock-offset", "", "tests only: shift the station's clock by SECONDS")
                 .argument("SECONDS")
@@ -71,6 +79,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
             config_file_ = value;
         } else if (name == "web") {
             web_ = value;
+        } else if (name == "plain-http") {
+            plain_http_ = true;
         } else if (name == "clock-offset") {
             clock_offset_ = value;
         }
@@ -142,6 +152,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
         }
         if (clock_offset_)
             config.clock_offset_seconds = std::stol(*clock_offset_);
+        if (plain_http_)
+            config.tls_enabled = false;
         validate_config(config);
         return config;
     }
@@ -172,15 +184,24 @@ class StationServerApp : public Poco::Util::ServerApplication {
             auto first_password = station.create_first_admin();
             station.start();
             std::string host = config.bind_address == "0.0.0.0" ? "localhost" : config.bind_address;
+            const std::string scheme = station.tls() ? "https" : "http";
+            const std::string console_url =
+                scheme + "://" + host + ":" + std::to_string(station.port()) + "/admin/";
+            // Files first, the port file last: whoever reads "listening on" or waits for the
+            // port file finds the fingerprint (and the first password) already there.
+            if (station.tls())
+                write_small_file(config.data_dir / "fingerprint",
+                                 station.tls()->fingerprint() + "\n", 0644);
+            write_small_file(config.data_dir / "port", std::to_string(station.port()) + "\n", 0644);
             std::cout << "listening on " << config.bind_address << ":" << station.port()
                       << std::endl;
+            if (station.tls())
+                std::cout << "serving HTTPS; certificate fingerprint SHA256 "
+                          << station.tls()->fingerprint() << std::endl;
+            else
+                std::cout << "serving plain HTTP on loopback (--plain-http)" << std::endl;
             if (first_password)
-                std::cout << "admin login: admin / " << *first_password << " at http://" << host
-                          << ":" << station.port() << "/admin/" << std::endl;
-            {
-                std::ofstream port_file(config.data_dir / "port", std::ios::trunc);
-                port_file << station.port() << "\n";
-            }
+                announce_first_password(config, *first_password, console_url);
             sd_notify(0, "READY=1");
             waitForTerminationRequest();
             sd_notify(0, "STOPPING=1");
@@ -192,6 +213,23 @@ class StationServerApp : public Poco::Util::ServerApplication {
             return EXIT_SOFTWARE;
         }
         return EXIT_OK;
+    }
+
+    // The first password never goes to standard output when that is the journal: the station
+    // wrote it to a file only the service user reads; it is shown on a terminal when there is one.
+    static void announce_first_password(const StationConfig& config, const std::string& password,
+                                        const std::string& console_url) {
+        const auto file = config.data_dir / first_admin_password_file;
+        if (::isatty(STDOUT_FILENO))
+            std::cout << "admin login: admin / " << password << " at " << console_url << std::endl;
+        std::cout << "the first admin's password (user \"admin\") is in " << file.string()
+                  << "; change it in the console (" << console_url << ") and the file is removed"
+                  << std::endl;
+    }
+
+    static void write_small_file(const std::filesystem::path& file, const std::string& text,
+                                 mode_t mode) {
+        wellness::write_file_atomically(file, text, mode);
     }
 
     int add_admin(const StationConfig& config, const std::string& name) {
@@ -231,6 +269,7 @@ class StationServerApp : public Poco::Util::ServerApplication {
     std::optional<std::string> config_file_;
     std::optional<std::string> web_;
     std::optional<std::string> clock_offset_;
+    bool plain_http_ = false;
 };
 
 } // namespace

@@ -6,9 +6,12 @@
 #include "image_check.hpp"
 #include "security.hpp"
 #include "station_router.hpp"
+#include "station_tls.hpp"
 #include "wellness/content.hpp"
+#include "wellness/durable_file.hpp"
 
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 #include <fstream>
@@ -65,6 +68,8 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
     counts_writer_ = std::make_unique<CountsWriter>(
         *store_, logger_, static_cast<std::size_t>(config_.max_threads), 512, seal_policy(config_));
+    if (config_.tls_enabled)
+        tls_ = std::make_unique<StationTls>(config_, clock_, logger_);
 }
 
 Station::~Station() {
@@ -75,6 +80,9 @@ std::optional<std::string> Station::create_first_admin() {
     if (store_->has_admin())
         return std::nullopt;
     std::string password = random_secret().substr(0, 20);
+    // Written before the account exists, so a crash between the two cannot lose the password.
+    wellness::write_file_atomically(config_.data_dir / first_admin_password_file, password + "\n",
+                                    0600);
     if (!store_->add_admin("admin", hash_password(password, config_.pbkdf2_iterations)))
         return std::nullopt;
     logger_.information("created the first admin account \"admin\"");
@@ -127,7 +135,8 @@ void Station::start() {
     if (server_)
         return;
     publish_default_content();
-    Poco::Net::ServerSocket socket;
+    Poco::Net::ServerSocket socket =
+        tls_ ? Poco::Net::SecureServerSocket(tls_->context()) : Poco::Net::ServerSocket();
     socket.bind(Poco::Net::SocketAddress(config_.bind_address, config_.port), true);
     socket.listen(64);
     auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
@@ -146,11 +155,12 @@ void Station::start() {
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         enroll_throttle_, *manifests_, *counts_writer_,
-                                        *connections_),
+                                        *connections_, tls_.get()),
         *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();
-    logger_.information("listening on " + config_.bind_address + ":" + std::to_string(port_));
+    logger_.information(std::string("listening on ") + (tls_ ? "https://" : "http://") +
+                        config_.bind_address + ":" + std::to_string(port_));
 }
 
 void Station::stop() {

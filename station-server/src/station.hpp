@@ -20,6 +20,7 @@ class ManifestCache;
 class CountsWriter;
 class ConnectionWatch;
 class WatchedHttpServer;
+class StationTls;
 
 // One running station: the store, the HTTP server on its own bounded thread pool, its router
 // and what the handlers share. Used by `station-server serve`, the tests and the benchmark alike.
@@ -38,10 +39,13 @@ class Station {
     void stop();
     std::uint16_t port() const { return port_; }
 
-    // When the station has no admin: creates "admin" with a random password and returns it.
+    // When the station has no admin: creates "admin" with a random password, written to
+    // first_admin_password_file (0600) in the data directory, and returns it.
     std::optional<std::string> create_first_admin();
 
     StationStore& store() { return *store_; }
+    // The TLS identity; nullptr when the station speaks plain HTTP (loopback only).
+    const StationTls* tls() const { return tls_.get(); }
     const StationConfig& config() const { return config_; }
 
   private:
@@ -54,12 +58,17 @@ class Station {
     LoginThrottle login_throttle_;
     LoginThrottle enroll_throttle_;
     std::unique_ptr<ManifestCache> manifests_;
+    std::unique_ptr<StationTls> tls_;
     std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes
     std::unique_ptr<ConnectionWatch> connections_;
     std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<WatchedHttpServer> server_;
     std::uint16_t port_ = 0;
 };
+
+// In the data directory, readable by the service user only: the first admin's password until
+// it is changed.
+inline constexpr const char* first_admin_password_file = "first-admin-password";
 
 // Reads an admin name's rules: 1 to 64 of a-z A-Z 0-9 . _ - @.
 bool is_valid_admin_name(const std::string& name);

@@ -299,6 +299,7 @@ int main(int argc, char** argv) {
         config.content_dir = default_content_dir();
         config.web_dir = default_web_dir();
         config.pbkdf2_iterations = 1000;
+        config.tls_enabled = false; // the HTTP path itself; TLS costs are the same per request
         config.max_threads = 80;
         config.max_queued = 256;
         Station station(

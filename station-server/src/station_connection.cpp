@@ -3,6 +3,7 @@
 #include "connection_watch.hpp"
 #include "http_support.hpp"
 #include "request_framing.hpp"
+#include "socket_cut.hpp"
 
 #include <Poco/Delegate.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -191,7 +192,9 @@ bool StationConnection::next_request_arrives(Poco::Net::HTTPServerSession& sessi
     }
     if (!first && !session.getKeepAlive())
         return false;
-    return readable || wait_readable(socket(), limit);
+    // A TLS socket may hold a decrypted request already with nothing left on the wire. Asked
+    // only now: while an answer was deferred, the writer's thread may have been using OpenSSL.
+    return readable || socket().impl()->available() > 0 || wait_readable(socket(), limit);
 }
 
 void StationConnection::settle_deferred() {
@@ -249,11 +252,7 @@ void StationConnection::on_server_stopped(const bool&) {
         return;
     if (deferred_)
         deferred_->settle();
-    try {
-        socket().shutdown(); // wakes the loop waiting for the next request
-    } catch (const Poco::Exception&) {
-        // already shut down by its peer
-    }
+    cut_socket(socket()); // wakes the loop waiting for the next request
 }
 
 } // namespace wellness::station

@@ -1,5 +1,6 @@
 #include "station_router.hpp"
 
+#include "handlers/admin_accounts_handler.hpp"
 #include "handlers/admin_assets_handler.hpp"
 #include "handlers/admin_content_handler.hpp"
 #include "handlers/admin_kiosks_handler.hpp"
@@ -13,6 +14,7 @@
 #include "handlers/kiosk_enroll_handler.hpp"
 #include "handlers/qr_handler.hpp"
 #include "handlers/static_files_handler.hpp"
+#include "handlers/station_identity_handler.hpp"
 #include "handlers/summary_handler.hpp"
 #include "http_support.hpp"
 
@@ -88,7 +90,8 @@ std::string join(const std::vector<std::string>& methods) {
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                             CountsWriter& counts_writer, ConnectionWatch& connections)
+                             CountsWriter& counts_writer, ConnectionWatch& connections,
+                             const StationTls* tls)
     : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
       logger_(logger) {
     auto& log = logger_;
@@ -105,6 +108,20 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          {"GET"},
          false,
          [&store, &log](RequestTarget&) { return new HealthHandler(store, log); }},
+        {{"api", "v1", "station"},
+         false,
+         {"GET"},
+         false,
+         [tls, &log](RequestTarget&) {
+             return new StationIdentityHandler(tls, StationIdentityHandler::Form::json, log);
+         }},
+        {{"station-certificate.pem"},
+         false,
+         {"GET"},
+         false,
+         [tls, &log](RequestTarget&) {
+             return new StationIdentityHandler(tls, StationIdentityHandler::Form::pem, log);
+         }},
         {{"admin"},
          true,
          {"GET", "HEAD"},
@@ -139,8 +156,8 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"GET"},
          false,
-         [&store, &clock, &cfg, &manifests, &log](RequestTarget&) {
-             return new KioskContentHandler(store, clock, cfg, manifests, log);
+         [&store, &clock, &cfg, &manifests, tls, &log](RequestTarget&) {
+             return new KioskContentHandler(store, clock, cfg, manifests, tls, log);
          }},
         {{"api", "v1", "kiosk", "assets", "*"},
          false,
@@ -163,6 +180,38 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
              return new AdminSessionHandler(store, clock, cfg, login_throttle, log);
+         }},
+        {{"api", "v1", "admin", "admins"},
+         false,
+         {"GET", "POST"},
+         true,
+         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+             return new AdminAccountsHandler(AdminAccountsHandler::Resource::admins, "", store,
+                                             clock, cfg, login_throttle, log);
+         }},
+        {{"api", "v1", "admin", "admins", "*"},
+         false,
+         {"DELETE"},
+         true,
+         [&store, &clock, &cfg, &login_throttle, &log, last](RequestTarget& target) {
+             return new AdminAccountsHandler(AdminAccountsHandler::Resource::admin, last(target),
+                                             store, clock, cfg, login_throttle, log);
+         }},
+        {{"api", "v1", "admin", "password"},
+         false,
+         {"PUT"},
+         true,
+         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+             return new AdminAccountsHandler(AdminAccountsHandler::Resource::password, "", store,
+                                             clock, cfg, login_throttle, log);
+         }},
+        {{"api", "v1", "admin", "sessions"},
+         false,
+         {"DELETE"},
+         true,
+         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+             return new AdminAccountsHandler(AdminAccountsHandler::Resource::sessions, "", store,
+                                             clock, cfg, login_throttle, log);
          }},
         {{"api", "v1", "admin", "content"},
          false,
@@ -203,8 +252,8 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"GET", "POST"},
          true,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new AdminKiosksHandler(store, clock, cfg, log);
+         [&store, &clock, &cfg, tls, &log](RequestTarget&) {
+             return new AdminKiosksHandler(store, clock, cfg, tls, log);
          }},
         {{"api", "v1", "admin", "kiosks", "*"},
          false,

@@ -19,6 +19,7 @@ namespace wellness::station {
 
 class ManifestCache;
 class StationHandler;
+class StationTls;
 
 // The parsed request path and query a route hands to the handler it creates.
 struct RequestTarget {
@@ -35,7 +36,7 @@ class StationRouter : public StoppableHandlerFactory {
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                  CountsWriter& counts_writer, ConnectionWatch& connections);
+                  CountsWriter& counts_writer, ConnectionWatch& connections, const StationTls* tls);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

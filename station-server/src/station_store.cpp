@@ -399,6 +399,98 @@ bool StationStore::add_admin(const std::string& name, const PasswordRecord& pass
     return true;
 }
 
+std::vector<std::string> StationStore::admin_names() {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT name FROM admins ORDER BY name");
+    std::vector<std::string> names;
+    while (query.executeStep())
+        names.push_back(query.getColumn(0).getString());
+    return names;
+}
+
+bool StationStore::add_admin(const std::string& name, const PasswordRecord& password,
+                             const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement exists(db, "SELECT 1 FROM admins WHERE name = ?");
+    exists.bind(1, name);
+    if (exists.executeStep())
+        return false;
+    SQLite::Statement insert(db, "INSERT INTO admins(name, password_salt, password_hash, "
+                                 "password_iterations) VALUES(?,?,?,?)");
+    insert.bind(1, name);
+    insert.bind(2, password.salt_hex);
+    insert.bind(3, password.hash_hex);
+    insert.bind(4, password.iterations);
+    insert.exec();
+    write_audit(db, stamp, "admin.add", "admin " + name);
+    transaction.commit();
+    return true;
+}
+
+void StationStore::set_admin_password(std::int64_t admin_id, const PasswordRecord& password,
+                                      std::optional<std::int64_t> keep_session,
+                                      const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(db, "UPDATE admins SET password_salt = ?, password_hash = ?, "
+                                 "password_iterations = ? WHERE id = ?");
+    update.bind(1, password.salt_hex);
+    update.bind(2, password.hash_hex);
+    update.bind(3, password.iterations);
+    update.bind(4, admin_id);
+    update.exec();
+    SQLite::Statement end_sessions(db,
+                                   "DELETE FROM admin_sessions WHERE admin_id = ? AND id IS NOT ?");
+    end_sessions.bind(1, admin_id);
+    if (keep_session)
+        end_sessions.bind(2, *keep_session);
+    else
+        end_sessions.bind(2);
+    end_sessions.exec();
+    write_audit(db, stamp, "admin.password", "admin " + stamp.admin + " changed their password");
+    transaction.commit();
+}
+
+StationStore::RemoveAdmin StationStore::remove_admin(const std::string& name,
+                                                     const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement find(db, "SELECT id FROM admins WHERE name = ?");
+    find.bind(1, name);
+    if (!find.executeStep())
+        return RemoveAdmin::not_found;
+    const std::int64_t id = find.getColumn(0).getInt64();
+    SQLite::Statement count(db, "SELECT COUNT(*) FROM admins");
+    count.executeStep();
+    if (count.getColumn(0).getInt64() <= 1)
+        return RemoveAdmin::last;
+    SQLite::Statement end_sessions(db, "DELETE FROM admin_sessions WHERE admin_id = ?");
+    end_sessions.bind(1, id);
+    end_sessions.exec();
+    SQLite::Statement remove(db, "DELETE FROM admins WHERE id = ?");
+    remove.bind(1, id);
+    remove.exec();
+    write_audit(db, stamp, "admin.remove", "admin " + name);
+    transaction.commit();
+    return RemoveAdmin::removed;
+}
+
+int StationStore::delete_sessions_of(std::int64_t admin_id, const AuditStamp& stamp) {
+    auto lease = borrow();
+    auto& db = *lease;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement end_sessions(db, "DELETE FROM admin_sessions WHERE admin_id = ?");
+    end_sessions.bind(1, admin_id);
+    const int ended = end_sessions.exec();
+    write_audit(db, stamp, "admin.sign_out_everywhere", "admin " + stamp.admin);
+    transaction.commit();
+    return ended;
+}
+
 std::optional<AdminRecord> StationStore::find_admin(const std::string& name) {
     auto lease = borrow();
     SQLite::Statement query(*lease, "SELECT id, name, password_salt, password_hash, "

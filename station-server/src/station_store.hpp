@@ -185,6 +185,18 @@ class StationStore {
     std::optional<SessionRecord> find_session(std::int64_t session_id);
     void delete_session(std::int64_t session_id);
     void delete_expired_sessions(std::time_t now);
+    // Account management from the console; each writes its audit entry in the same transaction.
+    std::vector<std::string> admin_names();
+    bool add_admin(const std::string& name, const PasswordRecord& password,
+                   const AuditStamp& stamp); // false: exists
+    // Sets the password and ends every session of the admin but `keep_session`.
+    void set_admin_password(std::int64_t admin_id, const PasswordRecord& password,
+                            std::optional<std::int64_t> keep_session, const AuditStamp& stamp);
+    enum class RemoveAdmin { removed, not_found, last };
+    // Never the last admin: a station without one could only be recovered at its console.
+    RemoveAdmin remove_admin(const std::string& name, const AuditStamp& stamp);
+    // Sign out everywhere: every session of the admin ends. Returns how many there were.
+    int delete_sessions_of(std::int64_t admin_id, const AuditStamp& stamp);
 
     // Kiosks.
     std::int64_t create_kiosk(const std::string& name, const std::string& code_hash,

@@ -120,6 +120,8 @@ class StationProcess {
 
     int port() const { return port_; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    void stop() { end(); }
 
     std::string coordinator_token(const std::string& label) {
         return json_of(http(port_, "POST", "/api/v1/admin/coordinator-tokens", admin_token_,
@@ -144,8 +146,11 @@ class StationProcess {
 
   private:
     void end() {
+        if (!handle_)
+            return;
         Poco::Process::requestTermination(handle_->id());
         handle_->wait();
+        handle_.reset();
     }
     void sign_in() {
         admin_token_ = json_of(http(port_, "POST", "/api/v1/admin/session", {},
@@ -163,26 +168,23 @@ class StationProcess {
                                  "--config",
                                  (data_dir_ / "station.properties").string(),
                                  "--clock-offset",
-                                 std::to_string(clock_offset_to(at))};
+                                 std::to_string(clock_offset_to(at)),
+                                 "--plain-http"};
         out_ = std::make_unique<Poco::Pipe>();
         handle_ = std::make_unique<Poco::ProcessHandle>(
             Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, out_.get(), nullptr));
         Poco::PipeInputStream in(*out_);
         const std::regex listening(R"(^listening on 127\.0\.0\.1:(\d+)$)");
-        const std::regex login(R"(^admin login: admin / (\S+) at )");
         std::string line;
-        // The first start also prints the admin password it made.
-        const bool first = password_.empty();
-        for (int i = 0;
-             i < 50 && (port_ == 0 || (first && password_.empty())) && std::getline(in, line);
-             ++i) {
+        for (int i = 0; i < 50 && port_ == 0 && std::getline(in, line); ++i) {
             std::smatch match;
             if (std::regex_search(line, match, listening))
                 port_ = std::stoi(match[1]);
-            else if (std::regex_search(line, match, login))
-                password_ = match[1];
         }
         REQUIRE(port_ > 0);
+        // The first start made the admin's password; it is in a file, never in the output.
+        if (password_.empty())
+            std::getline(std::ifstream(data_dir_ / "first-admin-password"), password_);
     }
 
     std::filesystem::path data_dir_;
@@ -325,6 +327,66 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
     }
 }
 
+TEST_CASE("The rollup trusts an https station by the fingerprint in its stations file only",
+          "[rollup][tls]") {
+    StationProcess setup(reading_time);
+    const std::string token = setup.coordinator_token("region");
+    setup.stop();
+    // The same station as in production: HTTPS with its own certificate.
+    std::filesystem::remove(setup.data_dir() / "port");
+    Poco::Process::Args args{"serve",
+                             "--data",
+                             setup.data_dir().string(),
+                             "--port",
+                             "0",
+                             "--bind",
+                             "127.0.0.1",
+                             "--clock-offset",
+                             std::to_string(clock_offset_to(reading_time))};
+    Poco::Pipe out;
+    auto handle = Poco::Process::launch(STATION_SERVER_BINARY, args, nullptr, &out, nullptr);
+    Poco::PipeInputStream in(out);
+    std::string line;
+    for (int i = 0; i < 50 && line.rfind("listening on", 0) != 0 && std::getline(in, line); ++i) {
+    }
+    std::string port, fingerprint;
+    std::getline(std::ifstream(setup.data_dir() / "port"), port);
+    std::getline(std::ifstream(setup.data_dir() / "fingerprint"), fingerprint);
+    REQUIRE_FALSE(port.empty());
+    REQUIRE(fingerprint.size() == 95);
+    const std::string url = "https://127.0.0.1:" + port;
+    const std::vector<std::string> ask{"--from",   "2026-W40", "--to",      "2026-W47",
+                                       "--period", "total",    "--timeout", "3"};
+    auto rollup_with = [&](const std::string& line_text) {
+        std::vector<std::string> arguments{"--stations", write_temp_file(line_text + "\n")};
+        arguments.insert(arguments.end(), ask.begin(), ask.end());
+        return run_rollup(arguments);
+    };
+
+    auto pinned = rollup_with(url + " " + token + " " + fingerprint);
+    INFO(pinned.err);
+    CHECK(pinned.exit_code == 0);
+    CHECK(json::parse(pinned.out)["answered"] == 1);
+
+    // A station showing another certificate is not asked anything: the token stays home.
+    std::string wrong = fingerprint;
+    wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+    auto refused = rollup_with(url + " " + token + " " + wrong);
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("not the one in the stations file") != std::string::npos);
+    CHECK(refused.err.find(token) == std::string::npos);
+
+    auto unpinned = rollup_with(url + " " + token);
+    CHECK(unpinned.exit_code != 0);
+    CHECK(unpinned.err.find("fingerprint") != std::string::npos);
+    auto clear = rollup_with("http://10.0.0.5:8080 " + token);
+    CHECK(clear.exit_code != 0);
+    CHECK(clear.err.find("in clear") != std::string::npos);
+
+    Poco::Process::requestTermination(handle.id());
+    handle.wait();
+}
+
 TEST_CASE("Every range, period and format asked of three stations through the rollup leaves each "
           "cell a station hid at least k wide for an exact solver",
           "[rollup]") {
@@ -434,7 +496,10 @@ TEST_CASE("The rollup refuses a bad stations file, naming the line, before conta
         {"http://user:pw@127.0.0.1:9 token\n", "user name"},
         {"http://127.0.0.1:9/?x=1 token\n", "query"},
         {"http://127.0.0.1:9 token\nhttp://127.0.0.1:9/ token2\n", "twice"},
-        {"http://127.0.0.1:9 token extra\n", "two fields"},
+        {"http://127.0.0.1:9 token extra\n", "fingerprint"},
+        {"http://127.0.0.1:9 token AB:CD extra\n", "two or three fields"},
+        {"https://127.0.0.1:9 token\n", "needs its certificate's fingerprint"},
+        {"http://192.168.1.4:9 token\n", "in clear"},
         {"# only a comment\n\n", "no station"},
         {std::string("http://127.0.0.1:9 tok\x01en\n"), "printable"},
     };
@@ -484,19 +549,24 @@ TEST_CASE("The rollup's command line is strict and --help explains it", "[rollup
 }
 
 TEST_CASE("A stations file accepts comments, blank lines, CRLF and path prefixes", "[rollup]") {
+    std::string pin = "AB"; // 32 pairs, as a station's console shows them
+    for (int i = 1; i < 32; ++i)
+        pin += ":0F";
     auto parsed = parse_stations_file(
-        "# region north\r\n\r\n  http://10.1.2.3:8080/ abc.def  # precinct 4\r\n"
-        "https://station.example/precinct-7 xyz\n");
+        "# region north\r\n\r\n  http://127.0.0.1:8080/ abc.def  # precinct 4\r\n"
+        "https://station.example/precinct-7 xyz sha256:" +
+        pin + "\n");
     INFO(parsed.error);
     REQUIRE(parsed.error.empty());
     REQUIRE(parsed.stations.size() == 2);
-    CHECK(parsed.stations[0].url == "http://10.1.2.3:8080");
+    CHECK(parsed.stations[0].url == "http://127.0.0.1:8080");
     CHECK(parsed.stations[0].port == 8080);
     CHECK(parsed.stations[0].token == "abc.def");
     CHECK(parsed.stations[0].line == 3);
     CHECK(parsed.stations[1].scheme == "https");
     CHECK(parsed.stations[1].port == 443);
     CHECK(parsed.stations[1].path_prefix == "/precinct-7");
+    CHECK(parsed.stations[1].fingerprint == pin);
     CHECK(parse_stations_file(std::string(max_stations_file_bytes + 1, '#')).error.find("larger") !=
           std::string::npos);
 }

@@ -1,10 +1,14 @@
 #include "station_fixture.hpp"
 
+#include "station_tls.hpp"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
@@ -31,8 +35,14 @@ std::string Reply::error_code() const {
     return {};
 }
 
-Reply send(std::uint16_t port, const Request& request) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
+Reply send(std::uint16_t port, const Request& request, const wellness::tls::PinnedContext* tls) {
+    std::unique_ptr<Poco::Net::HTTPClientSession> connection;
+    if (tls)
+        connection =
+            std::make_unique<Poco::Net::HTTPSClientSession>("127.0.0.1", port, tls->context());
+    else
+        connection = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
+    Poco::Net::HTTPClientSession& session = *connection;
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest http(request.method, request.path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!request.token.empty())
@@ -51,6 +61,8 @@ Reply send(std::uint16_t port, const Request& request) {
     try {
         std::ostream& out = session.sendRequest(http);
         out << request.body;
+    } catch (const Poco::Net::SSLException&) {
+        throw; // no channel: there is no answer to read
     } catch (const Poco::Exception&) {
         // The server may refuse and close before the whole body is sent; read its answer.
     }
@@ -120,6 +132,7 @@ void TestStation::open() {
     config.web_dir = wellness::station::default_web_dir();
     config.content_dir = wellness::station::default_content_dir();
     config.pbkdf2_iterations = 1000; // the default (600000) is checked in its own test
+    config.tls_enabled = false;      // TLS has its own tests (station_tls_tests.cpp)
     config.max_threads = 16;
     config.keep_alive_timeout = std::chrono::seconds(2);
     if (tweak_)
@@ -130,6 +143,11 @@ void TestStation::open() {
     station_ = std::make_unique<wellness::station::Station>(
         config, [this] { return now.load(); }, logger);
     station_->start();
+    // A TLS station is called as a kiosk would: trusting its fingerprint and nothing else.
+    tls_client_.reset();
+    if (station_->tls())
+        tls_client_ = std::make_unique<wellness::tls::PinnedContext>(
+            std::vector<std::string>{station_->tls()->fingerprint()});
 }
 
 void TestStation::stop() {
@@ -148,7 +166,7 @@ std::vector<std::string> TestStation::log_lines() const {
 }
 
 Reply TestStation::call(Request request) const {
-    return send(port(), request);
+    return send(port(), request, tls_client_.get());
 }
 
 Reply TestStation::get(const std::string& path, const std::string& token) const {

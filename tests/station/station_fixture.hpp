@@ -5,6 +5,7 @@
 
 #include "station.hpp"
 #include "wellness/json_input.hpp"
+#include "wellness/pinned_context.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -43,7 +44,9 @@ struct Request {
     bool chunked = false;
 };
 
-Reply send(std::uint16_t port, const Request& request);
+// Plain HTTP, or HTTPS trusting only the pins of `tls`.
+Reply send(std::uint16_t port, const Request& request,
+           const wellness::tls::PinnedContext* tls = nullptr);
 
 // Local noon on Wednesday 2026-11-18, in ISO week 2026-W47.
 std::time_t wednesday_of_2026_w47();
@@ -107,6 +110,7 @@ class TestStation {
     std::unique_ptr<wellness::station::Station> station_;
     bool admin_added_ = false;
     Poco::AutoPtr<LogCapture> capture_;
+    std::unique_ptr<wellness::tls::PinnedContext> tls_client_;
 };
 
 // Reads until the station closes the connection (or, bounded, until nothing came within the

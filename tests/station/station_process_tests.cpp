@@ -3,6 +3,7 @@
 #include "station_fixture.hpp"
 #include "wellness/iso_week.hpp"
 
+#include <Poco/Net/NetException.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
@@ -101,18 +102,54 @@ TEST_CASE("serve refuses a k below 3 with a clear error", "[station]") {
     CHECK(text.find("at least 3") != std::string::npos);
 }
 
-TEST_CASE("serve prints the first admin login and exits 0 on SIGTERM", "[station]") {
+TEST_CASE("serve speaks HTTPS by default, keeps the first password out of its output, and exits "
+          "0 on SIGTERM",
+          "[station][tls]") {
     TempDir dir;
+    const auto data = dir.path() / "data";
     Poco::Pipe out;
-    auto child = launch({"serve", "--data", (dir.path() / "data").string(), "--port", "0"}, out);
+    auto child = launch({"serve", "--data", data.string(), "--port", "0"}, out);
     auto port = wait_for_port(child);
-    std::string login;
+    std::string said;
     std::string line;
-    for (int i = 0; i < 10 && login.empty() && std::getline(*child.output, line); ++i)
-        if (line.starts_with("admin login: admin / "))
-            login = line;
-    CHECK(login.find("/admin/") != std::string::npos);
-    CHECK(send(port, {"GET", "/healthz", "", "", "", {}, false}).status == 200);
+    for (int i = 0;
+         i < 10 && said.find("change it") == std::string::npos && std::getline(*child.output, line);
+         ++i)
+        said += line + "\n";
+    // Standard output is the journal under systemd: the password is in a file only.
+    const auto password_file = data / wellness::station::first_admin_password_file;
+    std::ifstream password_in(password_file);
+    std::string password;
+    std::getline(password_in, password);
+    REQUIRE(password.size() >= 12);
+    CHECK(said.find(password) == std::string::npos);
+    CHECK(said.find(password_file.string()) != std::string::npos);
+    CHECK((std::filesystem::status(password_file).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+
+    std::ifstream fingerprint_in(data / "fingerprint");
+    std::string fingerprint;
+    std::getline(fingerprint_in, fingerprint);
+    CHECK(said.find("SHA256 " + fingerprint) != std::string::npos);
+    wellness::tls::PinnedContext pins({fingerprint});
+    const Reply signed_in = send(port,
+                                 {"POST",
+                                  "/api/v1/admin/session",
+                                  Json{{"username", "admin"}, {"password", password}}.dump(),
+                                  "application/json",
+                                  "",
+                                  {},
+                                  false},
+                                 &pins);
+    CHECK(signed_in.status == 200);
+    bool closed = false;
+    std::string in_clear;
+    try {
+        in_clear = exchange_raw(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", closed);
+    } catch (const Poco::Net::ConnectionResetException&) {
+        // refused outright: nothing in clear either
+    }
+    CHECK(in_clear.find("HTTP/1.1 200") == std::string::npos);
     ::kill(static_cast<pid_t>(child.handle.id()), SIGTERM);
     CHECK(child.handle.wait() == 0);
 }
@@ -129,7 +166,7 @@ TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and it
     std::string week = wellness::IsoWeek::from_local_time(std::time(nullptr)).prev().to_string();
 
     Poco::Pipe out;
-    auto child = launch({"serve", "--data", data.string(), "--port", "0"}, out);
+    auto child = launch({"serve", "--data", data.string(), "--port", "0", "--plain-http"}, out);
     auto port = wait_for_port(child);
 
     std::mutex mutex;

@@ -1,6 +1,7 @@
 #include "admin_kiosks_handler.hpp"
 
 #include "security.hpp"
+#include "station_tls.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -44,11 +45,15 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
     std::time_t now = clock_();
     std::time_t expires = now + static_cast<std::time_t>(config_.enrollment_code_lifetime.count());
     auto id = store_.create_kiosk(name, sha256_hex(code), expires, {now, admin.admin_name});
-    send_json(response, Status::HTTP_CREATED,
-              {{"kiosk_id", std::to_string(id)},
-               {"name", name},
-               {"enrollment_code", format_code(code)},
-               {"expires_at", utc_timestamp(expires)}});
+    Json created{{"kiosk_id", std::to_string(id)},
+                 {"name", name},
+                 {"enrollment_code", format_code(code)},
+                 {"expires_at", utc_timestamp(expires)}};
+    // The kiosk's config takes both: the code enrolls it, the fingerprint is the only
+    // certificate it will talk to (a plain-HTTP trial station on loopback has none).
+    if (tls_)
+        created["station_fingerprint"] = tls_->fingerprint();
+    send_json(response, Status::HTTP_CREATED, created);
 }
 
 void AdminKioskHandler::serve(Poco::Net::HTTPServerRequest& request,

@@ -8,13 +8,15 @@
 
 namespace wellness::station {
 
+class StationTls;
+
 // /api/v1/admin/kiosks: GET lists kiosks (last contact, content version), POST creates one with
 // a single-use enrollment code.
 class AdminKiosksHandler : public StationHandler {
   public:
     AdminKiosksHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                       Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+                       const StationTls* tls, Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), config_(config), tls_(tls) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -24,6 +26,7 @@ class AdminKiosksHandler : public StationHandler {
     StationStore& store_;
     const Clock& clock_;
     const StationConfig& config_;
+    const StationTls* tls_;
 };
 
 // DELETE /api/v1/admin/kiosks/{id}: revokes the kiosk (its token and any unused code).

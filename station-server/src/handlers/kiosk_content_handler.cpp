@@ -1,5 +1,7 @@
 #include "kiosk_content_handler.hpp"
 
+#include "station_identity_handler.hpp"
+#include "station_tls.hpp"
 #include "wellness/content.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -77,6 +79,10 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     // The station's current k on every answer, 304 included: a kiosk whose content has not
     // changed still learns a raised k before it prepares its next release (promise 7).
     response.set("X-Station-K", std::to_string(config_.k));
+    // A renewed certificate, told over the pinned channel before it takes over.
+    if (tls_)
+        if (auto next = tls_->next_fingerprint())
+            response.set(next_certificate_header, *next);
     if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
         store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
         add_security_headers(response);

@@ -11,6 +11,8 @@
 
 namespace wellness::station {
 
+class StationTls;
+
 // The kiosk manifest's JSON text of the live content version, built once per version: every
 // kiosk polls it, and it only changes on a publish.
 class ManifestCache {
@@ -29,9 +31,9 @@ class ManifestCache {
 class KioskContentHandler : public StationHandler {
   public:
     KioskContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        ManifestCache& manifests, Poco::Logger& logger)
+                        ManifestCache& manifests, const StationTls* tls, Poco::Logger& logger)
         : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          manifests_(manifests) {}
+          manifests_(manifests), tls_(tls) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -44,6 +46,7 @@ class KioskContentHandler : public StationHandler {
     const Clock& clock_;
     const StationConfig& config_;
     ManifestCache& manifests_;
+    const StationTls* tls_;
 };
 
 } // namespace wellness::station

@@ -326,3 +326,38 @@ test('publishing a change to what is counted says the week it reaches the kiosks
     assert.equal((await kioskManifest(station, kioskToken)).json.document.visit_rest_seconds, undefined);
   });
 });
+
+test('an admin changes their password, adds and removes an admin, and signs out everywhere from Accounts', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-form').waitFor();
+    await signIn(page, station);
+    const otherSession = await adminToken(station);
+    await page.click('#main-nav a[data-view=accounts]');
+    await page.locator('#password-current').waitFor();
+
+    await page.fill('#password-current', station.password);
+    await page.fill('#password-new', 'a new passphrase for admin');
+    await page.click('#password-new >> xpath=ancestor::form//button[@type="submit"]');
+    await page.locator('.message-ok', { hasText: 'Password changed' }).waitFor();
+    const stale = await call(station.baseUrl, 'GET', '/api/v1/admin/kiosks', { token: otherSession });
+    assert.equal(stale.status, 401, 'the other session ended with the change');
+    const oldPassword = await call(station.baseUrl, 'POST', '/api/v1/admin/session', { body: { username: 'admin', password: station.password } });
+    assert.equal(oldPassword.status, 401, 'the old password no longer signs in');
+
+    await page.fill('#admin-name', 'bob');
+    await page.fill('#admin-password', 'bob has a long password');
+    await page.click('#admin-password >> xpath=ancestor::form//button[@type="submit"]');
+    await page.locator('[data-remove-admin="bob"]').waitFor();
+    await screenshot(page, 'console-accounts');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('[data-remove-admin="bob"]');
+    await page.locator('.message-ok', { hasText: 'Removed the admin' }).waitFor();
+    assert.equal(await page.locator('[data-remove-admin="admin"]').isDisabled(), true, 'the last admin cannot be removed');
+
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#signout-everywhere');
+    await page.locator('#signin-view').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#signin-message').textContent(), /everywhere/);
+  });
+});

@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +28,8 @@ export function clockOffsetTo(wanted, now = Date.now()) {
 export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, dataDir: reuse, password } = {}) {
   if (!STATION_SERVER) throw new Error('STATION_SERVER (the station-server binary) is not set');
   const dataDir = reuse || await mkdtemp(join(tmpdir(), 'console-station-'));
-  const args = ['serve', '--data', dataDir, '--port', '0', '--bind', '127.0.0.1', '--clock-offset', String(clockOffset)];
+  // Plain HTTP on loopback: the browser tests are about the pages; TLS has its own tests.
+  const args = ['serve', '--data', dataDir, '--port', '0', '--bind', '127.0.0.1', '--clock-offset', String(clockOffset), '--plain-http'];
   if (sealAfterDays !== undefined) {
     await writeFile(join(dataDir, 'station.properties'), `summary.seal_after_days = ${sealAfterDays}\n`);
   }
@@ -49,10 +51,13 @@ export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), 
       reject(new Error(`station exited with ${code}: ${stderr}`));
     });
     lines.on('line', (line) => {
-      let m = line.match(/^listening on 127\.0\.0\.1:(\d+)$/);
+      const m = line.match(/^listening on 127\.0\.0\.1:(\d+)$/);
       if (m) found.port = Number(m[1]);
-      m = line.match(/^admin login: admin \/ (\S+) at /);
-      if (m) found.password = m[1];
+      // The first admin's password is in a file the station wrote before it said where it
+      // listens; it is never in the output.
+      if (found.port && !found.password) {
+        found.password = readFileSync(join(dataDir, 'first-admin-password'), 'utf8').trim();
+      }
       if (found.port && found.password) {
         clearTimeout(timer);
         resolve(found);

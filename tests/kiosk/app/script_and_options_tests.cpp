@@ -91,7 +91,35 @@ TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-opt
     }
 }
 
+TEST_CASE("A kiosk talks to an https station by its pinned fingerprint, and plain http only on "
+          "this machine",
+          "[kiosk-options][tls]") {
+    const std::string lower_hex =
+        "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    auto with = parse_options(
+        {"--station", "https://10.0.0.5:8443", "--fingerprint", "sha256:" + lower_hex});
+    REQUIRE(with.options);
+    CHECK(with.options->station_fingerprint.size() == 95); // 32 upper-case pairs and colons
+    CHECK(with.options->station_fingerprint.starts_with("0F:1E:2D"));
+
+    const auto without = parse_options({"--station", "https://10.0.0.5:8443"});
+    CHECK_FALSE(without.options);
+    CHECK(without.error.find("fingerprint") != std::string::npos);
+    const auto in_clear = parse_options({"--station", "http://10.0.0.5:8080"});
+    CHECK_FALSE(in_clear.options);
+    CHECK(in_clear.error.find("this machine") != std::string::npos);
+    for (const char* loopback :
+         {"http://127.0.0.1:8080", "http://localhost:8080/", "http://[::1]:8080"})
+        CHECK(parse_options({"--station", loopback}).options);
+    for (const char* bad :
+         {"AB:CD", "zz", "", "0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0FF"})
+        CHECK_FALSE(parse_options({"--fingerprint", bad}).options);
+}
+
 TEST_CASE("A config file sets the same settings and flags win over it", "[kiosk-options]") {
+    const char* fingerprint =
+        "0F:1E:2D:3C:4B:5A:69:78:87:96:A5:B4:C3:D2:E1:F0:0F:1E:2D:3C:4B:5A:69:78:"
+        "87:96:A5:B4:C3:D2:E1:F0";
     const auto dir = std::filesystem::temp_directory_path() / "wellness-kiosk-options-test";
     std::filesystem::create_directories(dir);
     const auto path = dir / "kiosk.conf";
@@ -99,12 +127,16 @@ TEST_CASE("A config file sets the same settings and flags win over it", "[kiosk-
         std::ofstream file(path);
         file << "# kiosk settings\n"
                 "station = https://station.lan:8443\n"
-                "data=/srv/kiosk\n"
-                "windowed = 800x480\n";
+                "fingerprint = " +
+                    std::string(fingerprint) +
+                    "\n"
+                    "data=/srv/kiosk\n"
+                    "windowed = 800x480\n";
     }
     const auto result = parse_options({"--config", path.string(), "--data", "/override"});
     REQUIRE(result.options);
     CHECK(result.options->station_url == "https://station.lan:8443");
+    CHECK(result.options->station_fingerprint == fingerprint);
     CHECK(result.options->data_dir == "/override");
     CHECK(result.options->window_width == 800);
     std::filesystem::remove_all(dir);

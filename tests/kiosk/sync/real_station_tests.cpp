@@ -48,6 +48,7 @@ class RealStation {
     // `config`, when given, is a .properties file for --config.
     void start(const std::filesystem::path& config = {}) {
         std::filesystem::remove(data_ / "port");
+        std::filesystem::remove(data_ / "fingerprint");
         std::vector<std::string> args{
             "serve",     "--data",         data_.string(),         "--port", "0", "--bind",
             "127.0.0.1", "--clock-offset", std::to_string(offset_)};
@@ -66,7 +67,11 @@ class RealStation {
                 std::this_thread::sleep_for(std::chrono::milliseconds(25));
         }
         REQUIRE_FALSE(port_.empty());
-        url_ = "http://127.0.0.1:" + port_;
+        // The station's real default: HTTPS with its own certificate, which the kiosk pins.
+        const std::string fingerprint = read_text(data_ / "fingerprint");
+        REQUIRE(fingerprint.size() > 1);
+        fingerprint_ = fingerprint.substr(0, fingerprint.size() - 1);
+        url_ = "https://127.0.0.1:" + port_;
         port_.clear();
     }
 
@@ -79,6 +84,17 @@ class RealStation {
     }
 
     const std::string& url() const { return url_; }
+    const std::string& fingerprint() const { return fingerprint_; }
+    // From now on every call, and every kiosk pointed here, goes through a relay on `port`.
+    void route_through(std::uint16_t port) { url_ = "https://127.0.0.1:" + std::to_string(port); }
+    std::uint16_t port() const {
+        return static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
+    }
+    // Points a kiosk at this station: its address and its pinned certificate.
+    void point(SyncSettings& settings) const {
+        settings.station_url = url_;
+        settings.station_fingerprint = fingerprint_;
+    }
 
     // The station's clock reads `station_now` from its next start on.
     void set_clock(std::time_t station_now) {
@@ -93,7 +109,7 @@ class RealStation {
 
     Json call(const std::string& method, const std::string& path, const Json& body,
               const std::string& token, int expected_status) {
-        StationClient client(url_);
+        StationClient client(url_, std::chrono::seconds(5), {fingerprint_});
         std::string error;
         const auto response = client.send(
             StationRequest{method, path, body.is_null() ? "" : body.dump(), token, "", 1 << 20},
@@ -117,6 +133,7 @@ class RealStation {
     std::unique_ptr<Poco::ProcessHandle> handle_;
     std::string port_;
     std::string url_;
+    std::string fingerprint_;
     long offset_ = 0;
 };
 
@@ -169,6 +186,7 @@ TEST_CASE(
 
     std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
     settings.enrollment_code = code;
 
     // Week 1: enroll, use, release after the week's end and spread, summary shows it.
@@ -189,7 +207,7 @@ TEST_CASE(
     }
     // Read once the week is sealed (and published).
     station.restart_at(now + sealed_after);
-    settings.station_url = station.url();
+    station.point(settings);
     admin = station.admin_token();
     auto cells = summary_for(station, admin, first_week);
     CHECK(cells[{"visit", "start"}] == 12);
@@ -212,7 +230,7 @@ TEST_CASE(
         CHECK_FALSE(sync.status().station_reachable);
     }
     station.start();
-    settings.station_url = station.url();
+    station.point(settings);
     {
         KioskSync sync(settings);
         sync.initial_content();
@@ -221,7 +239,7 @@ TEST_CASE(
         CHECK(sync.status().weeks_waiting == 0);
     }
     station.restart_at(now + sealed_after);
-    settings.station_url = station.url();
+    station.point(settings);
     admin = station.admin_token();
     CHECK(summary_for(station, admin, second_week)[{"visit", "start"}] == 7);
 
@@ -261,7 +279,7 @@ TEST_CASE(
         CHECK(sync.status().weeks_waiting == 0);
     }
     station.restart_at(now + sealed_after);
-    settings.station_url = station.url();
+    station.point(settings);
     admin = station.admin_token();
     CHECK(summary_for(station, admin, third_week)[{"visit", "start"}] == 8);
     // The weeks before are untouched by the retries.
@@ -309,6 +327,7 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
     std::time_t now = week_end(week.prev()) + 9 * 3600;
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
     settings.enrollment_code = code;
     {
         KioskSync sync(settings);
@@ -321,7 +340,7 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     const auto token_text = read_token(kiosk_dir.path() / "token");
     REQUIRE(token_text);
     const std::string token = *token_text;
-    StationClient client(station.url());
+    StationClient client(station.url(), std::chrono::seconds(5), {station.fingerprint()});
     std::string error;
     const auto full =
         client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 22}, error);
@@ -342,7 +361,7 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
         file << "summary.k = 8\n";
     }
     station.start(config);
-    settings.station_url = station.url();
+    station.point(settings);
     now = week_end(week) + settings.release_spread.count() + 3600;
     {
         KioskSync sync(settings);
@@ -370,6 +389,7 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     const std::string code = new_enrollment_code(station, admin);
     std::time_t now = std::time(nullptr);
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
     settings.enrollment_code = code;
     const auto listed_version = [&] {
         const Json kiosks = station.call("GET", "/api/v1/admin/kiosks", Json(), admin, 200);
@@ -391,4 +411,108 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     sync.contact_once();
     CHECK(sync.status().content_version == "1");
     CHECK(listed_version() == "1");
+}
+
+TEST_CASE("A kiosk pinning another certificate refuses the station, sends nothing, keeps its data",
+          "[kiosk-sync][station][tls]") {
+    TempDir station_dir, kiosk_dir, other_dir;
+    // Another station's certificate: a real one, just not this station's.
+    RealStation other(other_dir.path());
+    other.start();
+    const std::string other_fingerprint = other.fingerprint();
+    other.kill();
+
+    RealStation station(station_dir.path());
+    station.add_admin();
+    station.start();
+    REQUIRE(other_fingerprint != station.fingerprint());
+    const std::string admin = station.admin_token();
+    const std::string code = new_enrollment_code(station, admin);
+
+    std::time_t now = std::time(nullptr);
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.enrollment_code = code;
+    settings.station_fingerprint = other_fingerprint;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.record({"visit", "start"});
+        sync.persist_pending();
+        sync.contact_once();
+        const auto status = sync.status();
+        CHECK_FALSE(status.enrolled);
+        CHECK_FALSE(status.station_reachable);
+        CHECK(status.last_error.find("not the pinned one") != std::string::npos);
+        CHECK(status.last_error.find(station.fingerprint()) != std::string::npos);
+    }
+    CHECK_FALSE(std::filesystem::exists(kiosk_dir.path() / "token"));
+    // Its uses are still on its disk.
+    CHECK(std::filesystem::file_size(kiosk_dir.path() / "kiosk.sqlite3") > 0);
+
+    // Nothing reached the station: the single-use code still enrolls a kiosk that pins right.
+    settings.station_fingerprint = station.fingerprint();
+    KioskSync sync(settings);
+    sync.initial_content();
+    sync.contact_once();
+    CHECK(sync.status().enrolled);
+    CHECK(sync.status().last_error.empty());
+}
+
+TEST_CASE("A capture of a whole session on the wire holds no password, code, token or count",
+          "[kiosk-sync][station][tls]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    station.set_clock(week_end(week) + 2 * 24 * 3600 + 2 * 3600);
+    station.start();
+    RecordingRelay relay(station.port());
+    station.route_through(relay.port());
+
+    // An admin signs in and adds a kiosk; the kiosk enrolls, counts a week and releases it; a
+    // coordinator's token is made and a summary read: all of it through the relay.
+    const std::string admin = station.admin_token();
+    const std::string code = new_enrollment_code(station, admin);
+    std::time_t now = week_end(week.prev()) + 9 * 3600;
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    station.point(settings);
+    settings.enrollment_code = code;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 11);
+        record_times(sync, {"checkin.level", "red"}, 6);
+        sync.persist_pending();
+        now = week_end(week) + settings.release_spread.count() + 3600;
+        sync.contact_once();
+        REQUIRE(sync.status().weeks_waiting == 0);
+    }
+    const std::string coordinator =
+        station
+            .call("POST", "/api/v1/admin/coordinator-tokens", Json{{"label", "region"}}, admin, 201)
+            .at("token")
+            .get<std::string>();
+    station.call("GET",
+                 "/api/v1/summary?from=" + week.to_string() + "&to=" + week.to_string() +
+                     "&period=week&format=json",
+                 Json(), coordinator, 200);
+
+    const std::string wire = relay.captured();
+    REQUIRE(relay.connections() >= 6);
+    REQUIRE_FALSE(wire.empty());
+    CHECK(static_cast<unsigned char>(wire.front()) == 0x16); // a TLS handshake record
+    const std::string kiosk_token = read_text(kiosk_dir.path() / "token");
+    REQUIRE(kiosk_token.size() > 10);
+    std::string bare_code = code;
+    std::erase(bare_code, '-');
+    for (const std::string& secret :
+         {std::string(admin_password), admin, code, bare_code,
+          kiosk_token.substr(0, kiosk_token.size() - 1), coordinator, std::string("checkin.level"),
+          std::string("visit"), std::string("Bearer"), std::string("HTTP/1.1"),
+          std::string("/api/v1/"), week.to_string()}) {
+        INFO(secret);
+        CHECK(wire.find(secret) == std::string::npos);
+    }
 }

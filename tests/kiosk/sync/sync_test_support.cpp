@@ -9,12 +9,17 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
+#include <array>
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <poll.h>
 #include <sstream>
 #include <stb_image_write.h>
 #include <stdexcept>
+#include <thread>
 
 namespace wellness::kiosk::test {
 
@@ -302,6 +307,84 @@ SyncSettings settings_for(const std::filesystem::path& data_dir, const std::stri
     settings.wall_clock = [now] { return *now; };
     settings.technical_log = [](const std::string&) {};
     return settings;
+}
+
+struct RecordingRelay::State {
+    std::uint16_t upstream = 0;
+    Poco::Net::ServerSocket listener;
+    std::atomic<bool> stopping{false};
+    mutable std::mutex mutex;
+    std::string captured;
+    int connections = 0;
+    std::thread acceptor;
+    std::vector<std::thread> pumps; // under mutex
+
+    void record(const char* bytes, std::size_t size) {
+        std::lock_guard lock(mutex);
+        captured.append(bytes, size);
+    }
+
+    // Passes bytes both ways until one side ends or the relay stops.
+    void pump(Poco::Net::StreamSocket client) {
+        try {
+            Poco::Net::StreamSocket server(Poco::Net::SocketAddress("127.0.0.1", upstream));
+            std::array<pollfd, 2> fds{pollfd{client.impl()->sockfd(), POLLIN, 0},
+                                      pollfd{server.impl()->sockfd(), POLLIN, 0}};
+            char buffer[16384];
+            while (!stopping) {
+                if (::poll(fds.data(), fds.size(), 100) <= 0)
+                    continue;
+                for (std::size_t i = 0; i < fds.size(); ++i) {
+                    if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                        continue;
+                    auto& from = i == 0 ? client : server;
+                    auto& to = i == 0 ? server : client;
+                    const int got = from.receiveBytes(buffer, sizeof buffer);
+                    if (got <= 0)
+                        return;
+                    record(buffer, static_cast<std::size_t>(got));
+                    to.sendBytes(buffer, got);
+                }
+            }
+        } catch (const Poco::Exception&) {
+            // one side has gone: the connection ends
+        }
+    }
+};
+
+RecordingRelay::RecordingRelay(std::uint16_t upstream_port) : state_(std::make_shared<State>()) {
+    state_->upstream = upstream_port;
+    state_->listener.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
+    state_->listener.listen(16);
+    port_ = state_->listener.address().port();
+    state_->acceptor = std::thread([state = state_] {
+        while (!state->stopping) {
+            if (!state->listener.poll(Poco::Timespan(0, 100000), Poco::Net::Socket::SELECT_READ))
+                continue;
+            Poco::Net::StreamSocket client = state->listener.acceptConnection();
+            std::lock_guard lock(state->mutex);
+            ++state->connections;
+            state->pumps.emplace_back([state, client] { state->pump(client); });
+        }
+    });
+}
+
+RecordingRelay::~RecordingRelay() {
+    state_->stopping = true;
+    // Once the acceptor has ended no pump is added.
+    state_->acceptor.join();
+    for (auto& pump : state_->pumps)
+        pump.join();
+}
+
+std::string RecordingRelay::captured() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->captured;
+}
+
+int RecordingRelay::connections() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->connections;
 }
 
 } // namespace wellness::kiosk::test

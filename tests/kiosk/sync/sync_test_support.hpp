@@ -88,6 +88,27 @@ class FakeStation {
     std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 
+// A TCP relay on 127.0.0.1 in front of `upstream_port` that keeps every byte it passes, both
+// ways: what anyone capturing the LAN would see. Each connection's loop wakes every 100 ms and
+// ends on its own once either side closes or the relay stops.
+class RecordingRelay {
+  public:
+    explicit RecordingRelay(std::uint16_t upstream_port);
+    ~RecordingRelay();
+    RecordingRelay(const RecordingRelay&) = delete;
+    RecordingRelay& operator=(const RecordingRelay&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    std::string captured() const; // every byte of every connection so far
+    int connections() const;
+
+    struct State;
+
+  private:
+    std::shared_ptr<State> state_;
+    std::uint16_t port_ = 0;
+};
+
 SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url,
                           const std::time_t* now);
 

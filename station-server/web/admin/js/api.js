@@ -132,6 +132,13 @@ export const api = {
   putAsset: (name, file) =>
     request('PUT', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { body: file, contentType: file.type }),
   qrSvg: (data) => request('GET', `/api/v1/admin/qr.svg?data=${encodeURIComponent(data)}`, { as: 'blob' }),
+  listAdmins: () => request('GET', '/api/v1/admin/admins'),
+  addAdmin: (username, password) => request('POST', '/api/v1/admin/admins', { body: { username, password } }),
+  removeAdmin: (username) => request('DELETE', `/api/v1/admin/admins/${encodeURIComponent(username)}`),
+  changePassword: (current, next) =>
+    request('PUT', '/api/v1/admin/password', { body: { current_password: current, new_password: next } }),
+  signOutEverywhere: () => request('DELETE', '/api/v1/admin/sessions'),
+  stationIdentity: () => request('GET', '/api/v1/station', { auth: false }),
   listKiosks: () => request('GET', '/api/v1/admin/kiosks'),
   addKiosk: (name) => request('POST', '/api/v1/admin/kiosks', { body: { name } }),
   revokeKiosk: (id) => request('DELETE', `/api/v1/admin/kiosks/${encodeURIComponent(id)}`),

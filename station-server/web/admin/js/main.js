@@ -4,7 +4,7 @@
 import { api, getToken, storeToken, clearToken, setUnauthorizedHandler } from './api.js';
 import { h, clear } from './dom.js';
 import { ContentEditor } from './content-editor.js';
-import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit } from './pages.js';
+import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit, renderAccounts } from './pages.js';
 
 const signInView = document.getElementById('signin-view');
 const appView = document.getElementById('app-view');
@@ -59,6 +59,11 @@ const views = {
   kiosks: { title: 'Kiosks', show: (root) => renderKiosks(root, { announce }) },
   tokens: { title: 'Coordinator tokens', show: (root) => renderTokens(root, { announce }) },
   audit: { title: 'Audit log', show: (root) => renderAudit(root) },
+  accounts: { title: 'Accounts', show: (root) => renderAccounts(root, { announce, onSignedOutEverywhere: () => {
+    clearToken();
+    editor.dirty = false;
+    showSignIn('You have signed out everywhere.');
+  } }) },
 };
 
 function currentRoute() {
@@ -96,9 +101,30 @@ async function showRoute() {
   }
 }
 
+// The sign-in page says which certificate this station has, so an admin can check it before
+// typing a password (the station makes its own certificate; no authority vouches for it).
+async function showStationIdentity() {
+  try {
+    const identity = await api.stationIdentity();
+    const section = document.getElementById('station-identity');
+    const plain = document.getElementById('station-plain');
+    if (identity && identity.tls) {
+      document.getElementById('station-fingerprint').textContent = `SHA256 ${identity.fingerprint}`;
+      section.hidden = false;
+      plain.hidden = true;
+    } else {
+      section.hidden = true;
+      plain.hidden = false;
+    }
+  } catch {
+    // the sign-in form works without it
+  }
+}
+
 function showSignIn(message) {
   appView.hidden = true;
   signInView.hidden = false;
+  showStationIdentity();
   // After a session ends the admin signs in again to carry on: unpublished edits stay. Signing
   // out clears editor.dirty first, so the next sign-in loads the live content afresh.
   if (!editor.dirty) editorLoaded = false;

@@ -139,6 +139,13 @@ export async function renderKiosks(root, { announce }) {
       const code = created.enrollment_code;
       const box = onceBox(`Enrollment code for ${name}`, code,
         'Enter it on the kiosk (or in its config) within 24 hours; it works once. If it is lost, revoke this kiosk and add it again.');
+      if (created.station_fingerprint) {
+        // The kiosk trusts this certificate and no other: it goes into the kiosk's config with the code.
+        box.insertBefore(h('p', { class: 'fingerprint-line' },
+          'Station fingerprint (the kiosk\'s "fingerprint" setting): ',
+          h('code', { class: 'fingerprint', 'data-station-fingerprint': true }, created.station_fingerprint)),
+        box.querySelector('button'));
+      }
       root.querySelector('.once-slot').append(box);
       box.querySelector('.once-value').focus();
     } catch (error) {
@@ -260,4 +267,81 @@ export async function renderAudit(root) {
         return parts.join(' ');
       } },
     ], entries, { emptyText: 'No changes recorded yet.' }));
+}
+
+// Accounts: the signed-in admin's own password, the station's admins, signing out everywhere.
+export async function renderAccounts(root, { announce, onSignedOutEverywhere }) {
+  clear(root).append(h('h2', {}, 'Accounts'), h('p', { class: 'loading' }, 'Loading…'));
+  const admins = listFrom(await api.listAdmins(), 'admins');
+  const area = messageArea();
+
+  const field = (id, label, attributes = {}) => {
+    const input = h('input', { id, autocomplete: 'off', required: true, ...attributes });
+    return [input, h('div', { class: 'field' }, h('label', { for: id }, label), input)];
+  };
+  const [current, currentField] = field('password-current', 'Current password', { type: 'password', autocomplete: 'current-password' });
+  const [next, nextField] = field('password-new', 'New password (12 characters or more)', { type: 'password', autocomplete: 'new-password', minlength: 12 });
+  const passwordForm = h('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    if (next.value.length < 12) { showMessage(area, 'The new password needs at least 12 characters.', 'error'); next.focus(); return; }
+    try {
+      await api.changePassword(current.value, next.value);
+      current.value = '';
+      next.value = '';
+      showMessage(area, 'Password changed. Every other session of yours has ended.', 'ok');
+      announce('Password changed.');
+    } catch (error) {
+      showMessage(area, `Could not change the password: ${error.message}`, 'error');
+    }
+  } }, h('h3', {}, 'Change your password'), currentField, nextField,
+  h('button', { type: 'submit', class: 'primary' }, 'Change password'));
+
+  const [newName, newNameField] = field('admin-name', 'User name', { type: 'text', maxlength: 64, autocapitalize: 'none', spellcheck: 'false' });
+  const [newPassword, newPasswordField] = field('admin-password', 'Their first password (12 characters or more)', { type: 'password', autocomplete: 'new-password', minlength: 12 });
+  const addForm = h('form', { class: 'card', onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      await api.addAdmin(newName.value.trim(), newPassword.value);
+      announce(`Added admin ${newName.value.trim()}.`);
+      await renderAccounts(root, { announce, onSignedOutEverywhere });
+      showMessage(root.querySelector('.message-area'), `Added the admin "${newName.value.trim()}". Give them the password over a safe channel; they should change it.`, 'ok');
+    } catch (error) {
+      showMessage(area, `Could not add the admin: ${error.message}`, 'error');
+    }
+  } }, h('h3', {}, 'Add an admin'), newNameField, newPasswordField,
+  h('button', { type: 'submit' }, 'Add admin'));
+
+  const remove = async (row) => {
+    if (!window.confirm(`Remove the admin "${row.username}"? Their sessions end at once.`)) return;
+    try {
+      await api.removeAdmin(row.username);
+      announce(`Removed admin ${row.username}.`);
+      await renderAccounts(root, { announce, onSignedOutEverywhere });
+      showMessage(root.querySelector('.message-area'), `Removed the admin "${row.username}".`, 'ok');
+    } catch (error) {
+      showMessage(area, `Could not remove: ${error.message}`, 'error');
+    }
+  };
+
+  const everywhere = h('button', { type: 'button', class: 'danger', id: 'signout-everywhere', onclick: async () => {
+    if (!window.confirm('Sign out everywhere? Every session of yours ends, this one too.')) return;
+    try {
+      await api.signOutEverywhere();
+    } finally {
+      onSignedOutEverywhere();
+    }
+  } }, 'Sign out everywhere');
+
+  clear(root).append(h('h2', {}, 'Accounts'), area, passwordForm,
+    h('div', { class: 'card' }, h('h3', {}, 'Sessions'),
+      h('p', { class: 'hint' }, 'Lost a laptop, or signed in somewhere you should not have? End every session of yours.'),
+      everywhere),
+    addForm,
+    table('Admins of this station', [
+      { key: 'username', label: 'User name' },
+      { key: 'action', label: 'Action', format: (_, row) => h('button', { type: 'button', class: 'danger',
+        'data-remove-admin': row.username, 'aria-label': `Remove admin ${row.username}`,
+        disabled: admins.length <= 1 ? true : undefined, onclick: () => remove(row) }, 'Remove') },
+    ], admins, { emptyText: 'No admins.' }),
+    h('p', { class: 'hint' }, 'The last admin cannot be removed: add another first.'));
 }

@@ -1,0 +1,106 @@
+#include "admin_accounts_handler.hpp"
+
+#include "security.hpp"
+#include "station.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <filesystem>
+
+namespace wellness::station {
+
+namespace {
+
+std::string new_password_of(const Json& body, const std::string& member) {
+    std::string password = required_text(body, member, 1024);
+    if (password.size() < minimum_password_length)
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "weak_password",
+                        "a password needs at least " + std::to_string(minimum_password_length) +
+                            " characters");
+    return password;
+}
+
+} // namespace
+
+void AdminAccountsHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                 Poco::Net::HTTPServerResponse& response) {
+    const Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    const AuditStamp stamp{clock_(), admin.admin_name};
+    switch (resource_) {
+    case Resource::admins:
+        if (request.getMethod() == "GET") {
+            Json names = Json::array();
+            for (const auto& name : store_.admin_names())
+                names.push_back({{"username", name}});
+            send_json(response, Status::HTTP_OK, {{"admins", names}});
+            return;
+        } else {
+            Json body = read_json_body(request, config_.max_json_body_bytes);
+            const std::string name = required_text(body, "username", 64);
+            if (!is_valid_admin_name(name))
+                throw invalid_request("invalid_username",
+                                      "a user name is 1 to 64 of a-z A-Z 0-9 . _ - @");
+            const std::string password = new_password_of(body, "password");
+            if (!store_.add_admin(name, hash_password(password, config_.pbkdf2_iterations), stamp))
+                throw HttpError(Status::HTTP_CONFLICT, "admin_exists",
+                                "an admin named " + name + " exists already");
+            send_json(response, Status::HTTP_CREATED, {{"username", name}});
+            return;
+        }
+    case Resource::admin:
+        switch (store_.remove_admin(name_, stamp)) {
+        case StationStore::RemoveAdmin::not_found:
+            throw not_found("no such admin");
+        case StationStore::RemoveAdmin::last:
+            throw HttpError(Status::HTTP_CONFLICT, "last_admin",
+                            "this is the station's only admin: add another before removing it");
+        case StationStore::RemoveAdmin::removed:
+            if (name_ == "admin")
+                forget_first_password();
+            send_no_content(response);
+            return;
+        }
+        return;
+    case Resource::password:
+        change_password(request, admin, response);
+        return;
+    case Resource::sessions:
+        if (auto record = store_.find_admin(admin.admin_name))
+            store_.delete_sessions_of(record->id, stamp);
+        send_no_content(response);
+        return;
+    }
+}
+
+void AdminAccountsHandler::change_password(Poco::Net::HTTPServerRequest& request,
+                                           const Principal& admin,
+                                           Poco::Net::HTTPServerResponse& response) {
+    // A stolen session must not turn into the password: the current one is asked for, with
+    // the sign-in's throttle.
+    const std::string address = request.clientAddress().host().toString();
+    if (auto wait = throttle_.begin_attempt(address, clock_())) {
+        HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
+                        "too many failed attempts from this address: try again later");
+        error.retry_after_seconds = *wait;
+        throw error;
+    }
+    Json body = read_json_body(request, config_.max_json_body_bytes);
+    const std::string current = required_text(body, "current_password", 1024);
+    const std::string next = new_password_of(body, "new_password");
+    auto record = store_.find_admin(admin.admin_name);
+    if (!record || !verify_password(current, record->password))
+        throw unauthorized("invalid_credentials", "the current password is wrong");
+    throttle_.record_success(address);
+    store_.set_admin_password(record->id, hash_password(next, config_.pbkdf2_iterations), admin.id,
+                              {clock_(), admin.admin_name});
+    if (admin.admin_name == "admin")
+        forget_first_password();
+    send_no_content(response);
+}
+
+void AdminAccountsHandler::forget_first_password() {
+    std::error_code ignored;
+    std::filesystem::remove(config_.data_dir / first_admin_password_file, ignored);
+}
+
+} // namespace wellness::station

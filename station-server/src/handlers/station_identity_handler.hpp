@@ -1,0 +1,32 @@
+#pragma once
+
+#include "http_support.hpp"
+
+namespace wellness::station {
+
+class StationTls;
+
+// GET /api/v1/station: anyone; how to recognise this station: {"tls", "fingerprint",
+// "next_fingerprint", "certificate_expires_at"}. The console's sign-in page shows the
+// fingerprint so an admin can compare it with what the browser shows before typing a password.
+// GET /station-certificate.pem: the certificate, for an admin to import into a browser.
+class StationIdentityHandler : public StationHandler {
+  public:
+    enum class Form { json, pem };
+    StationIdentityHandler(const StationTls* tls, Form form, Poco::Logger& logger)
+        : StationHandler(logger), tls_(tls), form_(form) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
+
+  private:
+    const StationTls* tls_;
+    Form form_;
+};
+
+// The header in which kiosk answers carry the station's next certificate's fingerprint while a
+// renewal waits to take over; kiosks add it to their pins (learnt over the pinned channel).
+inline constexpr const char* next_certificate_header = "X-Station-Next-Certificate";
+
+} // namespace wellness::station
