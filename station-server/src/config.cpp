@@ -118,6 +118,8 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
                 64 * 1024 * 1024));
     config.max_threads =
         static_cast<int>(bounded(source, "limits.max_threads", config.max_threads, 1, 1024));
+    config.connections_per_address = static_cast<int>(
+        bounded(source, "limits.connections_per_address", config.connections_per_address, 0, 1024));
     config.max_queued =
         static_cast<int>(bounded(source, "limits.max_queued", config.max_queued, 1, 100000));
     config.receive_timeout = std::chrono::seconds(

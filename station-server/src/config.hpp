@@ -56,6 +56,9 @@ struct StationConfig {
     // unsealed week (privacy promise 8).
     int seal_after_days = 14;
 
+    // Connections one client address may hold open at once (0: no limit). Each kiosk, admin and
+    // coordinator has its own address on the precinct LAN; behind a reverse proxy set 0.
+    int connections_per_address = 16;
     int max_threads = 64;
     int max_queued = 128;
     std::chrono::seconds receive_timeout{10}; // each wait for bytes

@@ -15,22 +15,67 @@ const void* key_of(const Poco::Net::StreamSocket& socket) {
     return socket.impl();
 }
 
+std::string address_of(const Poco::Net::StreamSocket& socket) {
+    try {
+        return socket.peerAddress().host().toString();
+    } catch (const Poco::Exception&) {
+        return {}; // already gone: counted apart, and ends at its first read
+    }
+}
+
+// Runs on the acceptor thread: a refused connection is closed before it takes a thread.
+class PerAddressFilter : public Poco::Net::TCPServerConnectionFilter {
+  public:
+    explicit PerAddressFilter(ConnectionWatch& watch) : watch_(watch) {}
+    bool accept(const Poco::Net::StreamSocket& socket) override { return watch_.admits(socket); }
+
+  private:
+    ConnectionWatch& watch_;
+};
+
 } // namespace
 
-ConnectionWatch::ConnectionWatch(std::chrono::milliseconds head_time) : head_time_(head_time) {}
+ConnectionWatch::ConnectionWatch(std::chrono::milliseconds head_time, std::size_t per_address)
+    : head_time_(head_time), per_address_(per_address) {}
 
 ConnectionWatch::~ConnectionWatch() {
     stop();
 }
 
-void ConnectionWatch::opened(const Poco::Net::StreamSocket& socket, Steady::time_point now) {
+bool ConnectionWatch::opened(const Poco::Net::StreamSocket& socket, Steady::time_point now) {
+    std::string address = address_of(socket);
     std::lock_guard lock(mutex_);
-    watched_[key_of(socket)] = Watched{socket, false, now};
+    // Checked again here: connections accepted while others from the address were still
+    // queued for a thread passed the filter together.
+    auto& open = open_by_address_[address];
+    if (per_address_ > 0 && open >= per_address_)
+        return false;
+    ++open;
+    watched_[key_of(socket)] = Watched{socket, false, now, std::move(address)};
+    return true;
 }
 
 void ConnectionWatch::closed(const Poco::Net::StreamSocket& socket) {
     std::lock_guard lock(mutex_);
-    watched_.erase(key_of(socket));
+    auto found = watched_.find(key_of(socket));
+    if (found == watched_.end())
+        return;
+    if (auto open = open_by_address_.find(found->second.address);
+        open != open_by_address_.end() && --open->second == 0)
+        open_by_address_.erase(open);
+    watched_.erase(found);
+}
+
+bool ConnectionWatch::admits(const Poco::Net::StreamSocket& socket) {
+    if (per_address_ == 0)
+        return true;
+    return open_from(address_of(socket)) < per_address_;
+}
+
+std::size_t ConnectionWatch::open_from(const std::string& address) {
+    std::lock_guard lock(mutex_);
+    auto found = open_by_address_.find(address);
+    return found == open_by_address_.end() ? 0 : found->second;
 }
 
 void ConnectionWatch::request_began(const Poco::Net::StreamSocket& socket) {
@@ -98,7 +143,9 @@ WatchedHttpServer::WatchedHttpServer(StoppableHandlerFactory::Ptr factory,
                                      Poco::Net::HTTPServerParams::Ptr params,
                                      ConnectionWatch& watch)
     : TCPServer(new StationConnectionFactory(params, factory, watch), threads, socket, params),
-      factory_(factory) {}
+      factory_(factory) {
+    setConnectionFilter(new PerAddressFilter(watch));
+}
 
 WatchedHttpServer::~WatchedHttpServer() {
     stop_all();

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 
@@ -32,15 +33,23 @@ class ConnectionWatch {
   public:
     using Steady = std::chrono::steady_clock;
 
-    explicit ConnectionWatch(std::chrono::milliseconds head_time);
+    // `per_address`: how many connections one client address may hold open at once (0: no
+    // limit), so that one host cannot take every worker thread.
+    explicit ConnectionWatch(std::chrono::milliseconds head_time, std::size_t per_address = 0);
     ~ConnectionWatch();
     ConnectionWatch(const ConnectionWatch&) = delete;
     ConnectionWatch& operator=(const ConnectionWatch&) = delete;
 
-    void opened(const Poco::Net::StreamSocket& socket, Steady::time_point now);
+    // Whether the connection may be served: false when its address holds per_address open
+    // already (it is then not watched, and its thread should end it at once).
+    bool opened(const Poco::Net::StreamSocket& socket, Steady::time_point now);
     void closed(const Poco::Net::StreamSocket& socket);
     void request_began(const Poco::Net::StreamSocket& socket);
     void request_ended(const Poco::Net::StreamSocket& socket, Steady::time_point now);
+
+    // At accept time, before a thread is taken: whether `socket`'s address is under its limit.
+    bool admits(const Poco::Net::StreamSocket& socket);
+    std::size_t open_from(const std::string& address);
 
     // Shuts down every connection that has waited for a request head longer than head_time at
     // `now`; returns how many.
@@ -55,9 +64,12 @@ class ConnectionWatch {
         Poco::Net::StreamSocket socket; // keeps the descriptor's owner alive while watched
         bool in_request = false;
         Steady::time_point waiting_since;
+        std::string address;
     };
 
     std::chrono::milliseconds head_time_;
+    std::size_t per_address_;
+    std::unordered_map<std::string, std::size_t> open_by_address_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
@@ -69,6 +81,7 @@ class ConnectionWatch {
 // ConnectionWatch).
 class WatchedHttpServer : public Poco::Net::TCPServer {
   public:
+    // Connections from an address over the watch's limit are closed as they are accepted.
     WatchedHttpServer(StoppableHandlerFactory::Ptr factory, Poco::ThreadPool& threads,
                       const Poco::Net::ServerSocket& socket,
                       Poco::Net::HTTPServerParams::Ptr params, ConnectionWatch& watch);

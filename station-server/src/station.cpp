@@ -149,7 +149,8 @@ void Station::start() {
     params->setMaxKeepAliveRequests(10000);
     params->setServerName("station");
     params->setSoftwareVersion("station-server");
-    connections_ = std::make_unique<ConnectionWatch>(config_.head_read_time);
+    connections_ = std::make_unique<ConnectionWatch>(
+        config_.head_read_time, static_cast<std::size_t>(config_.connections_per_address));
     connections_->start();
     threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
     server_ = std::make_unique<WatchedHttpServer>(

@@ -301,6 +301,7 @@ int main(int argc, char** argv) {
         config.pbkdf2_iterations = 1000;
         config.tls_enabled = false; // the HTTP path itself; TLS costs are the same per request
         config.max_threads = 80;
+        config.connections_per_address = 0; // every load comes from 127.0.0.1
         config.max_queued = 256;
         Station station(
             config, [] { return std::time(nullptr); }, logger);

@@ -72,7 +72,10 @@ StationConnection::~StationConnection() {
 }
 
 void StationConnection::run() {
-    watch_.opened(socket(), ConnectionWatch::Steady::now());
+    if (!watch_.opened(socket(), ConnectionWatch::Steady::now())) {
+        cut_socket(socket()); // over its address's limit: its thread is free at once
+        return;
+    }
     struct Closed {
         ConnectionWatch& watch;
         const Poco::Net::StreamSocket& socket;

@@ -131,8 +131,9 @@ void TestStation::open() {
     config.bind_address = "127.0.0.1";
     config.web_dir = wellness::station::default_web_dir();
     config.content_dir = wellness::station::default_content_dir();
-    config.pbkdf2_iterations = 1000; // the default (600000) is checked in its own test
-    config.tls_enabled = false;      // TLS has its own tests (station_tls_tests.cpp)
+    config.pbkdf2_iterations = 1000;    // the default (600000) is checked in its own test
+    config.tls_enabled = false;         // TLS has its own tests (station_tls_tests.cpp)
+    config.connections_per_address = 0; // every test client is 127.0.0.1; limits have their own
     config.max_threads = 16;
     config.keep_alive_timeout = std::chrono::seconds(2);
     if (tweak_)
