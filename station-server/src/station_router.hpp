@@ -18,6 +18,7 @@
 namespace wellness::station {
 
 class ManifestCache;
+class ReleaseGate;
 class StationHandler;
 
 // The parsed request path and query a route hands to the handler it creates.
@@ -35,7 +36,8 @@ class StationRouter : public StoppableHandlerFactory {
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                  CountsWriter& counts_writer, ConnectionWatch& connections);
+                  CountsWriter& counts_writer, ReleaseGate& release_gate,
+                  ConnectionWatch& connections);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

@@ -24,11 +24,9 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
     for (std::size_t i = 0; i < kiosks.size(); ++i) {
         int visits = 5 + static_cast<int>(i) * 3;
         uses += visits;
-        Json batch = visit_batch(new_batch_id(), week, visits);
-        batch["counts"].push_back(
-            {{"week", week}, {"metric", "checkin.level"}, {"key", "reacting"}, {"n", 2}});
-        batch["counts"].push_back(
-            {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+        Json batch = release_batch(week, counters({{"visit", "start", visits},
+                                                   {"checkin.level", "reacting", 2},
+                                                   {"crisis.viewed", "list", 1}}));
         batch_ids.insert(batch["batch_id"].get<std::string>());
         REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosks[i]).json()["status"] ==
                 "applied");
