@@ -83,7 +83,8 @@ void ReleaseGate::refresh_versions() {
                         catalogue_keys(*parsed.document));
             }
         }
-        versions.push_back({record->version, record->published_at, catalogue});
+        versions.push_back({record->version, record->published_at,
+                            IsoWeek::from_local_time(record->published_at), catalogue});
     }
     versions_ = std::move(versions);
     generation_ = generation;
@@ -111,7 +112,7 @@ std::vector<ReleaseGate::Catalogue> ReleaseGate::catalogues_for(const IsoWeek& w
     if (!versions_.empty())
         add(versions_.front().catalogue);
     for (std::size_t i = 0; i < versions_.size(); ++i) {
-        if (!(IsoWeek::from_local_time(versions_[i].published_at) < week))
+        if (!(versions_[i].published_week < week))
             continue;
         const bool current_since_enrollment =
             i + 1 == versions_.size() || versions_[i + 1].published_at > enrolled_at;

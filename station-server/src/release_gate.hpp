@@ -52,7 +52,8 @@ class ReleaseGate {
     struct Version {
         std::int64_t version = 0;
         std::time_t published_at = 0;
-        Catalogue catalogue; // null when the stored document does not parse
+        IsoWeek published_week; // of published_at, in the station's local time
+        Catalogue catalogue;    // null when the stored document does not parse
     };
     // The catalogues a kiosk enrolled at `enrolled_at` may have counted `week` by.
     std::vector<Catalogue> catalogues_for(const IsoWeek& week, std::time_t enrolled_at);

@@ -593,7 +593,8 @@ TEST_CASE("a batch for a week that has not ended is refused whole with 422", "[s
     std::string this_week = IsoWeek::from_local_time(station.now.load()).to_string();
     Json batch = visit_batch(new_batch_id(), last_week(station), 6);
     const std::size_t first_of_this_week = batch["counts"].size();
-    for (const auto& entry : visit_batch(new_batch_id(), this_week, 7)["counts"])
+    const Json unfinished = visit_batch(new_batch_id(), this_week, 7);
+    for (const auto& entry : unfinished["counts"])
         batch["counts"].push_back(entry);
     auto refused = station.post("/api/v1/kiosk/counts", batch, kiosk);
     REQUIRE(refused.status == 422);

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 
@@ -59,7 +60,11 @@ Json entry(const std::string& week, const std::string& metric, const std::string
     return {{"week", week}, {"metric", metric}, {"key", key}, {"n", n}};
 }
 
-Json batch_of(const Json& counts) {
+// A batch of the given entries, as an adversary writes it by hand.
+Json batch_of(std::initializer_list<Json> entries) {
+    Json counts = Json::array();
+    for (const Json& one : entries)
+        counts.push_back(one);
     return {{"batch_id", new_batch_id()}, {"counts", counts}};
 }
 
@@ -184,7 +189,8 @@ TEST_CASE("weeks back to 1970 are refused as sealed, and nothing is written for 
     }
     // One old week among good ones spoils the whole batch.
     Json mixed = visit_batch(new_batch_id(), "2026-W46", 9);
-    for (const auto& old : visit_batch(new_batch_id(), "1970-W01", 9)["counts"])
+    const Json ancient = visit_batch(new_batch_id(), "1970-W01", 9);
+    for (const auto& old : ancient["counts"])
         mixed["counts"].push_back(old);
     auto refused = station.post("/api/v1/kiosk/counts", mixed, kiosk);
     CHECK(refused.status == 422);
@@ -208,7 +214,9 @@ TEST_CASE("a flood of empty batches is refused, then held off with 429 until the
     int held_off = 0;
     std::string retry_after;
     for (int i = 0; i < 75; ++i) {
-        auto reply = station.post("/api/v1/kiosk/counts", batch_of(Json::array()), kiosk);
+        auto reply =
+            station.post("/api/v1/kiosk/counts",
+                         Json{{"batch_id", new_batch_id()}, {"counts", Json::array()}}, kiosk);
         if (reply.status == 422 && reply.error_code() == "release_shape")
             ++refused;
         if (reply.status == 429 && reply.error_code() == "too_many_batches") {
@@ -260,7 +268,8 @@ TEST_CASE("a release whose shape is not the full catalogue of its week is refuse
     CHECK(counts_state(station, coordinator) == before);
     // The full shape of two weeks in one batch is taken.
     Json both = visit_batch(new_batch_id(), "2026-W45", 8);
-    for (const auto& week46 : visit_batch(new_batch_id(), "2026-W46", 9)["counts"])
+    const Json w46 = visit_batch(new_batch_id(), "2026-W46", 9);
+    for (const auto& week46 : w46["counts"])
         both["counts"].push_back(week46);
     CHECK(station.post("/api/v1/kiosk/counts", both, kiosk).json()["status"] == "applied");
 }

@@ -222,7 +222,8 @@ TEST_CASE("every range, period and format asked of a station leaves each hidden 
                     counts[{metric, key}] = n;
                     truth.cells[week_cell_name("", w, metric, key)] += n;
                 }
-            for (const auto& entry : release_batch(w.to_string(), counts)["counts"])
+            const Json release = release_batch(w.to_string(), counts);
+            for (const auto& entry : release["counts"])
                 batch["counts"].push_back(entry);
         }
         REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).status == 200);

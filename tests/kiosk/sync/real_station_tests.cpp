@@ -159,15 +159,16 @@ TEST_CASE(
     RealStation station(station_dir.path());
     station.add_admin();
     // The kiosk lives a few weeks in the past, so the weeks it closes have ended for the station
-    // too. The station's clock is where the kiosk's will be when it releases its first week, so
-    // that week has ended there and is not sealed yet.
+    // too. The station's clock is the kiosk's when it enrolls (a station takes no week before a
+    // kiosk's enrollment) and when it releases its first week, so that week has ended there and
+    // is not sealed yet.
     const IsoWeek first_week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
-    station.set_clock(week_end(first_week) + 2 * 24 * 3600 + 2 * 3600);
+    std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
+    station.set_clock(now);
     station.start();
     std::string admin = station.admin_token();
     const std::string code = new_enrollment_code(station, admin);
 
-    std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.enrollment_code = code;
 
@@ -182,7 +183,13 @@ TEST_CASE(
         record_times(sync, {"breathing.started", content.document.exercises.front().id}, 9);
         record_times(sync, {"crisis.viewed", "list"}, 2);
         sync.persist_pending();
-        now = week_end(first_week) + settings.release_spread.count() + 3600;
+    }
+    now = week_end(first_week) + settings.release_spread.count() + 3600;
+    station.restart_at(now);
+    settings.station_url = station.url();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
         sync.contact_once();
         CHECK(sync.status().weeks_waiting == 0);
         CHECK(sync.status().last_error.empty());
@@ -303,11 +310,12 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     TempDir station_dir, kiosk_dir;
     RealStation station(station_dir.path());
     station.add_admin();
+    const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
+    std::time_t now = week_end(week.prev()) + 9 * 3600;
+    station.set_clock(now); // the kiosk enrolls in the week it counts
     station.start();
     const std::string admin = station.admin_token();
     const std::string code = new_enrollment_code(station, admin);
-    const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
-    std::time_t now = week_end(week.prev()) + 9 * 3600;
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.enrollment_code = code;
     {
@@ -341,9 +349,10 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
         std::ofstream file(config);
         file << "summary.k = 8\n";
     }
+    now = week_end(week) + settings.release_spread.count() + 3600;
+    station.set_clock(now);
     station.start(config);
     settings.station_url = station.url();
-    now = week_end(week) + settings.release_spread.count() + 3600;
     {
         KioskSync sync(settings);
         sync.initial_content();
