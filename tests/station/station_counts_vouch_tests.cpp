@@ -363,5 +363,6 @@ TEST_CASE("applied batch ids are pruned once their week is sealed, and a retry o
         station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 8), behind);
     CHECK(late.status == 422);
     CHECK(late.error_code() == "week_sealed");
+    CHECK(late.json()["error"]["details"][0]["path"] == "/counts");
     CHECK(counts_state(station, coordinator) == before);
 }

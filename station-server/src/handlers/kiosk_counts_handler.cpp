@@ -37,10 +37,12 @@ class CountsAnswer final : public BatchListener {
         }
         if (outcome == BatchOutcome::sealed) {
             // Sealed while the batch waited, or before the station's clock was set back.
-            answer_->answer(reply_of(HttpError(
-                Status::HTTP_UNPROCESSABLE_ENTITY, "week_sealed",
-                "a week of this batch is sealed; the batch was refused as a whole, nothing was "
-                "applied")));
+            answer_->answer(reply_of(
+                HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "week_sealed",
+                          "a week of this batch is sealed; the batch was refused as a whole, "
+                          "nothing was applied",
+                          {{"/counts", "a week of this batch is sealed: its published cells "
+                                       "never change"}})));
             return;
         }
         answer_->answer({Status::HTTP_OK,

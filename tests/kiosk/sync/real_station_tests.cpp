@@ -314,7 +314,7 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     std::time_t now = week_end(week.prev()) + 9 * 3600;
     station.set_clock(now); // the kiosk enrolls in the week it counts
     station.start();
-    const std::string admin = station.admin_token();
+    std::string admin = station.admin_token();
     const std::string code = new_enrollment_code(station, admin);
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.enrollment_code = code;
@@ -363,6 +363,11 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     CHECK(store.station_k() == 8);
     // 6 visits are fewer than 8: pooled, so the station holds nothing of that week.
     CHECK(store.carry().at({"visit", "start"}) == 6);
+    // Read once the week is sealed, with k still 8.
+    station.kill();
+    station.set_clock(now + sealed_after);
+    station.start(config);
+    admin = station.admin_token();
     const auto cells = summary_for(station, admin, week);
     for (const auto& [cell, n] : cells)
         CHECK(n <= 0);
@@ -400,4 +405,56 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     sync.contact_once();
     CHECK(sync.status().content_version == "1");
     CHECK(listed_version() == "1");
+}
+
+TEST_CASE("A kiosk used before its enrollment lets go of the weeks the real station refuses and "
+          "releases the rest",
+          "[kiosk-sync][station]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    // The kiosk counts a week before it is enrolled (it works offline first); the station takes
+    // no week before a kiosk's enrollment, so that week is refused for good.
+    const IsoWeek before = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    const IsoWeek enrolled = before.next();
+    std::time_t now = week_end(before.prev()) + 9 * 3600; // Monday 09:00 of `before`
+    station.set_clock(week_end(before) + 9 * 3600);       // Monday 09:00 of `enrolled`
+    station.start();
+    std::string admin = station.admin_token();
+    const std::string code = new_enrollment_code(station, admin);
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        record_times(sync, {"visit", "start"}, 6);
+        sync.persist_pending();
+    }
+    settings.enrollment_code = code;
+    now = week_end(before) + 9 * 3600;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 7);
+        sync.persist_pending();
+    }
+    now = week_end(enrolled) + settings.release_spread.count() + 3600;
+    station.restart_at(now);
+    settings.station_url = station.url();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        sync.contact_once(); // nothing is left to hold up
+        CHECK(sync.status().weeks_waiting == 0);
+        CHECK(sync.status().last_error.empty());
+    }
+    LocalStore store(kiosk_dir.path() / "kiosk.sqlite3", {});
+    CHECK(store.outbox().empty());
+    station.restart_at(now + sealed_after);
+    admin = station.admin_token();
+    CHECK(summary_for(station, admin, enrolled)[{"visit", "start"}] == 7);
+    for (const auto& [cell, n] : summary_for(station, admin, before))
+        CHECK(n == 0);
 }
