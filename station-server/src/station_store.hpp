@@ -146,6 +146,9 @@ class BatchGroupWriter {
     // StationStore::checkpoint() from elsewhere when this grows, then finish_checkpoint().
     int wal_frames() const { return wal_frames_; }
 
+    // How many batch ids this writer holds in memory: those of weeks not sealed yet.
+    std::size_t remembered_ids() const { return applied_ids_.size(); }
+
     // Copies into the database what the last StationStore::checkpoint() could not: the few
     // frames committed while it ran. With nothing left over, the next commit starts the log
     // from its beginning again, writing over blocks the file already has; a log that only ever
