@@ -35,7 +35,8 @@ constexpr const char* not_enrolled_message = "not enrolled / revoked";
 // one burst.
 constexpr std::size_t max_batches_per_contact = 8;
 
-std::string response_status_text(const StationResponse& response) {
+// The station's error code (its snake_case word), "" when the body has none.
+std::string error_code_of(const StationResponse& response) {
     auto parsed = parse_json_input(response.body, JsonLimits{64 * 1024, 8});
     std::string code;
     if (parsed.value && parsed.value->is_object()) {
@@ -46,12 +47,29 @@ std::string response_status_text(const StationResponse& response) {
                 code = found->get<std::string>();
         }
     }
-    // The code is the station's snake_case word; cut it short so a hostile station cannot
-    // flood the log.
+    // Cut short so a hostile station cannot flood the log.
     if (code.size() > 64 ||
         code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
         code.clear();
+    return code;
+}
+
+std::string response_status_text(const StationResponse& response) {
+    const std::string code = error_code_of(response);
     return "HTTP " + std::to_string(response.status) + (code.empty() ? "" : " " + code);
+}
+
+// The station's refusals of a release that hold for ever, whatever the kiosk does: its week is
+// sealed, lies before this kiosk's enrollment, or this kiosk released it already. The answer's
+// code when it is one of them.
+std::optional<std::string> refused_for_good(const StationResponse& response) {
+    if (response.status != 409 && response.status != 422)
+        return std::nullopt;
+    const std::string code = error_code_of(response);
+    if (code == "week_sealed" || code == "week_before_enrollment" ||
+        code == "week_already_released")
+        return code;
+    return std::nullopt;
 }
 
 IsoWeek week_after(const IsoWeek& week) {
@@ -392,7 +410,15 @@ bool SyncEngine::send_outbox(std::string& error) {
             error = "counts: unexpected answer";
             return false;
         }
-        // Kept for the next contact, whatever the station said: only applied or duplicate
+        // A week the station will never take (sealed, before this kiosk's enrollment, or
+        // released already): the same bytes would be refused at every contact and hold up the
+        // weeks after it, so the release is let go. What it held is lost, never sent elsewhere.
+        if (const auto refusal = refused_for_good(*response)) {
+            store().remove_from_outbox(entry.batch_id);
+            log_("counts: the station will never take a release (" + *refusal + "); dropped");
+            continue;
+        }
+        // Kept for the next contact, whatever else the station said: only applied or duplicate
         // proves the station holds the batch.
         if (response->status != 401)
             error = "counts: " + response_status_text(*response);

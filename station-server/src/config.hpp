@@ -71,6 +71,9 @@ struct StationConfig {
     int database_connections = 8;
     // How long a counts request waits for its batch's group commit before answering 503.
     std::chrono::milliseconds counts_commit_wait{10000};
+    // Counts batches one kiosk may send per hour of the station's clock; more are 429. A kiosk
+    // contacts the station about hourly with at most 8 batches, so only a flood reaches this.
+    int kiosk_batches_per_hour = 60;
 };
 
 // Where the program finds the console pages and the default content when not told: the source

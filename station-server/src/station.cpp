@@ -4,6 +4,7 @@
 #include "counts_writer.hpp"
 #include "handlers/kiosk_content_handler.hpp"
 #include "image_check.hpp"
+#include "release_gate.hpp"
 #include "security.hpp"
 #include "station_router.hpp"
 #include "station_tls.hpp"
@@ -33,6 +34,18 @@ std::optional<std::string> read_file(const std::filesystem::path& file, std::siz
     if (!in)
         return std::nullopt;
     return contents.str();
+}
+
+// The catalogue of the default content this station ships with: kiosks ship the same file and
+// count by it until they first have the station's content.
+std::optional<std::vector<CounterKey>> shipped_catalogue(const std::filesystem::path& content_dir) {
+    auto text = read_file(content_dir / "default-content.json", 16 * 1024 * 1024);
+    if (!text)
+        return std::nullopt;
+    auto parsed = parse_content(std::string_view(*text));
+    if (!parsed.document)
+        return std::nullopt;
+    return catalogue_keys(*parsed.document);
 }
 
 } // namespace
@@ -68,6 +81,10 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
     counts_writer_ = std::make_unique<CountsWriter>(
         *store_, logger_, static_cast<std::size_t>(config_.max_threads), 512, seal_policy(config_));
+    release_gate_ = std::make_unique<ReleaseGate>(
+        *store_,
+        ReleaseGate::Settings{config_.k, seal_policy(config_), config_.kiosk_batches_per_hour},
+        shipped_catalogue(config_.content_dir));
     if (config_.tls_enabled)
         tls_ = std::make_unique<StationTls>(config_, clock_, logger_);
 }
@@ -156,7 +173,7 @@ void Station::start() {
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         enroll_throttle_, *manifests_, *counts_writer_,
-                                        *connections_, tls_.get()),
+                                        *release_gate_, *connections_, tls_.get()),
         *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();

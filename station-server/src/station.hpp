@@ -18,6 +18,7 @@ namespace wellness::station {
 
 class ManifestCache;
 class CountsWriter;
+class ReleaseGate;
 class ConnectionWatch;
 class WatchedHttpServer;
 class StationTls;
@@ -60,6 +61,7 @@ class Station {
     std::unique_ptr<ManifestCache> manifests_;
     std::unique_ptr<StationTls> tls_;
     std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes
+    std::unique_ptr<ReleaseGate> release_gate_;
     std::unique_ptr<ConnectionWatch> connections_;
     std::unique_ptr<Poco::ThreadPool> threads_;
     std::unique_ptr<WatchedHttpServer> server_;

@@ -168,11 +168,15 @@ std::string make_batch(const std::vector<CounterKey>& shape, const IsoWeek& week
 }
 
 // Each batch is a kiosk's one release of a week (promise 7): the i-th batch sent is kiosk
-// i % kiosks' release of the week i / kiosks weeks before `week` (older ones count in the
-// oldest unsealed week, as on a real station).
+// i % kiosks' release of the week i / kiosks weeks after `first`, the week the kiosks were
+// enrolled in. The station refuses weeks that have not ended and weeks already sealed, so
+// before each batch the station's clock (`weeks_ahead`, null for the bare server) is moved on
+// until that week has ended; weeks seal a year after their end, far behind the batches still in
+// flight.
 Round hammer(std::uint16_t port, const std::vector<std::string>& tokens,
              std::atomic<long>& sent_so_far, int connections, std::chrono::milliseconds duration,
-             const std::vector<CounterKey>& shape, const IsoWeek& week) {
+             const std::vector<CounterKey>& shape, const IsoWeek& first,
+             std::atomic<long>* weeks_ahead) {
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
     std::atomic<long> failures{0};
     std::vector<double> client_cpu(static_cast<std::size_t>(connections));
@@ -192,7 +196,14 @@ Round hammer(std::uint16_t port, const std::vector<std::string>& tokens,
                 const long i = sent_so_far++;
                 const auto kiosks = static_cast<long>(tokens.size());
                 const std::string& token = tokens[static_cast<std::size_t>(i % kiosks)];
-                std::string body = make_batch(shape, week.plus_weeks(-(i / kiosks)), random);
+                const long week = i / kiosks;
+                if (weeks_ahead) {
+                    long ahead = weeks_ahead->load();
+                    while (ahead < week + 1 &&
+                           !weeks_ahead->compare_exchange_weak(ahead, week + 1)) {
+                    }
+                }
+                std::string body = make_batch(shape, first.plus_weeks(week), random);
                 auto sent = Steady::now();
                 int status = 0;
                 try {
@@ -303,8 +314,14 @@ int main(int argc, char** argv) {
         config.max_threads = 80;
         config.connections_per_address = 0; // every load comes from 127.0.0.1
         config.max_queued = 256;
-        Station station(
-            config, [] { return std::time(nullptr); }, logger);
+        // A year from a week's end to its seal: see hammer().
+        config.seal_after_days = 366;
+        constexpr long week_seconds = 7L * 24 * 3600;
+        std::atomic<long> weeks_ahead{0};
+        auto station_now = [&weeks_ahead] {
+            return std::time(nullptr) + weeks_ahead.load() * week_seconds;
+        };
+        Station station(config, station_now, logger);
         station.start();
         station.store().add_admin("bench", hash_password("bench password", 1000));
         auto port = station.port();
@@ -337,7 +354,14 @@ int main(int argc, char** argv) {
         if (!content.document)
             throw std::runtime_error("the default content does not parse");
         auto shape = catalogue_keys(*content.document);
-        IsoWeek last_week = IsoWeek::from_local_time(std::time(nullptr)).prev();
+        const IsoWeek enrolled_week = IsoWeek::from_local_time(std::time(nullptr));
+        auto sign_in = [&] {
+            // The station's clock has moved on by years since the last session: a fresh one.
+            return Json::parse(post(setup, "/api/v1/admin/session",
+                                    R"({"username":"bench","password":"bench password"})", "",
+                                    code))["token"]
+                .get<std::string>();
+        };
 
         // The bare handler on its own port with the same thread limits.
         Poco::ThreadPool bare_threads(2, config.max_threads);
@@ -359,9 +383,9 @@ int main(int argc, char** argv) {
             std::vector<double> ratios;
             for (int round = 0; round < rounds; ++round) {
                 on_station.push_back(hammer(port, kiosk_tokens, batches_sent, connections, duration,
-                                            shape, last_week));
+                                            shape, enrolled_week, &weeks_ahead));
                 on_bare.push_back(hammer(bare_socket.address().port(), kiosk_tokens, bare_sent,
-                                         connections, duration, shape, last_week));
+                                         connections, duration, shape, enrolled_week, nullptr));
                 ratios.push_back(on_station.back().per_second() / on_bare.back().per_second());
             }
             auto station_figures = summarize(on_station);
@@ -387,10 +411,12 @@ int main(int argc, char** argv) {
 
         // A year of weekly counts from 100 kiosks, then summaries over it.
         int kiosks = quick ? 5 : 100;
+        const IsoWeek last_week = IsoWeek::from_local_time(station_now()).prev();
         IsoWeek first_week = last_week.plus_weeks(-51);
         std::mt19937 random(7);
         // Written through a group writer of its own: the same code as the station's counts.
-        // Its weeks seal only at the first summary, as if every release came in on time.
+        // Its weeks seal only at the first summary, as if every release came in on time (the
+        // batches above used kiosk ids of their own).
         auto year_writer =
             station.store().open_group_writer(SealPolicy{config.k, 400L * 24 * 3600});
         auto load_start = Steady::now();
@@ -398,7 +424,7 @@ int main(int argc, char** argv) {
             PendingBatch year;
             year.batch.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
             year.kiosk_id = 1000 + k; // each kiosk releases each week once
-            year.received_at = std::time(nullptr);
+            year.received_at = station_now();
             std::uniform_int_distribution<int> n(0, 30);
             for (IsoWeek week = first_week; week <= last_week; week = week.next())
                 for (const auto& key : shape)
@@ -407,6 +433,9 @@ int main(int argc, char** argv) {
         }
         double load_ms =
             std::chrono::duration<double, std::milli>(Steady::now() - load_start).count();
+        // The year is read once sealed, as a coordinator would; the first summary seals it.
+        weeks_ahead += 54;
+        admin = sign_in();
         for (std::string period : {"week", "month", "total"}) {
             std::string path = "/api/v1/summary?from=" + first_week.to_string() +
                                "&to=" + last_week.to_string() + "&period=" + period;

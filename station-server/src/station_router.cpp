@@ -90,8 +90,8 @@ std::string join(const std::vector<std::string>& methods) {
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                             CountsWriter& counts_writer, ConnectionWatch& connections,
-                             const StationTls* tls)
+                             CountsWriter& counts_writer, ReleaseGate& release_gate,
+                             ConnectionWatch& connections, const StationTls* tls)
     : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
       logger_(logger) {
     auto& log = logger_;
@@ -170,9 +170,9 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"POST"},
          false,
-         [&store, &clock, &counts_writer, &cfg, &log](RequestTarget&) {
-             return new KioskCountsHandler(store, clock, counts_writer, cfg.counts_commit_wait,
-                                           cfg.k, log);
+         [&store, &clock, &counts_writer, &release_gate, &cfg, &log](RequestTarget&) {
+             return new KioskCountsHandler(store, clock, counts_writer, release_gate,
+                                           cfg.counts_commit_wait, log);
          }},
         {{"api", "v1", "admin", "session"},
          false,

@@ -18,6 +18,7 @@
 namespace wellness::station {
 
 class ManifestCache;
+class ReleaseGate;
 class StationHandler;
 class StationTls;
 
@@ -36,7 +37,8 @@ class StationRouter : public StoppableHandlerFactory {
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                  CountsWriter& counts_writer, ConnectionWatch& connections, const StationTls* tls);
+                  CountsWriter& counts_writer, ReleaseGate& release_gate,
+                  ConnectionWatch& connections, const StationTls* tls);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

@@ -117,6 +117,19 @@ CREATE TABLE kiosk_releases (
   PRIMARY KEY (kiosk_id, week)
 ) WITHOUT ROWID;
 )sql",
+    // Issue 12, counts the station itself can vouch for. enrolled_at: a kiosk releases no week
+    // before the one it was enrolled in (kiosks enrolled before this version get the time they
+    // were added, which is no later). applied_batch_ids.week: the last week a batch released,
+    // so ids are pruned once that week is sealed (a retry of a pruned id is then refused as a
+    // sealed week, never counted again). Ids stored before hold weeks no later than the latest
+    // week counted; ids of batches without a week released nothing and go.
+    R"sql(
+ALTER TABLE kiosks ADD COLUMN enrolled_at INTEGER;
+UPDATE kiosks SET enrolled_at = created_at WHERE enrolled = 1;
+ALTER TABLE applied_batch_ids ADD COLUMN week TEXT;
+UPDATE applied_batch_ids SET week = (SELECT max(week) FROM weekly_counts);
+DELETE FROM applied_batch_ids WHERE week IS NULL;
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -254,6 +267,11 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
             insert_cells(db, publish_whole(year, cells_between(db, 7, year + "-01", year + "-12")));
         }
     }
+    // A batch id is kept only while a retry of its batch could still be taken: once its last
+    // week is sealed, any batch for that week is refused, so the id has nothing left to guard.
+    SQLite::Statement prune(db, "DELETE FROM applied_batch_ids WHERE week <= ?");
+    prune.bind(1, through.to_string());
+    prune.exec();
     SQLite::Statement mark(
         db, "INSERT INTO sealing(id, sealed_through) VALUES(1, ?) "
             "ON CONFLICT(id) DO UPDATE SET sealed_through = excluded.sealed_through");
@@ -273,12 +291,13 @@ KioskRecord read_kiosk(SQLite::Statement& row) {
     kiosk.last_contact = optional_time(row.getColumn(6));
     kiosk.content_version = row.getColumn(7).getString();
     kiosk.token_hash = row.getColumn(8).getString();
+    kiosk.enrolled_at = optional_time(row.getColumn(9));
     return kiosk;
 }
 
 constexpr const char* kiosk_columns =
     "SELECT id, name, created_at, enrolled, revoked, code_expires_at, last_contact, "
-    "content_version, token_hash FROM kiosks";
+    "content_version, token_hash, enrolled_at FROM kiosks";
 
 CoordinatorTokenRecord read_token(SQLite::Statement& row) {
     CoordinatorTokenRecord token;
@@ -589,10 +608,12 @@ StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash
     if (result.outcome != EnrollOutcome::enrolled)
         return result;
     SQLite::Statement update(db, "UPDATE kiosks SET enrolled = 1, token_hash = ?, "
-                                 "code_expires_at = NULL, last_contact = ? WHERE id = ?");
+                                 "code_expires_at = NULL, last_contact = ?, enrolled_at = ? "
+                                 "WHERE id = ?");
     update.bind(1, token_hash);
     update.bind(2, static_cast<std::int64_t>(now));
-    update.bind(3, result.kiosk_id);
+    update.bind(3, static_cast<std::int64_t>(now));
+    update.bind(4, result.kiosk_id);
     update.exec();
     transaction.commit();
     forget_kiosk_credentials(result.kiosk_id);
@@ -622,7 +643,8 @@ std::optional<KioskCredentials> StationStore::kiosk_credentials(std::int64_t id)
     auto kiosk = find_kiosk(id);
     if (!kiosk)
         return std::nullopt;
-    KioskCredentials credentials{kiosk->token_hash, kiosk->enrolled, kiosk->revoked};
+    KioskCredentials credentials{kiosk->token_hash, kiosk->enrolled, kiosk->revoked,
+                                 kiosk->enrolled_at.value_or(kiosk->created_at)};
     std::lock_guard lock(credentials_mutex_);
     if (generation == credentials_generation_) {
         if (credentials_.size() >= most_remembered)
@@ -782,6 +804,7 @@ std::int64_t StationStore::publish_content(const std::string& document, const st
     auto version = db.getLastInsertRowid();
     write_audit(db, stamp, action, "content version " + std::to_string(version));
     transaction.commit();
+    ++content_generation_;
     return version;
 }
 
@@ -851,7 +874,8 @@ std::unique_ptr<BatchGroupWriter> StationStore::open_group_writer(SealPolicy pol
 }
 
 BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db, SealPolicy policy)
-    : db_(std::move(db)), remember_(*db_, "INSERT INTO applied_batch_ids(batch_id) VALUES(?)"),
+    : db_(std::move(db)),
+      remember_(*db_, "INSERT INTO applied_batch_ids(batch_id, week) VALUES(?,?)"),
       add_(*db_, "INSERT INTO weekly_counts(week, metric, key, n) VALUES(?,?,?,?) "
                  "ON CONFLICT(week, metric, key) DO UPDATE SET n = n + excluded.n"),
       contact_(*db_, "UPDATE kiosks SET last_contact = ? WHERE id = ?"),
@@ -860,9 +884,13 @@ BatchGroupWriter::BatchGroupWriter(std::unique_ptr<SQLite::Database> db, SealPol
     sealed_through_ = read_sealed_through(*db_);
     // Replaces (and so switches off) this connection's automatic checkpoint.
     sqlite3_wal_hook(db_->getHandle(), &BatchGroupWriter::on_wal_commit, this);
-    SQLite::Statement stored(*db_, "SELECT batch_id FROM applied_batch_ids");
+    // Only the ids of weeks not sealed yet: the others were pruned at their seal (or are pruned
+    // at the next one), so start-up reads a few weeks of batches, not every batch ever taken.
+    SQLite::Statement stored(*db_, "SELECT batch_id, week FROM applied_batch_ids WHERE week > ?");
+    stored.bind(1, sealed_through_ ? sealed_through_->to_string() : std::string());
     while (stored.executeStep())
-        applied_ids_.insert(stored.getColumn(0).getString());
+        if (auto week = IsoWeek::parse(stored.getColumn(1).getString()))
+            applied_ids_.emplace(stored.getColumn(0).getString(), *week);
 }
 
 int BatchGroupWriter::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
@@ -893,12 +921,13 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     std::map<std::int64_t, std::time_t> contacts;
     // Ids new to the station, first seen in this group; they join applied_ids_ only once
     // committed, so a failed commit leaves every batch of the group to be sent again.
-    std::unordered_set<std::string_view> fresh_ids;
+    std::unordered_map<std::string_view, IsoWeek> fresh_ids;
     // Each kept statement is reset after every use, failed or not: one left halted by an error
     // (disk full, a constraint) would refuse every later group until a restart.
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    // Weeks due are sealed first, in this same transaction: a batch for a sealed week counts in
-    // the oldest unsealed week, so nothing published ever changes.
+    // Weeks due are sealed first, in this same transaction: a batch for a sealed week is
+    // refused, so nothing published ever changes. The handler refused most such batches by the
+    // clock already; this is the word that holds, also when the clock went back after a seal.
     std::time_t latest = 0;
     for (const PendingBatch* pending : group)
         latest = std::max(latest, pending->received_at);
@@ -906,16 +935,21 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
     std::set<std::pair<std::int64_t, IsoWeek>> claimed; // kiosk-weeks released in this group
     for (const PendingBatch* pending : group) {
         const std::string& id = pending->batch.batch_id;
-        bool fresh = !applied_ids_.contains(id) && !fresh_ids.contains(id);
         auto& contact = contacts[pending->kiosk_id];
         contact = std::max(contact, pending->received_at);
-        if (!fresh) {
-            outcomes.push_back(BatchOutcome::duplicate);
-            continue;
-        }
         std::set<IsoWeek> weeks;
         for (const auto& entry : pending->batch.counts)
             weeks.insert(entry.week);
+        // Before the id: the id of a sealed week's batch may have been pruned, and its retry
+        // must be refused, not taken as new.
+        if (weeks.empty() || (sealed && *weeks.begin() <= *sealed)) {
+            outcomes.push_back(BatchOutcome::sealed);
+            continue;
+        }
+        if (applied_ids_.contains(id) || fresh_ids.contains(id)) {
+            outcomes.push_back(BatchOutcome::duplicate);
+            continue;
+        }
         bool conflict = false;
         for (const IsoWeek& week : weeks) {
             if (claimed.contains({pending->kiosk_id, week})) {
@@ -934,10 +968,12 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
             outcomes.push_back(BatchOutcome::conflict);
             continue;
         }
-        fresh_ids.insert(id);
+        const IsoWeek last_week = *weeks.rbegin();
+        fresh_ids.emplace(id, last_week);
         {
             StatementUse remember(remember_);
             remember->bindNoCopy(1, id);
+            remember->bind(2, last_week.to_string());
             remember->exec();
         }
         for (const IsoWeek& week : weeks) {
@@ -949,8 +985,7 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
         }
         outcomes.push_back(BatchOutcome::applied);
         for (const auto& entry : pending->batch.counts) {
-            const IsoWeek week = sealed && entry.week <= *sealed ? sealed->next() : entry.week;
-            auto& sum = sums[{week, entry.metric, entry.key}];
+            auto& sum = sums[{entry.week, entry.metric, entry.key}];
             sum.first = &entry;
             sum.second += entry.n;
         }
@@ -973,9 +1008,12 @@ BatchGroupWriter::apply_group(const std::vector<const PendingBatch*>& group) {
         contact->exec();
     }
     transaction.commit();
+    // The seal pruned the stored ids of the weeks it sealed; memory follows.
+    if (sealed && sealed != sealed_through_)
+        std::erase_if(applied_ids_, [&](const auto& known) { return known.second <= *sealed; });
     sealed_through_ = sealed;
-    for (std::string_view id : fresh_ids)
-        applied_ids_.emplace(id);
+    for (const auto& [id, week] : fresh_ids)
+        applied_ids_.emplace(id, week);
     return outcomes;
 }
 

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <ctime>
@@ -59,6 +60,7 @@ struct KioskCredentials {
     std::string token_hash;
     bool enrolled = false;
     bool revoked = false;
+    std::time_t enrolled_at = 0; // a kiosk releases no week before this one's
 };
 
 struct KioskRecord {
@@ -71,6 +73,7 @@ struct KioskRecord {
     std::optional<std::time_t> last_contact;
     std::string content_version;
     std::string token_hash;
+    std::optional<std::time_t> enrolled_at;
 };
 
 struct CoordinatorTokenRecord {
@@ -102,7 +105,8 @@ struct AssetRecord {
 
 enum class EnrollOutcome { enrolled, unknown_code, expired, already_used, revoked };
 // conflict: the batch is new, but its kiosk already released one of its weeks (promise 7).
-enum class BatchOutcome { applied, duplicate, conflict };
+// sealed: one of its weeks is sealed (or it has none); nothing of it was applied (promise 8).
+enum class BatchOutcome { applied, duplicate, conflict, sealed };
 
 // Privacy promise 8: a week is sealed `seal_after_seconds` after it ends (local time); at its
 // seal its cells (and those of the month / ISO year it completes) are decided with k and kept.
@@ -142,6 +146,9 @@ class BatchGroupWriter {
     // StationStore::checkpoint() from elsewhere when this grows, then finish_checkpoint().
     int wal_frames() const { return wal_frames_; }
 
+    // How many batch ids this writer holds in memory: those of weeks not sealed yet.
+    std::size_t remembered_ids() const { return applied_ids_.size(); }
+
     // Copies into the database what the last StationStore::checkpoint() could not: the few
     // frames committed while it ran. With nothing left over, the next commit starts the log
     // from its beginning again, writing over blocks the file already has; a log that only ever
@@ -159,8 +166,9 @@ class BatchGroupWriter {
     SQLite::Statement released_;
     SQLite::Statement release_;
     SealPolicy policy_;
-    std::optional<IsoWeek> sealed_through_;       // as committed
-    std::unordered_set<std::string> applied_ids_; // every batch id committed, as stored
+    std::optional<IsoWeek> sealed_through_; // as committed
+    // The id of every batch committed whose last week is not sealed, with that week, as stored.
+    std::unordered_map<std::string, IsoWeek> applied_ids_;
 };
 
 // The station's state in one SQLite file (WAL, synchronous=FULL, foreign keys on), created and
@@ -230,6 +238,9 @@ class StationStore {
     std::vector<ContentVersionRecord> content_history(); // newest first, without documents
     std::int64_t publish_content(const std::string& document, const std::string& action,
                                  const AuditStamp& stamp);
+    // Moves on with every publish_content() of this store, so a cache of the content history
+    // knows when to read it again.
+    std::uint64_t content_generation() const { return content_generation_.load(); }
 
     // Assets are immutable once uploaded: the same name with other bytes is a conflict.
     AssetPutOutcome put_asset(const AssetRecord& asset, const AuditStamp& stamp);
@@ -267,6 +278,7 @@ class StationStore {
     // Moves on with every change to a kiosk's credentials, so a lookup that read the database
     // before a change does not put what it read into memory after it.
     std::uint64_t credentials_generation_ = 0;
+    std::atomic<std::uint64_t> content_generation_{0};
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;

@@ -5,6 +5,8 @@
 #include "../summary_csv_reader.hpp"
 #include "rollup_options.hpp"
 #include "stations_file.hpp"
+#include "wellness/content.hpp"
+#include "wellness/counts.hpp"
 #include "wellness/disclosure_audit.hpp"
 #include "wellness/suppression.hpp"
 
@@ -98,9 +100,13 @@ class StationProcess {
         std::filesystem::create_directories(data_dir_);
         std::ofstream(data_dir_ / "station.properties")
             << "summary.seal_after_days = " << seal_after_days << "\n";
-        launch(at);
+        // Its kiosk was enrolled half a year before: a station takes no week from before a
+        // kiosk's enrollment.
+        launch(at - std::chrono::weeks{26});
         REQUIRE(!password_.empty());
         sign_in();
+        enroll_kiosk();
+        restart_at(at);
     }
     ~StationProcess() {
         end();
@@ -129,22 +135,44 @@ class StationProcess {
                        201)["token"];
     }
 
-    // Enrolls a kiosk and posts one batch of closed-week counts through the kiosk API.
+    // Posts the kiosk's closed-week counts through the kiosk API, as the kiosk releases them:
+    // one batch of each week's full release (core's decide_release over the station's content
+    // catalogue, every other key zero).
     void post_counts(const json& counts) {
-        auto kiosk = json_of(http(port_, "POST", "/api/v1/admin/kiosks", admin_token_,
-                                  json{{"name", "wellness room"}}.dump()),
-                             201);
-        auto enrolled = json_of(http(port_, "POST", "/api/v1/kiosk/enroll", {},
-                                     json{{"enrollment_code", kiosk["enrollment_code"]}}.dump()),
-                                200);
-        json batch{{"batch_id", Poco::UUIDGenerator::defaultGenerator().createRandom().toString()},
-                   {"counts", counts}};
-        auto applied = json_of(
-            http(port_, "POST", "/api/v1/kiosk/counts", enrolled["token"], batch.dump()), 200);
+        auto manifest = json_of(http(port_, "GET", "/api/v1/kiosk/content", kiosk_token_), 200);
+        auto content = wellness::parse_content(manifest["document"]);
+        REQUIRE(content.document);
+        const auto catalogue = wellness::catalogue_keys(*content.document);
+        std::map<std::string, wellness::Counters> weeks;
+        for (const auto& entry : counts)
+            weeks[entry["week"].get<std::string>()]
+                 [{entry["metric"].get<std::string>(), entry["key"].get<std::string>()}] =
+                     entry["n"].get<std::int64_t>();
+        wellness::CountsBatch batch;
+        batch.batch_id = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+        for (const auto& [week, counters] : weeks) {
+            auto release = wellness::decide_release(*wellness::IsoWeek::parse(week), catalogue,
+                                                    counters, {}, wellness::default_k, "");
+            REQUIRE_FALSE(release.pooled);
+            REQUIRE(release.dropped == 0);
+            batch.counts.insert(batch.counts.end(), release.batch.counts.begin(),
+                                release.batch.counts.end());
+        }
+        auto applied = json_of(http(port_, "POST", "/api/v1/kiosk/counts", kiosk_token_,
+                                    wellness::encode_batch(batch)),
+                               200);
         REQUIRE(applied["status"] == "applied");
     }
 
   private:
+    void enroll_kiosk() {
+        auto kiosk = json_of(http(port_, "POST", "/api/v1/admin/kiosks", admin_token_,
+                                  json{{"name", "wellness room"}}.dump()),
+                             201);
+        kiosk_token_ = json_of(http(port_, "POST", "/api/v1/kiosk/enroll", {},
+                                    json{{"enrollment_code", kiosk["enrollment_code"]}}.dump()),
+                               200)["token"];
+    }
     void end() {
         if (!handle_)
             return;
@@ -193,6 +221,7 @@ class StationProcess {
     int port_ = 0;
     std::string password_;
     std::string admin_token_;
+    std::string kiosk_token_;
 };
 
 json count(const std::string& week, const std::string& metric, const std::string& key, int n) {
@@ -402,7 +431,7 @@ TEST_CASE("Every range, period and format asked of three stations through the ro
         stations.push_back(std::make_unique<StationProcess>(counted, 70));
     const std::vector<std::pair<std::string, std::vector<std::string>>> catalogue = {
         {"visit", {"start"}},
-        {"checkin.level", {"green", "yellow", "orange", "red"}},
+        {"checkin.level", {"healthy", "reacting", "injured", "ill"}},
         {"checkin.topic", {"sleep", "workload"}}};
     std::mt19937 random(20261202);
     auto pick = [&](int low, int high) {

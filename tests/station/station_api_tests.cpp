@@ -592,12 +592,15 @@ TEST_CASE("a batch for a week that has not ended is refused whole with 422", "[s
     auto kiosk = station.kiosk_token();
     std::string this_week = IsoWeek::from_local_time(station.now.load()).to_string();
     Json batch = visit_batch(new_batch_id(), last_week(station), 6);
-    batch["counts"].push_back(
-        {{"week", this_week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+    const std::size_t first_of_this_week = batch["counts"].size();
+    const Json unfinished = visit_batch(new_batch_id(), this_week, 7);
+    for (const auto& entry : unfinished["counts"])
+        batch["counts"].push_back(entry);
     auto refused = station.post("/api/v1/kiosk/counts", batch, kiosk);
     REQUIRE(refused.status == 422);
     CHECK(refused.error_code() == "invalid_batch");
-    CHECK(refused.json()["error"]["details"][0]["path"] == "/counts/1/week");
+    CHECK(refused.json()["error"]["details"][0]["path"] ==
+          "/counts/" + std::to_string(first_of_this_week) + "/week");
 
     // Nothing of it was applied, and the same id is still free once the week has ended.
     station.now += 7 * 24 * 3600;
@@ -618,7 +621,8 @@ TEST_CASE("bad counts batches are refused with the fitting status", "[station]")
     Json unknown_metric = visit_batch(new_batch_id(), last_week(station), 1);
     unknown_metric["counts"][0]["metric"] = "screen.viewed";
     CHECK(post_raw(unknown_metric.dump()).status == 422);
-    Json negative = visit_batch(new_batch_id(), last_week(station), -1);
+    Json negative = visit_batch(new_batch_id(), last_week(station), 6);
+    negative["counts"][0]["n"] = -1;
     CHECK(post_raw(negative.dump()).status == 422);
     Json extra = visit_batch(new_batch_id(), last_week(station), 1);
     extra["when"] = "2026-11-18T10:11:12Z";
@@ -632,9 +636,8 @@ TEST_CASE("summaries are suppressed below k, in JSON and CSV, for admins and coo
     auto coordinator = station.coordinator_token();
     auto admin = station.admin_token();
     auto week = last_week(station);
-    Json batch = visit_batch(new_batch_id(), week, 12);
-    batch["counts"].push_back(
-        {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 2}});
+    Json batch =
+        release_batch(week, counters({{"visit", "start", 12}, {"crisis.viewed", "list", 2}}));
     REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).status == 200);
     seal_past_weeks(station);
     admin = station.admin_token(); // signed in again: 15 days outlive a session

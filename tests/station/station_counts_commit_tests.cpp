@@ -394,6 +394,7 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
                 "INSERT INTO applied_batches SELECT batch_id FROM applied_batch_ids;"
                 "DROP TABLE applied_batch_ids;"
                 "DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
+                "ALTER TABLE kiosks DROP COLUMN enrolled_at;"
                 "PRAGMA user_version=1");
     }
     station.restart();
@@ -455,4 +456,23 @@ TEST_CASE("a batch whose commit fails is answered 500 on its connection, and its
     REQUIRE(resend.status == 200);
     CHECK(resend.json()["status"] == "applied");
     CHECK(stored_visits(station, week) == 5);
+}
+
+TEST_CASE("the counts writer forgets a batch id once its week is sealed, and refuses its retry",
+          "[station]") {
+    StationWithWriter setup;
+    auto& [station, store, writer, week] = setup;
+    const std::time_t now = station.now.load();
+    auto old = pending_visits(new_batch_id(), week, 5, 1, now);
+    auto next = pending_visits(new_batch_id(), week, 6, 2, now);
+    REQUIRE(writer->apply_group({&old, &next}) ==
+            std::vector{BatchOutcome::applied, BatchOutcome::applied});
+    CHECK(writer->remembered_ids() == 2);
+    // Three weeks on, `week` is sealed by the next group: both its ids go, from memory and disk.
+    auto later = pending_visits(new_batch_id(), week.plus_weeks(2), 7, 1, now + 21 * 24 * 3600);
+    CHECK(writer->apply_group({&later, &old}) ==
+          std::vector{BatchOutcome::applied, BatchOutcome::sealed});
+    CHECK(writer->remembered_ids() == 1);
+    CHECK(store.open_group_writer()->remembered_ids() == 1); // as after a restart
+    CHECK(stored_visits(station, week.to_string()) == 11);
 }

@@ -27,12 +27,12 @@ IsoWeek week(const char* text) {
     return *IsoWeek::parse(text);
 }
 
-Json count(const IsoWeek& w, const std::string& metric, const std::string& key, std::int64_t n) {
-    return {{"week", w.to_string()}, {"metric", metric}, {"key", key}, {"n", n}};
-}
-
-Json batch_of(const Json& counts) {
-    return {{"batch_id", new_batch_id()}, {"counts", counts}};
+// The index of visit/start in a release.
+std::string visit_path(const Json& batch) {
+    for (std::size_t i = 0; i < batch["counts"].size(); ++i)
+        if (batch["counts"][i]["metric"] == "visit")
+            return "/counts/" + std::to_string(i) + "/n";
+    return "";
 }
 
 const Json* row(const Json& summary, const std::string& period, const std::string& metric,
@@ -55,11 +55,11 @@ TEST_CASE("the station refuses a week of 1 to k-1 visits and a second release of
     auto kiosk = station.kiosk_token();
     const IsoWeek last = IsoWeek::from_local_time(station.now.load()).prev();
     for (int n : {1, 4}) {
-        auto refused = station.post("/api/v1/kiosk/counts",
-                                    visit_batch(new_batch_id(), last.to_string(), n), kiosk);
+        auto batch = visit_batch(new_batch_id(), last.to_string(), n);
+        auto refused = station.post("/api/v1/kiosk/counts", batch, kiosk);
         CHECK(refused.status == 422);
         CHECK(refused.error_code() == "week_below_k");
-        CHECK(refused.json()["error"]["details"][0]["path"] == "/counts/0/n");
+        CHECK(refused.json()["error"]["details"][0]["path"] == visit_path(batch));
     }
     // A week of no visits (the pooled week's release of zeros) and a week of k are taken.
     CHECK(station
@@ -81,16 +81,16 @@ TEST_CASE("the station refuses a week of 1 to k-1 visits and a second release of
               .json()["status"] == "applied");
 }
 
-TEST_CASE("a sealed week never changes: a late batch counts in the oldest unsealed week, and a k "
-          "change applies to weeks sealed after it",
+TEST_CASE("a sealed week never changes: a late batch for it is refused, and a k change applies "
+          "to weeks sealed after it",
           "[station][privacy]") {
     TestStation station; // now: Wednesday of 2026-W47; weeks seal 14 days after they end
     auto kiosk = station.kiosk_token();
     auto coordinator = station.coordinator_token();
     REQUIRE(station
                 .post("/api/v1/kiosk/counts",
-                      batch_of({count(week("2026-W45"), "visit", "start", 20),
-                                count(week("2026-W45"), "crisis.viewed", "list", 6)}),
+                      release_batch("2026-W45", counters({{"visit", "start", 20},
+                                                          {"crisis.viewed", "list", 6}})),
                       kiosk)
                 .status == 200);
     station.now += 7 * 24 * 3600; // W45 (ended Sunday 8 November) seals on 23 November
@@ -101,14 +101,25 @@ TEST_CASE("a sealed week never changes: a late batch counts in the oldest unseal
     CHECK((*row(before, "2026-W45", "visit", "start"))["n"] == 20);
     CHECK(row(before, "2026-W46", "visit", "start") == nullptr); // not sealed: absent
 
-    // Another kiosk's release of W45 arrives after W45 was sealed: it counts in W46.
+    // Another kiosk's release of W45 arrives after W45 was sealed: refused, nothing moves
+    // into another week either.
     auto late = station.kiosk_token("room 2");
+    const std::string csv_before =
+        station.get("/api/v1/summary?from=2026-W40&to=2026-W47&format=csv", coordinator).body;
+    auto refused = station.post(
+        "/api/v1/kiosk/counts",
+        release_batch("2026-W45", counters({{"visit", "start", 7}, {"crisis.viewed", "list", 7}})),
+        late);
+    CHECK(refused.status == 422);
+    CHECK(refused.error_code() == "week_sealed");
     REQUIRE(station
                 .post("/api/v1/kiosk/counts",
-                      batch_of({count(week("2026-W45"), "visit", "start", 7),
-                                count(week("2026-W45"), "crisis.viewed", "list", 7)}),
+                      release_batch("2026-W46", counters({{"visit", "start", 7},
+                                                          {"crisis.viewed", "list", 7}})),
                       late)
                 .status == 200);
+    CHECK(station.get("/api/v1/summary?from=2026-W40&to=2026-W47&format=csv", coordinator).body ==
+          csv_before);
     // k goes up to 7 from here; W45's 6 stays shown as published, W46's 7 is decided with 7.
     const std::time_t now = station.now.load();
     station.stop();
@@ -131,14 +142,17 @@ TEST_CASE("the W43/W44 total difference of issue 11 no longer gives the hidden W
     TestStation station([](auto& config) { config.seal_after_days = 70; });
     auto kiosk = station.kiosk_token();
     auto coordinator = station.coordinator_token();
-    Json counts = Json::array();
-    for (IsoWeek w = week("2026-W40"); w <= week("2026-W44"); w = w.next()) {
-        counts.push_back(count(w, "visit", "start", 12));
-        counts.push_back(count(w, "checkin.level", "red", w == week("2026-W44") ? 1 : 9));
-    }
-    // Sent on Wednesday of W45, before W40..W44 are sealed; read once they are.
+    // Sent on Wednesday of W45, before W40..W44 are sealed; read once they are. "ill" is the
+    // default content's red level.
     station.now -= 14 * 24 * 3600;
-    REQUIRE(station.post("/api/v1/kiosk/counts", batch_of(counts), kiosk).status == 200);
+    for (IsoWeek w = week("2026-W40"); w <= week("2026-W44"); w = w.next())
+        REQUIRE(station
+                    .post("/api/v1/kiosk/counts",
+                          release_batch(w.to_string(), counters({{"visit", "start", 12},
+                                                                 {"checkin.level", "ill",
+                                                                  w == week("2026-W44") ? 1 : 9}})),
+                          kiosk)
+                    .status == 200);
     station.now += 71 * 24 * 3600;
     for (const char* format : {"json", "csv"}) {
         INFO(format);
@@ -153,24 +167,24 @@ TEST_CASE("the W43/W44 total difference of issue 11 no longer gives the hidden W
         REQUIRE(to44.status == 200);
         REQUIRE(to43.status == 200);
         if (std::string(format) == "json") {
-            CHECK((*row(to43.json(), "total", "checkin.level", "red"))["n"] == 36);
+            CHECK((*row(to43.json(), "total", "checkin.level", "ill"))["n"] == 36);
             // Before: 37 here, and 37 - 36 gave W44's hidden 1.
-            CHECK((*row(to44.json(), "total", "checkin.level", "red"))["suppressed"] == true);
+            CHECK((*row(to44.json(), "total", "checkin.level", "ill"))["suppressed"] == true);
         } else {
-            CHECK(to43.body.find("total,checkin.level,red,36,false,") != std::string::npos);
-            CHECK(to44.body.find("total,checkin.level,red,,true,") != std::string::npos);
+            CHECK(to43.body.find("total,checkin.level,ill,36,false,") != std::string::npos);
+            CHECK(to44.body.find("total,checkin.level,ill,,true,") != std::string::npos);
         }
     }
     // A month minus its other weeks: October (W40..W44) is hidden as a whole.
     auto october =
         station.get("/api/v1/summary?from=2026-W40&to=2026-W44&period=month", coordinator).json();
-    CHECK((*row(october, "2026-10", "checkin.level", "red"))["suppressed"] == true);
+    CHECK((*row(october, "2026-10", "checkin.level", "ill"))["suppressed"] == true);
     CHECK((*row(october, "2026-10", "visit", "start"))["n"] == 60);
     // Hidden looks the same whatever the reason: null n, suppressed, nothing else.
-    const Json& hidden = *row(october, "2026-10", "checkin.level", "red");
+    const Json& hidden = *row(october, "2026-10", "checkin.level", "ill");
     CHECK(hidden == Json{{"period", "2026-10"},
                          {"metric", "checkin.level"},
-                         {"key", "red"},
+                         {"key", "ill"},
                          {"n", nullptr},
                          {"suppressed", true}});
 }
@@ -183,7 +197,7 @@ TEST_CASE("every range, period and format asked of a station leaves each hidden 
     auto coordinator = station.coordinator_token();
     const std::vector<std::pair<std::string, std::vector<std::string>>> catalogue = {
         {"visit", {"start"}},
-        {"checkin.level", {"green", "yellow", "orange", "red"}},
+        {"checkin.level", {"healthy", "reacting", "injured", "ill"}},
         {"checkin.topic", {"sleep", "workload", "family"}},
         {"crisis.viewed", {"list"}}};
     std::mt19937 random(20261102);
@@ -197,16 +211,22 @@ TEST_CASE("every range, period and format asked of a station leaves each hidden 
     const IsoWeek last = week("2026-W44");
     std::vector<std::string> kiosks{station.kiosk_token("room a"), station.kiosk_token("room b")};
     station.now -= 14 * 24 * 3600; // Wednesday of W45: W36..W44 have ended, none is sealed
+    // Each kiosk's releases of the nine weeks in one batch (every other catalogue key zero).
     for (const auto& kiosk : kiosks) {
-        Json counts = Json::array();
-        for (IsoWeek w = first; w <= last; w = w.next())
+        Json batch = {{"batch_id", new_batch_id()}, {"counts", Json::array()}};
+        for (IsoWeek w = first; w <= last; w = w.next()) {
+            wellness::Counters counts;
             for (const auto& [metric, keys] : catalogue)
                 for (const auto& key : keys) {
                     int n = metric == "visit" ? pick(5, 20) : pick(0, 9) < 6 ? 0 : pick(1, 6);
-                    counts.push_back(count(w, metric, key, n));
+                    counts[{metric, key}] = n;
                     truth.cells[week_cell_name("", w, metric, key)] += n;
                 }
-        REQUIRE(station.post("/api/v1/kiosk/counts", batch_of(counts), kiosk).status == 200);
+            const Json release = release_batch(w.to_string(), counts);
+            for (const auto& entry : release["counts"])
+                batch["counts"].push_back(entry);
+        }
+        REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosk).status == 200);
     }
     // Seal through 2026-W53 (on 15 March 2027), so the year 2026 is published too.
     station.now += 20 * 7 * 24 * 3600;
@@ -283,13 +303,16 @@ TEST_CASE("a station database of schema 2 upgrades and publishes its counts once
         SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
                             SQLite::OPEN_READWRITE);
         db.exec("DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
+                "ALTER TABLE kiosks DROP COLUMN enrolled_at;"
+                "ALTER TABLE applied_batch_ids DROP COLUMN week;"
                 "PRAGMA user_version=2");
     }
     station.restart();
     {
         SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
                             SQLite::OPEN_READONLY);
-        CHECK(db.execAndGet("PRAGMA user_version").getInt() == 3);
+        CHECK(db.execAndGet("PRAGMA user_version").getInt() ==
+              wellness::station::StationStore::schema_version());
     }
     station.now += 14 * 24 * 3600;
     auto summary =

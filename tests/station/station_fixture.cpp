@@ -12,6 +12,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
+#include <fstream>
 #include <sstream>
 
 namespace station_test {
@@ -199,13 +200,18 @@ std::string TestStation::admin_token() {
     return reply.json()["token"].get<std::string>();
 }
 
-std::string TestStation::kiosk_token(const std::string& name) {
+std::string TestStation::kiosk_token(const std::string& name, int enrolled_weeks_ago) {
+    const std::time_t today = now.load();
+    now = today - static_cast<std::time_t>(enrolled_weeks_ago) * 7 * 24 * 3600;
     auto admin = admin_token();
     auto created = post("/api/v1/admin/kiosks", {{"name", name}}, admin);
+    auto enrolled =
+        created.status == 201
+            ? post("/api/v1/kiosk/enroll", {{"enrollment_code", created.json()["enrollment_code"]}})
+            : Reply{};
+    now = today;
     if (created.status != 201)
         throw std::runtime_error("kiosk creation failed: " + created.body);
-    auto enrolled =
-        post("/api/v1/kiosk/enroll", {{"enrollment_code", created.json()["enrollment_code"]}});
     if (enrolled.status != 200)
         throw std::runtime_error("enrollment failed: " + enrolled.body);
     return enrolled.json()["token"].get<std::string>();
@@ -222,10 +228,47 @@ std::string new_batch_id() {
     return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
 }
 
+const std::vector<wellness::CounterKey>& default_catalogue() {
+    static const std::vector<wellness::CounterKey> catalogue = [] {
+        std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
+        std::stringstream text;
+        text << in.rdbuf();
+        auto parsed = wellness::parse_content(text.str());
+        if (!parsed.document)
+            throw std::runtime_error("the default content does not parse");
+        return wellness::catalogue_keys(*parsed.document);
+    }();
+    return catalogue;
+}
+
+Json release_batch(const std::string& week, const wellness::Counters& counts,
+                   const std::vector<wellness::CounterKey>& catalogue,
+                   const std::string& batch_id) {
+    const auto parsed_week = wellness::IsoWeek::parse(week);
+    if (!parsed_week)
+        throw std::invalid_argument("not a week: " + week);
+    auto decision = wellness::decide_release(*parsed_week, catalogue, counts, {},
+                                             wellness::minimum_k, batch_id);
+    if (decision.dropped > 0)
+        throw std::invalid_argument("release_batch: a count outside the catalogue");
+    wellness::CountsBatch batch = std::move(decision.batch);
+    if (decision.pooled)
+        for (auto& entry : batch.counts)
+            if (auto found = counts.find({entry.metric, entry.key}); found != counts.end())
+                entry.n = found->second;
+    return *wellness::parse_json_input(wellness::encode_batch(batch)).value;
+}
+
 Json visit_batch(const std::string& batch_id, const std::string& week, int n) {
-    return {{"batch_id", batch_id},
-            {"counts",
-             Json::array({{{"week", week}, {"metric", "visit"}, {"key", "start"}, {"n", n}}})}};
+    return release_batch(week, {{{"visit", "start"}, n}}, default_catalogue(), batch_id);
+}
+
+wellness::Counters
+counters(std::initializer_list<std::tuple<std::string, std::string, std::int64_t>> entries) {
+    wellness::Counters result;
+    for (const auto& [metric, key, n] : entries)
+        result[{metric, key}] = n;
+    return result;
 }
 
 std::string read_until_closed(Poco::Net::StreamSocket& socket, bool& closed) {

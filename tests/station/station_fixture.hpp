@@ -4,6 +4,7 @@
 // a fresh temporary directory, a clock the test steps, and the log lines it wrote.
 
 #include "station.hpp"
+#include "wellness/counts.hpp"
 #include "wellness/json_input.hpp"
 #include "wellness/pinned_context.hpp"
 
@@ -15,10 +16,12 @@
 #include <ctime>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace station_test {
@@ -88,7 +91,10 @@ class TestStation {
 
     // Setup shortcuts through the public API.
     std::string admin_token(); // adds "alice" on first use and signs in
-    std::string kiosk_token(const std::string& name = "room 1");
+    // A kiosk added and enrolled `enrolled_weeks_ago` weeks before the station's now (the clock
+    // is stepped back for it and put back): it may release any week since, as a kiosk that has
+    // been in its room that long. 0 enrolls it now.
+    std::string kiosk_token(const std::string& name = "room 1", int enrolled_weeks_ago = 26);
     std::string coordinator_token();
 
     std::uint16_t port() const { return station_->port(); }
@@ -126,7 +132,22 @@ int status_lines(const std::string& received);
 // A lowercase random uuid.
 std::string new_batch_id();
 
-// A batch of `n` visits in `week`.
+// The catalogue of the default content, the one a TestStation publishes first.
+const std::vector<wellness::CounterKey>& default_catalogue();
+
+// A release of `week` as the real kiosk makes it, through core's decide_release: every key of
+// `catalogue` once, in its order, zeros included, with the n of `counts` (keys of the
+// catalogue; any other key throws). The n are `counts`' own also where a kiosk would have
+// pooled the week (1 or 2 visits with other counts): such a release only a forger sends.
+Json release_batch(const std::string& week, const wellness::Counters& counts,
+                   const std::vector<wellness::CounterKey>& catalogue = default_catalogue(),
+                   const std::string& batch_id = new_batch_id());
+
+// A release (release_batch) of `week` whose only non-zero count is `n` visits.
 Json visit_batch(const std::string& batch_id, const std::string& week, int n);
+
+// (metric, key) -> n, for release_batch.
+wellness::Counters
+counters(std::initializer_list<std::tuple<std::string, std::string, std::int64_t>> entries);
 
 } // namespace station_test

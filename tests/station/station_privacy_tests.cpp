@@ -24,11 +24,9 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
     for (std::size_t i = 0; i < kiosks.size(); ++i) {
         int visits = 5 + static_cast<int>(i) * 3;
         uses += visits;
-        Json batch = visit_batch(new_batch_id(), week, visits);
-        batch["counts"].push_back(
-            {{"week", week}, {"metric", "checkin.level"}, {"key", "reacting"}, {"n", 2}});
-        batch["counts"].push_back(
-            {{"week", week}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 1}});
+        Json batch = release_batch(week, counters({{"visit", "start", visits},
+                                                   {"checkin.level", "reacting", 2},
+                                                   {"crisis.viewed", "list", 1}}));
         batch_ids.insert(batch["batch_id"].get<std::string>());
         REQUIRE(station.post("/api/v1/kiosk/counts", batch, kiosks[i]).json()["status"] ==
                 "applied");
@@ -66,7 +64,8 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
         INFO("table " << table);
         if (table == "weekly_counts") {
             CHECK(names == std::vector<std::string>{"week", "metric", "key", "n"});
-            CHECK(row_count == 3); // one counter per (week, metric, key), not one row per use
+            // One counter per (week, metric, key) of the catalogue, not one row per use.
+            CHECK(row_count == static_cast<int>(default_catalogue().size()));
             SQLite::Statement weeks(db, "SELECT DISTINCT week FROM weekly_counts");
             while (weeks.executeStep())
                 CHECK(std::regex_match(weeks.getColumn(0).getString(), iso_week));
@@ -80,8 +79,13 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
             CHECK(names == std::vector<std::string>{"kiosk_id", "week"});
             CHECK(row_count == static_cast<int>(kiosks.size()));
         } else if (table == "applied_batch_ids") {
-            CHECK(names == std::vector<std::string>{"batch_id"}); // no time, no kiosk
+            // No time, no kiosk: the week its batch released, so the id goes at that week's
+            // seal.
+            CHECK(names == std::vector<std::string>{"batch_id", "week"});
             CHECK(row_count == static_cast<int>(batch_ids.size()));
+            SQLite::Statement weeks(db, "SELECT DISTINCT week FROM applied_batch_ids");
+            while (weeks.executeStep())
+                CHECK(weeks.getColumn(0).getString() == week);
         } else {
             // No other table has grown with use.
             CHECK(row_count < uses);

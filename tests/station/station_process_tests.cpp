@@ -158,32 +158,43 @@ TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and it
           "[station]") {
     TempDir dir;
     auto data = dir.path() / "data";
-    std::string kiosk;
+    // Weeks seal a year after they end here, and the kiosks were enrolled 60 weeks ago, so each
+    // kiosk may release every one of the last 50 weeks (a kiosk releases a week once).
+    constexpr int kiosk_count = 4;
+    constexpr int weeks_back = 50;
+    std::vector<std::string> kiosks;
     {
-        TestStation setup({}, data);
-        kiosk = setup.kiosk_token();
+        TestStation setup([](auto& config) { config.seal_after_days = 366; }, data);
+        setup.now = std::time(nullptr);
+        for (int k = 0; k < kiosk_count; ++k)
+            kiosks.push_back(setup.kiosk_token("room " + std::to_string(k), 60));
     }
     std::string week = wellness::IsoWeek::from_local_time(std::time(nullptr)).prev().to_string();
+    std::ofstream(dir.path() / "station.properties") << "summary.seal_after_days = 366\n";
 
     Poco::Pipe out;
-    auto child = launch({"serve", "--data", data.string(), "--port", "0", "--plain-http"}, out);
+    auto child = launch({"serve", "--data", data.string(), "--port", "0", "--plain-http",
+                         "--config", (dir.path() / "station.properties").string()},
+                        out);
     auto port = wait_for_port(child);
 
     std::mutex mutex;
     std::condition_variable progress;
     int acknowledged = 0;
     Json in_flight;
+    std::string in_flight_kiosk;
     std::thread client([&] {
-        for (int i = 0; i < 5000; ++i) {
-            // Each batch releases another week of the kiosk, with k visits (promise 7); those
-            // of sealed weeks count in the oldest unsealed one.
-            const std::string released = wellness::IsoWeek::parse(week)->plus_weeks(-i).to_string();
-            Json batch = visit_batch(new_batch_id(), released, 5);
-            batch["counts"].push_back(
-                {{"week", released}, {"metric", "crisis.viewed"}, {"key", "list"}, {"n", 5}});
+        for (int i = 0; i < kiosk_count * weeks_back; ++i) {
+            // Each batch is a full release of another kiosk-week, with k visits (promise 7).
+            const std::string& kiosk = kiosks[static_cast<std::size_t>(i % kiosk_count)];
+            const std::string released =
+                wellness::IsoWeek::parse(week)->plus_weeks(-(i / kiosk_count)).to_string();
+            Json batch = release_batch(
+                released, counters({{"visit", "start", 5}, {"crisis.viewed", "list", 5}}));
             {
                 std::lock_guard lock(mutex);
                 in_flight = batch;
+                in_flight_kiosk = kiosk;
             }
             try {
                 auto reply = send(port, {"POST",
@@ -212,25 +223,26 @@ TEST_CASE("kill -9 during counts leaves each batch wholly applied or not, and it
     client.join();
     REQUIRE(acknowledged >= 25);
 
-    TestStation after({}, data);
+    TestStation after([](auto& config) { config.seal_after_days = 366; }, data);
     after.now = std::time(nullptr);
-    auto counters = [&] {
+    auto counted = [&] {
         auto iso = *wellness::IsoWeek::parse(week);
         std::map<std::string, std::int64_t> n;
-        for (const auto& count : after.station().store().weekly_counts(iso.plus_weeks(-5001), iso))
+        for (const auto& count :
+             after.station().store().weekly_counts(iso.plus_weeks(-weeks_back - 1), iso))
             n[count.metric] += count.n;
         return n;
     };
-    auto before_retry = counters();
+    auto before_retry = counted();
     // Both counters of a batch moved together: never half a batch.
     CHECK(before_retry["visit"] == before_retry["crisis.viewed"]);
     bool in_flight_applied = before_retry["visit"] == 5 * (acknowledged + 1);
     CHECK((before_retry["visit"] == 5 * acknowledged || in_flight_applied));
 
-    auto retry = after.post("/api/v1/kiosk/counts", in_flight, kiosk);
+    auto retry = after.post("/api/v1/kiosk/counts", in_flight, in_flight_kiosk);
     REQUIRE(retry.status == 200);
     CHECK(retry.json()["status"] == (in_flight_applied ? "duplicate" : "applied"));
-    auto final_counts = counters();
+    auto final_counts = counted();
     CHECK(final_counts["visit"] == 5 * (acknowledged + 1));
     CHECK(final_counts["crisis.viewed"] == 5 * (acknowledged + 1));
 }

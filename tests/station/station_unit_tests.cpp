@@ -115,6 +115,7 @@ TEST_CASE("the configuration example in the station's README is a file the stati
     CHECK(config.body_read_time == std::chrono::seconds(30));
     CHECK(config.head_read_time == std::chrono::seconds(20));
     CHECK(config.counts_commit_wait == std::chrono::milliseconds(10000));
+    CHECK(config.kiosk_batches_per_hour == 60);
 }
 
 TEST_CASE("the configuration file sets the time a request head and body may take, within bounds",

@@ -5,7 +5,6 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <map>
 
 namespace wellness::station {
 
@@ -36,6 +35,16 @@ class CountsAnswer final : public BatchListener {
                 "this kiosk already released a week of this batch; nothing was applied")));
             return;
         }
+        if (outcome == BatchOutcome::sealed) {
+            // Sealed while the batch waited, or before the station's clock was set back.
+            answer_->answer(reply_of(
+                HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "week_sealed",
+                          "a week of this batch is sealed; the batch was refused as a whole, "
+                          "nothing was applied",
+                          {{"/counts", "a week of this batch is sealed: its published cells "
+                                       "never change"}})));
+            return;
+        }
         answer_->answer({Status::HTTP_OK,
                          outcome == BatchOutcome::applied ? R"({"status":"applied"})"
                                                           : R"({"status":"duplicate"})",
@@ -55,9 +64,11 @@ class CountsAnswer final : public BatchListener {
 void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse&) {
     Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
+    std::time_t now = clock_();
+    // Before the body is read: a kiosk over its hour's batches costs the station nothing more.
+    gate_.admit(kiosk.id, now);
     require_media_type(request, "application/json");
     std::string body = read_body(request, max_batch_bytes);
-    std::time_t now = clock_();
     auto decoded = decode_batch(body, IsoWeek::from_local_time(now));
     if (decoded.json_error != JsonInputError::none)
         throw json_input_error(decoded.json_error, decoded.problems.empty()
@@ -66,26 +77,11 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!decoded.batch)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_batch",
                         "the batch was refused as a whole; nothing was applied", decoded.problems);
-    // Pooled at the source: no week of fewer than k visits (and more than none) is taken.
-    std::map<IsoWeek, std::pair<std::int64_t, std::size_t>> visits; // week -> n, first entry
-    for (std::size_t i = 0; i < decoded.batch->counts.size(); ++i) {
-        const CountEntry& entry = decoded.batch->counts[i];
-        if (entry.metric == metric::visit && entry.key == visit_key) {
-            auto [at, fresh] = visits.try_emplace(entry.week, 0, i);
-            (void)fresh;
-            at->second.first += entry.n;
-        }
-    }
-    Problems small;
-    for (const auto& [week, found] : visits)
-        if (found.first > 0 && found.first < k_)
-            small.push_back({"/counts/" + std::to_string(found.second) + "/n",
-                             "a week of 1 to " + std::to_string(k_ - 1) +
-                                 " visits is pooled into the next one by the kiosk, never sent "
-                                 "on its own"});
-    if (!small.empty())
-        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "week_below_k",
-                        "the batch was refused as a whole; nothing was applied", small);
+    // require_role just found the kiosk enrolled, so its credentials are in memory.
+    const auto credentials = store_.kiosk_credentials(kiosk.id);
+    if (!credentials)
+        throw unauthorized("invalid_token", "the token is not valid");
+    gate_.check(*decoded.batch, credentials->enrolled_at, now);
     auto& connection = dynamic_cast<StationRequest&>(request); // the station serves no other
     auto answer =
         connection.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));

@@ -123,9 +123,35 @@ export async function kioskManifest(station, kioskToken) {
   return call(station.baseUrl, 'GET', '/api/v1/kiosk/content', { token: kioskToken });
 }
 
+// Every (metric, key) of a content document: what core's catalogue_keys gives, which the
+// station holds every release to (a release of any other shape is refused, so a drift from core
+// fails the tests that post counts).
+export function catalogueOf(document) {
+  const keys = [['visit', 'start'], ['crisis.viewed', 'list']];
+  for (const exercise of document.exercises) keys.push(['breathing.started', exercise.id], ['breathing.completed', exercise.id]);
+  for (const level of document.checkin.levels) keys.push(['checkin.level', level.id]);
+  for (const topic of document.checkin.topics) keys.push(['checkin.topic', topic.id]);
+  for (const provider of document.providers) keys.push(['handoff.shown', provider.id]);
+  return keys;
+}
+
+// Posts `counts` ([{week, metric, key, n}]) as a kiosk releases them: each week's full
+// catalogue of the station's content, zeros included, in one batch.
 export async function postCounts(station, kioskToken, counts) {
+  const manifest = await kioskManifest(station, kioskToken);
+  if (manifest.status !== 200) throw new Error(`reading the content failed: ${manifest.status} ${manifest.text}`);
+  const weeks = [...new Set(counts.map((entry) => entry.week))];
+  const full = [];
+  for (const week of weeks) {
+    for (const [metric, key] of catalogueOf(manifest.json.document)) {
+      const given = counts.find((entry) => entry.week === week && entry.metric === metric && entry.key === key);
+      full.push({ week, metric, key, n: given ? given.n : 0 });
+    }
+  }
+  const unknown = counts.filter((entry) => !full.some((f) => f.week === entry.week && f.metric === entry.metric && f.key === entry.key));
+  if (unknown.length) throw new Error(`counts outside the catalogue: ${JSON.stringify(unknown)}`);
   const answer = await call(station.baseUrl, 'POST', '/api/v1/kiosk/counts', {
-    token: kioskToken, body: { batch_id: randomUUID(), counts },
+    token: kioskToken, body: { batch_id: randomUUID(), counts: full },
   });
   if (answer.status !== 200) throw new Error(`posting counts failed: ${answer.status} ${answer.text}`);
   return answer.json;

@@ -176,15 +176,16 @@ TEST_CASE(
     RealStation station(station_dir.path());
     station.add_admin();
     // The kiosk lives a few weeks in the past, so the weeks it closes have ended for the station
-    // too. The station's clock is where the kiosk's will be when it releases its first week, so
-    // that week has ended there and is not sealed yet.
+    // too. The station's clock is the kiosk's when it enrolls (a station takes no week before a
+    // kiosk's enrollment) and when it releases its first week, so that week has ended there and
+    // is not sealed yet.
     const IsoWeek first_week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
-    station.set_clock(week_end(first_week) + 2 * 24 * 3600 + 2 * 3600);
+    std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
+    station.set_clock(now);
     station.start();
     std::string admin = station.admin_token();
     const std::string code = new_enrollment_code(station, admin);
 
-    std::time_t now = week_end(first_week.prev()) + 9 * 3600; // Monday 09:00 of first_week
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.station_fingerprint = station.fingerprint();
     settings.enrollment_code = code;
@@ -200,7 +201,13 @@ TEST_CASE(
         record_times(sync, {"breathing.started", content.document.exercises.front().id}, 9);
         record_times(sync, {"crisis.viewed", "list"}, 2);
         sync.persist_pending();
-        now = week_end(first_week) + settings.release_spread.count() + 3600;
+    }
+    now = week_end(first_week) + settings.release_spread.count() + 3600;
+    station.restart_at(now);
+    station.point(settings);
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
         sync.contact_once();
         CHECK(sync.status().weeks_waiting == 0);
         CHECK(sync.status().last_error.empty());
@@ -321,11 +328,12 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     TempDir station_dir, kiosk_dir;
     RealStation station(station_dir.path());
     station.add_admin();
-    station.start();
-    const std::string admin = station.admin_token();
-    const std::string code = new_enrollment_code(station, admin);
     const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-3);
     std::time_t now = week_end(week.prev()) + 9 * 3600;
+    station.set_clock(now); // the kiosk enrolls in the week it counts
+    station.start();
+    std::string admin = station.admin_token();
+    const std::string code = new_enrollment_code(station, admin);
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
     settings.station_fingerprint = station.fingerprint();
     settings.enrollment_code = code;
@@ -360,9 +368,10 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
         std::ofstream file(config);
         file << "summary.k = 8\n";
     }
+    now = week_end(week) + settings.release_spread.count() + 3600;
+    station.set_clock(now);
     station.start(config);
     station.point(settings);
-    now = week_end(week) + settings.release_spread.count() + 3600;
     {
         KioskSync sync(settings);
         sync.initial_content();
@@ -373,6 +382,11 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     CHECK(store.station_k() == 8);
     // 6 visits are fewer than 8: pooled, so the station holds nothing of that week.
     CHECK(store.carry().at({"visit", "start"}) == 6);
+    // Read once the week is sealed, with k still 8.
+    station.kill();
+    station.set_clock(now + sealed_after);
+    station.start(config);
+    admin = station.admin_token();
     const auto cells = summary_for(station, admin, week);
     for (const auto& [cell, n] : cells)
         CHECK(n <= 0);
@@ -411,6 +425,59 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     sync.contact_once();
     CHECK(sync.status().content_version == "1");
     CHECK(listed_version() == "1");
+}
+
+TEST_CASE("A kiosk used before its enrollment lets go of the weeks the real station refuses and "
+          "releases the rest",
+          "[kiosk-sync][station]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    // The kiosk counts a week before it is enrolled (it works offline first); the station takes
+    // no week before a kiosk's enrollment, so that week is refused for good.
+    const IsoWeek before = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    const IsoWeek enrolled = before.next();
+    std::time_t now = week_end(before.prev()) + 9 * 3600; // Monday 09:00 of `before`
+    station.set_clock(week_end(before) + 9 * 3600);       // Monday 09:00 of `enrolled`
+    station.start();
+    std::string admin = station.admin_token();
+    const std::string code = new_enrollment_code(station, admin);
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        record_times(sync, {"visit", "start"}, 6);
+        sync.persist_pending();
+    }
+    settings.enrollment_code = code;
+    now = week_end(before) + 9 * 3600;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 7);
+        sync.persist_pending();
+    }
+    now = week_end(enrolled) + settings.release_spread.count() + 3600;
+    station.restart_at(now);
+    station.point(settings);
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        sync.contact_once(); // nothing is left to hold up
+        CHECK(sync.status().weeks_waiting == 0);
+        CHECK(sync.status().last_error.empty());
+    }
+    LocalStore store(kiosk_dir.path() / "kiosk.sqlite3", {});
+    CHECK(store.outbox().empty());
+    station.restart_at(now + sealed_after);
+    admin = station.admin_token();
+    CHECK(summary_for(station, admin, enrolled)[{"visit", "start"}] == 7);
+    for (const auto& [cell, n] : summary_for(station, admin, before))
+        CHECK(n == 0);
 }
 
 TEST_CASE("A kiosk pinning another certificate refuses the station, sends nothing, keeps its data",
@@ -464,14 +531,15 @@ TEST_CASE("A capture of a whole session on the wire holds no password, code, tok
     RealStation station(station_dir.path());
     station.add_admin();
     const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
-    station.set_clock(week_end(week) + 2 * 24 * 3600 + 2 * 3600);
+    station.set_clock(week_end(week.prev()) + 9 * 3600);
     station.start();
     RecordingRelay relay(station.port());
     station.route_through(relay.port());
 
-    // An admin signs in and adds a kiosk; the kiosk enrolls, counts a week and releases it; a
-    // coordinator's token is made and a summary read: all of it through the relay.
-    const std::string admin = station.admin_token();
+    // An admin signs in and adds a kiosk; the kiosk enrolls in the week it counts, then
+    // releases that week once it has ended; a coordinator's token is made and a summary read:
+    // all of it through the relay (the station's clock moved on by a restart in between).
+    std::string admin = station.admin_token();
     const std::string code = new_enrollment_code(station, admin);
     std::time_t now = week_end(week.prev()) + 9 * 3600;
     auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
@@ -483,11 +551,21 @@ TEST_CASE("A capture of a whole session on the wire holds no password, code, tok
         sync.contact_once();
         REQUIRE(sync.status().enrolled);
         record_times(sync, {"visit", "start"}, 11);
-        record_times(sync, {"checkin.level", "red"}, 6);
+        record_times(sync, {"checkin.level", "ill"}, 6);
         sync.persist_pending();
-        now = week_end(week) + settings.release_spread.count() + 3600;
+    }
+    now = week_end(week) + settings.release_spread.count() + 3600;
+    station.restart_at(now);
+    relay.set_upstream(station.port());
+    station.route_through(relay.port());
+    station.point(settings);
+    admin = station.admin_token();
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
         sync.contact_once();
         REQUIRE(sync.status().weeks_waiting == 0);
+        REQUIRE(sync.status().last_error.empty());
     }
     const std::string coordinator =
         station

@@ -310,7 +310,7 @@ SyncSettings settings_for(const std::filesystem::path& data_dir, const std::stri
 }
 
 struct RecordingRelay::State {
-    std::uint16_t upstream = 0;
+    std::atomic<std::uint16_t> upstream{0};
     Poco::Net::ServerSocket listener;
     std::atomic<bool> stopping{false};
     mutable std::mutex mutex;
@@ -375,6 +375,10 @@ RecordingRelay::~RecordingRelay() {
     state_->acceptor.join();
     for (auto& pump : state_->pumps)
         pump.join();
+}
+
+void RecordingRelay::set_upstream(std::uint16_t upstream_port) {
+    state_->upstream = upstream_port;
 }
 
 std::string RecordingRelay::captured() const {

@@ -99,6 +99,8 @@ class RecordingRelay {
     RecordingRelay& operator=(const RecordingRelay&) = delete;
 
     std::uint16_t port() const { return port_; }
+    // Connections from now on go to `upstream_port` (a station restarted on another port).
+    void set_upstream(std::uint16_t upstream_port);
     std::string captured() const; // every byte of every connection so far
     int connections() const;
 

@@ -1,0 +1,368 @@
+// Issue 12, "counts the station itself can vouch for", played as an adversary with one kiosk's
+// token would play it against the real station on loopback: every refusal is whole, and the
+// station's counts, its releases and the coordinators' summary are the same after it as before.
+
+#include "../summary_csv_reader.hpp"
+#include "station_fixture.hpp"
+#include "wellness/content.hpp"
+#include "wellness/iso_week.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+
+using namespace station_test;
+using wellness::IsoWeek;
+
+namespace {
+
+constexpr std::time_t day = 24 * 3600;
+constexpr std::time_t week_seconds = 7 * day;
+
+// All the station holds of counts: every counter, every kiosk-week released, how many batch
+// ids it keeps, read from its SQLite file; and the summary of the weeks around 2026 in CSV.
+std::string counts_state(const TestStation& station, const std::string& coordinator) {
+    std::ostringstream state;
+    {
+        SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
+                            SQLite::OPEN_READONLY);
+        SQLite::Statement counts(db, "SELECT week, metric, key, n FROM weekly_counts "
+                                     "ORDER BY week, metric, key");
+        while (counts.executeStep())
+            state << counts.getColumn(0).getString() << ' ' << counts.getColumn(1).getString()
+                  << ' ' << counts.getColumn(2).getString() << ' ' << counts.getColumn(3).getInt64()
+                  << '\n';
+        SQLite::Statement releases(db, "SELECT kiosk_id, week FROM kiosk_releases "
+                                       "ORDER BY kiosk_id, week");
+        while (releases.executeStep())
+            state << "released " << releases.getColumn(0).getInt64() << ' '
+                  << releases.getColumn(1).getString() << '\n';
+        state << "ids " << db.execAndGet("SELECT count(*) FROM applied_batch_ids").getInt64()
+              << '\n';
+    }
+    auto summary = station.get("/api/v1/summary?from=2025-W01&to=2026-W53&period=week&format=csv",
+                               coordinator);
+    state << summary.status << '\n' << summary.body;
+    return state.str();
+}
+
+std::int64_t stored_ids(const TestStation& station) {
+    SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM applied_batch_ids").getInt64();
+}
+
+Json entry(const std::string& week, const std::string& metric, const std::string& key,
+           std::int64_t n) {
+    return {{"week", week}, {"metric", metric}, {"key", key}, {"n", n}};
+}
+
+// A batch of the given entries, as an adversary writes it by hand.
+Json batch_of(std::initializer_list<Json> entries) {
+    Json counts = Json::array();
+    for (const Json& one : entries)
+        counts.push_back(one);
+    return {{"batch_id", new_batch_id()}, {"counts", counts}};
+}
+
+// The published cell of `period`, `metric`, `key` in a summary's JSON rows.
+const Json* cell(const Json& summary, const std::string& period, const std::string& metric,
+                 const std::string& key) {
+    for (const auto& row : summary["rows"])
+        if (row["period"] == period && row["metric"] == metric && row["key"] == key)
+            return &row;
+    return nullptr;
+}
+
+Json default_document() {
+    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return *wellness::parse_json_input(text.str()).value;
+}
+
+std::vector<wellness::CounterKey> catalogue_of(const Json& document) {
+    auto parsed = wellness::parse_content(document);
+    REQUIRE(parsed.document);
+    return wellness::catalogue_keys(*parsed.document);
+}
+
+} // namespace
+
+TEST_CASE("the attack of issue 12: one more batch on a week with a hidden red check-in of 2 "
+          "reveals nothing, before its seal or after",
+          "[station][privacy]") {
+    TestStation station; // k = 5; now: Wednesday of 2026-W47
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    // The honest release: ten visits, two of them a red ("ill") check-in.
+    REQUIRE(station
+                .post("/api/v1/kiosk/counts",
+                      release_batch("2026-W45", counters({{"visit", "start", 10},
+                                                          {"checkin.level", "ill", 2}})),
+                      kiosk)
+                .json()["status"] == "applied");
+
+    // Before W45 is sealed, the same token adds 5 to the red level: as in the issue, and as a
+    // full release of the week that knows the shape.
+    const std::string before = counts_state(station, coordinator);
+    auto partial = station.post("/api/v1/kiosk/counts",
+                                batch_of({entry("2026-W45", "checkin.level", "ill", 5)}), kiosk);
+    CHECK(partial.status == 422);
+    CHECK(partial.error_code() == "release_shape");
+    auto full = station.post(
+        "/api/v1/kiosk/counts",
+        release_batch("2026-W45", counters({{"visit", "start", 5}, {"checkin.level", "ill", 5}})),
+        kiosk);
+    CHECK(full.status == 409);
+    CHECK(full.error_code() == "week_already_released");
+    // The key of the issue, which this content does not have.
+    auto red = station.post("/api/v1/kiosk/counts",
+                            batch_of({entry("2026-W45", "checkin.level", "red", 5)}), kiosk);
+    CHECK(red.status == 422);
+    CHECK(red.error_code() == "release_shape");
+    CHECK(counts_state(station, coordinator) == before);
+
+    // Once sealed the cell is hidden, and every attempt is refused as a sealed week.
+    station.now += week_seconds;
+    auto published = station.get("/api/v1/summary?from=2026-W45&to=2026-W45", coordinator).json();
+    REQUIRE(cell(published, "2026-W45", "checkin.level", "ill") != nullptr);
+    CHECK((*cell(published, "2026-W45", "checkin.level", "ill"))["suppressed"] == true);
+    const std::string sealed = counts_state(station, coordinator);
+    for (const Json& attack :
+         {batch_of({entry("2026-W45", "checkin.level", "ill", 5)}),
+          release_batch("2026-W45", counters({{"visit", "start", 5}, {"checkin.level", "ill", 5}})),
+          batch_of({entry("2026-W45", "checkin.level", "red", 5)})}) {
+        auto refused = station.post("/api/v1/kiosk/counts", attack, kiosk);
+        CHECK(refused.status == 422);
+        CHECK(refused.error_code() == "week_sealed");
+    }
+    // Nor does a kiosk enrolled today get in, with the week in or out of the horizon.
+    auto fresh = station.kiosk_token("room 2", 0);
+    auto newcomer = station.post(
+        "/api/v1/kiosk/counts",
+        release_batch("2026-W46", counters({{"visit", "start", 5}, {"checkin.level", "ill", 5}})),
+        fresh);
+    CHECK(newcomer.status == 422);
+    CHECK(newcomer.error_code() == "week_before_enrollment");
+    CHECK(counts_state(station, coordinator) == sealed);
+    auto after = station.get("/api/v1/summary?from=2026-W45&to=2026-W45", coordinator).json();
+    CHECK((*cell(after, "2026-W45", "checkin.level", "ill"))["suppressed"] == true);
+    CHECK((*cell(after, "2026-W45", "visit", "start"))["n"] == 10);
+}
+
+TEST_CASE("a release of one visit is refused, in the full shape or alone", "[station][privacy]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    const std::string before = counts_state(station, coordinator);
+    auto full =
+        station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 1), kiosk);
+    CHECK(full.status == 422);
+    CHECK(full.error_code() == "week_below_k");
+    auto alone = station.post("/api/v1/kiosk/counts",
+                              batch_of({entry("2026-W46", "visit", "start", 1)}), kiosk);
+    CHECK(alone.status == 422);
+    CHECK(alone.error_code() == "release_shape");
+    CHECK(counts_state(station, coordinator) == before);
+    // The kiosk-week is still free for the kiosk's real release.
+    CHECK(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 5), kiosk)
+              .json()["status"] == "applied");
+}
+
+TEST_CASE("weeks back to 1970 are refused as sealed, and nothing is written for them",
+          "[station][privacy]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    const std::string before = counts_state(station, coordinator);
+    for (const char* old : {"1970-W01", "1999-W52", "2025-W40", "2026-W44"}) {
+        INFO(old);
+        auto refused =
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), old, 9), kiosk);
+        CHECK(refused.status == 422);
+        CHECK(refused.error_code() == "week_sealed");
+        CHECK(refused.json()["error"]["details"][0]["path"] == "/counts/0/week");
+    }
+    // One old week among good ones spoils the whole batch.
+    Json mixed = visit_batch(new_batch_id(), "2026-W46", 9);
+    const Json ancient = visit_batch(new_batch_id(), "1970-W01", 9);
+    for (const auto& old : ancient["counts"])
+        mixed["counts"].push_back(old);
+    auto refused = station.post("/api/v1/kiosk/counts", mixed, kiosk);
+    CHECK(refused.status == 422);
+    CHECK(refused.error_code() == "week_sealed");
+    CHECK(counts_state(station, coordinator) == before);
+    CHECK(station.station()
+              .store()
+              .weekly_counts(*IsoWeek::parse("1970-W01"), *IsoWeek::parse("2026-W53"))
+              .empty());
+}
+
+TEST_CASE("a flood of empty batches is refused, then held off with 429 until the next hour, and "
+          "keeps no id",
+          "[station][privacy]") {
+    TestStation station; // 60 batches per kiosk and hour
+    auto kiosk = station.kiosk_token();
+    auto other = station.kiosk_token("room 2");
+    auto coordinator = station.coordinator_token();
+    const std::string before = counts_state(station, coordinator);
+    int refused = 0;
+    int held_off = 0;
+    std::string retry_after;
+    for (int i = 0; i < 75; ++i) {
+        auto reply =
+            station.post("/api/v1/kiosk/counts",
+                         Json{{"batch_id", new_batch_id()}, {"counts", Json::array()}}, kiosk);
+        if (reply.status == 422 && reply.error_code() == "release_shape")
+            ++refused;
+        if (reply.status == 429 && reply.error_code() == "too_many_batches") {
+            ++held_off;
+            retry_after = reply.header("Retry-After");
+        }
+    }
+    CHECK(refused == 60);
+    CHECK(held_off == 15);
+    // Until the next hour of the station's clock.
+    CHECK(retry_after == std::to_string(3600 - station.now.load() % 3600));
+    // Not even a real release gets through for the rest of the hour...
+    auto good = visit_batch(new_batch_id(), "2026-W46", 5);
+    CHECK(station.post("/api/v1/kiosk/counts", good, kiosk).status == 429);
+    CHECK(counts_state(station, coordinator) == before);
+    CHECK(stored_ids(station) == 0);
+    // ... while another kiosk is not held up at all, and the next hour takes it.
+    CHECK(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 6), other)
+              .json()["status"] == "applied");
+    station.now += 3600;
+    CHECK(station.post("/api/v1/kiosk/counts", good, kiosk).json()["status"] == "applied");
+}
+
+TEST_CASE("a release whose shape is not the full catalogue of its week is refused",
+          "[station][privacy]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    const std::string before = counts_state(station, coordinator);
+    auto refuse = [&](const Json& batch) {
+        auto reply = station.post("/api/v1/kiosk/counts", batch, kiosk);
+        CHECK(reply.status == 422);
+        CHECK(reply.error_code() == "release_shape");
+        return reply;
+    };
+    Json missing = visit_batch(new_batch_id(), "2026-W46", 8);
+    missing["counts"].erase(missing["counts"].begin()); // one key left out
+    auto told = refuse(missing);
+    CHECK(told.json()["error"]["details"][0]["message"].get<std::string>().find("missing") !=
+          std::string::npos);
+    Json extra = visit_batch(new_batch_id(), "2026-W46", 8);
+    extra["counts"].push_back(entry("2026-W46", "checkin.topic", "overtime", 3));
+    refuse(extra);
+    refuse(batch_of({entry("2026-W46", "visit", "start", 8)}));
+    // Two weeks in a batch, one of them short.
+    Json two = visit_batch(new_batch_id(), "2026-W45", 8);
+    two["counts"].push_back(entry("2026-W46", "visit", "start", 8));
+    refuse(two);
+    CHECK(counts_state(station, coordinator) == before);
+    // The full shape of two weeks in one batch is taken.
+    Json both = visit_batch(new_batch_id(), "2026-W45", 8);
+    const Json w46 = visit_batch(new_batch_id(), "2026-W46", 9);
+    for (const auto& week46 : w46["counts"])
+        both["counts"].push_back(week46);
+    CHECK(station.post("/api/v1/kiosk/counts", both, kiosk).json()["status"] == "applied");
+}
+
+TEST_CASE("a week's catalogue is that of the content a kiosk can have counted it by",
+          "[station][privacy]") {
+    TestStation station; // the default content is version 1, published in 2026-W47
+    auto admin = station.admin_token();
+    auto kiosk = station.kiosk_token();
+    Json changed = default_document();
+    changed["checkin"]["topics"].push_back(
+        {{"id", "overtime"}, {"label", {{"en", "Overtime"}, {"es", "Horas extra"}}}});
+    auto published = station.put("/api/v1/admin/content", changed, admin);
+    INFO(published.body);
+    REQUIRE(published.status == 200);
+    REQUIRE(published.json()["counting_applies_from"] == "2026-W48");
+    const auto old_catalogue = default_catalogue();
+    const auto new_catalogue = catalogue_of(changed);
+    REQUIRE(new_catalogue.size() == old_catalogue.size() + 1);
+    auto post = [&](const std::string& week, int visits,
+                    const std::vector<wellness::CounterKey>& catalogue) {
+        return station.post("/api/v1/kiosk/counts",
+                            release_batch(week, counters({{"visit", "start", visits}}), catalogue),
+                            kiosk);
+    };
+    station.now += week_seconds; // Wednesday of W48
+    // W47 began before the change: the new topic cannot be in its release.
+    CHECK(post("2026-W47", 5, new_catalogue).error_code() == "release_shape");
+    CHECK(post("2026-W47", 5, old_catalogue).json()["status"] == "applied");
+    station.now += week_seconds; // Wednesday of W49
+    // From W48 kiosks count with the topic; one that had not heard of it yet counts without.
+    CHECK(post("2026-W48", 6, new_catalogue).json()["status"] == "applied");
+    auto late = station.kiosk_token("room 2", 10);
+    CHECK(station
+              .post("/api/v1/kiosk/counts",
+                    release_batch("2026-W48", counters({{"visit", "start", 7}}), old_catalogue),
+                    late)
+              .json()["status"] == "applied");
+}
+
+TEST_CASE("a release for a week before the kiosk's enrollment is refused, its enrollment week "
+          "is taken",
+          "[station][privacy]") {
+    TestStation station; // now: Wednesday of 2026-W47
+    auto kiosk = station.kiosk_token("room 1", 0);
+    auto coordinator = station.coordinator_token();
+    station.now += week_seconds;
+    const std::string before = counts_state(station, coordinator);
+    auto refused =
+        station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 9), kiosk);
+    CHECK(refused.status == 422);
+    CHECK(refused.error_code() == "week_before_enrollment");
+    CHECK(refused.json()["error"]["details"][0]["message"].get<std::string>().find("2026-W47") !=
+          std::string::npos);
+    CHECK(counts_state(station, coordinator) == before);
+    CHECK(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W47", 9), kiosk)
+              .json()["status"] == "applied");
+}
+
+TEST_CASE("applied batch ids are pruned once their week is sealed, and a retry of a pruned id "
+          "does not count twice",
+          "[station][privacy]") {
+    TestStation station;
+    auto kiosk = station.kiosk_token();
+    auto coordinator = station.coordinator_token();
+    auto w45 = visit_batch(new_batch_id(), "2026-W45", 6);
+    auto w46 = visit_batch(new_batch_id(), "2026-W46", 7);
+    REQUIRE(station.post("/api/v1/kiosk/counts", w45, kiosk).json()["status"] == "applied");
+    REQUIRE(station.post("/api/v1/kiosk/counts", w46, kiosk).json()["status"] == "applied");
+    CHECK(stored_ids(station) == 2);
+    CHECK(station.post("/api/v1/kiosk/counts", w45, kiosk).json()["status"] == "duplicate");
+
+    // W45 seals on Monday 23 November: its id goes at the seal, W46's stays.
+    station.now += 6 * day;
+    auto summary = station.get("/api/v1/summary?from=2026-W45&to=2026-W46", coordinator).json();
+    REQUIRE(summary["published_through"] == "2026-W45");
+    CHECK(stored_ids(station) == 1);
+    station.restart(); // start-up reads only the ids of weeks not sealed
+    const std::string before = counts_state(station, coordinator);
+    auto retry = station.post("/api/v1/kiosk/counts", w45, kiosk);
+    CHECK(retry.status == 422);
+    CHECK(retry.error_code() == "week_sealed");
+    CHECK(station.post("/api/v1/kiosk/counts", w46, kiosk).json()["status"] == "duplicate");
+    CHECK(counts_state(station, coordinator) == before);
+
+    // Sealed by the writer too: with the station's clock set back behind the seal, the batch
+    // passes the clock's check and the writer, which knows the seal, refuses it.
+    station.now -= 6 * day; // Wednesday of W47 again, when W45 was not due for its seal
+    auto behind = station.kiosk_token("room 2");
+    auto late =
+        station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 8), behind);
+    CHECK(late.status == 422);
+    CHECK(late.error_code() == "week_sealed");
+    CHECK(late.json()["error"]["details"][0]["path"] == "/counts");
+    CHECK(counts_state(station, coordinator) == before);
+}
