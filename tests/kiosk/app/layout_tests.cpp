@@ -24,11 +24,12 @@ TEST_CASE("Touch targets are at least 15 mm at the display's DPI on small and la
             CHECK(layout.target >= fifteen_mm);
             CHECK(layout.bar_height >= fifteen_mm);
             // Home's four tiles and both bars fit on the screen, each tile a big target.
-            CHECK(layout.home_tile_height() >= fifteen_mm);
-            CHECK(layout.home_tile_width() >= fifteen_mm);
-            CHECK(2 * layout.bar_height + 2 * layout.margin + 2 * layout.home_tile_height() +
-                      layout.gap <=
-                  static_cast<float>(h) + 0.5f);
+            const HomeTiles tiles = home_tiles(layout);
+            for (const Rect& tile : {tiles.breathe, tiles.checkin, tiles.talk, tiles.urgent}) {
+                CHECK(tile.w >= fifteen_mm);
+                CHECK(tile.h >= fifteen_mm);
+                CHECK(tile.y + tile.h <= layout.content_top() + layout.content_height() + 0.5f);
+            }
             // A button's label fits inside the smallest target.
             CHECK(layout.font_body < layout.target);
             CHECK(layout.font_title < layout.content_height());
