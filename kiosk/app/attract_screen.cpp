@@ -35,16 +35,11 @@ void AttractScreen::Draw(UiContext& ui) {
     const Flow& flow = ui.flow;
     const auto width = static_cast<float>(layout.width);
     const auto height = static_cast<float>(layout.height);
-    // Every locale's line in turn, one breath each; the Urgent button speaks the same language,
-    // and a tap starts the visit in it.
+    // Every locale's line in turn, one breath each.
     const std::string& locale = flow.attract_locale(ui.now);
     const auto& content = flow.content();
-    const auto urgent = content.ui.find("tile_urgent");
-    const std::string urgent_label =
-        urgent == content.ui.end() ? std::string()
-                                   : localized(urgent->second, locale, content.default_locale);
     // Urgent help first, so it wins over the tap-anywhere area under it.
-    top_bar(ui, "", true, urgent_label);
+    top_bar(ui, "", true);
     // The hidden maintenance corner: taps there must not start a visit.
     ImGui::SetCursorScreenPos({0, 0});
     ImGui::InvisibleButton("##maintenance-corner", {layout.corner, layout.corner});

@@ -187,14 +187,12 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
     case Kind::leave_attract:
         if (screen == Screen::attract) {
             count_visit(counted, now);
-            state_.locale = attract_locale(now);
             go(Screen::home);
         }
         break;
     case Kind::open_urgent:
         if (screen == Screen::attract) {
             count_visit(counted, now);
-            state_.locale = attract_locale(now);
         }
         if (screen != Screen::maintenance) {
             show_urgent(counted);

@@ -181,8 +181,9 @@ class Flow {
     // to them again is left out too (no loops).
     std::vector<std::size_t> offered_suggestions() const;
 
-    // The locale whose line Attract shows at `now` (each in turn); a tap past Attract starts
-    // the visit in it.
+    // The locale whose line Attract shows at `now` (each in turn). A tap past Attract still
+    // starts in the default locale: taps do not wait for a line, and a visit must not start in
+    // a language chosen by the clock.
     const std::string& attract_locale(MonotonicMs now) const;
 
     // The current screen's idle time: the content's help idle time on Urgent help, the

@@ -515,7 +515,13 @@ int main(int argc, char** argv) {
             break;
         }
         ImGui::PopFont();
-        const bool still_there = flow.still_there(now);
+        // The press that answers "Still there?" is a touch and ends it at once; the prompt
+        // stays until that finger lifts, so its own buttons (Done) get their release and the
+        // screen under it gets nothing.
+        const bool still_there =
+            flow.still_there(now) ||
+            (drawn_still_there && (ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
+                                   ImGui::IsMouseReleased(ImGuiMouseButton_Left)));
         if (still_there) {
             // A window of its own on top: every touch goes to it, none to the screen under it.
             ImGui::SetNextWindowPos({0, 0});
