@@ -95,7 +95,7 @@ export class ContentEditor {
     const sections = [
       ['sec-general', 'General and languages', () => this.renderGeneral()],
       ['sec-providers', 'Talk to someone: providers', () => this.renderProviders()],
-      ['sec-crisis', 'Urgent help: crisis lines', () => this.renderCrisisLines()],
+      ['sec-crisis', 'Urgent help: crisis lines and emergency numbers', () => this.renderCrisisLines()],
       ['sec-exercises', 'Breathing exercises', () => this.renderExercises()],
       ['sec-checkin', 'Check-in', () => this.renderCheckin()],
       ['sec-ui', 'Kiosk words', () => this.renderUiStrings()],
