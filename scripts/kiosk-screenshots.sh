@@ -21,12 +21,16 @@ doc = json.load(open(sys.argv[1]))
 print(doc["exercises"][0]["id"], doc["providers"][0]["id"], doc["checkin"]["levels"][-1]["id"])
 PY
 )
+help_idle_ms="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"]) * 1000 + 500)' "$root/content/default-content.json")"
 first_topic="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["checkin"]["topics"]; print(t[0]["id"] if t else "")' "$root/content/default-content.json")"
 
 for locale in en es; do
   script="$work/$locale.script"
   {
-    echo "advance-ms 2500"            # the attract circle half way into its breath
+    # The attract circle half way into its breath, during this locale's turn of the line
+    # (each locale for one 10 s breath: the default first, then the others in content order).
+    turn="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); o=[d["default_locale"]]+[l["id"] for l in d["locales"] if l["id"]!=d["default_locale"]]; print(o.index(sys.argv[2]))' "$root/content/default-content.json" "$locale")"
+    echo "advance-ms $((2500 + 10000 * turn))"
     echo "screenshot $out/attract-$locale.png"
     echo "tap attract.tap"
     echo "tap home.lang.$locale"
@@ -43,7 +47,11 @@ for locale in en es; do
     echo "tap home.checkin"
     echo "screenshot $out/checkin-$locale.png"
     echo "tap checkin.level.$level"
-    [ -n "$first_topic" ] && echo "tap checkin.topic.$first_topic" && echo "tap checkin.next"
+    if [ -n "$first_topic" ]; then
+      echo "tap checkin.topic.$first_topic"
+      echo "screenshot $out/topics-$locale.png"
+      echo "tap checkin.next"
+    fi
     echo "expect-screen checkin_suggestions"
     echo "screenshot $out/suggestions-$locale.png"
     echo "tap chrome.done"
@@ -54,6 +62,9 @@ for locale in en es; do
     echo "screenshot $out/qr-handoff-$locale.png"
     echo "tap chrome.urgent"
     echo "screenshot $out/urgent-$locale.png"
+    echo "advance-ms $help_idle_ms"   # nobody touched Urgent help for its idle time
+    echo "wait-frames 2"
+    echo "screenshot $out/still-there-$locale.png"
     echo "quit"
   } > "$script"
   LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy \

@@ -154,6 +154,8 @@ BreathingState breathing_state(const Exercise& exercise, int length_minutes, nan
         state.session_remaining = nanoseconds(0);
         state.finished = true;
         state.circle = levels.end[last];
+        state.circle_start = levels.start[last];
+        state.circle_end = levels.end[last];
         return state;
     }
 
@@ -178,6 +180,8 @@ BreathingState breathing_state(const Exercise& exercise, int length_minutes, nan
     state.cycle = static_cast<long>(cycle);
     state.session_remaining = nanoseconds(total - t);
     state.finished = false;
+    state.circle_start = levels.start[index];
+    state.circle_end = levels.end[index];
     state.circle =
         levels.start[index] + (levels.end[index] - levels.start[index]) * state.phase_progress;
     return state;

@@ -671,6 +671,13 @@ void read_ui(Reader& reader, const Json* value, const std::string& path,
             ui[key] = read_localized(reader, text, key_path, limits::max_sentence_chars, false);
         }
     }
+    for (const auto& key : optional_ui_string_keys()) {
+        const Json* text = fields.optional(key.c_str());
+        if (text != nullptr) {
+            ui[key] = read_localized(reader, text, fields.path_of(key), limits::max_sentence_chars,
+                                     false);
+        }
+    }
     fields.finish();
 }
 
@@ -868,6 +875,16 @@ void read_providers(Reader& reader, Fields& root, ContentDocument& document, Uni
                     provider.phone = *phone;
                 }
             }
+            if (auto phone = read_string(reader, fields.optional("phone_24h"),
+                                         fields.path_of("phone_24h"))) {
+                if (phone->empty()) {
+                    // The same as none: Urgent help does not list this provider.
+                } else if (auto problem = phone_problem(*phone)) {
+                    reader.add(fields.path_of("phone_24h"), "the 24-hour number " + *problem);
+                } else {
+                    provider.phone_24h = *phone;
+                }
+            }
             if (auto image =
                     read_string(reader, fields.optional("image"), fields.path_of("image"))) {
                 if (!image->empty() && assets.count(*image) == 0) {
@@ -900,6 +917,24 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
     checkin.topics_question =
         read_localized(reader, fields.required("topics_question"),
                        fields.path_of("topics_question"), limits::max_sentence_chars, false);
+    // Topics first: suggestions name the topics they fit.
+    UniqueIds topic_ids(reader, "topic");
+    read_list(reader, fields.optional("topics"), fields.path_of("topics"), 0, limits::max_topics,
+              "topics", [&](const Json& item, const std::string& path) {
+                  Fields topic_fields(reader, item, path);
+                  if (!topic_fields.ok()) {
+                      return;
+                  }
+                  Topic topic;
+                  topic.id =
+                      read_slug(reader, topic_fields.required("id"), topic_fields.path_of("id"));
+                  topic_ids.add(topic.id, topic_fields.path_of("id"));
+                  topic.label =
+                      read_localized(reader, topic_fields.required("label"),
+                                     topic_fields.path_of("label"), limits::max_name_chars, false);
+                  topic_fields.finish();
+                  checkin.topics.push_back(std::move(topic));
+              });
     UniqueIds level_ids(reader, "check-in level");
     read_list(
         reader, fields.required("levels"), fields.path_of("levels"), limits::checkin_levels,
@@ -927,6 +962,9 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
             level.description = read_localized(reader, level_fields.required("description"),
                                                level_fields.path_of("description"),
                                                limits::max_description_chars, true);
+            level.first_line = read_localized(reader, level_fields.optional("first_line"),
+                                              level_fields.path_of("first_line"),
+                                              limits::max_sentence_chars, false);
             read_list(
                 reader, level_fields.required("suggestions"), level_fields.path_of("suggestions"),
                 0, limits::max_suggestions, "suggestions",
@@ -971,6 +1009,27 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
                             ++targets;
                         }
                     }
+                    UniqueIds fits(reader, "topic");
+                    read_list(reader, suggestion_fields.optional("topics"),
+                              suggestion_fields.path_of("topics"), 0, limits::max_topics, "topics",
+                              [&](const Json& topic_json, const std::string& topic_path) {
+                                  std::string topic = read_slug(reader, &topic_json, topic_path);
+                                  if (topic.empty()) {
+                                      return;
+                                  }
+                                  if (!topic_ids.contains(topic)) {
+                                      reader.add(topic_path, "there is no check-in topic with the "
+                                                             "id " +
+                                                                 shown(topic));
+                                      return;
+                                  }
+                                  if (fits.contains(topic)) {
+                                      fits.add(topic, topic_path); // reports the repeat
+                                      return;
+                                  }
+                                  fits.add(topic, topic_path);
+                                  suggestion.topics.push_back(std::move(topic));
+                              });
                     if (targets > 1) {
                         reader.add(suggestion_path,
                                    "a suggestion may point at only one of exercise_id, "
@@ -982,23 +1041,6 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
             level_fields.finish();
             checkin.levels.push_back(std::move(level));
         });
-    UniqueIds topic_ids(reader, "topic");
-    read_list(reader, fields.optional("topics"), fields.path_of("topics"), 0, limits::max_topics,
-              "topics", [&](const Json& item, const std::string& path) {
-                  Fields topic_fields(reader, item, path);
-                  if (!topic_fields.ok()) {
-                      return;
-                  }
-                  Topic topic;
-                  topic.id =
-                      read_slug(reader, topic_fields.required("id"), topic_fields.path_of("id"));
-                  topic_ids.add(topic.id, topic_fields.path_of("id"));
-                  topic.label =
-                      read_localized(reader, topic_fields.required("label"),
-                                     topic_fields.path_of("label"), limits::max_name_chars, false);
-                  topic_fields.finish();
-                  checkin.topics.push_back(std::move(topic));
-              });
     fields.finish();
 }
 
@@ -1040,6 +1082,36 @@ void read_crisis_lines(Reader& reader, Fields& root, ContentDocument& document) 
                   fields.finish();
                   document.crisis_lines.push_back(std::move(line));
               });
+}
+
+void read_emergency_numbers(Reader& reader, Fields& root, ContentDocument& document) {
+    UniqueIds ids(reader, "emergency number");
+    read_list(
+        reader, root.optional("emergency_numbers"), root.path_of("emergency_numbers"), 0,
+        limits::max_emergency_numbers, "emergency numbers",
+        [&](const Json& item, const std::string& path) {
+            Fields fields(reader, item, path);
+            if (!fields.ok()) {
+                return;
+            }
+            EmergencyNumber number;
+            number.id = read_slug(reader, fields.required("id"), fields.path_of("id"));
+            ids.add(number.id, fields.path_of("id"));
+            number.name = read_localized(reader, fields.required("name"), fields.path_of("name"),
+                                         limits::max_name_chars, false);
+            number.description =
+                read_localized(reader, fields.optional("description"),
+                               fields.path_of("description"), limits::max_description_chars, true);
+            if (auto call = read_string(reader, fields.required("call"), fields.path_of("call"))) {
+                if (auto problem = phone_problem(*call)) {
+                    reader.add(fields.path_of("call"), "the number " + *problem);
+                } else {
+                    number.call = *call;
+                }
+            }
+            fields.finish();
+            document.emergency_numbers.push_back(std::move(number));
+        });
 }
 
 void read_document(Reader& reader, const Json& json, ContentDocument& document,
@@ -1085,6 +1157,18 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
             document.visit_rest_seconds = static_cast<int>(*rest);
         }
     }
+    if (auto help = read_integer(reader, root.optional("help_idle_timeout_seconds"),
+                                 root.path_of("help_idle_timeout_seconds"))) {
+        if (*help < limits::min_idle_timeout_seconds ||
+            *help > limits::max_help_idle_timeout_seconds) {
+            reader.add(root.path_of("help_idle_timeout_seconds"),
+                       "must be from " + std::to_string(limits::min_idle_timeout_seconds) + " to " +
+                           std::to_string(limits::max_help_idle_timeout_seconds) + " seconds");
+        } else {
+            // Shorter than the idle timeout is allowed: help_idle_timeout() then uses that.
+            document.help_idle_timeout_seconds = static_cast<int>(*help);
+        }
+    }
     if (auto tone =
             read_bool(reader, root.optional("tone_enabled"), root.path_of("tone_enabled"))) {
         document.tone_enabled = *tone;
@@ -1101,6 +1185,7 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
     read_providers(reader, root, document, provider_ids);
     read_checkin(reader, root, document, exercise_ids, provider_ids);
     read_crisis_lines(reader, root, document);
+    read_emergency_numbers(reader, root, document);
     root.finish();
 }
 
@@ -1145,6 +1230,37 @@ const std::vector<std::string>& ui_string_keys() {
                                                "privacy_note",
                                                "maintenance_title"};
     return keys;
+}
+
+const std::vector<std::string>& optional_ui_string_keys() {
+    static const std::vector<std::string> keys{"home",       "still_there",  "still_there_hint",
+                                               "still_here", "phase_top_up", "scan_to_call"};
+    return keys;
+}
+
+const LocalizedText* builtin_ui_text(std::string_view key) {
+    static const std::map<std::string, LocalizedText, std::less<>> texts{
+        {"home", {{"en", "Home"}, {"es", "Inicio"}}},
+        {"still_there", {{"en", "Still there?"}, {"es", "¿Sigues ahí?"}}},
+        {"still_there_hint",
+         {{"en", "Tap anywhere to stay. Otherwise this screen clears in a few seconds."},
+          {"es", "Toca en cualquier lugar para seguir. Si no, la pantalla se borrará en unos "
+                 "segundos."}}},
+        {"still_here", {{"en", "I'm still here"}, {"es", "Sigo aquí"}}},
+        {"phase_top_up", {{"en", "Top up"}, {"es", "Un poco más"}}},
+        {"scan_to_call",
+         {{"en", "Scan with your own phone to call or text."},
+          {"es", "Escanea con tu propio teléfono para llamar o enviar un mensaje."}}},
+    };
+    const auto found = texts.find(key);
+    return found == texts.end() ? nullptr : &found->second;
+}
+
+int help_idle_timeout(const ContentDocument& document) {
+    if (document.help_idle_timeout_seconds) {
+        return std::max(*document.help_idle_timeout_seconds, document.idle_timeout_seconds);
+    }
+    return std::max(limits::default_help_idle_timeout_seconds, document.idle_timeout_seconds);
 }
 
 ContentParseResult parse_content(const Json& document,
@@ -1217,6 +1333,9 @@ Json to_json(const ContentDocument& document) {
     if (document.visit_rest_seconds != limits::default_visit_rest_seconds) {
         out["visit_rest_seconds"] = document.visit_rest_seconds;
     }
+    if (document.help_idle_timeout_seconds) {
+        out["help_idle_timeout_seconds"] = *document.help_idle_timeout_seconds;
+    }
     out["tone_enabled"] = document.tone_enabled;
     out["attract_text"] = localized_json(document.attract_text);
     out["theme"] = {{"background", document.theme.background},
@@ -1258,13 +1377,20 @@ Json to_json(const ContentDocument& document) {
             if (suggestion.crisis_lines) {
                 item["crisis_lines"] = true;
             }
+            if (!suggestion.topics.empty()) {
+                item["topics"] = suggestion.topics;
+            }
             suggestions.push_back(std::move(item));
         }
-        levels.push_back({{"id", level.id},
-                          {"color", level.color},
-                          {"label", localized_json(level.label)},
-                          {"description", localized_json(level.description)},
-                          {"suggestions", std::move(suggestions)}});
+        Json item = {{"id", level.id},
+                     {"color", level.color},
+                     {"label", localized_json(level.label)},
+                     {"description", localized_json(level.description)},
+                     {"suggestions", std::move(suggestions)}};
+        if (!level.first_line.empty()) {
+            item["first_line"] = localized_json(level.first_line);
+        }
+        levels.push_back(std::move(item));
     }
     Json topics = Json::array();
     for (const auto& topic : document.checkin.topics) {
@@ -1291,6 +1417,9 @@ Json to_json(const ContentDocument& document) {
         if (!provider.phone.empty()) {
             item["phone"] = provider.phone;
         }
+        if (!provider.phone_24h.empty()) {
+            item["phone_24h"] = provider.phone_24h;
+        }
         if (!provider.image.empty()) {
             item["image"] = provider.image;
         }
@@ -1312,6 +1441,18 @@ Json to_json(const ContentDocument& document) {
         lines.push_back(std::move(item));
     }
     out["crisis_lines"] = std::move(lines);
+    if (!document.emergency_numbers.empty()) {
+        Json numbers = Json::array();
+        for (const auto& number : document.emergency_numbers) {
+            Json item = {{"id", number.id}, {"name", localized_json(number.name)}};
+            if (!number.description.empty()) {
+                item["description"] = localized_json(number.description);
+            }
+            item["call"] = number.call;
+            numbers.push_back(std::move(item));
+        }
+        out["emergency_numbers"] = std::move(numbers);
+    }
     out["assets"] = document.assets;
     return out;
 }
@@ -1392,7 +1533,8 @@ std::string counting_structure(const ContentDocument& document) {
         for (const auto& suggestion : level.suggestions)
             suggestions.push_back({{"exercise", suggestion.exercise_id},
                                    {"provider", suggestion.provider_id},
-                                   {"crisis_lines", suggestion.crisis_lines}});
+                                   {"crisis_lines", suggestion.crisis_lines},
+                                   {"topics", suggestion.topics}});
         levels.push_back({{"id", level.id}, {"suggestions", suggestions}});
     }
     Json topics = Json::array();
@@ -1400,18 +1542,25 @@ std::string counting_structure(const ContentDocument& document) {
         topics.push_back(topic.id);
     Json providers = Json::array();
     for (const auto& provider : document.providers)
-        providers.push_back({{"id", provider.id}, {"kind", provider.kind}});
+        providers.push_back({{"id", provider.id},
+                             {"kind", provider.kind},
+                             {"urgent", !provider.phone_24h.empty()}});
     Json crisis_lines = Json::array();
     for (const auto& line : document.crisis_lines)
         crisis_lines.push_back(line.id);
+    Json emergency_numbers = Json::array();
+    for (const auto& number : document.emergency_numbers)
+        emergency_numbers.push_back(number.id);
     const Json structure{{"counting_structure", 1},
                          {"idle_timeout_seconds", document.idle_timeout_seconds},
+                         {"help_idle_timeout_seconds", help_idle_timeout(document)},
                          {"visit_rest_seconds", document.visit_rest_seconds},
                          {"exercises", exercises},
                          {"levels", levels},
                          {"topics", topics},
                          {"providers", providers},
-                         {"crisis_lines", crisis_lines}};
+                         {"crisis_lines", crisis_lines},
+                         {"emergency_numbers", emergency_numbers}};
     return structure.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -5,9 +5,16 @@
 
 namespace wellness::kiosk {
 
-void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float fullness) {
+ImU32 breathing_circle_fill(const Palette& palette) {
+    return mix(palette.background, palette.accent, 0.75f);
+}
+
+void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float fullness,
+                           float min_radius) {
     ImDrawList* list = ImGui::GetWindowDrawList();
-    const float min_radius = max_radius * 0.35f;
+    if (min_radius <= 0) {
+        min_radius = max_radius * 0.35f;
+    }
     const float radius = min_radius + (max_radius - min_radius) * std::clamp(fullness, 0.0f, 1.0f);
     const ImU32 accent = ui.palette.accent;
     list->AddCircle(centre, max_radius, mix(ui.palette.background, accent, 0.35f), 96,
@@ -20,13 +27,17 @@ void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float
         list->AddCircle(centre, ring_radius, mix(ui.palette.background, accent, 0.12f * (4 - ring)),
                         96, ring_width);
     }
-    list->AddCircleFilled(centre, radius, mix(ui.palette.background, accent, 0.75f), 96);
+    list->AddCircleFilled(centre, radius, breathing_circle_fill(ui.palette), 96);
 }
 
 void AttractScreen::Draw(UiContext& ui) {
     const Layout& layout = ui.layout;
+    const Flow& flow = ui.flow;
     const auto width = static_cast<float>(layout.width);
     const auto height = static_cast<float>(layout.height);
+    // Every locale's line in turn, one breath each.
+    const std::string& locale = flow.attract_locale(ui.now);
+    const auto& content = flow.content();
     // Urgent help first, so it wins over the tap-anywhere area under it.
     top_bar(ui, "", true);
     // The hidden maintenance corner: taps there must not start a visit.
@@ -39,18 +50,26 @@ void AttractScreen::Draw(UiContext& ui) {
     register_widget(ui, "attract.tap");
 
     // A slow breath: about six a minute.
-    constexpr MonotonicMs period_ms = 10000;
-    const double phase = static_cast<double>(ui.now % period_ms) / period_ms;
+    const double phase =
+        static_cast<double>(ui.now % attract_breath_ms) / static_cast<double>(attract_breath_ms);
     const auto fullness = static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * phase));
     const float radius = std::min(width, height) * 0.22f;
     const ImVec2 centre{width / 2, height * 0.45f};
     draw_breathing_circle(ui, centre, radius, fullness);
 
-    const std::string text = ui.flow.text(ui.flow.content().attract_text);
+    // The line fades out and the next fades in while the circle is at its smallest.
+    const double fade = 0.06;
+    const double alpha = std::clamp(std::min(phase, 1.0 - phase) / fade, 0.0, 1.0);
+    const std::string text = localized(content.attract_text, locale, content.default_locale);
     const float wrap = width - 2 * layout.margin;
-    draw_text(ImGui::GetWindowDrawList(), ui.fonts.heading,
-              {layout.margin, centre.y + radius + layout.gap * 2}, wrap, ui.palette.text, text,
-              true);
+    const ImVec2 at{layout.margin, centre.y + radius + layout.gap * 2};
+    const float text_h = draw_text(ImGui::GetWindowDrawList(), ui.fonts.heading, at, wrap,
+                                   (ui.palette.text & ~IM_COL32_A_MASK) |
+                                       (static_cast<ImU32>(alpha * 255.0) << IM_COL32_A_SHIFT),
+                                   text, true);
+    ImGui::SetCursorScreenPos(at);
+    ImGui::Dummy({wrap, text_h});
+    register_widget(ui, "attract.line." + locale);
 }
 
 } // namespace wellness::kiosk

@@ -1,6 +1,8 @@
 #include "screens.hpp"
 #include "wellness/breathing.hpp"
 
+#include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 
@@ -122,23 +124,79 @@ void BreatheScreen::DrawRunning(UiContext& ui) {
 
     const float area_top = layout.content_top();
     const float area_h = layout.content_height();
-    const float radius = area_h * 0.42f;
-    const ImVec2 centre{static_cast<float>(layout.width) / 2, area_top + area_h * 0.47f};
-    draw_breathing_circle(ui, centre, radius, static_cast<float>(state.circle));
+    const float small_h = ui.fonts.small->FontSize * 1.2f;
+    // The soft rings reach a little beyond the circle.
+    const float max_radius =
+        std::min((area_h - small_h - layout.gap) / 2, layout.content_width() / 2) - layout.mm(4.5f);
+    const ImVec2 centre{static_cast<float>(layout.width) / 2,
+                        area_top + (area_h - small_h - layout.gap) / 2};
+
+    // The label and countdown always sit inside the circle: its smallest size holds the
+    // longest phase name in this language (the heading font, or the body font if even the
+    // whole circle is too small for it).
+    const bool top_up = is_top_up(*exercise, state.phase_index);
+    const std::string phase = flow.ui(top_up ? "phase_top_up" : phase_key(state.phase));
+    const float pad = layout.mm(1.5f);
+    ImFont* label_font = ui.fonts.heading;
+    ImFont* count_font = ui.fonts.title;
+    float min_radius = 0;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        float widest = 0;
+        for (const char* key : {"phase_inhale", "phase_hold", "phase_exhale", "phase_top_up"}) {
+            const std::string name = flow.ui(key);
+            widest = std::max(
+                widest,
+                label_font->CalcTextSizeA(label_font->FontSize, FLT_MAX, 0, name.c_str()).x);
+        }
+        const float block_h = label_font->FontSize * 1.2f + count_font->FontSize * 1.2f;
+        min_radius = pacer_min_radius(max_radius, 0.35f, widest, block_h, pad);
+        if (min_radius <= max_radius * 0.8f || attempt == 1) {
+            break;
+        }
+        label_font = ui.fonts.body;
+        count_font = ui.fonts.heading;
+    }
+    // A breathing curve: each phase starts and ends gently.
+    const auto fullness = static_cast<float>(eased_circle(state));
+    draw_breathing_circle(ui, centre, max_radius, fullness, min_radius);
+    const float radius = min_radius + (max_radius - min_radius) * std::clamp(fullness, 0.0f, 1.0f);
 
     ImDrawList* list = ImGui::GetWindowDrawList();
-    const std::string phase = flow.ui(phase_key(state.phase));
-    const auto seconds_left =
-        static_cast<long>(std::ceil(std::chrono::duration<double>(state.phase_remaining).count()));
-    const float box = radius * 1.6f;
-    const float text_block = ui.fonts.heading->FontSize * 1.2f + ui.fonts.title->FontSize * 1.2f;
-    float y = centre.y - text_block / 2;
-    y += draw_text(list, ui.fonts.heading, {centre.x - box / 2, y}, box, ui.palette.text, phase,
-                   true);
-    draw_text(list, ui.fonts.title, {centre.x - box / 2, y}, box, ui.palette.text,
-              std::to_string(seconds_left), true);
+    const ImU32 label_colour =
+        from_rgb(readable_on(to_rgb(breathing_circle_fill(ui.palette)), to_rgb(ui.palette.text),
+                             to_rgb(ui.palette.background)));
+    const int count =
+        countdown_number(exercise->phases[state.phase_index].seconds, state.phase_remaining);
+    const std::string number = count > 0 ? std::to_string(count) : std::string();
+    const float label_w =
+        label_font->CalcTextSizeA(label_font->FontSize, FLT_MAX, 0, phase.c_str()).x;
+    const float number_w =
+        count_font->CalcTextSizeA(count_font->FontSize, FLT_MAX, 0, number.c_str()).x;
+    const float block_w = std::max(label_w, number_w);
+    const float block_h = label_font->FontSize * 1.2f + count_font->FontSize * 1.2f;
+    const ImVec2 block_min{std::floor(centre.x - block_w / 2), std::floor(centre.y - block_h / 2)};
+    float y = block_min.y;
+    y += draw_text(list, label_font, {block_min.x, y}, block_w + 1, label_colour, phase, true);
+    if (!number.empty()) {
+        draw_text(list, count_font, {block_min.x, y}, block_w + 1, label_colour, number, true);
+    }
+    ImGui::SetCursorScreenPos(block_min);
+    ImGui::Dummy({block_w, block_h});
+    register_widget(ui, "breathe.label");
+    // For tests: the largest box of the label's shape inside the circle's disc as drawn now;
+    // the label lies inside the disc exactly when it lies inside this box.
+    if (block_w > 0 && block_h > 0) {
+        const float scale = radius / std::hypot(block_w / 2, block_h / 2);
+        const ImVec2 half{block_w / 2 * scale, block_h / 2 * scale};
+        ImGui::SetCursorScreenPos({centre.x - half.x, centre.y - half.y});
+        ImGui::Dummy({2 * half.x, 2 * half.y});
+        register_widget(ui, "breathe.circle");
+    }
+    register_widget(ui, top_up
+                            ? "breathe.phase.top_up"
+                            : std::string("breathe.phase.") + std::string(to_string(state.phase)));
     // Time left in the session, quietly under the circle.
-    draw_text(list, ui.fonts.small, {layout.margin, area_top + area_h - ui.fonts.small->FontSize},
+    draw_text(list, ui.fonts.small, {layout.margin, area_top + area_h - small_h},
               layout.content_width(), ui.palette.text_muted,
               minutes_seconds(state.session_remaining), true);
     bottom_bar(ui, true);

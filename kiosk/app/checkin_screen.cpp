@@ -56,8 +56,17 @@ void CheckinScreen::DrawTopics(UiContext& ui) {
         question = flow.ui("topics_prompt");
     }
     top_bar(ui, question);
-    const ImVec2 at{layout.margin, layout.content_top()};
-    const ImVec2 size{layout.content_width(), layout.content_height()};
+    // Say that several may be picked (or none).
+    const std::string hint = flow.ui("topics_prompt");
+    const ImVec2 hint_at{layout.margin, layout.content_top()};
+    const float hint_h = draw_text(ImGui::GetWindowDrawList(), ui.fonts.body, hint_at,
+                                   layout.content_width(), ui.palette.text, hint);
+    ImGui::SetCursorScreenPos(hint_at);
+    ImGui::Dummy({layout.content_width(), hint_h});
+    register_widget(ui, "checkin.topics_hint");
+    const float below = hint_h + layout.gap / 2;
+    const ImVec2 at{layout.margin, layout.content_top() + below};
+    const ImVec2 size{layout.content_width(), layout.content_height() - below};
     drag_list(ui, "checkin.topics", at, size, [&] {
         const int columns = layout.width >= 1000 ? 3 : 2;
         const float width =
@@ -89,17 +98,26 @@ void CheckinScreen::DrawSuggestions(UiContext& ui) {
     if (level == nullptr) {
         return;
     }
-    top_bar(ui, flow.ui("suggestions_heading"));
+    // A serious level opens with a warm first line of its own instead of the generic heading.
+    const std::string first_line = flow.text(level->first_line);
+    top_bar(ui, first_line.empty() ? flow.ui("suggestions_heading") : std::string());
     const ImVec2 at{layout.margin, layout.content_top()};
     const ImVec2 size{layout.content_width(), layout.content_height()};
     drag_list(ui, "checkin.suggestions", at, size, [&] {
         const float width = size.x - layout.mm(3.0f);
+        if (!first_line.empty()) {
+            const ImVec2 line_at = ImGui::GetCursorScreenPos();
+            const float line_h = draw_text(ImGui::GetWindowDrawList(), ui.fonts.heading, line_at,
+                                           width, ui.palette.text, first_line);
+            ImGui::Dummy({width, line_h});
+            register_widget(ui, "checkin.first_line");
+        }
         // The most serious level: the crisis lines come first, before anything else.
         if (flow.is_most_serious_level()) {
             draw_crisis_lines(ui, width);
         }
         const float pad = layout.mm(3.0f);
-        for (std::size_t i = 0; i < level->suggestions.size(); ++i) {
+        for (const std::size_t i : flow.offered_suggestions()) {
             const Suggestion& suggestion = level->suggestions[i];
             const std::string text = flow.text(suggestion.text);
             const float h = std::max(layout.target,

@@ -82,10 +82,14 @@ std::string Flow::text(const LocalizedText& localized_text) const {
 
 std::string Flow::ui(const std::string& key) const {
     auto found = content_.ui.find(key);
-    if (found == content_.ui.end()) {
-        return key;
+    if (found != content_.ui.end()) {
+        return text(found->second);
     }
-    return text(found->second);
+    // Words added after the content was written: the kiosk's own, English where it has none.
+    if (const LocalizedText* builtin = builtin_ui_text(key)) {
+        return localized(*builtin, state_.locale, "en");
+    }
+    return key;
 }
 
 const Exercise* Flow::exercise() const {
@@ -118,6 +122,16 @@ void Flow::go(Screen next) {
         state_.history.push_back(state_.screen);
     }
     state_.screen = next;
+}
+
+void Flow::go_home() {
+    // The same person, starting over: every choice goes, the language and what this visit
+    // has already counted stay.
+    VisitState fresh;
+    fresh.locale = state_.locale;
+    fresh.counted_this_visit = std::move(state_.counted_this_visit);
+    fresh.screen = Screen::home;
+    state_ = std::move(fresh);
 }
 
 void Flow::reset_to_attract() {
@@ -191,12 +205,20 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
     case Kind::done:
         reset_to_attract();
         break;
+    case Kind::home:
+        if (screen != Screen::attract && screen != Screen::maintenance) {
+            go_home();
+        }
+        break;
     case Kind::back:
         if (screen == Screen::maintenance) {
             reset_to_attract();
         } else if (!state_.history.empty()) {
             state_.screen = state_.history.back();
             state_.history.pop_back();
+        } else if (screen != Screen::attract && screen != Screen::home) {
+            // Opened straight from Attract (Urgent help): Back leads to Home, never nowhere.
+            go_home();
         }
         break;
     case Kind::choose_tile:
@@ -292,9 +314,13 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
         break;
     case Kind::choose_suggestion: {
         const CheckinLevel* chosen_level = level();
-        if (screen != Screen::checkin_suggestions || chosen_level == nullptr || intent.number < 0 ||
-            static_cast<std::size_t>(intent.number) >= chosen_level->suggestions.size()) {
+        if (screen != Screen::checkin_suggestions || chosen_level == nullptr || intent.number < 0) {
             break;
+        }
+        const auto offered = offered_suggestions();
+        if (std::find(offered.begin(), offered.end(), static_cast<std::size_t>(intent.number)) ==
+            offered.end()) {
+            break; // not on the screen: for topics not chosen, or a loop
         }
         const Suggestion& suggestion = chosen_level->suggestions[intent.number];
         if (!suggestion.exercise_id.empty() &&
@@ -324,8 +350,88 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
 }
 
 bool Flow::idle_applies() const {
-    // Nobody touches the screen during a breathing session; its idle time starts at its end.
-    return state_.screen != Screen::attract && state_.screen != Screen::breathe_running;
+    // A breathing session is not a touch: one walked away from ends like any other screen,
+    // after asking "Still there?".
+    return state_.screen != Screen::attract;
+}
+
+MonotonicMs Flow::idle_timeout_ms() const {
+    switch (state_.screen) {
+    case Screen::urgent:
+    case Screen::checkin_suggestions:
+    case Screen::talk_provider:
+        return MonotonicMs{help_idle_timeout(content_)} * 1000;
+    default:
+        return MonotonicMs{content_.idle_timeout_seconds} * 1000;
+    }
+}
+
+bool Flow::asks_still_there() const {
+    switch (state_.screen) {
+    case Screen::urgent:
+    case Screen::checkin_suggestions:
+    case Screen::talk_provider:
+    case Screen::breathe_running:
+    case Screen::breathe_finished:
+        return true;
+    default:
+        return false;
+    }
+}
+
+MonotonicMs Flow::fade_start() const {
+    return last_touch_ + idle_timeout_ms() + (asks_still_there() ? still_there_ms : 0);
+}
+
+bool Flow::still_there(MonotonicMs now) const {
+    return idle_applies() && asks_still_there() && now - last_touch_ >= idle_timeout_ms();
+}
+
+std::vector<std::size_t> Flow::offered_suggestions() const {
+    std::vector<std::size_t> fitting;
+    std::vector<std::size_t> general;
+    const CheckinLevel* chosen = level();
+    if (chosen == nullptr) {
+        return fitting;
+    }
+    const bool crisis_lines_shown = is_most_serious_level();
+    for (std::size_t i = 0; i < chosen->suggestions.size(); ++i) {
+        const Suggestion& suggestion = chosen->suggestions[i];
+        if (suggestion.crisis_lines && crisis_lines_shown) {
+            continue;
+        }
+        if (suggestion.topics.empty()) {
+            general.push_back(i);
+        } else if (std::any_of(suggestion.topics.begin(), suggestion.topics.end(),
+                               [&](const std::string& topic) { return topic_selected(topic); })) {
+            fitting.push_back(i);
+        }
+    }
+    fitting.insert(fitting.end(), general.begin(), general.end());
+    return fitting;
+}
+
+const std::string& Flow::attract_locale(MonotonicMs now) const {
+    // The default locale first, then the others in content order.
+    const auto& locales = content_.locales;
+    if (locales.size() < 2) {
+        return content_.default_locale;
+    }
+    const auto turn = static_cast<std::size_t>(std::max<MonotonicMs>(0, now) / attract_breath_ms) %
+                      locales.size();
+    if (turn == 0) {
+        return content_.default_locale;
+    }
+    std::size_t seen = 0;
+    for (const auto& locale : locales) {
+        if (locale.id == content_.default_locale) {
+            continue;
+        }
+        if (++seen == turn) {
+            return locale.id;
+        }
+    }
+    return content_.default_locale;
 }
 
 MonotonicMs Flow::breathing_elapsed(MonotonicMs now) const {
@@ -342,19 +448,18 @@ std::vector<CounterKey> Flow::tick(MonotonicMs now) {
             return counted;
         }
         const auto elapsed = to_ns(breathing_elapsed(now));
-        if (breathing_state(*running, state_.length_minutes, elapsed).finished) {
-            const auto plan = plan_session(*running, state_.length_minutes);
+        const auto plan = plan_session(*running, state_.length_minutes);
+        const MonotonicMs end = state_.breathing_started_at + to_ms(plan.total_duration);
+        // A session walked away from may end by idling before it ends by itself: whichever
+        // came first (the window side may tick late) decides.
+        if (breathing_state(*running, state_.length_minutes, elapsed).finished &&
+            end < fade_start() + idle_fade_ms) {
             state_.screen = Screen::breathe_finished;
-            last_touch_ =
-                std::max(last_touch_, state_.breathing_started_at + to_ms(plan.total_duration));
             counted.push_back({std::string(metric::breathing_completed), running->id});
         }
     }
-    if (idle_applies()) {
-        const MonotonicMs timeout = MonotonicMs{content_.idle_timeout_seconds} * 1000;
-        if (now - last_touch_ >= timeout + idle_fade_ms) {
-            reset_to_attract();
-        }
+    if (idle_applies() && now >= fade_start() + idle_fade_ms) {
+        reset_to_attract();
     }
     if (state_.screen == Screen::attract && pending_content_) {
         reset_to_attract();
@@ -388,8 +493,7 @@ double Flow::idle_fade(MonotonicMs now) const {
     if (!idle_applies()) {
         return 0.0;
     }
-    const MonotonicMs timeout = MonotonicMs{content_.idle_timeout_seconds} * 1000;
-    const MonotonicMs into_fade = now - last_touch_ - timeout;
+    const MonotonicMs into_fade = now - fade_start();
     if (into_fade <= 0) {
         return 0.0;
     }
@@ -405,8 +509,11 @@ std::optional<MonotonicMs> Flow::next_deadline(MonotonicMs now) const {
     if (!idle_applies()) {
         return std::nullopt;
     }
-    const MonotonicMs fade_start = last_touch_ + MonotonicMs{content_.idle_timeout_seconds} * 1000;
-    return std::max(now, fade_start);
+    const MonotonicMs prompt = last_touch_ + idle_timeout_ms();
+    if (asks_still_there() && now < prompt) {
+        return prompt;
+    }
+    return std::max(now, fade_start());
 }
 
 } // namespace wellness::kiosk

@@ -55,6 +55,7 @@ struct Intent {
         open_urgent,       // the persistent Urgent button
         open_maintenance,  // the hidden gesture was completed
         back,
+        home,  // back to Home, forgetting the visit's choices but keeping its language
         done,  // forget everything, back to Attract
         touch, // any other touch: keeps the session alive
     };
@@ -90,6 +91,7 @@ struct Intent {
     static Intent open_urgent() { return make(Kind::open_urgent); }
     static Intent open_maintenance() { return make(Kind::open_maintenance); }
     static Intent back() { return make(Kind::back); }
+    static Intent home() { return make(Kind::home); }
     static Intent done() { return make(Kind::done); }
     static Intent touch() { return make(Kind::touch); }
 };
@@ -109,9 +111,17 @@ struct VisitState {
     std::vector<CounterKey> counted_this_visit; // "shown" counters add at most once per visit
 };
 
-// Idle handling: after `idle_timeout` without a touch the screen fades out over this long,
-// then the visit is forgotten.
+// Idle handling: after the screen's idle time without a touch the screen fades out over this
+// long, then the visit is forgotten.
 inline constexpr MonotonicMs idle_fade_ms = 1500;
+// On the screens someone reads, scans or breathes on (Urgent help, suggestions, a QR, a
+// breathing session and its end) the idle time is followed by a calm "Still there?": this long
+// to answer with any touch before the fade starts.
+inline constexpr MonotonicMs still_there_ms = 10000;
+
+// Attract shows each locale's line in turn, one slow breath of its circle each (the line
+// changes when the circle is smallest), starting with the default locale.
+inline constexpr MonotonicMs attract_breath_ms = 10000;
 
 // Promise 7: a visit counts only after Attract has rested untouched for the content's
 // visit_rest_seconds, so one person tapping Done and starting again is one visit, not several.
@@ -164,13 +174,32 @@ class Flow {
     bool is_most_serious_level() const;
     bool topic_selected(const std::string& id) const;
 
+    // The suggestions the person is offered for the chosen level and topics, as indices into
+    // level()->suggestions, in the order shown: those fitting a chosen topic first, then those
+    // for everybody; a suggestion for topics none of which was chosen is left out. On the most
+    // serious level the crisis lines already head the screen, so a suggestion that only leads
+    // to them again is left out too (no loops).
+    std::vector<std::size_t> offered_suggestions() const;
+
+    // The locale whose line Attract shows at `now` (each in turn). A tap past Attract still
+    // starts in the default locale: taps do not wait for a line, and a visit must not start in
+    // a language chosen by the clock.
+    const std::string& attract_locale(MonotonicMs now) const;
+
+    // The current screen's idle time: the content's help idle time on Urgent help, the
+    // suggestions and a provider's QR, its idle time elsewhere.
+    MonotonicMs idle_timeout_ms() const;
+    // Whether the current screen asks "Still there?" before it resets.
+    bool asks_still_there() const;
+    // True while the "Still there?" prompt shows (and through the fade after it).
+    bool still_there(MonotonicMs now) const;
     // 0 (fully visible) to 1 (faded out) while an idle visit fades away.
     double idle_fade(MonotonicMs now) const;
     // Whether the screen changes by itself (Attract circle, breathing, fade): render
     // continuously only then.
     bool animating(MonotonicMs now) const;
-    // The next moment tick() may change something when nothing animates (idle fade start);
-    // the window side may sleep until then.
+    // The next moment tick() or the picture may change when nothing animates ("Still there?",
+    // the fade's start); the window side may sleep until then.
     std::optional<MonotonicMs> next_deadline(MonotonicMs now) const;
     // Milliseconds into the running breathing session (with any test clock offset included).
     MonotonicMs breathing_elapsed(MonotonicMs now) const;
@@ -182,6 +211,8 @@ class Flow {
     void show_suggestions(std::vector<CounterKey>& out);
     void show_urgent(std::vector<CounterKey>& out);
     bool idle_applies() const;
+    MonotonicMs fade_start() const; // last touch + idle time (+ the "Still there?" time)
+    void go_home();
     void count_visit(std::vector<CounterKey>& out, MonotonicMs now);
     void note_attract(Screen before, MonotonicMs now);
 

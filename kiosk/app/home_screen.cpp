@@ -19,22 +19,19 @@ void HomeScreen::Draw(UiContext& ui) {
         const char* label_key;
         Tile tile;
         ImU32 fill;
+        Rect rect;
     };
+    const HomeTiles rects = home_tiles(layout);
     const TileSpec tiles[] = {
-        {"home.breathe", "tile_breathe", Tile::breathe, ui.palette.surface},
-        {"home.checkin", "tile_checkin", Tile::checkin, ui.palette.surface},
-        {"home.talk", "tile_talk", Tile::talk, ui.palette.surface},
-        {"home.urgent", "tile_urgent", Tile::urgent, ui.palette.urgent},
+        {"home.breathe", "tile_breathe", Tile::breathe, ui.palette.surface, rects.breathe},
+        {"home.checkin", "tile_checkin", Tile::checkin, ui.palette.surface, rects.checkin},
+        {"home.talk", "tile_talk", Tile::talk, ui.palette.surface, rects.talk},
+        {"home.urgent", "tile_urgent", Tile::urgent, ui.palette.urgent, rects.urgent},
     };
-    const ImVec2 tile_size{layout.home_tile_width(), layout.home_tile_height()};
-    for (int i = 0; i < 4; ++i) {
-        const float x = layout.margin + static_cast<float>(i % 2) * (tile_size.x + layout.gap);
-        const float y =
-            layout.content_top() + static_cast<float>(i / 2) * (tile_size.y + layout.gap);
-        ImGui::SetCursorScreenPos({x, y});
-        const auto& tile = tiles[i];
-        if (label_button(ui, tile.test_id, flow.ui(tile.label_key), tile_size, tile.fill, 0, {},
-                         false, ui.fonts.heading)) {
+    for (const auto& tile : tiles) {
+        ImGui::SetCursorScreenPos({tile.rect.x, tile.rect.y});
+        if (label_button(ui, tile.test_id, flow.ui(tile.label_key), {tile.rect.w, tile.rect.h},
+                         tile.fill, 0, {}, false, ui.fonts.heading)) {
             ui.want(Intent::choose_tile(tile.tile));
         }
     }

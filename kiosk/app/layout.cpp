@@ -44,3 +44,31 @@ float Layout::qr_side() const {
 }
 
 } // namespace wellness::kiosk
+
+namespace wellness::kiosk {
+
+HomeTiles home_tiles(const Layout& layout) {
+    const float left = layout.margin;
+    const float top = layout.content_top();
+    const float width = layout.content_width();
+    const float height = layout.content_height();
+    const float urgent_h = std::floor(std::max(layout.target, height * 0.2f));
+    const float tiles_h = height - urgent_h - layout.gap;
+    HomeTiles tiles;
+    Rect* main[] = {&tiles.breathe, &tiles.checkin, &tiles.talk};
+    const bool portrait = layout.height > layout.width;
+    for (int i = 0; i < 3; ++i) {
+        const auto at = static_cast<float>(i);
+        if (portrait) {
+            const float h = (tiles_h - 2 * layout.gap) / 3;
+            *main[i] = {left, top + at * (h + layout.gap), width, h};
+        } else {
+            const float w = (width - 2 * layout.gap) / 3;
+            *main[i] = {left + at * (w + layout.gap), top, w, tiles_h};
+        }
+    }
+    tiles.urgent = {left, top + tiles_h + layout.gap, width, urgent_h};
+    return tiles;
+}
+
+} // namespace wellness::kiosk

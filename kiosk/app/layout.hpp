@@ -33,14 +33,29 @@ struct Layout {
     float content_top() const { return bar_height + margin; }
     float content_height() const { return height - 2 * bar_height - 2 * margin; }
     float content_width() const { return width - 2 * margin; }
-    // Home's tiles: two rows of two.
-    float home_tile_height() const { return (content_height() - gap) / 2; }
-    float home_tile_width() const { return (content_width() - gap) / 2; }
     // Side of the QR code on the provider screen: at least a third of the screen's height.
     float qr_side() const;
     float mm(float millimetres) const { return millimetres * px_per_mm; }
 };
 
 Layout compute_layout(int width, int height, std::optional<float> reported_dpi);
+
+struct Rect {
+    float x = 0;
+    float y = 0;
+    float w = 0;
+    float h = 0;
+};
+
+// Home's tiles in the content area: Breathe, Check in and Talk to someone side by side (one
+// above the other on a portrait screen), and Urgent help as a band across the bottom: always
+// there and at least a target high, but not a quarter of the screen.
+struct HomeTiles {
+    Rect breathe;
+    Rect checkin;
+    Rect talk;
+    Rect urgent;
+};
+HomeTiles home_tiles(const Layout& layout);
 
 } // namespace wellness::kiosk

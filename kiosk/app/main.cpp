@@ -137,7 +137,10 @@ std::string describe_status(const SyncStatus& status, const std::string& rendere
     return text.str();
 }
 
-double phase_tone_hz(PhaseKind kind) {
+double phase_tone_hz(PhaseKind kind, bool top_up) {
+    if (top_up) {
+        return 523.3; // C5: the sigh's short second breath in, above the first
+    }
     switch (kind) {
     case PhaseKind::inhale:
         return 392.0; // G4
@@ -343,6 +346,7 @@ int main(int argc, char** argv) {
     TalkScreen talk_screen;
     UrgentScreen urgent_screen;
     MaintenanceScreen maintenance_screen;
+    StillThereOverlay still_there_overlay;
     WidgetMap widgets;
     std::vector<Intent> intents;
     const std::function<std::string()> maintenance_status = [&] {
@@ -371,6 +375,7 @@ int main(int argc, char** argv) {
     int settle_frames = 0; // frames to draw after input so ImGui settles
     Screen drawn_screen = flow.screen();
     std::string drawn_locale = flow.locale();
+    bool drawn_still_there = false;
     struct {
         std::size_t phase = 0;
         long cycle = -1;
@@ -447,7 +452,8 @@ int main(int argc, char** argv) {
             load_provider_textures();
             palette_generation = flow.content_generation();
         }
-        const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale;
+        const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale ||
+                             flow.still_there(now) != drawn_still_there;
         if (!(continuous || had_input || changed || first_frame || flow.animating(now))) {
             continue; // nothing to show: draw nothing, stay asleep
         }
@@ -510,6 +516,27 @@ int main(int argc, char** argv) {
             break;
         }
         ImGui::PopFont();
+        // The press that answers "Still there?" is a touch and ends it at once; the prompt
+        // stays until that finger lifts, so its own buttons (Done) get their release and the
+        // screen under it gets nothing.
+        const bool still_there =
+            flow.still_there(now) ||
+            (drawn_still_there && (ImGui::IsMouseDown(ImGuiMouseButton_Left) ||
+                                   ImGui::IsMouseReleased(ImGuiMouseButton_Left)));
+        if (still_there) {
+            // A window of its own on top: every touch goes to it, none to the screen under it.
+            ImGui::SetNextWindowPos({0, 0});
+            ImGui::SetNextWindowSize(
+                {static_cast<float>(layout.width), static_cast<float>(layout.height)});
+            ImGui::Begin("still-there", nullptr,
+                         ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                             ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
+            ImGui::PushFont(fonts.body);
+            still_there_overlay.Draw(ui);
+            ImGui::PopFont();
+            ImGui::End();
+        }
         if (const double fade = flow.idle_fade(now); fade > 0) {
             // Leave no trace: the screen fades to the calm background before it forgets.
             ImGui::GetForegroundDrawList()->AddRectFilled(
@@ -552,6 +579,7 @@ int main(int argc, char** argv) {
         }
         drawn_screen = flow.screen();
         drawn_locale = flow.locale();
+        drawn_still_there = still_there;
 
         // What the person asked for this frame.
         for (const auto& intent : intents) {
@@ -567,7 +595,7 @@ int main(int argc, char** argv) {
                     breathing_state(*exercise, flow.state().length_minutes,
                                     std::chrono::milliseconds(flow.breathing_elapsed(now)));
                 if (state.phase_index != last_breath.phase || state.cycle != last_breath.cycle) {
-                    tone.play(phase_tone_hz(state.phase));
+                    tone.play(phase_tone_hz(state.phase, is_top_up(*exercise, state.phase_index)));
                 }
                 last_breath = {state.phase_index, state.cycle};
             }

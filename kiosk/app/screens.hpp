@@ -4,6 +4,7 @@
 // in the UiContext; no IO, no state of its own that outlives a frame.
 
 #include "ui_kit.hpp"
+#include "urgent_contacts.hpp"
 
 namespace wellness::kiosk {
 
@@ -57,11 +58,25 @@ class MaintenanceScreen {
     void Draw(UiContext& ui);
 };
 
-// Draws the crisis lines as a block from the cursor; shared by Urgent and the most serious
-// check-in level's suggestions. Returns the height used.
-float draw_crisis_lines(UiContext& ui, float width);
+class StillThereOverlay {
+  public:
+    // Drawn over the screen while the flow asks "Still there?": any touch keeps the visit.
+    void Draw(UiContext& ui);
+};
 
-// The breathing circle: `fullness` 0 (empty lungs) to 1 (full).
-void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float fullness);
+// Draws contact cards (name, description, each number as a QR with the number in large text)
+// as a block from the cursor. Returns the height used.
+float draw_contacts(UiContext& ui, const std::vector<UrgentContact>& contacts, float width);
+// The crisis lines as cards; the most serious check-in level's suggestions start with them.
+float draw_crisis_lines(UiContext& ui, float width);
+// Side of a contact's QR code.
+float contact_qr_side(const Layout& layout);
+
+// The breathing circle: `fullness` 0 (empty lungs) to 1 (full), its radius from
+// `min_radius` to `max_radius` (a third of it when min_radius is 0).
+void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float fullness,
+                           float min_radius = 0);
+// The fill of the circle's disc, where the phase label sits.
+ImU32 breathing_circle_fill(const Palette& palette);
 
 } // namespace wellness::kiosk

@@ -85,6 +85,20 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
                                          host.screen_name());
             }
             break;
+        case Kind::expect_inside: {
+            const auto inner = host.widget(command.argument);
+            const auto outer = host.widget(command.outer);
+            if (!inner || !outer) {
+                return fail(command, "no widget '" + (inner ? command.outer : command.argument) +
+                                         "' on screen " + host.screen_name());
+            }
+            if (inner->min_x < outer->min_x || inner->min_y < outer->min_y ||
+                inner->max_x > outer->max_x || inner->max_y > outer->max_y) {
+                return fail(command, "widget '" + command.argument + "' reaches outside '" +
+                                         command.outer + "' on screen " + host.screen_name());
+            }
+            break;
+        }
         case Kind::expect_no_hover:
             if (host.anything_hovered()) {
                 return fail(command, "a widget is still hovered after the finger lifted");

@@ -117,6 +117,17 @@ ScriptParseResult parse_script(std::string_view text) {
                            : verb == "screenshot"       ? Kind::screenshot
                                                         : Kind::expect_screen;
             command.argument = words[1];
+        } else if (verb == "expect-inside") {
+            if (!want(2)) {
+                continue;
+            }
+            if (!printable_word(words[1]) || !printable_word(words[2])) {
+                fail("bad argument");
+                continue;
+            }
+            command.kind = Kind::expect_inside;
+            command.argument = words[1];
+            command.outer = words[2];
         } else if (verb == "tap-at" || verb == "touch-at") {
             if (!want(2)) {
                 continue;

@@ -12,6 +12,7 @@
 //   expect-screen NAME           fail unless the flow is on that screen
 //   expect-widget ID             fail unless that widget was drawn (and is in view)
 //   expect-no-widget ID          fail if that widget is in view
+//   expect-inside ID OUTER       fail unless widget ID's rectangle lies inside widget OUTER's
 //   expect-no-hover              fail if any widget is hovered or active
 //   quit
 // Parsing is pure and strict: an unknown command or bad argument is an error with its line.
@@ -37,11 +38,13 @@ struct ScriptCommand {
         expect_screen,
         expect_widget,
         expect_no_widget,
+        expect_inside,
         expect_no_hover,
         quit,
     };
     Kind kind = Kind::quit;
     std::string argument; // widget id, path or screen name
+    std::string outer;    // expect-inside: the enclosing widget's id
     float x = 0, y = 0;   // tap-at / touch-at position, drag distance
     std::int64_t number = 0;
     int line = 0;

@@ -94,6 +94,17 @@ ImU32 mix(ImU32 a, ImU32 b, float t) {
     return out;
 }
 
+Rgb to_rgb(ImU32 colour) {
+    return {static_cast<std::uint8_t>((colour >> IM_COL32_R_SHIFT) & 0xff),
+            static_cast<std::uint8_t>((colour >> IM_COL32_G_SHIFT) & 0xff),
+            static_cast<std::uint8_t>((colour >> IM_COL32_B_SHIFT) & 0xff)};
+}
+
+ImU32 from_rgb(Rgb colour, float alpha) {
+    return IM_COL32(colour.r, colour.g, colour.b,
+                    static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f + 0.5f));
+}
+
 Palette make_palette(const ContentDocument& content) {
     Palette palette;
     palette.background = parse_colour(content.theme.background, IM_COL32(29, 43, 54, 255));
@@ -205,11 +216,12 @@ void draw_image_fitted(ImDrawList* list, const TextureImage& image, ImVec2 at, f
     list->AddImage(image.texture, min, {min.x + w, min.y + h});
 }
 
-void top_bar(UiContext& ui, const std::string& title, bool show_urgent) {
+void top_bar(UiContext& ui, const std::string& title, bool show_urgent,
+             const std::string& urgent_label) {
     const Layout& layout = ui.layout;
     float right = static_cast<float>(layout.width) - layout.margin;
     if (show_urgent) {
-        const std::string label = ui.flow.ui("tile_urgent");
+        const std::string label = urgent_label.empty() ? ui.flow.ui("tile_urgent") : urgent_label;
         const float text_w =
             ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x;
         const float width = std::max(layout.target * 2.2f, text_w + layout.mm(8.0f));
@@ -241,12 +253,24 @@ void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& ext
             ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x;
         return std::max(layout.target * 2.0f, text_w + layout.mm(8.0f));
     };
+    float left = layout.margin;
     if (show_back) {
         const std::string label = ui.flow.ui("back");
-        ImGui::SetCursorScreenPos({layout.margin, y});
-        if (label_button(ui, "chrome.back", label, {width_for(label), layout.target},
-                         ui.palette.surface, ui.palette.text)) {
+        const float w = width_for(label);
+        ImGui::SetCursorScreenPos({left, y});
+        if (label_button(ui, "chrome.back", label, {w, layout.target}, ui.palette.surface,
+                         ui.palette.text)) {
             ui.want(Intent::back());
+        }
+        left += w + layout.gap;
+    }
+    if (ui.flow.screen() != Screen::home && ui.flow.screen() != Screen::maintenance) {
+        // Starting over without Done: the same person keeps their language.
+        const std::string label = ui.flow.ui("home");
+        ImGui::SetCursorScreenPos({left, y});
+        if (label_button(ui, "chrome.home", label, {width_for(label), layout.target},
+                         ui.palette.surface, ui.palette.text)) {
+            ui.want(Intent::home());
         }
     }
     float right = static_cast<float>(layout.width) - layout.margin;

@@ -6,6 +6,7 @@
 
 #include "flow.hpp"
 #include "layout.hpp"
+#include "pacer.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -38,6 +39,8 @@ struct Palette {
 
 ImU32 parse_colour(const std::string& hex, ImU32 fallback);
 ImU32 mix(ImU32 a, ImU32 b, float t);
+Rgb to_rgb(ImU32 colour);
+ImU32 from_rgb(Rgb colour, float alpha = 1.0f);
 Palette make_palette(const ContentDocument& content);
 
 // Where each widget was drawn this frame, by a stable test id; the test script taps by id.
@@ -104,15 +107,18 @@ float text_height(ImFont* font, float wrap_width, const std::string& text);
 // Draws `image` scaled to fit a `side` square at `at`, centred, keeping its aspect ratio.
 void draw_image_fitted(ImDrawList* list, const TextureImage& image, ImVec2 at, float side);
 
-// Top bar: a title after the hidden corner, and the persistent Urgent button on the right.
-void top_bar(UiContext& ui, const std::string& title, bool show_urgent = true);
+// Top bar: a title after the hidden corner, and the persistent Urgent button on the right
+// (labelled `urgent_label`, or the ui string tile_urgent when empty).
+void top_bar(UiContext& ui, const std::string& title, bool show_urgent = true,
+             const std::string& urgent_label = {});
 
 struct BarButton {
     std::string test_id;
     std::string label;
     Intent intent;
 };
-// Bottom bar: Back on the left (optional), extra buttons, Done on the right.
+// Bottom bar: Back on the left (optional), then Home (everywhere but Home: starts over with the
+// same language), extra buttons, Done on the right (forgets everything).
 void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& extra = {});
 
 // A vertical list in the content area that scrolls by dragging a finger. `draw_items` lays out

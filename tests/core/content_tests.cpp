@@ -126,14 +126,29 @@ TEST_CASE("The default content bundle is valid and holds what officers are promi
         level_ids.push_back(level.id);
     }
     CHECK(level_ids == std::vector<std::string>{"healthy", "reacting", "injured", "ill"});
+    // The most serious level shows the crisis lines first by itself (the kiosk draws them) and
+    // opens with a warm first line, in every language; no suggestion leads back to the lines.
     const auto& ill = document.checkin.levels.back();
     REQUIRE_FALSE(ill.suggestions.empty());
-    CHECK(ill.suggestions.front().crisis_lines);
+    for (const auto& suggestion : ill.suggestions) {
+        CHECK_FALSE(suggestion.crisis_lines);
+    }
+    CHECK(ill.first_line.size() == document.locales.size());
+    CHECK(document.checkin.levels.at(2).first_line.size() == document.locales.size());
+    CHECK(document.checkin.levels.at(0).first_line.empty());
+    // Urgent help lists the 24-hour numbers of peer support and the EAP, and 911.
+    for (const auto& provider : document.providers) {
+        CHECK(provider.phone_24h.empty() == (provider.id == "chaplain"));
+    }
+    REQUIRE(document.emergency_numbers.size() == 1);
+    CHECK(document.emergency_numbers.at(0).call == "911");
+    CHECK(document.help_idle_timeout_seconds == 180);
     REQUIRE(document.crisis_lines.size() == 2);
     CHECK(document.crisis_lines.at(0).call == "988");
     CHECK(document.crisis_lines.at(0).text == "988");
     CHECK(document.crisis_lines.at(1).call == "1-800-267-5463");
-    CHECK(document.ui.size() == wellness::ui_string_keys().size());
+    CHECK(document.ui.size() ==
+          wellness::ui_string_keys().size() + wellness::optional_ui_string_keys().size());
     CHECK(document.ui.at("phase_exhale").at("es") == "Exhala");
 }
 
@@ -167,9 +182,16 @@ TEST_CASE("Optional fields of a content document may be left out", "[content]") 
     document.erase("assets");
     document.erase("providers");
     document["checkin"].erase("topics");
+    document.erase("help_idle_timeout_seconds");
+    document.erase("emergency_numbers");
+    for (const auto& key : wellness::optional_ui_string_keys()) {
+        document["ui"].erase(key);
+    }
     for (auto& level : document["checkin"]["levels"]) {
+        level.erase("first_line");
         for (auto& suggestion : level["suggestions"]) {
             suggestion.erase("provider_id");
+            suggestion.erase("topics");
         }
     }
     document["crisis_lines"][0].erase("text");
@@ -180,6 +202,10 @@ TEST_CASE("Optional fields of a content document may be left out", "[content]") 
     CHECK(result.document->providers.empty());
     CHECK(result.document->checkin.topics.empty());
     CHECK(result.document->crisis_lines.at(0).text.empty());
+    CHECK_FALSE(result.document->help_idle_timeout_seconds);
+    CHECK(wellness::help_idle_timeout(*result.document) == 180);
+    CHECK(result.document->emergency_numbers.empty());
+    CHECK(result.document->checkin.levels.back().first_line.empty());
 }
 
 TEST_CASE("Content with a field of the wrong type is refused", "[content]") {
@@ -596,7 +622,7 @@ TEST_CASE("Every problem in a document is reported at once", "[content]") {
     document["idle_timeout_seconds"] = 5;
     document["providers"][1]["booking_url"] = "http://peer.example.org";
     document["exercises"][3]["name"].erase("es");
-    document["checkin"]["topics"][2]["id"] = "Critical Incident";
+    document["checkin"]["topics"][1]["id"] = "Work Load"; // a topic no suggestion names
     document["surprise"] = true;
     const auto result = parse_content(document);
     CHECK_FALSE(result.document);
@@ -613,7 +639,7 @@ TEST_CASE("Every problem in a document is reported at once", "[content]") {
         CHECK((document.contains(pointer) || document.contains(pointer.parent_pointer())));
     }
     CHECK(paths == std::set<std::string>{"/idle_timeout_seconds", "/providers/1/booking_url",
-                                         "/exercises/3/name/es", "/checkin/topics/2/id",
+                                         "/exercises/3/name/es", "/checkin/topics/1/id",
                                          "/surprise"});
 }
 
@@ -705,4 +731,99 @@ TEST_CASE("Asset names are the one rule station and kiosk share, with their imag
     CHECK(wellness::asset_media_type("a.png") == "image/png");
     CHECK(wellness::asset_media_type("a.jpg") == "image/jpeg");
     CHECK(wellness::asset_media_type("a.jpeg") == "image/jpeg");
+}
+
+TEST_CASE("A suggestion may name the check-in topics it fits; they must exist, once each",
+          "[content]") {
+    const std::string topics = "/checkin/levels/1/suggestions/0/topics";
+    require_valid(with(topics, Json::array({"sleep", "family"})));
+    require_valid(with(topics, Json::array()));
+    require_problem(with(topics, Json::array({"sleeping"})), topics + "/0", "no check-in topic");
+    require_problem(with(topics, Json::array({"sleep", "sleep"})), topics + "/1", "duplicate");
+    require_problem(with(topics, Json::array({"Sleep"})), topics + "/0", "not a valid id");
+    require_problem(with(topics, "sleep"), topics, "must be a list");
+    const auto parsed = parse_content(with(topics, Json::array({"family", "sleep"})));
+    REQUIRE(parsed.document);
+    CHECK(parsed.document->checkin.levels[1].suggestions[0].topics ==
+          std::vector<std::string>{"family", "sleep"});
+    const auto again = parse_content(to_json(*parsed.document));
+    REQUIRE(again.document);
+    CHECK(*again.document == *parsed.document);
+    // Removing a topic breaks the suggestions that name it, as removing a provider does.
+    Json document = default_bundle();
+    document["checkin"]["topics"].erase(0); // sleep
+    require_problem(document, "/checkin/levels/1/suggestions/3/topics/0", "no check-in topic");
+}
+
+TEST_CASE("A level's first line is optional, translated and bounded", "[content]") {
+    const std::string line = "/checkin/levels/3/first_line";
+    require_valid(without(line));
+    require_problem(with(line + "/es", ""), line + "/es", "empty");
+    require_problem(without(line + "/es"), line + "/es", "translation is missing");
+    require_problem(with(line + "/en", repeated("a", 201)), line + "/en", "too long");
+    require_problem(with(line, "Hello"), line, "translations");
+}
+
+TEST_CASE("Urgent help's extra numbers: a provider's 24-hour phone and emergency numbers",
+          "[content]") {
+    require_problem(with("/providers/0/phone_24h", "24 hours"), "/providers/0/phone_24h",
+                    "only digits");
+    require_valid(with("/providers/0/phone_24h", ""));
+    require_valid(with("/providers/2/phone_24h", "+1 555 0102"));
+    const std::string number = "/emergency_numbers/0";
+    require_problem(with(number + "/call", "nine one one"), number + "/call", "only digits");
+    require_problem(without(number + "/call"), number + "/call", "required");
+    require_problem(with(number + "/id", "Dispatch"), number + "/id", "not a valid id");
+    require_valid(without(number + "/description"));
+    require_problem(with(number + "/extension", "1"), number + "/extension", "unknown field");
+    Json many = default_bundle();
+    for (int i = 1; i < 5; ++i) {
+        Json item = many["emergency_numbers"][0];
+        item["id"] = "line-" + std::to_string(i);
+        many["emergency_numbers"].push_back(item);
+    }
+    require_problem(many, "/emergency_numbers", "0 to 4");
+    Json twice = default_bundle();
+    twice["emergency_numbers"].push_back(twice["emergency_numbers"][0]);
+    require_problem(twice, "/emergency_numbers/1/id", "duplicate");
+}
+
+TEST_CASE("The help screens' idle time is optional, bounded, never under the idle timeout",
+          "[content]") {
+    require_problem(with("/help_idle_timeout_seconds", 29), "/help_idle_timeout_seconds",
+                    "30 to 900");
+    require_problem(with("/help_idle_timeout_seconds", 901), "/help_idle_timeout_seconds",
+                    "30 to 900");
+    require_problem(with("/help_idle_timeout_seconds", "180"), "/help_idle_timeout_seconds",
+                    "whole number");
+    auto parsed = parse_content(with("/help_idle_timeout_seconds", 600));
+    REQUIRE(parsed.document);
+    CHECK(wellness::help_idle_timeout(*parsed.document) == 600);
+    const auto again = parse_content(to_json(*parsed.document));
+    REQUIRE(again.document);
+    CHECK(again.document->help_idle_timeout_seconds == 600);
+    Json shorter = with("/help_idle_timeout_seconds", 40);
+    shorter["idle_timeout_seconds"] = 90;
+    parsed = parse_content(shorter);
+    REQUIRE(parsed.document);
+    CHECK(wellness::help_idle_timeout(*parsed.document) == 90);
+}
+
+TEST_CASE("Kiosk words added later may be left out, but when present are checked like the rest",
+          "[content]") {
+    for (const auto& key : wellness::optional_ui_string_keys()) {
+        INFO(key);
+        require_valid(without("/ui/" + key));
+        require_problem(without("/ui/" + key + "/es"), "/ui/" + key + "/es",
+                        "translation is missing");
+        const wellness::LocalizedText* builtin = wellness::builtin_ui_text(key);
+        REQUIRE(builtin != nullptr);
+        CHECK(builtin->count("en") == 1);
+        CHECK(builtin->count("es") == 1);
+        const auto& required = wellness::ui_string_keys();
+        CHECK(std::find(required.begin(), required.end(), key) == required.end());
+    }
+    CHECK(wellness::builtin_ui_text("done") == nullptr);
+    require_problem(with("/ui/homepage", translated("Home", "Inicio")), "/ui/homepage",
+                    "unknown field");
 }

@@ -35,6 +35,13 @@ TEST_CASE("Wording, phone numbers, links, hours, colours and images do not chang
     after.providers.front().booking_url = "https://example.org/book-again";
     after.providers.front().hours.begin()->second = "Mondays only";
     after.crisis_lines.front().call = "911";
+    // Urgent help's numbers and a level's first line are wording too.
+    REQUIRE_FALSE(after.providers.front().phone_24h.empty());
+    after.providers.front().phone_24h = "555-0111";
+    after.emergency_numbers.front().call = "112";
+    after.emergency_numbers.front().name.begin()->second = "Dispatch";
+    after.checkin.levels.back().first_line.begin()->second = "We are glad you are here.";
+    after.ui.at("still_there").begin()->second = "Are you still here?";
     REQUIRE(before != after);
     CHECK(wellness::same_counting_structure(before, after));
     CHECK(wellness::counting_structure(before) == wellness::counting_structure(after));
@@ -74,6 +81,33 @@ TEST_CASE("Renaming, adding, hiding or reordering a counted item changes the cou
     SECTION("the idle timeout, which decides when a visit ends") {
         auto changed = base;
         changed.idle_timeout_seconds = base.idle_timeout_seconds + 30;
+        CHECK_FALSE(wellness::same_counting_structure(base, changed));
+    }
+    SECTION("the help screens' idle time") {
+        auto changed = base;
+        changed.help_idle_timeout_seconds = wellness::help_idle_timeout(base) + 60;
+        CHECK_FALSE(wellness::same_counting_structure(base, changed));
+    }
+    SECTION("a suggestion's topics, which decide whom it reaches") {
+        auto changed = base;
+        auto& suggestion = changed.checkin.levels.at(1).suggestions.at(0);
+        REQUIRE(suggestion.topics.empty());
+        suggestion.topics = {"sleep"};
+        CHECK_FALSE(wellness::same_counting_structure(base, changed));
+    }
+    SECTION("a provider's 24-hour number put on Urgent help or taken off") {
+        auto changed = base;
+        REQUIRE_FALSE(changed.providers.back().phone_24h.empty() ==
+                      changed.providers.front().phone_24h.empty());
+        changed.providers.back().phone_24h = "555-0199";
+        CHECK_FALSE(wellness::same_counting_structure(base, changed));
+        changed = base;
+        changed.providers.front().phone_24h.clear();
+        CHECK_FALSE(wellness::same_counting_structure(base, changed));
+    }
+    SECTION("an emergency number added") {
+        auto changed = base;
+        changed.emergency_numbers.push_back({"dispatch", {}, {}, "555-0150"});
         CHECK_FALSE(wellness::same_counting_structure(base, changed));
     }
 }

@@ -378,6 +378,8 @@ advance-ms {breathe_ms - 1000}
 expect-screen breathe_running
 advance-ms 1000
 expect-screen breathe_finished
+# The session passed the idle time untouched: the kiosk asks "Still there?".
+tap still_there.stay
 tap chrome.back
 tap chrome.back
 tap chrome.back

@@ -29,6 +29,10 @@ struct BreathingState {
     // Size of the breathing circle, 0 (empty lungs) to 1 (full), continuous across phases:
     // inhales grow it, exhales shrink it, holds keep it.
     double circle = 0.0;
+    // The circle's size where the current phase starts and where it ends, so a pacer can ease
+    // the motion within the phase (circle is the straight line between them).
+    double circle_start = 0.0;
+    double circle_end = 0.0;
 };
 
 // Pure: where a session is `elapsed` after it started. Negative elapsed counts as 0. At and after

@@ -58,6 +58,11 @@ struct Suggestion {
     std::string exercise_id; // "" or the id of an exercise
     std::string provider_id; // "" or the id of a provider
     bool crisis_lines = false;
+    // The check-in topics this suggestion fits ("topics" in JSON, optional). Empty: it fits
+    // every check-in of its level. Otherwise it is shown only when the person chose at least
+    // one of these topics, and then before the suggestions for everybody. Part of the counting
+    // structure: it decides what a person can reach.
+    std::vector<std::string> topics;
 
     bool operator==(const Suggestion&) const = default;
 };
@@ -67,6 +72,10 @@ struct CheckinLevel {
     std::string color; // "#rrggbb"
     LocalizedText label;
     LocalizedText description;
+    // Optional: a warm, short first line heading this level's suggestions ("first_line" in
+    // JSON), for the serious levels; without it the suggestions are headed by the ui string
+    // suggestions_heading.
+    LocalizedText first_line;
     std::vector<Suggestion> suggestions;
 
     bool operator==(const CheckinLevel&) const = default;
@@ -101,6 +110,11 @@ struct Provider {
     // an admin confirmed in the console that it identifies no one ("booking_url_confirmed").
     bool booking_url_confirmed = false;
     std::string phone; // digits, spaces, + - ( ) .; may be empty
+    // Optional: a number this provider answers day and night (peer support's on-call phone, the
+    // EAP's 24-hour line), "phone_24h" in JSON. Urgent help lists it, after the crisis lines,
+    // with a QR to call it. Whether it is set is part of the counting structure (what a person
+    // can reach); the number itself is not.
+    std::string phone_24h;
     std::string image; // "" or the name of an asset listed in `assets`
 
     bool operator==(const Provider&) const = default;
@@ -116,6 +130,16 @@ struct CrisisLine {
     bool operator==(const CrisisLine&) const = default;
 };
 
+// An emergency number (dispatch, 911) Urgent help lists last, with a QR to call it.
+struct EmergencyNumber {
+    std::string id;
+    LocalizedText name;
+    LocalizedText description; // optional
+    std::string call;          // required
+
+    bool operator==(const EmergencyNumber&) const = default;
+};
+
 struct ContentDocument {
     int schema = 1;
     std::vector<Locale> locales; // 1 to 8, distinct
@@ -125,14 +149,20 @@ struct ContentDocument {
     // untouched this long, so one person tapping Done and starting again is one visit. Part of
     // the counting structure, so a change reaches kiosks only at the start of a week.
     int visit_rest_seconds = 120; // 60 to 900; "visit_rest_seconds" in JSON, optional
+    // The idle time on the screens a person reads or scans from (Urgent help, the check-in's
+    // suggestions, a provider's QR): optional, 30 to 900; help_idle_timeout() is never less
+    // than idle_timeout_seconds, and max(180, idle_timeout_seconds) when unset. Part of the
+    // counting structure, like the idle timeout.
+    std::optional<int> help_idle_timeout_seconds;
     bool tone_enabled = true;
     LocalizedText attract_text;
     Theme theme;
     std::map<std::string, LocalizedText> ui; // exactly the keys of ui_string_keys()
     std::vector<Exercise> exercises;         // 1 to 12
     Checkin checkin;
-    std::vector<Provider> providers;      // 0 to 24
-    std::vector<CrisisLine> crisis_lines; // 1 to 12
+    std::vector<Provider> providers;                // 0 to 24
+    std::vector<CrisisLine> crisis_lines;           // 1 to 12
+    std::vector<EmergencyNumber> emergency_numbers; // optional, 0 to 4
     std::vector<std::string> assets; // file names "name.png" / "name.jpg": a-z 0-9 - _ ., 1 to 64
 
     bool operator==(const ContentDocument&) const = default;
@@ -168,6 +198,9 @@ inline constexpr int max_visit_rest_seconds = 900;
 inline constexpr int default_visit_rest_seconds = 120;
 inline constexpr int min_idle_timeout_seconds = 30;
 inline constexpr int max_idle_timeout_seconds = 300;
+inline constexpr int default_help_idle_timeout_seconds = 180;
+inline constexpr int max_help_idle_timeout_seconds = 900;
+inline constexpr std::size_t max_emergency_numbers = 4;
 inline constexpr double min_text_contrast =
     4.5; // theme text against background and surface (WCAG AA)
 inline constexpr std::size_t max_problems = 200; // a report stops listing after this many
@@ -183,6 +216,17 @@ inline constexpr std::size_t max_problems = 200; // a report stops listing after
 //   phone_label, hours_label, urgent_heading, call_label, text_label,
 //   privacy_note, maintenance_title
 const std::vector<std::string>& ui_string_keys();
+
+// Kiosk words added after schema 1 was first published: a document may leave any of them out
+// (so content written before them stays valid) and the kiosk then uses builtin_ui_text(). When
+// present they are checked like the keys above. In this order:
+//   home, still_there, still_there_hint, still_here, phase_top_up, scan_to_call
+const std::vector<std::string>& optional_ui_string_keys();
+// The built-in wording (English and Spanish) of an optional key; nullptr for any other key.
+const LocalizedText* builtin_ui_text(std::string_view key);
+
+// The effective idle time of the help screens (see help_idle_timeout_seconds).
+int help_idle_timeout(const ContentDocument& document);
 
 // An asset (image) name as content may list it and the station and kiosk store it: 1 to 64 of
 // a-z 0-9 - _ . , not starting with '.', no "..", ending in .png, .jpg or .jpeg.
@@ -222,10 +266,10 @@ std::string_view to_string(PhaseKind kind);
 // Privacy promise 6: the counting structure of a document as canonical text. It holds, in
 // document order, everything that decides which counter a tap adds to or what a person can
 // reach: exercise ids with their phases and lengths, check-in level ids with each suggestion's
-// target, topic ids, provider ids and kinds, crisis line ids, and the idle timeout (it decides
-// when a visit ends). It leaves out wording, colours, tone, images, phone numbers, links and
-// hours. A kiosk applies a change of counting structure only at the start of an ISO week;
-// anything else applies at once.
+// target and topics, topic ids, provider ids and kinds and whether each has a 24-hour number,
+// crisis line and emergency number ids, and the idle timeouts (they decide when a visit ends). It
+// leaves out wording, colours, tone, images, phone numbers, links and hours. A kiosk applies a
+// change of counting structure only at the start of an ISO week; anything else applies at once.
 std::string counting_structure(const ContentDocument& document);
 bool same_counting_structure(const ContentDocument& first, const ContentDocument& second);
 

@@ -361,3 +361,57 @@ test('an admin changes their password, adds and removes an admin, and signs out 
     assert.match(await page.locator('#signin-message').textContent(), /everywhere/);
   });
 });
+
+test('an admin puts a 24-hour number and an emergency number on Urgent help, ties a suggestion to a topic, and leaves optional words blank', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.locator('#signin-form').waitFor();
+    await signIn(page, station);
+
+    // The chaplain's number answered day and night joins Urgent help.
+    await page.locator(byId('f.providers.2.phone_24h')).fill('555-0177');
+    // The help screens wait longer than the others.
+    await page.locator(byId('f.help_idle_timeout_seconds')).fill('240');
+    // The first healthy suggestion only for people who chose Family (topic 4 of the list).
+    const family = page.locator(byId('f.checkin.levels.0.suggestions.0.topics.3'));
+    assert.equal(await page.locator(`label[for="${'f.checkin.levels.0.suggestions.0.topics.3'}"]`).textContent(), 'Family');
+    await family.check();
+    // The most serious level's first line cleared in every language: the generic heading.
+    await page.locator(byId('f.checkin.levels.3.first_line.en')).fill('');
+    await page.locator(byId('f.checkin.levels.3.first_line.es')).fill('');
+    // The kiosk's own word for Home: blank, it shows the built-in one (the placeholder).
+    const home = page.locator(byId('f.ui.home.es'));
+    assert.equal(await home.getAttribute('placeholder'), 'Inicio');
+    await page.locator(byId('f.ui.home.en')).fill('');
+    await home.fill('');
+    // A local dispatch number, without a description.
+    await page.click(byId('f.emergency_numbers-add'));
+    await page.locator(byId('f.emergency_numbers.1.id')).fill('dispatch');
+    await page.locator(byId('f.emergency_numbers.1.name.en')).fill('Precinct dispatch');
+    await page.locator(byId('f.emergency_numbers.1.name.es')).fill('Despacho de la comisaría');
+    await page.locator(byId('f.emergency_numbers.1.call')).fill('555-0150');
+
+    await page.click('#publish-button');
+    // Each of these decides what a person can reach: it waits for the next week.
+    await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
+    const kioskToken = await enrollKiosk(station, await adminToken(station));
+    const document = (await kioskManifest(station, kioskToken)).json.document;
+    assert.equal(document.providers[2].phone_24h, '555-0177');
+    assert.equal(document.help_idle_timeout_seconds, 240);
+    assert.deepEqual(document.checkin.levels[0].suggestions[0].topics, ['family']);
+    assert.equal(document.checkin.levels[0].suggestions[1].topics, undefined);
+    assert.equal(document.checkin.levels[3].first_line, undefined);
+    assert.ok(document.checkin.levels[2].first_line.en, 'the other first line stays');
+    assert.equal(document.ui.home, undefined);
+    assert.deepEqual(document.emergency_numbers[1], {
+      id: 'dispatch', name: { en: 'Precinct dispatch', es: 'Despacho de la comisaría' }, call: '555-0150',
+    });
+
+    // A first line in one language only is refused, next to the missing one.
+    await page.locator(byId('f.checkin.levels.3.first_line.en')).fill('We are glad you are here.');
+    await page.click('#publish-button');
+    const errors = page.locator(byId('f.checkin.levels.3.first_line.es-errors'));
+    await errors.waitFor({ state: 'visible' });
+    assert.match(await errors.textContent(), /translation is missing/);
+  });
+});

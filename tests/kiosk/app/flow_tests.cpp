@@ -85,8 +85,10 @@ TEST_CASE("A breathing session counts started, and completed only when it runs t
     const auto plan = plan_session(visit.flow.content().exercises[0], 1);
     const auto total_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(plan.total_duration).count();
-    // Longer than the idle timeout: nobody touches the screen while breathing.
+    // Longer than the idle timeout: "Still there?" shows before the end, but nobody has to
+    // answer it for a one-minute session to run to its end.
     REQUIRE(total_ms > 60000);
+    REQUIRE(total_ms < 60000 + still_there_ms);
     visit.wait(total_ms - 1);
     CHECK(visit.flow.screen() == Screen::breathe_running);
     CHECK(visit.count_of(counter(metric::breathing_completed, "box")) == 0);
@@ -241,8 +243,12 @@ TEST_CASE("Urgent help is one tap from every screen and Back returns where the p
     CHECK(from_attract.flow.screen() == Screen::urgent);
     CHECK(from_attract.counted == std::vector<CounterKey>{counter(metric::visit, "start"),
                                                           counter(metric::crisis_viewed, "list")});
+    // Issue 14: Back did nothing here. Attract is nobody's place to go back to: Home is.
     from_attract.tap(Intent::back());
-    CHECK(from_attract.flow.screen() == Screen::urgent); // no Attract to go back to
+    CHECK(from_attract.flow.screen() == Screen::home);
+    from_attract.tap(Intent::back());
+    CHECK(from_attract.flow.screen() == Screen::home);
+    CHECK(from_attract.count_of(counter(metric::visit, "start")) == 1);
 
     Visit visit;
     visit.tap(Intent::leave_attract());
@@ -361,26 +367,132 @@ TEST_CASE("An idle visit fades out after the content's timeout and is forgotten"
     Visit visit;
     visit.tap(Intent::leave_attract());
     visit.tap(Intent::choose_tile(Tile::talk));
-    visit.tap(Intent::choose_provider("eap"));
     CHECK_FALSE(visit.flow.animating(visit.now));
     CHECK(visit.flow.next_deadline(visit.now) == visit.now + 60000);
 
     visit.wait(59999);
-    CHECK(visit.flow.screen() == Screen::talk_provider);
+    CHECK(visit.flow.screen() == Screen::talk_list);
     CHECK(visit.flow.idle_fade(visit.now) == 0.0);
     // A touch keeps the visit alive.
     visit.tap(Intent::touch());
     visit.wait(60000 + idle_fade_ms / 2);
-    CHECK(visit.flow.screen() == Screen::talk_provider);
+    CHECK(visit.flow.screen() == Screen::talk_list);
+    CHECK_FALSE(visit.flow.still_there(visit.now)); // a list of choices just fades
     CHECK(visit.flow.idle_fade(visit.now) == Approx(0.5).margin(0.01));
     CHECK(visit.flow.animating(visit.now));
     visit.wait(idle_fade_ms / 2);
     CHECK(visit.flow.screen() == Screen::attract);
-    CHECK(visit.flow.state().provider_id.empty());
+    CHECK(visit.flow.state().history.empty());
     CHECK(visit.flow.idle_fade(visit.now) == 0.0);
 }
 
-TEST_CASE("The idle timeout follows the content and starts after a breathing session ends",
+TEST_CASE("Urgent help, suggestions and a QR ask \"Still there?\" after their longer idle time "
+          "before they reset",
+          "[kiosk-flow]") {
+    auto content = sample_content();
+    content.idle_timeout_seconds = 45;
+    content.help_idle_timeout_seconds = 240;
+    const auto open = [](Visit& visit, Screen screen) {
+        visit.tap(Intent::leave_attract());
+        if (screen == Screen::urgent) {
+            visit.tap(Intent::choose_tile(Tile::urgent));
+        } else if (screen == Screen::talk_provider) {
+            visit.tap(Intent::choose_tile(Tile::talk));
+            visit.tap(Intent::choose_provider("eap"));
+        } else {
+            visit.tap(Intent::choose_tile(Tile::checkin));
+            visit.tap(Intent::choose_level("ill"));
+            visit.tap(Intent::toggle_topic("sleep"));
+            visit.tap(Intent::confirm_topics());
+        }
+        REQUIRE(visit.flow.screen() == screen);
+    };
+    for (const Screen screen :
+         {Screen::urgent, Screen::checkin_suggestions, Screen::talk_provider}) {
+        INFO(to_string(screen));
+        Visit visit(content);
+        open(visit, screen);
+        // The window may sleep until the prompt is due: nothing animates before it.
+        CHECK_FALSE(visit.flow.animating(visit.now));
+        CHECK(visit.flow.next_deadline(visit.now) == visit.now + 240000);
+        visit.wait(240000 - 1);
+        CHECK_FALSE(visit.flow.still_there(visit.now));
+        visit.wait(1);
+        CHECK(visit.flow.still_there(visit.now));
+        CHECK(visit.flow.screen() == screen); // nothing is gone yet
+        CHECK(visit.flow.idle_fade(visit.now) == 0.0);
+        CHECK(visit.flow.next_deadline(visit.now) == visit.now + still_there_ms);
+        // Any touch answers it; the screen stays as it was.
+        visit.wait(still_there_ms - 1);
+        CHECK(visit.flow.idle_fade(visit.now) == 0.0);
+        visit.tap(Intent::touch());
+        CHECK_FALSE(visit.flow.still_there(visit.now));
+        CHECK(visit.flow.screen() == screen);
+        // Unanswered, it fades and forgets.
+        visit.wait(240000 + still_there_ms);
+        CHECK(visit.flow.still_there(visit.now));
+        CHECK(visit.flow.idle_fade(visit.now) == 0.0);
+        visit.wait(idle_fade_ms / 2);
+        CHECK(visit.flow.idle_fade(visit.now) == Approx(0.5).margin(0.01));
+        visit.wait(idle_fade_ms / 2);
+        CHECK(visit.flow.screen() == Screen::attract);
+        CHECK(visit.flow.state().level_id.empty());
+        CHECK(visit.flow.state().provider_id.empty());
+        CHECK_FALSE(visit.flow.still_there(visit.now));
+    }
+
+    SECTION("without a help idle time in the content it is 180 s, or the idle time if longer") {
+        auto plain = sample_content();
+        Visit visit(plain);
+        open(visit, Screen::urgent);
+        CHECK(visit.flow.idle_timeout_ms() == 180000);
+        plain.idle_timeout_seconds = 300;
+        Visit patient(plain);
+        open(patient, Screen::urgent);
+        CHECK(patient.flow.idle_timeout_ms() == 300000);
+    }
+}
+
+TEST_CASE("A breathing session walked away from ends and returns to Attract; a touch keeps it",
+          "[kiosk-flow]") {
+    // Issue 14: a five-minute session stayed up 5:04 for the next person to walk in on.
+    auto content = sample_content();
+    content.idle_timeout_seconds = 30;
+    Visit visit(content);
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_length(5));
+    REQUIRE(visit.flow.screen() == Screen::breathe_running);
+    CHECK(visit.flow.next_deadline(visit.now) == visit.now + 30000);
+    // Someone breathing along answers "Still there?" with a touch and goes on.
+    visit.wait(30000);
+    CHECK(visit.flow.still_there(visit.now));
+    CHECK(visit.flow.screen() == Screen::breathe_running);
+    visit.tap(Intent::touch());
+    CHECK_FALSE(visit.flow.still_there(visit.now));
+    // Then they walk away: a session is not a touch.
+    visit.wait(30000 + still_there_ms + idle_fade_ms - 1);
+    CHECK(visit.flow.screen() == Screen::breathe_running);
+    visit.wait(1);
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.state().exercise_id.empty());
+    CHECK(visit.count_of(counter(metric::breathing_started, "box")) == 1);
+    CHECK(visit.count_of(counter(metric::breathing_completed, "box")) == 0);
+
+    SECTION("the window side ticking late does not let a session outlive its idle time") {
+        Flow flow(content, 0);
+        flow.apply(Intent::leave_attract(), 0);
+        flow.apply(Intent::choose_tile(Tile::breathe), 0);
+        flow.apply(Intent::choose_exercise("box"), 0);
+        flow.apply(Intent::choose_length(5), 0);
+        const auto added = flow.tick(10 * 60000);
+        CHECK(flow.screen() == Screen::attract);
+        CHECK(added.empty()); // it never ran to its end
+    }
+}
+
+TEST_CASE("A breathing session's end is not a touch: idle time runs from the last touch",
           "[kiosk-flow]") {
     auto content = sample_content();
     content.idle_timeout_seconds = 30;
@@ -392,12 +504,13 @@ TEST_CASE("The idle timeout follows the content and starts after a breathing ses
     const auto total_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               plan_session(content.exercises[0], 1).total_duration)
                               .count();
-    // The window side ticks late (it slept): the session end, not the late tick, starts idle.
-    flow.tick(total_ms + 20000);
+    flow.apply(Intent::touch(), total_ms - 20000); // answered "Still there?" near the end
+    flow.tick(total_ms);
     CHECK(flow.screen() == Screen::breathe_finished);
-    flow.tick(total_ms + 30000 + idle_fade_ms - 1);
+    CHECK(flow.still_there(total_ms + 10000));
+    flow.tick(total_ms + 10000 + still_there_ms + idle_fade_ms - 1);
     CHECK(flow.screen() == Screen::breathe_finished);
-    flow.tick(total_ms + 30000 + idle_fade_ms);
+    flow.tick(total_ms + 10000 + still_there_ms + idle_fade_ms);
     CHECK(flow.screen() == Screen::attract);
 }
 
@@ -457,7 +570,16 @@ TEST_CASE("Only Attract, the breathing session and a fade animate", "[kiosk-flow
     CHECK_FALSE(visit.flow.animating(visit.now));
     visit.tap(Intent::choose_length(1));
     CHECK(visit.flow.animating(visit.now));
-    CHECK_FALSE(visit.flow.next_deadline(visit.now).has_value());
+    // "Still there?" shows without animating.
+    visit.wait(60000);
+    REQUIRE(visit.flow.still_there(visit.now));
+    CHECK(visit.flow.animating(visit.now)); // the session still runs under it
+    visit.tap(Intent::home());
+    visit.tap(Intent::choose_tile(Tile::urgent));
+    REQUIRE(visit.flow.screen() == Screen::urgent);
+    visit.wait(180000);
+    REQUIRE(visit.flow.still_there(visit.now));
+    CHECK_FALSE(visit.flow.animating(visit.now));
 }
 
 TEST_CASE("Offered content's assets dir becomes active together with its document",
@@ -470,4 +592,182 @@ TEST_CASE("Offered content's assets dir becomes active together with its documen
     flow.apply(Intent::done(), 1000);
     CHECK(flow.content_generation() == 1);
     CHECK(flow.assets_dir() == "/cache/v2/assets");
+}
+
+TEST_CASE("Home starts over for the same person in their language; Done forgets it too",
+          "[kiosk-flow]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_locale("es"));
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::toggle_topic("sleep"));
+    visit.tap(Intent::confirm_topics());
+    REQUIRE(visit.flow.screen() == Screen::checkin_suggestions);
+    visit.tap(Intent::home());
+    CHECK(visit.flow.screen() == Screen::home);
+    CHECK(visit.flow.locale() == "es");
+    CHECK(visit.flow.ui("done") == "done es");
+    CHECK(visit.flow.state().level_id.empty());
+    CHECK(visit.flow.state().topic_ids.empty());
+    CHECK(visit.flow.state().history.empty());
+    visit.tap(Intent::back()); // nothing behind Home
+    CHECK(visit.flow.screen() == Screen::home);
+    // Still the same visit: nothing counts twice.
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::skip_topics());
+    CHECK(visit.count_of(counter(metric::visit, "start")) == 1);
+    CHECK(visit.count_of(counter(metric::crisis_viewed, "list")) == 1);
+    CHECK(visit.count_of(counter(metric::checkin_level, "ill")) == 1);
+    // Home from a breathing session stops it, uncompleted.
+    visit.tap(Intent::home());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_length(1));
+    visit.tap(Intent::home());
+    CHECK(visit.flow.screen() == Screen::home);
+    visit.wait(5 * 60000);
+    CHECK(visit.count_of(counter(metric::breathing_completed, "box")) == 0);
+    // Done keeps nothing, not even the language.
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_locale("es"));
+    visit.tap(Intent::done());
+    CHECK(visit.flow.locale() == "en");
+    CHECK(visit.flow.apply(Intent::home(), visit.now).empty()); // not from Attract
+    CHECK(visit.flow.screen() == Screen::attract);
+}
+
+TEST_CASE("Attract shows every locale's line in turn; a visit still starts in the default",
+          "[kiosk-flow]") {
+    Flow flow(sample_content(), 0);
+    CHECK(flow.attract_locale(0) == "en");
+    CHECK(flow.attract_locale(attract_breath_ms - 1) == "en");
+    CHECK(flow.attract_locale(attract_breath_ms) == "es");
+    CHECK(flow.attract_locale(2 * attract_breath_ms) == "en");
+    // The same for everyone: it depends on the clock only, not on anyone's choice.
+    flow.apply(Intent::leave_attract(), 500);
+    flow.apply(Intent::choose_locale("es"), 600);
+    flow.apply(Intent::done(), 700);
+    CHECK(flow.attract_locale(800) == "en");
+    // A tap while the Spanish line shows: half of all taps would land in a language the
+    // person did not choose.
+    REQUIRE(flow.attract_locale(attract_breath_ms + 100) == "es");
+    flow.apply(Intent::leave_attract(), attract_breath_ms + 100);
+    CHECK(flow.locale() == "en");
+    flow.apply(Intent::done(), attract_breath_ms + 200);
+    flow.apply(Intent::open_urgent(), 3 * attract_breath_ms);
+    CHECK(flow.screen() == Screen::urgent);
+    CHECK(flow.locale() == "en");
+
+    SECTION("the default locale first, the others in content order") {
+        auto content = sample_content();
+        content.locales = {{"es", "Español"}, {"fr", "Français"}, {"en", "English"}};
+        content.default_locale = "en";
+        Flow three(content, 0);
+        CHECK(three.attract_locale(0) == "en");
+        CHECK(three.attract_locale(attract_breath_ms) == "es");
+        CHECK(three.attract_locale(2 * attract_breath_ms) == "fr");
+        CHECK(three.attract_locale(3 * attract_breath_ms) == "en");
+    }
+}
+
+TEST_CASE("Kiosk words a document leaves out come from the kiosk, in the visit's language",
+          "[kiosk-flow]") {
+    Visit visit;
+    REQUIRE(visit.flow.content().ui.count("home") == 0);
+    visit.tap(Intent::leave_attract());
+    CHECK(visit.flow.ui("home") == "Home");
+    CHECK(visit.flow.ui("still_there") == "Still there?");
+    visit.tap(Intent::choose_locale("es"));
+    CHECK(visit.flow.ui("home") == "Inicio");
+    CHECK(visit.flow.ui("still_there") == "¿Sigues ahí?");
+    auto content = sample_content();
+    content.ui["home"] = testing::both("Start", "Comienzo");
+    Visit own(content);
+    own.tap(Intent::leave_attract());
+    CHECK(own.flow.ui("home") == "Start");
+}
+
+namespace {
+
+ContentDocument content_with_topic_rules() {
+    auto content = sample_content();
+    auto& reacting = content.checkin.levels[1];
+    Suggestion sleep;
+    sleep.text = testing::both("Sleep: try the sigh before bed", "Sueño");
+    sleep.exercise_id = "sigh";
+    sleep.topics = {"sleep"};
+    Suggestion home_life;
+    home_life.text = testing::both("Family or workload: the EAP helps", "Familia");
+    home_life.provider_id = "eap";
+    home_life.topics = {"family", "workload"};
+    // General, sleep, general, general, home life.
+    reacting.suggestions.insert(reacting.suggestions.begin() + 1, sleep);
+    reacting.suggestions.push_back(home_life);
+    return content;
+}
+
+} // namespace
+
+TEST_CASE("Suggestions follow the chosen topics: those that fit come first, others stay away",
+          "[kiosk-flow]") {
+    // Issue 14: topics were asked for and then ignored.
+    const auto offered_after = [](const std::vector<std::string>& topics) {
+        Visit visit(content_with_topic_rules());
+        visit.tap(Intent::leave_attract());
+        visit.tap(Intent::choose_tile(Tile::checkin));
+        visit.tap(Intent::choose_level("reacting"));
+        for (const auto& topic : topics) {
+            visit.tap(Intent::toggle_topic(topic));
+        }
+        visit.tap(topics.empty() ? Intent::skip_topics() : Intent::confirm_topics());
+        REQUIRE(visit.flow.screen() == Screen::checkin_suggestions);
+        return visit.flow.offered_suggestions();
+    };
+    CHECK(offered_after({}) == std::vector<std::size_t>{0, 2, 3});
+    CHECK(offered_after({"sleep"}) == std::vector<std::size_t>{1, 0, 2, 3});
+    CHECK(offered_after({"workload"}) == std::vector<std::size_t>{4, 0, 2, 3});
+    CHECK(offered_after({"family", "sleep"}) == std::vector<std::size_t>{1, 4, 0, 2, 3});
+
+    SECTION("a suggestion for a topic not chosen cannot be chosen") {
+        Visit visit(content_with_topic_rules());
+        visit.tap(Intent::leave_attract());
+        visit.tap(Intent::choose_tile(Tile::checkin));
+        visit.tap(Intent::choose_level("reacting"));
+        visit.tap(Intent::toggle_topic("family"));
+        visit.tap(Intent::confirm_topics());
+        visit.tap(Intent::choose_suggestion(1)); // the sleep one
+        CHECK(visit.flow.screen() == Screen::checkin_suggestions);
+        visit.tap(Intent::choose_suggestion(4));
+        CHECK(visit.flow.screen() == Screen::talk_provider);
+        CHECK(visit.count_of(counter(metric::handoff_shown, "eap")) == 1);
+        // Counting stays marginal: the topic on its own, never with the suggestion taken.
+        CHECK(visit.count_of(counter(metric::checkin_topic, "family")) == 1);
+    }
+}
+
+TEST_CASE("The most serious level shows the crisis lines once, with no suggestion leading back "
+          "to them",
+          "[kiosk-flow]") {
+    // Issue 14: the first item under the crisis cards only reopened the same numbers.
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::choose_level("ill"));
+    visit.tap(Intent::skip_topics());
+    const auto& suggestions = visit.flow.level()->suggestions;
+    REQUIRE(suggestions[2].crisis_lines);
+    CHECK(visit.flow.offered_suggestions() == std::vector<std::size_t>{0, 1});
+    visit.tap(Intent::choose_suggestion(2));
+    CHECK(visit.flow.screen() == Screen::checkin_suggestions);
+    // On the other levels the crisis lines are not on screen: there the suggestion leads to them.
+    Visit other;
+    other.tap(Intent::leave_attract());
+    other.tap(Intent::choose_tile(Tile::checkin));
+    other.tap(Intent::choose_level("injured"));
+    other.tap(Intent::skip_topics());
+    CHECK(other.flow.offered_suggestions() == std::vector<std::size_t>{0, 1, 2});
+    other.tap(Intent::choose_suggestion(2));
+    CHECK(other.flow.screen() == Screen::urgent);
 }

@@ -9,6 +9,16 @@
 #                 and the hidden corner gesture opens the maintenance screen
 #   list-scroll   a list one person scrolled starts at the top for the next person (after Done
 #                 and after the idle reset): the crisis lines are in view first
+#   urgent-qr     Urgent help, opened from Attract, shows every crisis line, 24-hour number and
+#                 emergency number as a QR that decodes to exactly its tel:/sms: URI, the same
+#                 for two people; Back there leads Home
+#   still-there   suggestions, Urgent help and a QR ask "Still there?" after the help idle time;
+#                 a touch keeps the screen, no answer resets; a walked-away session ends
+#   pacer         the phase label stays inside the circle through every exercise, in English
+#                 and Spanish, small and large; the sigh's second inhale is a top-up
+#   topics        the topics screen says several may be picked; chosen topics change the
+#                 suggestions; serious levels open with their first line; Attract alternates
+#                 its languages; Home starts over
 set -euo pipefail
 mode="$1" kiosk="$2" content="$3" work="$4"
 rm -rf "$work" && mkdir -p "$work"
@@ -76,7 +86,8 @@ SCRIPT
 small-screen)
   exercise="$(field 'd["exercises"][0]["id"]')"
   level="$(field 'd["checkin"]["levels"][-1]["id"]')"
-  last_suggestion="$(field 'len(d["checkin"]["levels"][-1]["suggestions"]) - 1')"
+  # The last suggestion offered without topics (one for a topic shows only when it is chosen).
+  last_suggestion="$(field '[i for i, s in enumerate(d["checkin"]["levels"][-1]["suggestions"]) if not s.get("topics") and not s.get("crisis_lines")][-1]')"
   cat > "$work/small.script" <<SCRIPT
 touch attract.tap
 expect-widget home.breathe
@@ -140,9 +151,17 @@ expect-screen breathe_running
 advance-ms 1000
 expect-screen breathe_finished
 expect-widget breathe.again
+# One-minute sessions end before the "Still there?" they pass has run out; answer it.
+touch still_there.stay
+expect-no-widget still_there
 advance-ms $((idle_ms - 1000))
 expect-screen breathe_finished
-advance-ms 3000
+expect-no-widget still_there
+advance-ms 2000
+wait-frames 2
+expect-screen breathe_finished
+expect-widget still_there
+advance-ms 12000
 wait-frames 2
 expect-screen attract
 corner-taps 5
@@ -158,7 +177,8 @@ SCRIPT
 list-scroll)
   level="$(field 'd["checkin"]["levels"][-1]["id"]')"
   crisis="$(field 'd["crisis_lines"][0]["id"]')"
-  idle_ms="$(field 'd["idle_timeout_seconds"]*1000')"
+  # The suggestions reset after the help idle time and the "Still there?" after it.
+  idle_ms="$(field 'max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"])*1000 + 10000')"
   # Each visit: from Attract to the suggestions of the most serious level, which at 800x480 are
   # longer than the screen (small-screen), with the crisis lines at their top.
   open_suggestions="touch attract.tap
@@ -186,6 +206,185 @@ quit
 SCRIPT
   run_kiosk 800x480 "$work/scroll.script"
   echo "a scrolled list starts at the top again after Done and after the idle reset"
+  ;;
+urgent-qr)
+  # Every number of Urgent help and the URI its QR must hold: tel:/sms: and the digits.
+  python3 - "$content" > "$work/expected.txt" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+def uri(scheme, number):
+    digits = re.sub(r"[^0-9+]", "", number)
+    digits = digits[0] + digits[1:].replace("+", "") if digits else digits
+    return scheme + digits
+uris = set()
+for line in d["crisis_lines"]:
+    if line.get("call"): uris.add(uri("tel:", line["call"]))
+    if line.get("text"): uris.add(uri("sms:", line["text"]))
+for p in d.get("providers", []):
+    if p.get("phone_24h"): uris.add(uri("tel:", p["phone_24h"]))
+for n in d.get("emergency_numbers", []):
+    uris.add(uri("tel:", n["call"]))
+print("\n".join(sorted(uris)))
+PY
+  [ "$(wc -l < "$work/expected.txt")" -ge 4 ] || fail "the content has too few urgent numbers to test"
+  crisis="$(field 'd["crisis_lines"][0]["id"]')"
+  person() { # name: Urgent help from Attract's own button, at every position of its list
+    echo "touch chrome.urgent"
+    echo "expect-screen urgent"
+    echo "expect-widget qr.crisis.$crisis.call"
+    echo "screenshot $work/$1-0.png"
+    for i in 1 2 3 4 5 6; do
+      echo "drag urgent.list 0 -300"
+      echo "wait-frames 2"
+      echo "screenshot $work/$1-$i.png"
+    done
+    # Back on Urgent help opened from Attract leads Home (issue 14: it did nothing).
+    echo "touch chrome.back"
+    echo "expect-screen home"
+    echo "touch chrome.done"
+    echo "expect-screen attract"
+  }
+  { person person1; person person2; echo quit; } > "$work/urgent.script"
+  run_kiosk 1280x720 "$work/urgent.script"
+  : > "$work/decoded.txt"
+  for shot in "$work"/person1-*.png; do
+    zbarimg --raw -q "$shot" >> "$work/decoded.txt" || true
+  done
+  sort -u "$work/decoded.txt" -o "$work/decoded.txt"
+  diff -u "$work/expected.txt" "$work/decoded.txt" \
+    || fail "the QR codes of Urgent help do not hold exactly its numbers"
+  for shot in "$work"/person1-*.png; do
+    cmp -s "$shot" "${shot/person1/person2}" || fail "Urgent help differs between two people: $shot"
+  done
+  echo "Urgent help: $(wc -l < "$work/expected.txt") QR codes decode to exactly their numbers, the same for two people"
+  ;;
+still-there)
+  level="$(field 'd["checkin"]["levels"][-1]["id"]')"
+  exercise="$(field 'd["exercises"][0]["id"]')"
+  help_ms="$(field 'max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"])*1000')"
+  idle_ms="$(field 'd["idle_timeout_seconds"]*1000')"
+  cat > "$work/still.script" <<SCRIPT
+touch attract.tap
+touch home.checkin
+touch checkin.level.$level
+touch checkin.skip
+expect-screen checkin_suggestions
+# Longer than the idle time on other screens: people read, scan and call from here.
+advance-ms $((idle_ms + 2000))
+wait-frames 2
+expect-screen checkin_suggestions
+expect-no-widget still_there
+advance-ms $((help_ms - idle_ms - 1000))
+wait-frames 2
+expect-widget still_there
+expect-widget still_there.stay
+screenshot $work/still-there.png
+# A touch anywhere answers it; nothing under it is pressed.
+touch chrome.done
+expect-screen checkin_suggestions
+expect-no-widget still_there
+advance-ms $((help_ms + 1000))
+wait-frames 2
+expect-widget still_there
+advance-ms 12000
+wait-frames 2
+expect-screen attract
+# Urgent help and a QR ask too; Done on the prompt clears at once.
+touch attract.tap
+touch home.urgent
+advance-ms $((help_ms + 1000))
+wait-frames 2
+expect-widget still_there
+touch still_there.done
+expect-screen attract
+# A session walked away from ends: no touch for the idle time, no answer, Attract.
+touch attract.tap
+touch home.breathe
+touch breathe.exercise.$exercise
+touch breathe.length.5
+expect-screen breathe_running
+advance-ms $((idle_ms + 1000))
+wait-frames 2
+expect-screen breathe_running
+expect-widget still_there
+advance-ms 12000
+wait-frames 2
+expect-screen attract
+quit
+SCRIPT
+  run_kiosk 1280x720 "$work/still.script"
+  echo "\"Still there?\" keeps the screen on a touch and resets without one; a walked-away session ends"
+  ;;
+pacer)
+  script="$work/pacer.script"
+  python3 - "$content" > "$script" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+out = []
+for locale in ["en", "es"]:
+    for e in d["exercises"]:
+        out += ["touch attract.tap", f"touch home.lang.{locale}", "touch home.breathe",
+                f"touch breathe.exercise.{e['id']}", f"touch breathe.length.{e['lengths_minutes'][0]}",
+                "expect-screen breathe_running"]
+        # Through two cycles, a few times in each phase: the label never leaves the circle.
+        cycle = sum(p["seconds"] for p in e["phases"])
+        step = 700
+        for _ in range(int(2 * cycle * 1000 / step)):
+            out += [f"advance-ms {step}", "expect-inside breathe.label breathe.circle"]
+        out += ["touch chrome.done", "expect-screen attract"]
+    sigh = [e for e in d["exercises"] if [p["kind"] for p in e["phases"]][:2] == ["inhale", "inhale"]]
+    if sigh:
+        e = sigh[0]
+        first = e["phases"][0]["seconds"]
+        out += ["touch attract.tap", f"touch home.lang.{locale}", "touch home.breathe",
+                f"touch breathe.exercise.{e['id']}", f"touch breathe.length.{e['lengths_minutes'][0]}",
+                "expect-widget breathe.phase.inhale",
+                f"advance-ms {int(first * 1000 + e['phases'][1]['seconds'] * 400)}",
+                "expect-widget breathe.phase.top_up", "expect-no-widget breathe.phase.inhale",
+                "expect-inside breathe.label breathe.circle",
+                "touch chrome.done"]
+out.append("quit")
+print("\n".join(out))
+PY
+  run_kiosk 800x480 "$script"
+  run_kiosk 1920x1080 "$script"
+  echo "the pacer's label stays inside its circle; the sigh's top-up is named"
+  ;;
+topics)
+  cat > "$work/topics.script" <<SCRIPT
+# Attract: every language's line in turn.
+expect-widget attract.line.en
+advance-ms 10000
+wait-frames 2
+expect-widget attract.line.es
+expect-no-widget attract.line.en
+advance-ms 10000
+wait-frames 2
+expect-widget attract.line.en
+touch attract.tap
+touch home.checkin
+touch checkin.level.reacting
+expect-widget checkin.topics_hint
+touch checkin.skip
+expect-no-widget checkin.first_line
+expect-widget checkin.suggestion.0
+expect-no-widget checkin.suggestion.3
+touch chrome.back
+touch checkin.topic.sleep
+touch checkin.next
+expect-screen checkin_suggestions
+expect-widget checkin.suggestion.3
+touch chrome.home
+expect-screen home
+touch home.checkin
+touch checkin.level.ill
+touch checkin.skip
+expect-widget checkin.first_line
+expect-widget qr.crisis.988-lifeline.call
+quit
+SCRIPT
+  run_kiosk 1280x720 "$work/topics.script"
+  echo "topics change suggestions; serious levels have their first line; Attract alternates"
   ;;
 *)
   fail "unknown mode $mode"

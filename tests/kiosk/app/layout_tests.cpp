@@ -24,11 +24,12 @@ TEST_CASE("Touch targets are at least 15 mm at the display's DPI on small and la
             CHECK(layout.target >= fifteen_mm);
             CHECK(layout.bar_height >= fifteen_mm);
             // Home's four tiles and both bars fit on the screen, each tile a big target.
-            CHECK(layout.home_tile_height() >= fifteen_mm);
-            CHECK(layout.home_tile_width() >= fifteen_mm);
-            CHECK(2 * layout.bar_height + 2 * layout.margin + 2 * layout.home_tile_height() +
-                      layout.gap <=
-                  static_cast<float>(h) + 0.5f);
+            const HomeTiles tiles = home_tiles(layout);
+            for (const Rect& tile : {tiles.breathe, tiles.checkin, tiles.talk, tiles.urgent}) {
+                CHECK(tile.w >= fifteen_mm);
+                CHECK(tile.h >= fifteen_mm);
+                CHECK(tile.y + tile.h <= layout.content_top() + layout.content_height() + 0.5f);
+            }
             // A button's label fits inside the smallest target.
             CHECK(layout.font_body < layout.target);
             CHECK(layout.font_title < layout.content_height());
@@ -102,4 +103,28 @@ TEST_CASE("QR modules are whole pixels so the code is drawn crisp", "[kiosk-qr]"
     CHECK(qr_pixels_per_module(33, 329.0f) == 9);
     CHECK(qr_pixels_per_module(33, 10.0f) == 1);
     CHECK(qr_pixels_per_module(0, 100.0f) == 1);
+}
+
+TEST_CASE("Home's Urgent help is a band across the bottom, not a quarter of the screen",
+          "[kiosk-layout]") {
+    // Issue 14: the Urgent tile filled a quarter of Home.
+    for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 720}, std::pair{1920, 1080},
+                        std::pair{1080, 1920}}) {
+        INFO(w << "x" << h);
+        const auto layout = compute_layout(w, h, 96.0f);
+        const HomeTiles tiles = home_tiles(layout);
+        const auto area = [](const Rect& r) { return r.w * r.h; };
+        const float content = layout.content_width() * layout.content_height();
+        CHECK(area(tiles.urgent) < content / 4);
+        for (const Rect& tile : {tiles.breathe, tiles.checkin, tiles.talk}) {
+            CHECK(area(tiles.urgent) < area(tile));
+            // Above the band, never over it.
+            CHECK(tile.y + tile.h + layout.gap <= tiles.urgent.y + 0.5f);
+        }
+        // Still big enough to find and hit at once: a full-width target.
+        CHECK(tiles.urgent.h >= layout.target);
+        CHECK(tiles.urgent.w == Approx(layout.content_width()));
+        CHECK(tiles.urgent.y + tiles.urgent.h <=
+              layout.content_top() + layout.content_height() + 0.5f);
+    }
 }

@@ -5,10 +5,11 @@
 import { api, ApiError, listFrom } from './api.js';
 import { h, clear } from './dom.js';
 import {
-  UI_STRING_KEYS, PROVIDER_KINDS, PHASE_KINDS, SLUG_PATTERN, LOCALE_PATTERN,
+  UI_STRING_KEYS, OPTIONAL_UI_STRING_KEYS, BUILTIN_UI_TEXT, PROVIDER_KINDS, PHASE_KINDS,
+  SLUG_PATTERN, LOCALE_PATTERN,
   clone, pointer, parentPointer, getAt, setAt, localeIds, localeName,
-  addLocale, removeLocale, newProvider, newCrisisLine, newExercise, newTopic, newSuggestion,
-  moveItem, localized, publishedMessage,
+  addLocale, removeLocale, newProvider, newCrisisLine, newEmergencyNumber, newExercise, newTopic,
+  newSuggestion, moveItem, localized, publishedMessage, withoutBlankOptionalTexts,
 } from './content-model.js';
 
 const KNOWN_ASSET = /^[a-z0-9._-]{1,64}$/;
@@ -94,7 +95,7 @@ export class ContentEditor {
     const sections = [
       ['sec-general', 'General and languages', () => this.renderGeneral()],
       ['sec-providers', 'Talk to someone: providers', () => this.renderProviders()],
-      ['sec-crisis', 'Urgent help: crisis lines', () => this.renderCrisisLines()],
+      ['sec-crisis', 'Urgent help: crisis lines and emergency numbers', () => this.renderCrisisLines()],
       ['sec-exercises', 'Breathing exercises', () => this.renderExercises()],
       ['sec-checkin', 'Check-in', () => this.renderCheckin()],
       ['sec-ui', 'Kiosk words', () => this.renderUiStrings()],
@@ -199,7 +200,7 @@ export class ContentEditor {
   }
 
   // One labelled control bound to a JSON pointer.
-  field(path, label, { type = 'text', convert, options, hint, pattern, min, max, step, long, autocomplete = 'off', inputmode, required, onchange } = {}) {
+  field(path, label, { type = 'text', convert, options, hint, pattern, min, max, step, long, autocomplete = 'off', inputmode, required, onchange, placeholder } = {}) {
     const id = fieldId(path);
     const value = getAt(this.doc, path);
     const errors = this.errorList(path);
@@ -212,10 +213,10 @@ export class ContentEditor {
     } else if (type === 'checkbox') {
       control = h('input', { ...common, type: 'checkbox', checked: Boolean(value), 'data-convert': 'bool' });
     } else if (long) {
-      control = h('textarea', { ...common, rows: 3, value: value ?? '' });
+      control = h('textarea', { ...common, rows: 3, value: value ?? '', placeholder });
     } else {
       const shown = Array.isArray(value) ? value.join(', ') : value ?? '';
-      control = h('input', { ...common, type, value: shown, pattern, min, max, step, autocomplete, inputmode, required, spellcheck: type === 'text' ? undefined : 'false' });
+      control = h('input', { ...common, type, value: shown, pattern, min, max, step, autocomplete, inputmode, required, placeholder, spellcheck: type === 'text' ? undefined : 'false' });
     }
     const wrapper = h('div', { class: ['field', type === 'checkbox' && 'field-check'] },
       type === 'checkbox' ? [control, h('label', { for: id }, label)] : [h('label', { for: id }, label), control],
@@ -226,7 +227,8 @@ export class ContentEditor {
   }
 
   // A localized text: one column per locale, side by side (wrapping on narrow screens).
-  localizedField(path, label, { long = false, hint } = {}) {
+  // `placeholders` (locale -> text) shows what the kiosk uses when an optional text is blank.
+  localizedField(path, label, { long = false, hint, placeholders } = {}) {
     const doc = this.doc;
     if (!getAt(doc, path) || typeof getAt(doc, path) !== 'object') setAt(doc, path, {});
     const errors = this.errorList(path);
@@ -235,7 +237,9 @@ export class ContentEditor {
       h('legend', { id: legendId }, label),
       hint ? h('p', { class: 'hint' }, hint) : null,
       h('div', { class: 'locale-columns' }, localeIds(doc).map((locale) =>
-        this.field(pointer(...pathParts(path), locale), localeName(doc, locale), { long }))),
+        this.field(pointer(...pathParts(path), locale), localeName(doc, locale), {
+          long, placeholder: placeholders ? placeholders[locale] || placeholders.en : undefined,
+        }))),
       errors);
     const firstInput = fieldset.querySelector('input, textarea');
     this.register(path, fieldset, firstInput, errors);
@@ -352,6 +356,7 @@ export class ContentEditor {
       h('fieldset', { class: 'group' }, h('legend', {}, 'Languages'), this.listBlock('/locales', localeRows), addLocaleForm),
       this.field('/default_locale', 'Default language', { options: localeOptions }),
       this.field('/idle_timeout_seconds', 'Idle timeout (seconds)', { type: 'number', convert: 'int', min: 30, max: 300, step: 1, hint: 'After this long without a touch the kiosk returns to the start screen and forgets every choice (30 to 300).' }),
+      this.field('/help_idle_timeout_seconds', 'Idle timeout on help screens (seconds)', { type: 'number', convert: 'optional-int', min: 30, max: 900, step: 1, hint: 'Urgent help, the check-in\'s suggestions and a provider\'s QR code wait this long, since people read, scan and call from them (30 to 900; 180 when empty, never less than the idle timeout). Then, as after a breathing session, the kiosk asks "Still there?" for a few seconds before it forgets everything. Kiosks apply a change at the start of the next week.' }),
       this.field('/visit_rest_seconds', 'Rest before a new visit (seconds)', { type: 'number', convert: 'optional-int', min: 60, max: 900, step: 1, hint: 'A tap past the start screen counts as a new visit only after the start screen has rested untouched this long (60 to 900; 120 when empty), so one person starting again is one visit. Kiosks apply a change at the start of the next week.' }),
       this.field('/tone_enabled', 'Soft tone at breathing phase changes', { type: 'checkbox' }),
       this.localizedField('/attract_text', 'Attract text (the one line on the start screen)'),
@@ -401,6 +406,7 @@ export class ContentEditor {
         h('div', { class: 'row' },
           this.field(base + '/booking_url', 'Booking link (https only; shown as a QR code)', { type: 'url', hint: 'The same link for everyone: no tracking parameters.' }),
           this.field(base + '/phone', 'Phone', { type: 'tel' }),
+          this.field(base + '/phone_24h', 'Number answered day and night (optional)', { type: 'tel', hint: 'Peer support\'s on-call phone or the EAP\'s 24-hour line: Urgent help lists it, after the crisis lines, with a QR code to call it. Adding or removing it takes effect on kiosks at the start of the next week.' }),
           this.field(base + '/image', 'Image', { options: imageOptions, onchange: 'image' })),
         this.field(base + '/booking_url_confirmed', 'This link\'s query (?…) or fragment (#…) identifies no one', {
           type: 'checkbox',
@@ -523,10 +529,26 @@ export class ContentEditor {
       this.register(base, fieldset, fieldset.querySelector('input'), null);
       return fieldset;
     });
+    const emergency = (doc.emergency_numbers || []).map((number, index) => {
+      const base = pointer('emergency_numbers', index);
+      const fieldset = h('fieldset', { class: 'item' },
+        h('legend', {}, `Emergency number ${index + 1}: ${number.id || 'new'}`),
+        this.listControls('/emergency_numbers', index, doc.emergency_numbers.length, 'emergency number'),
+        this.field(base + '/id', 'Id (lowercase letters, digits, hyphens)', { pattern: SLUG_PATTERN }),
+        this.localizedField(base + '/name', 'Name'),
+        this.localizedField(base + '/description', 'Description (optional)', { long: true }),
+        this.field(base + '/call', 'Number to call', { type: 'tel' }));
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
     return h('div', {},
-      h('p', { class: 'hint' }, 'Always one tap away on the kiosk, and shown first when someone checks in at the most serious level.'),
+      h('p', { class: 'hint' }, 'Always one tap away on the kiosk, and shown first when someone checks in at the most serious level. Every number is shown large, with a QR code (tel: or sms:) the officer scans with their own phone to call or text.'),
       this.listBlock('/crisis_lines', items),
-      this.addButton('/crisis_lines', 'Add crisis line', newCrisisLine, { max: 12 }));
+      this.addButton('/crisis_lines', 'Add crisis line', newCrisisLine, { max: 12 }),
+      h('h4', {}, 'Emergency numbers'),
+      h('p', { class: 'hint' }, 'Listed last on Urgent help, after the crisis lines and the providers\' 24-hour numbers: dispatch, 911 or your local equivalent.'),
+      this.listBlock('/emergency_numbers', emergency),
+      this.addButton('/emergency_numbers', 'Add emergency number', newEmergencyNumber, { max: 4 }));
   }
 
   renderExercises() {
@@ -599,11 +621,36 @@ export class ContentEditor {
           } }, options.map(([v, t]) => h('option', { value: v, selected: v === current }, t)));
         const targetField = h('div', { class: 'field' }, h('label', { for: targetId }, 'Points to'), select, errors);
         for (const key of ['exercise_id', 'provider_id', 'crisis_lines']) this.register(sb + '/' + key, targetField, select, errors);
+        // The topics it fits: none ticked, it shows for everybody at this level.
+        const topicErrors = this.errorList(sb + '/topics');
+        const chosenTopics = Array.isArray(s.topics) ? s.topics : [];
+        const topicBoxes = (checkin.topics || []).map((topic, ti) => {
+          const id = `${fieldId(sb)}.topics.${ti}`;
+          return h('div', { class: 'field field-check' },
+            h('input', { type: 'checkbox', id, 'data-bind': 'none', checked: chosenTopics.includes(topic.id),
+              'aria-describedby': topicErrors.id,
+              onchange: (e) => {
+                const order = (checkin.topics || []).map((t) => t.id);
+                const now = new Set(Array.isArray(s.topics) ? s.topics : []);
+                if (e.target.checked) now.add(topic.id); else now.delete(topic.id);
+                const list = order.filter((t) => now.has(t));
+                if (list.length) s.topics = list; else delete s.topics;
+                this.markDirty();
+              } }),
+            h('label', { for: id }, localized(topic.label, doc.default_locale, doc.default_locale) || topic.id));
+        });
+        const topicsField = h('fieldset', { class: 'group suggestion-topics' },
+          h('legend', {}, 'Only for these topics'),
+          h('p', { class: 'hint' }, 'None ticked: shown to everyone who picks this level. Ticked: shown only when one of them was chosen, and then first.'),
+          topicBoxes.length ? h('div', { class: 'check-list' }, topicBoxes) : h('p', { class: 'empty' }, 'No topics yet.'),
+          topicErrors);
+        this.register(sb + '/topics', topicsField, topicsField.querySelector('input'), topicErrors);
         const box = h('fieldset', { class: 'item suggestion' },
           h('legend', {}, `Suggestion ${si + 1}`),
           this.listControls(suggestionsPath, si, level.suggestions.length, `suggestion`),
           this.localizedField(sb + '/text', 'Text'),
-          targetField);
+          targetField,
+          topicsField);
         this.register(sb, box, null, null);
         return box;
       });
@@ -614,8 +661,9 @@ export class ContentEditor {
           this.field(base + '/color', 'Colour', { type: 'color' })),
         this.localizedField(base + '/label', 'Label'),
         this.localizedField(base + '/description', 'Description', { long: true }),
+        this.localizedField(base + '/first_line', 'First line (optional)', { hint: 'A warm, short line that heads this level\'s suggestions instead of the kiosk\'s generic heading; meant for the serious levels. Leave blank in every language for the generic heading.' }),
         h('fieldset', { class: 'group' }, h('legend', {}, 'Suggestions shown for this level'),
-          index === checkin.levels.length - 1 ? h('p', { class: 'hint' }, 'The most serious level always shows the crisis lines first.') : null,
+          index === checkin.levels.length - 1 ? h('p', { class: 'hint' }, 'The most serious level always shows the crisis lines first, so a suggestion pointing at the crisis lines is not shown here.') : null,
           this.listBlock(suggestionsPath, suggestions),
           this.addButton(suggestionsPath, 'Add suggestion', newSuggestion, { max: 6 })));
       this.register(base, fieldset, fieldset.querySelector('input'), null);
@@ -647,10 +695,15 @@ export class ContentEditor {
   renderUiStrings() {
     const doc = this.doc;
     doc.ui = doc.ui || {};
-    const keys = [...UI_STRING_KEYS, ...Object.keys(doc.ui).filter((k) => !UI_STRING_KEYS.includes(k))];
+    const known = [...UI_STRING_KEYS, ...OPTIONAL_UI_STRING_KEYS];
+    const keys = [...known, ...Object.keys(doc.ui).filter((k) => !known.includes(k))];
     return h('div', {},
-      h('p', { class: 'hint' }, 'The words of the kiosk itself: tiles, buttons and phase names, in every language.'),
-      this.listBlock('/ui', keys.map((key) => this.localizedField(pointer('ui', key), humanKey(key)))));
+      h('p', { class: 'hint' }, 'The words of the kiosk itself: tiles, buttons and phase names, in every language. Words marked optional may be left blank in every language: the kiosk then uses its own wording, shown greyed.'),
+      this.listBlock('/ui', keys.map((key) => {
+        const optional = OPTIONAL_UI_STRING_KEYS.includes(key);
+        return this.localizedField(pointer('ui', key), optional ? `${humanKey(key)} (optional)` : humanKey(key),
+          optional ? { placeholders: BUILTIN_UI_TEXT[key] } : {});
+      })));
   }
 
   // ---- validation problems ---------------------------------------------------------------
@@ -705,7 +758,7 @@ export class ContentEditor {
     button.disabled = true;
     this.statusEl.textContent = 'Publishing…';
     try {
-      const answer = await api.putContent(this.doc);
+      const answer = await api.putContent(withoutBlankOptionalTexts(this.doc));
       this.problems = [];
       const version = answer && answer.version !== undefined ? answer.version : null;
       const content = await api.getContent();

@@ -12,6 +12,27 @@ export const UI_STRING_KEYS = [
   'privacy_note', 'maintenance_title',
 ];
 
+// Kiosk words added later (core: optional_ui_string_keys). A document may leave them out; the
+// kiosk then uses its built-in wording, shown here as each field's placeholder.
+export const OPTIONAL_UI_STRING_KEYS = [
+  'home', 'still_there', 'still_there_hint', 'still_here', 'phase_top_up', 'scan_to_call',
+];
+
+export const BUILTIN_UI_TEXT = {
+  home: { en: 'Home', es: 'Inicio' },
+  still_there: { en: 'Still there?', es: '¿Sigues ahí?' },
+  still_there_hint: {
+    en: 'Tap anywhere to stay. Otherwise this screen clears in a few seconds.',
+    es: 'Toca en cualquier lugar para seguir. Si no, la pantalla se borrará en unos segundos.',
+  },
+  still_here: { en: "I'm still here", es: 'Sigo aquí' },
+  phase_top_up: { en: 'Top up', es: 'Un poco más' },
+  scan_to_call: {
+    en: 'Scan with your own phone to call or text.',
+    es: 'Escanea con tu propio teléfono para llamar o enviar un mensaje.',
+  },
+};
+
 export const PROVIDER_KINDS = [
   ['eap', 'Employee assistance (EAP)'],
   ['therapist', 'Therapist'],
@@ -97,11 +118,13 @@ export function localizedTexts(doc) {
   for (const level of checkin.levels || []) {
     add(level.label);
     add(level.description);
+    add(level.first_line);
     for (const s of level.suggestions || []) add(s.text);
   }
   for (const t of checkin.topics || []) add(t.label);
   for (const p of doc.providers || []) { add(p.name); add(p.description); add(p.hours); }
   for (const c of doc.crisis_lines || []) { add(c.name); add(c.description); }
+  for (const n of doc.emergency_numbers || []) { add(n.name); add(n.description); }
   return texts;
 }
 
@@ -160,6 +183,45 @@ export function newCrisisLine(doc) {
   };
 }
 
+export function newEmergencyNumber(doc) {
+  return {
+    id: freshId(doc.emergency_numbers || [], 'emergency'),
+    name: emptyText(doc),
+    description: emptyText(doc),
+    call: '',
+  };
+}
+
+function blankText(text) {
+  return !text || typeof text !== 'object' || Array.isArray(text)
+    || Object.values(text).every((value) => typeof value !== 'string' || value.trim() === '');
+}
+
+// The document to publish: optional texts the editor shows but the admin left blank in every
+// language (a level's first line, an emergency number's description, the later kiosk words)
+// are left out, as core reads a missing one; a blank one would be refused. A text filled in
+// for some languages only stays, so the server names the missing translations.
+export function withoutBlankOptionalTexts(doc) {
+  const out = clone(doc);
+  for (const level of (out.checkin && out.checkin.levels) || []) {
+    if ('first_line' in level && blankText(level.first_line)) delete level.first_line;
+    for (const suggestion of level.suggestions || []) {
+      if (Array.isArray(suggestion.topics) && suggestion.topics.length === 0) delete suggestion.topics;
+    }
+  }
+  for (const number of out.emergency_numbers || []) {
+    if ('description' in number && blankText(number.description)) delete number.description;
+  }
+  if (Array.isArray(out.emergency_numbers) && out.emergency_numbers.length === 0) delete out.emergency_numbers;
+  for (const provider of out.providers || []) {
+    if (provider.phone_24h === '') delete provider.phone_24h;
+  }
+  for (const key of OPTIONAL_UI_STRING_KEYS) {
+    if (out.ui && key in out.ui && blankText(out.ui[key])) delete out.ui[key];
+  }
+  return out;
+}
+
 export function newExercise(doc) {
   return {
     id: freshId(doc.exercises || [], 'exercise'),
@@ -199,7 +261,7 @@ export function localized(text, locale, defaultLocale) {
 export function publishedMessage(version, answer) {
   if (answer && answer.counting_change && answer.counting_applies_from) {
     return `Published version ${version}. Wording, links and phone numbers reach kiosks at their next sync; `
-      + `the change to what is counted (ids, suggestions, the idle time) takes effect at the start of week ${answer.counting_applies_from}.`;
+      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times) takes effect at the start of week ${answer.counting_applies_from}.`;
   }
   return `Published version ${version}. Kiosks pick it up at their next sync.`;
 }
