@@ -53,4 +53,67 @@ void LoginThrottle::record_success(const std::string& address) {
     failures_.erase(address);
 }
 
+AccountThrottle::AccountThrottle(int free_failures, long max_delay_seconds,
+                                 std::size_t max_accounts)
+    : free_failures_(free_failures), max_delay_seconds_(max_delay_seconds),
+      max_accounts_(max_accounts) {}
+
+bool AccountThrottle::known_locked(const Account& account, const std::string& address) const {
+    return std::find(account.known_addresses.begin(), account.known_addresses.end(), address) !=
+           account.known_addresses.end();
+}
+
+std::optional<long> AccountThrottle::begin_attempt(const std::string& account,
+                                                   const std::string& address, std::time_t now,
+                                                   bool& gated) {
+    std::lock_guard lock(mutex_);
+    gated = false;
+    if (accounts_.size() >= max_accounts_ && !accounts_.contains(account)) {
+        // Forget the account failed longest ago that no one has signed in to.
+        auto oldest = accounts_.end();
+        for (auto it = accounts_.begin(); it != accounts_.end(); ++it)
+            if (it->second.known_addresses.empty() &&
+                (oldest == accounts_.end() ||
+                 it->second.last_failure < oldest->second.last_failure))
+                oldest = it;
+        accounts_.erase(oldest == accounts_.end() ? accounts_.begin() : oldest);
+    }
+    Account& record = accounts_[account];
+    const bool known = known_locked(record, address);
+    if (!known) {
+        if (record.failures >= free_failures_) {
+            const int doublings = std::min(record.failures - free_failures_, 30);
+            const long delay = std::min<long>(max_delay_seconds_, 1L << doublings);
+            if (now < record.last_failure + delay)
+                return std::max<long>(1, static_cast<long>(record.last_failure + delay - now));
+        }
+        if (unknown_checks_running_ >= 1)
+            return 1; // a password check for an unknown address is running already
+        ++unknown_checks_running_;
+        gated = true;
+    }
+    ++record.failures;
+    record.last_failure = now;
+    return std::nullopt;
+}
+
+void AccountThrottle::finish_attempt(bool gated) {
+    if (!gated)
+        return;
+    std::lock_guard lock(mutex_);
+    --unknown_checks_running_;
+}
+
+void AccountThrottle::record_success(const std::string& account, const std::string& address,
+                                     std::time_t) {
+    std::lock_guard lock(mutex_);
+    Account& record = accounts_[account];
+    record.failures = 0;
+    auto& known = record.known_addresses;
+    known.erase(std::remove(known.begin(), known.end(), address), known.end());
+    known.push_front(address);
+    while (known.size() > 8)
+        known.pop_back();
+}
+
 } // namespace wellness::station

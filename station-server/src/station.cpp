@@ -172,8 +172,8 @@ void Station::start() {
     threads_ = std::make_unique<Poco::ThreadPool>(2, config_.max_threads, 60);
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
-                                        enroll_throttle_, *manifests_, *counts_writer_,
-                                        *release_gate_, *connections_, tls_.get()),
+                                        account_throttle_, enroll_throttle_, *manifests_,
+                                        *counts_writer_, *release_gate_, *connections_, tls_.get()),
         *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();

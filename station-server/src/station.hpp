@@ -57,6 +57,7 @@ class Station {
     Poco::Logger& logger_;
     std::unique_ptr<StationStore> store_;
     LoginThrottle login_throttle_;
+    AccountThrottle account_throttle_;
     LoginThrottle enroll_throttle_;
     std::unique_ptr<ManifestCache> manifests_;
     std::unique_ptr<StationTls> tls_;

@@ -89,9 +89,10 @@ std::string join(const std::vector<std::string>& methods) {
 
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
-                             LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                             CountsWriter& counts_writer, ReleaseGate& release_gate,
-                             ConnectionWatch& connections, const StationTls* tls)
+                             AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
+                             ManifestCache& manifests, CountsWriter& counts_writer,
+                             ReleaseGate& release_gate, ConnectionWatch& connections,
+                             const StationTls* tls)
     : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
       logger_(logger) {
     auto& log = logger_;
@@ -178,40 +179,43 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"POST", "DELETE"},
          false,
-         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
-             return new AdminSessionHandler(store, clock, cfg, login_throttle, log);
+         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
+             return new AdminSessionHandler(store, clock, cfg, login_throttle, account_throttle,
+                                            log);
          }},
         {{"api", "v1", "admin", "admins"},
          false,
          {"GET", "POST"},
          true,
-         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::admins, "", store,
-                                             clock, cfg, login_throttle, log);
+                                             clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "admins", "*"},
          false,
          {"DELETE"},
          true,
-         [&store, &clock, &cfg, &login_throttle, &log, last](RequestTarget& target) {
+         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log,
+          last](RequestTarget& target) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::admin, last(target),
-                                             store, clock, cfg, login_throttle, log);
+                                             store, clock, cfg, login_throttle, account_throttle,
+                                             log);
          }},
         {{"api", "v1", "admin", "password"},
          false,
          {"PUT"},
          true,
-         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::password, "", store,
-                                             clock, cfg, login_throttle, log);
+                                             clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "sessions"},
          false,
          {"DELETE"},
          true,
-         [&store, &clock, &cfg, &login_throttle, &log](RequestTarget&) {
+         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::sessions, "", store,
-                                             clock, cfg, login_throttle, log);
+                                             clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "content"},
          false,

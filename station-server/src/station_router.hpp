@@ -36,8 +36,8 @@ class StationRouter : public StoppableHandlerFactory {
   public:
     StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                   Poco::Logger& logger, LoginThrottle& login_throttle,
-                  LoginThrottle& enroll_throttle, ManifestCache& manifests,
-                  CountsWriter& counts_writer, ReleaseGate& release_gate,
+                  AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
+                  ManifestCache& manifests, CountsWriter& counts_writer, ReleaseGate& release_gate,
                   ConnectionWatch& connections, const StationTls* tls);
 
     Poco::Net::HTTPRequestHandler*

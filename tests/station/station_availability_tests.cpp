@@ -184,3 +184,78 @@ TEST_CASE("Without a per-address limit one address may hold as many connections 
         CHECK(status_of(clients.back()->read_some(20)) == 200);
     }
 }
+
+TEST_CASE("Guesses on an account from a fresh address each wait twice as long each time; its own "
+          "address does not wait",
+          "[station][availability][accounts]") {
+    wellness::station::AccountThrottle throttle(3, 900);
+    const std::time_t t = 1'800'000'000;
+    bool gated = false;
+    auto attempt = [&](const std::string& address, std::time_t at) {
+        auto wait = throttle.begin_attempt("alice", address, at, gated);
+        throttle.finish_attempt(gated);
+        return wait;
+    };
+    // The real admin signs in once from their desk.
+    REQUIRE_FALSE(throttle.begin_attempt("alice", "10.0.0.7", t, gated));
+    throttle.record_success("alice", "10.0.0.7", t);
+    throttle.finish_attempt(gated);
+    // A guesser with a new address per guess: three free, then 1 s, 2 s, 4 s ... between tries.
+    for (int i = 0; i < 3; ++i)
+        CHECK_FALSE(attempt("192.0.2." + std::to_string(i), t + 1));
+    CHECK(attempt("192.0.2.10", t + 1) == 1);
+    CHECK_FALSE(attempt("192.0.2.11", t + 2));
+    CHECK(attempt("192.0.2.12", t + 3) == 1);
+    CHECK_FALSE(attempt("192.0.2.13", t + 4));
+    CHECK(attempt("192.0.2.14", t + 5) == 3);
+    CHECK_FALSE(attempt("192.0.2.15", t + 8));
+    // Meanwhile the real admin is never made to wait from their own address.
+    CHECK_FALSE(attempt("10.0.0.7", t + 8));
+    // The wait is capped.
+    for (int i = 0; i < 40; ++i)
+        attempt("198.51.100.1", t + 100000 + i * 1000);
+    auto capped = attempt("198.51.100.2", t + 100000 + 39 * 1000 + 1);
+    REQUIRE(capped);
+    CHECK(*capped == 899); // 900 s after the last failure, never 2^40
+}
+
+TEST_CASE("At most one password check at a time is spent on addresses an account has not signed "
+          "in from",
+          "[station][availability][accounts]") {
+    wellness::station::AccountThrottle throttle;
+    const std::time_t t = 1'800'000'000;
+    bool first = false, second = false, known = false;
+    REQUIRE_FALSE(throttle.begin_attempt("made-up-1", "192.0.2.1", t, first));
+    CHECK(first);
+    CHECK(throttle.begin_attempt("made-up-2", "192.0.2.2", t, second) == 1); // waits its turn
+    throttle.record_success("bob", "10.0.0.8", t);
+    CHECK_FALSE(throttle.begin_attempt("bob", "10.0.0.8", t, known)); // its own address: no wait
+    CHECK_FALSE(known);
+    throttle.finish_attempt(known);
+    throttle.finish_attempt(first);
+    CHECK_FALSE(throttle.begin_attempt("made-up-2", "192.0.2.2", t, second));
+    throttle.finish_attempt(second);
+}
+
+TEST_CASE("A fresh source address per guess gets nowhere, and the real admin still signs in",
+          "[station][availability][accounts]") {
+    TestStation station;
+    station.admin_token(); // alice has signed in from 127.0.0.1
+    auto sign_in_from = [&](const std::string& source, const std::string& password) {
+        RawClient client(source.c_str(), station.port());
+        client.send(request("POST", "/api/v1/admin/session",
+                            Json{{"username", "alice"}, {"password", password}}.dump()));
+        return status_of(client.read_all(20));
+    };
+    int refused_before_checking = 0, wrong = 0;
+    for (int i = 0; i < 20; ++i) {
+        const int status =
+            sign_in_from("127.0.1." + std::to_string(i + 1), "guess " + std::to_string(i));
+        refused_before_checking += status == 429 ? 1 : 0;
+        wrong += status == 401 ? 1 : 0;
+    }
+    // The station's clock stands still here: after the free three, every guess waits.
+    CHECK(wrong == 3);
+    CHECK(refused_before_checking == 17);
+    CHECK(sign_in_from("127.0.0.1", TestStation::admin_password) == 200);
+}

@@ -1,5 +1,6 @@
 #include "admin_accounts_handler.hpp"
 
+#include "password_attempt.hpp"
 #include "security.hpp"
 #include "station.hpp"
 
@@ -77,20 +78,16 @@ void AdminAccountsHandler::change_password(Poco::Net::HTTPServerRequest& request
                                            Poco::Net::HTTPServerResponse& response) {
     // A stolen session must not turn into the password: the current one is asked for, with
     // the sign-in's throttle.
-    const std::string address = request.clientAddress().host().toString();
-    if (auto wait = throttle_.begin_attempt(address, clock_())) {
-        HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                        "too many failed attempts from this address: try again later");
-        error.retry_after_seconds = *wait;
-        throw error;
-    }
+    PasswordAttempt attempt(throttle_, account_throttle_, request.clientAddress().host().toString(),
+                            clock_());
     Json body = read_json_body(request, config_.max_json_body_bytes);
     const std::string current = required_text(body, "current_password", 1024);
     const std::string next = new_password_of(body, "new_password");
+    attempt.for_account(admin.admin_name, clock_());
     auto record = store_.find_admin(admin.admin_name);
     if (!record || !verify_password(current, record->password))
         throw unauthorized("invalid_credentials", "the current password is wrong");
-    throttle_.record_success(address);
+    attempt.succeeded(clock_());
     store_.set_admin_password(record->id, hash_password(next, config_.pbkdf2_iterations), admin.id,
                               {clock_(), admin.admin_name});
     if (admin.admin_name == "admin")

@@ -22,9 +22,10 @@ class AdminAccountsHandler : public StationHandler {
     enum class Resource { admins, admin, password, sessions };
     AdminAccountsHandler(Resource resource, std::string name, StationStore& store,
                          const Clock& clock, const StationConfig& config, LoginThrottle& throttle,
-                         Poco::Logger& logger)
+                         AccountThrottle& account_throttle, Poco::Logger& logger)
         : StationHandler(logger), resource_(resource), name_(std::move(name)), store_(store),
-          clock_(clock), config_(config), throttle_(throttle) {}
+          clock_(clock), config_(config), throttle_(throttle), account_throttle_(account_throttle) {
+    }
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -42,6 +43,7 @@ class AdminAccountsHandler : public StationHandler {
     const Clock& clock_;
     const StationConfig& config_;
     LoginThrottle& throttle_;
+    AccountThrottle& account_throttle_;
 };
 
 } // namespace wellness::station

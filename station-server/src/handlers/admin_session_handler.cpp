@@ -1,5 +1,6 @@
 #include "admin_session_handler.hpp"
 
+#include "password_attempt.hpp"
 #include "security.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -17,16 +18,12 @@ void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
-    std::string address = request.clientAddress().host().toString();
-    if (auto wait = throttle_.begin_attempt(address, clock_())) {
-        HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
-                        "too many failed sign-ins from this address: try again later");
-        error.retry_after_seconds = *wait;
-        throw error;
-    }
+    PasswordAttempt attempt(throttle_, account_throttle_, request.clientAddress().host().toString(),
+                            clock_());
     Json body = read_json_body(request, config_.max_json_body_bytes);
     std::string username = required_text(body, "username", 64);
     std::string password = required_text(body, "password", 1024);
+    attempt.for_account(username, clock_());
     auto admin = store_.find_admin(username);
     // An unknown name costs the same hashing as a known one, so timing does not tell names.
     static const PasswordRecord decoy = hash_password("decoy-password", 1);
@@ -34,9 +31,9 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
     if (!admin)
         record.iterations = config_.pbkdf2_iterations;
     bool valid = verify_password(password, record) && admin.has_value();
-    if (!valid) // already counted as failed by begin_attempt
+    if (!valid) // already counted as failed by the attempt
         throw unauthorized("invalid_credentials", "the name or password is wrong");
-    throttle_.record_success(address);
+    attempt.succeeded(clock_());
     std::time_t now = clock_();
     store_.delete_expired_sessions(now);
     std::string secret = random_secret();

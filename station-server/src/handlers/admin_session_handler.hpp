@@ -7,13 +7,15 @@
 
 namespace wellness::station {
 
-// /api/v1/admin/session: POST signs an admin in (throttled per address), DELETE signs out.
+// /api/v1/admin/session: POST signs an admin in (throttled per address and per account),
+// DELETE signs out.
 class AdminSessionHandler : public StationHandler {
   public:
     AdminSessionHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        LoginThrottle& throttle, Poco::Logger& logger)
+                        LoginThrottle& throttle, AccountThrottle& account_throttle,
+                        Poco::Logger& logger)
         : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          throttle_(throttle) {}
+          throttle_(throttle), account_throttle_(account_throttle) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -27,6 +29,7 @@ class AdminSessionHandler : public StationHandler {
     const Clock& clock_;
     const StationConfig& config_;
     LoginThrottle& throttle_;
+    AccountThrottle& account_throttle_;
 };
 
 } // namespace wellness::station
