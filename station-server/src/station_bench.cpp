@@ -5,10 +5,12 @@
 //  - the time of a summary over a year of weekly counts from 100 kiosks.
 // Each load runs in rounds that alternate between the two servers; rates are the median round's.
 // `--quick` runs a short smoke version (one round); `--rounds N` and `--connections N`
-// (repeatable) pick the rounds and loads. Exits 1 when any request failed.
+// (repeatable) pick the rounds and loads. Exits 1 when any request failed. `--abuse` measures
+// instead what an anonymous host can do to everyone else (station_abuse_bench.cpp).
 
 #include "security.hpp"
 #include "station.hpp"
+#include "station_abuse_bench.hpp"
 #include "wellness/content.hpp"
 #include "wellness/counts.hpp"
 
@@ -277,21 +279,27 @@ int main(int argc, char** argv) {
     // setting, which keeps the comparison fair.
     tune_allocator();
     bool quick = false;
+    bool abuse = false;
     int rounds = 0;
     std::vector<int> connection_counts;
     for (int i = 1; i < argc; ++i) {
         std::string argument = argv[i];
         if (argument == "--quick") {
             quick = true;
+        } else if (argument == "--abuse") {
+            abuse = true;
         } else if (argument == "--connections" && i + 1 < argc) {
             connection_counts.push_back(std::clamp(std::atoi(argv[++i]), 1, 256));
         } else if (argument == "--rounds" && i + 1 < argc) {
             rounds = std::clamp(std::atoi(argv[++i]), 1, 100);
         } else {
-            std::cerr << "usage: station-bench [--quick] [--rounds N] [--connections N]...\n";
+            std::cerr << "usage: station-bench [--quick] [--abuse] [--rounds N] "
+                         "[--connections N]...\n";
             return 2;
         }
     }
+    if (abuse)
+        return run_abuse_bench(quick);
     if (rounds == 0)
         rounds = quick ? 1 : 7;
     auto duration = std::chrono::milliseconds(quick ? 200 : 1000);

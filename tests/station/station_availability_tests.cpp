@@ -2,90 +2,25 @@
 // and slow bodies from one address must leave everyone else served. The attackers use
 // 127.0.0.1 and the honest clients 127.0.0.2 (all of 127/8 is loopback on Linux).
 
+#include "loopback_client.hpp"
 #include "station_fixture.hpp"
 
-#include <arpa/inet.h>
 #include <catch2/catch.hpp>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 using namespace station_test;
 
 namespace {
 
-// A raw TCP connection from a chosen loopback source address.
-class RawClient {
-  public:
-    RawClient(const char* source, std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        REQUIRE(fd_ >= 0);
-        sockaddr_in from{};
-        from.sin_family = AF_INET;
-        ::inet_pton(AF_INET, source, &from.sin_addr);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0);
-        sockaddr_in to{};
-        to.sin_family = AF_INET;
-        to.sin_port = htons(port);
-        ::inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
-    }
-    ~RawClient() { ::close(fd_); }
-    RawClient(const RawClient&) = delete;
-    RawClient& operator=(const RawClient&) = delete;
-
-    bool connected() const { return connected_; }
-    void send(const std::string& bytes) {
-        (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    }
-    // Everything until the server closes or `seconds` pass with nothing new (a bound, never
-    // a measurement).
-    std::string read_all(int seconds) {
-        std::string got;
-        char buffer[4096];
-        pollfd watched{fd_, POLLIN, 0};
-        while (::poll(&watched, 1, seconds * 1000) > 0) {
-            const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            got.append(buffer, static_cast<std::size_t>(n));
-        }
-        return got;
-    }
-    // The first bytes that come, within `seconds`.
-    std::string read_some(int seconds) {
-        char buffer[4096];
-        pollfd watched{fd_, POLLIN, 0};
-        if (::poll(&watched, 1, seconds * 1000) <= 0)
-            return {};
-        const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-        return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-    }
-    bool closed_by_server() const { return closed_; }
-
-  private:
-    int fd_;
-    bool connected_ = false;
-    bool closed_ = false;
-};
+using RawClient = wellness::station::LoopbackClient;
 
 std::string request(const std::string& method, const std::string& path, const std::string& body,
                     const std::string& token = "") {
-    std::string text = method + " " + path + " HTTP/1.1\r\nHost: station\r\nConnection: close\r\n";
-    if (!token.empty())
-        text += "Authorization: Bearer " + token + "\r\n";
-    if (!body.empty() || method == "POST")
-        text += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                "\r\n";
-    return text + "\r\n" + body;
+    return RawClient::request(method, path, body, token);
 }
 
 int status_of(const std::string& answer) {
-    return answer.size() > 12 && answer.starts_with("HTTP/1.1 ") ? std::stoi(answer.substr(9, 3))
-                                                                 : 0;
+    return RawClient::status_of(answer);
 }
 
 } // namespace
