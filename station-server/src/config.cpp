@@ -103,6 +103,8 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
     config.enrollment_code_lifetime =
         std::chrono::seconds(bounded(source, "security.enrollment_code_seconds",
                                      config.enrollment_code_lifetime.count(), 60, 30 * 86400));
+    config.coordinator_token_days = static_cast<int>(
+        bounded(source, "security.coordinator_token_days", config.coordinator_token_days, 1, 730));
     config.login_max_failures = static_cast<int>(
         bounded(source, "security.login_max_failures", config.login_max_failures, 1, 1000));
     config.login_failure_window = std::chrono::seconds(bounded(

@@ -43,6 +43,7 @@ struct StationConfig {
     int pbkdf2_iterations = 600000;
     std::chrono::seconds admin_token_lifetime{8 * 3600};
     std::chrono::seconds enrollment_code_lifetime{24 * 3600};
+    int coordinator_token_days = 180; // a coordinator token's life unless the admin picks one
     int login_max_failures = 5;
     std::chrono::seconds login_failure_window{300};
     long clock_offset_seconds = 0; // tests only: shifts the station's now

@@ -169,6 +169,10 @@ Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore
             throw bad();
         if (record->revoked)
             throw unauthorized("token_revoked", "the token has been revoked");
+        if (record->expires_at <= now)
+            throw unauthorized("token_expired", "the token expired on " +
+                                                    utc_timestamp(record->expires_at) +
+                                                    ": ask the station's admin for a new one");
         return {Role::coordinator, parsed->id, ""};
     }
     case 'k': {

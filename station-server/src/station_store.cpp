@@ -130,6 +130,13 @@ ALTER TABLE applied_batch_ids ADD COLUMN week TEXT;
 UPDATE applied_batch_ids SET week = (SELECT max(week) FROM weekly_counts);
 DELETE FROM applied_batch_ids WHERE week IS NULL;
 )sql",
+    // Issue 12, tokens that cannot be abused: coordinator tokens expire (security.
+    // coordinator_token_days, 180 by default). Tokens made before this version get 180 days
+    // from the upgrade, not from their creation, so no coordinator is cut off by the upgrade.
+    R"sql(
+ALTER TABLE coordinator_tokens ADD COLUMN expires_at INTEGER;
+UPDATE coordinator_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 15552000;
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -306,6 +313,7 @@ CoordinatorTokenRecord read_token(SQLite::Statement& row) {
     token.created_at = static_cast<std::time_t>(row.getColumn(2).getInt64());
     token.revoked = row.getColumn(3).getInt() != 0;
     token.token_hash = row.getColumn(4).getString();
+    token.expires_at = static_cast<std::time_t>(row.getColumn(5).getInt64());
     return token;
 }
 
@@ -705,15 +713,17 @@ void StationStore::record_kiosk_contact(std::int64_t id, std::time_t now,
 
 std::int64_t StationStore::create_coordinator_token(const std::string& label,
                                                     const std::string& token_hash,
+                                                    std::time_t expires_at,
                                                     const AuditStamp& stamp) {
     auto lease = borrow();
     auto& db = *lease;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(
-        db, "INSERT INTO coordinator_tokens(label, token_hash, created_at) VALUES(?,?,?)");
+    SQLite::Statement insert(db, "INSERT INTO coordinator_tokens(label, token_hash, created_at, "
+                                 "expires_at) VALUES(?,?,?,?)");
     insert.bind(1, label);
     insert.bind(2, token_hash);
     insert.bind(3, static_cast<std::int64_t>(stamp.at));
+    insert.bind(4, static_cast<std::int64_t>(expires_at));
     insert.exec();
     auto id = db.getLastInsertRowid();
     write_audit(db, stamp, "coordinator_token.create",
@@ -724,8 +734,8 @@ std::int64_t StationStore::create_coordinator_token(const std::string& label,
 
 std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::int64_t id) {
     auto lease = borrow();
-    auto query = lease.statement("SELECT id, label, created_at, revoked, token_hash "
-                                 "FROM coordinator_tokens WHERE id = ?");
+    auto query = lease.statement("SELECT id, label, created_at, revoked, token_hash, "
+                                 "expires_at FROM coordinator_tokens WHERE id = ?");
     query->bind(1, id);
     if (!query->executeStep())
         return std::nullopt;
@@ -734,8 +744,8 @@ std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::
 
 std::vector<CoordinatorTokenRecord> StationStore::list_coordinator_tokens() {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash "
-                                    "FROM coordinator_tokens ORDER BY id");
+    SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash, "
+                                    "expires_at FROM coordinator_tokens ORDER BY id");
     std::vector<CoordinatorTokenRecord> tokens;
     while (query.executeStep())
         tokens.push_back(read_token(query));

@@ -82,6 +82,7 @@ struct CoordinatorTokenRecord {
     std::time_t created_at = 0;
     bool revoked = false;
     std::string token_hash;
+    std::time_t expires_at = 0;
 };
 
 struct ContentVersionRecord {
@@ -227,7 +228,7 @@ class StationStore {
 
     // Coordinator tokens.
     std::int64_t create_coordinator_token(const std::string& label, const std::string& token_hash,
-                                          const AuditStamp& stamp);
+                                          std::time_t expires_at, const AuditStamp& stamp);
     std::optional<CoordinatorTokenRecord> find_coordinator_token(std::int64_t id);
     std::vector<CoordinatorTokenRecord> list_coordinator_tokens();
     bool revoke_coordinator_token(std::int64_t id, const AuditStamp& stamp);

@@ -158,3 +158,38 @@ TEST_CASE("The first admin's password file lasts only until that password is cha
     for (const auto& line : station.log_lines())
         CHECK(line.find(*password) == std::string::npos);
 }
+
+TEST_CASE("Coordinator tokens expire, 180 days by default or as the admin picks, with the date "
+          "shown",
+          "[station][accounts]") {
+    TestStation station;
+    const std::string admin = station.admin_token();
+    Reply made = station.post("/api/v1/admin/coordinator-tokens", {{"label", "region"}}, admin);
+    REQUIRE(made.status == 201);
+    const std::string token = made.json()["token"].get<std::string>();
+    CHECK(made.json()["expires_at"].is_string());
+    Reply short_lived = station.post("/api/v1/admin/coordinator-tokens",
+                                     {{"label", "audit week"}, {"days", 7}}, admin);
+    REQUIRE(short_lived.status == 201);
+    const std::string week_token = short_lived.json()["token"].get<std::string>();
+    for (const Json& days : {Json(0), Json(731), Json("7"), Json(1.5)})
+        CHECK(station
+                  .post("/api/v1/admin/coordinator-tokens", {{"label", "x"}, {"days", days}}, admin)
+                  .status == 422);
+    const std::string summary = "/api/v1/summary?from=2026-W40&to=2026-W46&period=week";
+    CHECK(station.get(summary, token).status == 200);
+    CHECK(station.get(summary, week_token).status == 200);
+
+    station.now = station.now + 8 * 24 * 3600;
+    Reply expired = station.get(summary, week_token);
+    CHECK(expired.status == 401);
+    CHECK(expired.error_code() == "token_expired");
+    CHECK(station.get(summary, token).status == 200);
+
+    station.now = station.now + 173 * 24 * 3600; // 181 days after it was made
+    CHECK(station.get(summary, token).error_code() == "token_expired");
+    const Json listed =
+        station.get("/api/v1/admin/coordinator-tokens", station.admin_token()).json();
+    REQUIRE(listed["tokens"].size() == 2);
+    CHECK(listed["tokens"][0]["expires_at"].is_string());
+}

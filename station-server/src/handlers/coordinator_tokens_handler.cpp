@@ -13,6 +13,7 @@ Json token_json(const CoordinatorTokenRecord& token) {
     return {{"id", std::to_string(token.id)},
             {"label", token.label},
             {"created_at", utc_timestamp(token.created_at)},
+            {"expires_at", utc_timestamp(token.expires_at)},
             {"revoked", token.revoked}};
 }
 
@@ -30,9 +31,18 @@ void CoordinatorTokensHandler::serve(Poco::Net::HTTPServerRequest& request,
     }
     Json body = read_json_body(request, config_.max_json_body_bytes);
     std::string label = required_text(body, "label", 64);
+    long days = config_.coordinator_token_days;
+    if (body.contains("days")) {
+        if (!body["days"].is_number_integer() || body["days"].get<long>() < 1 ||
+            body["days"].get<long>() > 730)
+            throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_days",
+                            "days: a whole number of days from 1 to 730");
+        days = body["days"].get<long>();
+    }
     std::string secret = random_secret();
-    auto id =
-        store_.create_coordinator_token(label, sha256_hex(secret), {clock_(), admin.admin_name});
+    const std::time_t now = clock_();
+    auto id = store_.create_coordinator_token(label, sha256_hex(secret), now + days * 24 * 3600,
+                                              {now, admin.admin_name});
     Json answer = token_json(*store_.find_coordinator_token(id));
     answer["token"] = make_token('c', id, secret);
     send_json(response, Status::HTTP_CREATED, answer);

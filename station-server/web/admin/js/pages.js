@@ -206,7 +206,7 @@ export async function renderTokens(root, { announce }) {
       const created = await api.createCoordinatorToken(label);
       await renderTokens(root, { announce });
       const box = onceBox(`Coordinator token "${label}"`, created.token,
-        'Give it to the coordinator over a safe channel. It reads anonymous summaries only. Revoke it here when it is no longer needed.');
+        `Give it to the coordinator over a safe channel. It reads anonymous summaries only, until ${formatTime(created.expires_at)}; make a new one before then. Revoke it here when it is no longer needed.`);
       root.querySelector('.once-slot').append(box);
       box.querySelector('.once-value').focus();
     } catch (error) {
@@ -236,8 +236,9 @@ export async function renderTokens(root, { announce }) {
     table('Coordinator tokens', [
       { key: 'label', label: 'Label' },
       { key: 'created_at', label: 'Created', format: (_, row) => formatTime(pick(row, 'created_at', 'created')) },
-      { key: 'last_used', label: 'Last used', format: (_, row) => formatTime(pick(row, 'last_used', 'last_used_at')) },
-      { key: 'status', label: 'Status', format: (_, row) => (isRevoked(row) ? 'Revoked' : 'Active') },
+      { key: 'expires_at', label: 'Expires', format: (_, row) => formatTime(row.expires_at) },
+      { key: 'status', label: 'Status', format: (_, row) => (isRevoked(row) ? 'Revoked'
+        : (row.expires_at && Date.parse(row.expires_at) <= Date.now() ? 'Expired' : 'Active')) },
       { key: 'action', label: 'Action', format: (_, row) => (isRevoked(row) ? '' :
         h('button', { type: 'button', class: 'danger', 'data-revoke-token': String(pick(row, 'id', 'token_id')),
           'aria-label': `Revoke token ${row.label || ''}`, onclick: () => revoke(row) }, 'Revoke')) },
