@@ -186,6 +186,8 @@ class StationStore {
     static int schema_version();
 
     // Admins and their sessions.
+    // Commits one tiny write: what went wrong, or nothing when the disk takes writes.
+    std::optional<std::string> storage_problem(std::time_t now);
     bool has_admin();
     bool add_admin(const std::string& name, const PasswordRecord& password); // false: exists
     std::optional<AdminRecord> find_admin(const std::string& name);

@@ -395,7 +395,7 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
                 "DROP TABLE applied_batch_ids;"
                 "DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
                 "ALTER TABLE kiosks DROP COLUMN enrolled_at;"
-                "ALTER TABLE coordinator_tokens DROP COLUMN expires_at;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
                 "PRAGMA user_version=1");
     }
     station.restart();

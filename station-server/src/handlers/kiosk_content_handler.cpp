@@ -61,6 +61,16 @@ std::string KioskContentHandler::build_manifest(const ContentVersionRecord& curr
     return manifest.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& version) {
+    // Bookkeeping for the console: a disk that takes no writes must not cost the kiosk its
+    // content (the answer is a read).
+    try {
+        store_.record_kiosk_contact(kiosk, clock_(), version);
+    } catch (const std::exception& error) {
+        logger().warning(std::string("could not record a kiosk's contact: ") + error.what());
+    }
+}
+
 void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
     Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
@@ -84,7 +94,7 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
         if (auto next = tls_->next_fingerprint())
             response.set(next_certificate_header, *next);
     if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
-        store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
+        note_contact(kiosk.id, reported ? *reported : version);
         add_security_headers(response);
         response.setStatusAndReason(Status::HTTP_NOT_MODIFIED);
         response.setContentLength(0);
@@ -96,7 +106,7 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
         body = build_manifest(*current);
         manifests_.remember(current->version, *body);
     }
-    store_.record_kiosk_contact(kiosk.id, clock_(), reported ? reported : version);
+    note_contact(kiosk.id, reported ? *reported : version);
     send_bytes(response, Status::HTTP_OK, "application/json; charset=utf-8", *body);
 }
 

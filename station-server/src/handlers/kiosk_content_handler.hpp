@@ -41,6 +41,7 @@ class KioskContentHandler : public StationHandler {
 
   private:
     std::string build_manifest(const ContentVersionRecord& current);
+    void note_contact(std::int64_t kiosk, const std::string& version);
 
     StationStore& store_;
     const Clock& clock_;
