@@ -8,6 +8,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 kiosk="${1:-$root/build/kiosk/app/wellness-kiosk}"
 out="${2:-$root/images}"
 size="${KIOSK_SCREENSHOT_SIZE:-1280x720}"
+# Landscape at $size, then a portrait wall panel (1080x1920) as name-LOCALE-portrait.png.
+variants="${KIOSK_SCREENSHOT_VARIANTS:-$size: 1080x1920:-portrait}"
 [ -x "$kiosk" ] || { echo "no kiosk binary at $kiosk (build the wellness-kiosk target)" >&2; exit 1; }
 command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (package xvfb)" >&2; exit 1; }
 
@@ -24,51 +26,54 @@ PY
 help_idle_ms="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"]) * 1000 + 500)' "$root/content/default-content.json")"
 first_topic="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["checkin"]["topics"]; print(t[0]["id"] if t else "")' "$root/content/default-content.json")"
 
+for variant in $variants; do
+size="${variant%%:*}" suffix="${variant#*:}"
 for locale in en es; do
-  script="$work/$locale.script"
+  script="$work/$locale$suffix.script"
   {
     # The attract circle half way into its breath, during this locale's turn of the line
     # (each locale for one 10 s breath: the default first, then the others in content order).
     turn="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); o=[d["default_locale"]]+[l["id"] for l in d["locales"] if l["id"]!=d["default_locale"]]; print(o.index(sys.argv[2]))' "$root/content/default-content.json" "$locale")"
     echo "advance-ms $((2500 + 10000 * turn))"
-    echo "screenshot $out/attract-$locale.png"
+    echo "screenshot $out/attract-$locale$suffix.png"
     echo "tap attract.tap"
     echo "tap home.lang.$locale"
-    echo "screenshot $out/home-$locale.png"
+    echo "screenshot $out/home-$locale$suffix.png"
     echo "tap home.breathe"
     echo "tap breathe.exercise.$exercise"
     echo "tap breathe.length.1"
     echo "advance-ms 2000"
     echo "wait-frames 2"
-    echo "screenshot $out/breathe-$locale.png"
+    echo "screenshot $out/breathe-$locale$suffix.png"
     echo "tap chrome.done"
     echo "tap attract.tap"
     echo "tap home.lang.$locale"
     echo "tap home.checkin"
-    echo "screenshot $out/checkin-$locale.png"
+    echo "screenshot $out/checkin-$locale$suffix.png"
     echo "tap checkin.level.$level"
     if [ -n "$first_topic" ]; then
       echo "tap checkin.topic.$first_topic"
-      echo "screenshot $out/topics-$locale.png"
+      echo "screenshot $out/topics-$locale$suffix.png"
       echo "tap checkin.next"
     fi
     echo "expect-screen checkin_suggestions"
-    echo "screenshot $out/suggestions-$locale.png"
+    echo "screenshot $out/suggestions-$locale$suffix.png"
     echo "tap chrome.done"
     echo "tap attract.tap"
     echo "tap home.lang.$locale"
     echo "tap home.talk"
     echo "tap talk.provider.$provider"
-    echo "screenshot $out/qr-handoff-$locale.png"
+    echo "screenshot $out/qr-handoff-$locale$suffix.png"
     echo "tap chrome.urgent"
-    echo "screenshot $out/urgent-$locale.png"
+    echo "screenshot $out/urgent-$locale$suffix.png"
     echo "advance-ms $help_idle_ms"   # nobody touched Urgent help for its idle time
     echo "wait-frames 2"
-    echo "screenshot $out/still-there-$locale.png"
+    echo "screenshot $out/still-there-$locale$suffix.png"
     echo "quit"
   } > "$script"
   LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy \
-    xvfb-run -a -s "-screen 0 1920x1080x24" \
-    "$kiosk" --windowed "$size" --data "$work/data-$locale" --script "$script"
+    xvfb-run -a -s "-screen 0 1920x1920x24" \
+    "$kiosk" --windowed "$size" --data "$work/data-$locale$suffix" --script "$script"
+done
 done
 echo "screenshots written to $out"

@@ -129,6 +129,8 @@ void Flow::go_home() {
     // has already counted stay.
     VisitState fresh;
     fresh.locale = state_.locale;
+    fresh.large_text = state_.large_text;
+    fresh.high_contrast = state_.high_contrast;
     fresh.counted_this_visit = std::move(state_.counted_this_visit);
     fresh.screen = Screen::home;
     state_ = std::move(fresh);
@@ -183,6 +185,16 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
 
     switch (intent.kind) {
     case Kind::touch:
+        break;
+    case Kind::toggle_large_text:
+        if (screen != Screen::attract) {
+            state_.large_text = !state_.large_text;
+        }
+        break;
+    case Kind::toggle_high_contrast:
+        if (screen != Screen::attract) {
+            state_.high_contrast = !state_.high_contrast;
+        }
         break;
     case Kind::leave_attract:
         if (screen == Screen::attract) {

@@ -55,9 +55,11 @@ struct Intent {
         open_urgent,       // the persistent Urgent button
         open_maintenance,  // the hidden gesture was completed
         back,
-        home,  // back to Home, forgetting the visit's choices but keeping its language
-        done,  // forget everything, back to Attract
-        touch, // any other touch: keeps the session alive
+        home,              // back to Home, forgetting the visit's choices but keeping its language
+        done,              // forget everything, back to Attract
+        touch,             // any other touch: keeps the session alive
+        toggle_large_text, // the text-size switch every screen shows
+        toggle_high_contrast, // the contrast switch every screen shows
     };
     Kind kind = Kind::touch;
     std::string id;
@@ -94,6 +96,8 @@ struct Intent {
     static Intent home() { return make(Kind::home); }
     static Intent done() { return make(Kind::done); }
     static Intent touch() { return make(Kind::touch); }
+    static Intent toggle_large_text() { return make(Kind::toggle_large_text); }
+    static Intent toggle_high_contrast() { return make(Kind::toggle_high_contrast); }
 };
 
 // Everything one person's visit has chosen. Reset to a fresh value on every return to Attract,
@@ -109,6 +113,9 @@ struct VisitState {
     std::vector<std::string> topic_ids; // in content order
     std::string provider_id;
     std::vector<CounterKey> counted_this_visit; // "shown" counters add at most once per visit
+    // How this person wants to see the screen; Done and Attract forget it, Home keeps it.
+    bool large_text = false;
+    bool high_contrast = false;
 };
 
 // Idle handling: after the screen's idle time without a touch the screen fades out over this
@@ -163,6 +170,8 @@ class Flow {
     const VisitState& state() const { return state_; }
     Screen screen() const { return state_.screen; }
     const std::string& locale() const { return state_.locale; }
+    bool large_text() const { return state_.large_text; }
+    bool high_contrast() const { return state_.high_contrast; }
     // Shortcut: the content text in the visit's locale.
     std::string text(const LocalizedText& text) const;
     std::string ui(const std::string& key) const;

@@ -31,31 +31,22 @@ void HomeScreen::Draw(UiContext& ui) {
     for (const auto& tile : tiles) {
         ImGui::SetCursorScreenPos({tile.rect.x, tile.rect.y});
         if (label_button(ui, tile.test_id, flow.ui(tile.label_key), {tile.rect.w, tile.rect.h},
-                         tile.fill, 0, {}, false, ui.fonts.heading)) {
+                         tile.fill,
+                         tile.fill == ui.palette.urgent ? ui.palette.on_urgent : ui.palette.text,
+                         {}, false, ui.fonts.heading)) {
             ui.want(Intent::choose_tile(tile.tile));
         }
     }
 
-    // The language switch, each language named in itself.
+    // The language switch, each language named in itself, in the bottom bar's left group.
+    std::vector<BarButton> languages;
     if (flow.content().locales.size() > 1) {
-        float x = layout.margin;
-        const float y = static_cast<float>(layout.height) - layout.margin / 2 - layout.target;
         for (const auto& locale : flow.content().locales) {
-            const float text_w =
-                ui.fonts.body
-                    ->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, locale.name.c_str())
-                    .x;
-            const float w = std::max(layout.target * 1.6f, text_w + layout.mm(8.0f));
-            ImGui::SetCursorScreenPos({x, y});
-            const bool current = locale.id == flow.locale();
-            if (label_button(ui, "home.lang." + locale.id, locale.name, {w, layout.target},
-                             current ? ui.palette.accent : ui.palette.surface, 0, {}, current)) {
-                ui.want(Intent::choose_locale(locale.id));
-            }
-            x += w + layout.gap;
+            languages.push_back({"home.lang." + locale.id, locale.name,
+                                 Intent::choose_locale(locale.id), locale.id == flow.locale()});
         }
     }
-    bottom_bar(ui, false);
+    bottom_bar(ui, false, languages);
 }
 
 } // namespace wellness::kiosk

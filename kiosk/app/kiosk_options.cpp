@@ -140,6 +140,12 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
             return "sync-interval: expected 1 to 604800 seconds";
         }
         options.sync_interval_seconds = static_cast<int>(seconds);
+    } else if (key == "dpi") {
+        std::int64_t dpi = 0;
+        if (!parse_int(value, 50, 600, dpi)) {
+            return "dpi: expected the display's dots per inch, 50 to 600";
+        }
+        options.dpi = static_cast<float>(dpi);
     } else if (key == "clock-offset") {
         std::int64_t seconds = 0;
         if (!parse_int(value, -400LL * 24 * 3600, 400LL * 24 * 3600, seconds)) {
@@ -163,8 +169,8 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
 }
 
 const std::set<std::string>& config_file_keys() {
-    static const std::set<std::string> keys{"data",        "station",  "enroll",
-                                            "fingerprint", "windowed", "sync-interval"};
+    static const std::set<std::string> keys{"data",     "station",       "enroll", "fingerprint",
+                                            "windowed", "sync-interval", "dpi"};
     return keys;
 }
 
@@ -180,7 +186,8 @@ std::string usage_text() {
            "                         shows it with the enrollment code; no other is trusted\n"
            "  --enroll CODE          enrollment code for the first contact with the station\n"
            "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
-           "                         windowed, sync-interval); flags win over the file\n"
+           "                         windowed, sync-interval, dpi); flags win over the file\n"
+           "  --dpi N                the display's real DPI when the driver reports a wrong one\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"

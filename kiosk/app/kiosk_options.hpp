@@ -23,6 +23,8 @@ struct KioskOptions {
     std::filesystem::path config_file;
     std::int64_t clock_offset_seconds = 0; // test only: shifts the wall clock handed to sync
     std::optional<int> sync_interval_seconds;
+    // The display's DPI when the driver reports a wrong one (X often says 96 on a 133 dpi panel).
+    std::optional<float> dpi;
     std::filesystem::path script;
     bool bench = false;
     bool help = false;
@@ -37,7 +39,8 @@ struct OptionsResult {
 OptionsResult parse_options(const std::vector<std::string>& args);
 
 // The config file's text: "key = value" lines, '#' comments. Keys: data, station, enroll,
-// fingerprint, windowed (WxH), sync-interval. Unknown or repeated keys are errors. An https
+// fingerprint, windowed (WxH), sync-interval,
+// dpi (50 to 600). Unknown or repeated keys are errors. An https
 // station needs its fingerprint; a plain http one must be on this machine (loopback).
 OptionsResult parse_config_text(std::string_view text, KioskOptions base);
 

@@ -19,7 +19,9 @@ Layout compute_layout(int width, int height, std::optional<float> reported_dpi) 
     layout.height = std::max(height, 240);
     layout.dpi = effective_dpi(reported_dpi);
     layout.px_per_mm = layout.dpi / 25.4f;
-    const float h = static_cast<float>(layout.height);
+    // Portrait or landscape: sizes follow the short side, so a tall screen's buttons are not
+    // twice as big as the same panel's turned on its side.
+    const float h = static_cast<float>(std::min(layout.width, layout.height));
     // 15 mm is the floor; on a big screen a tenth of its height reads better.
     layout.target = std::ceil(std::max(layout.mm(min_target_mm), h * 0.10f));
     layout.margin = std::round(std::max(layout.mm(2.0f), h * 0.02f));
@@ -69,6 +71,62 @@ HomeTiles home_tiles(const Layout& layout) {
     }
     tiles.urgent = {left, top + tiles_h + layout.gap, width, urgent_h};
     return tiles;
+}
+
+} // namespace wellness::kiosk
+
+namespace wellness::kiosk {
+
+float button_width(const Layout& layout, float text_width, float preferred_targets) {
+    return std::ceil(std::max(layout.target * preferred_targets, text_width + layout.mm(8.0f)));
+}
+
+BottomBar bottom_bar_rects(const Layout& layout, const std::vector<float>& left_text_widths,
+                           float done_text_width) {
+    const float y = static_cast<float>(layout.height) - layout.margin / 2 - layout.target;
+    const float right = static_cast<float>(layout.width) - layout.margin;
+    BottomBar bar;
+    // Roomy first (two targets wide), then as narrow as the text allows.
+    for (const float preferred : {2.0f, 1.0f}) {
+        bar.left.clear();
+        const float done_w = button_width(layout, done_text_width, preferred);
+        bar.done = {right - done_w, y, done_w, layout.target};
+        float x = layout.margin;
+        for (const float text_w : left_text_widths) {
+            const float w = button_width(layout, text_w, preferred);
+            bar.left.push_back({x, y, w, layout.target});
+            x += w + layout.gap;
+        }
+        const float left_end = bar.left.empty() ? layout.margin : x - layout.gap;
+        bar.fits = bar.left.empty() || left_end + layout.target <= bar.done.x;
+        if (bar.fits) {
+            return bar;
+        }
+    }
+    return bar;
+}
+
+ForwardRow forward_row(const Layout& layout, const std::vector<float>& text_widths) {
+    ForwardRow row;
+    const float y = layout.content_top() + layout.content_height() - layout.target;
+    row.top = y - layout.gap;
+    float x = layout.margin;
+    for (const float text_w : text_widths) {
+        const float w = button_width(layout, text_w, 2.0f);
+        row.buttons.push_back({x, y, w, layout.target});
+        x += w + layout.gap;
+    }
+    return row;
+}
+
+float rect_distance(const Rect& a, const Rect& b) {
+    const float dx = std::max({0.0f, b.x - (a.x + a.w), a.x - (b.x + b.w)});
+    const float dy = std::max({0.0f, b.y - (a.y + a.h), a.y - (b.y + b.h)});
+    return std::hypot(dx, dy);
+}
+
+bool rects_overlap(const Rect& a, const Rect& b) {
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
 } // namespace wellness::kiosk

@@ -271,8 +271,10 @@ int main(int argc, char** argv) {
     SDL_GetWindowSize(window, &window_w, &window_h);
     std::optional<float> reported_dpi;
     float diagonal_dpi = 0;
-    if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(window), &diagonal_dpi, nullptr, nullptr) ==
-        0) {
+    if (options.dpi) {
+        reported_dpi = options.dpi; // the config's word over a driver's guess
+    } else if (SDL_GetDisplayDPI(SDL_GetWindowDisplayIndex(window), &diagonal_dpi, nullptr,
+                                 nullptr) == 0) {
         reported_dpi = diagonal_dpi;
     }
     const Layout layout = compute_layout(window_w, window_h, reported_dpi);
@@ -294,23 +296,33 @@ int main(int argc, char** argv) {
     };
     const char* regular_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     const char* bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-    Fonts fonts;
+    const char* serif_bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
     ImFontConfig font_config;
     font_config.OversampleH = 1; // whole-pixel glyphs (PixelSnapH): no need for more
     font_config.OversampleV = 1;
     font_config.PixelSnapH = true;
-    fonts.body =
-        io.Fonts->AddFontFromFileTTF(regular_font, layout.font_body, &font_config, glyph_ranges);
-    fonts.small =
-        io.Fonts->AddFontFromFileTTF(regular_font, layout.font_small, &font_config, glyph_ranges);
-    fonts.heading =
-        io.Fonts->AddFontFromFileTTF(bold_font, layout.font_heading, &font_config, glyph_ranges);
-    fonts.title =
-        io.Fonts->AddFontFromFileTTF(bold_font, layout.font_title, &font_config, glyph_ranges);
-    if (fonts.body == nullptr || fonts.small == nullptr || fonts.heading == nullptr ||
-        fonts.title == nullptr) {
-        std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
-        return 1;
+    // Two sets: the layout's sizes, and a larger one for the text-size switch.
+    auto load_fonts = [&](float scale) {
+        Fonts set;
+        auto load = [&](const char* file, float size) {
+            return io.Fonts->AddFontFromFileTTF(file, std::round(size * scale), &font_config,
+                                                glyph_ranges);
+        };
+        set.body = load(regular_font, layout.font_body);
+        set.small = load(regular_font, layout.font_small);
+        set.heading = load(bold_font, layout.font_heading);
+        set.title = load(bold_font, layout.font_title);
+        set.level = load(serif_bold_font, layout.font_heading);
+        return set;
+    };
+    const Fonts normal_fonts = load_fonts(1.0f);
+    const Fonts large_fonts = load_fonts(large_text_scale);
+    for (const Fonts* set : {&normal_fonts, &large_fonts}) {
+        if (set->body == nullptr || set->small == nullptr || set->heading == nullptr ||
+            set->title == nullptr || set->level == nullptr) {
+            std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
+            return 1;
+        }
     }
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowPadding = {0, 0};
@@ -327,6 +339,7 @@ int main(int argc, char** argv) {
     Flow flow(content.document, clock.now(), content.assets_dir);
     Palette palette = make_palette(flow.content());
     int palette_generation = flow.content_generation();
+    bool palette_high_contrast = false;
     QrTextureCache qr_textures(gl);
     ProviderImageTextures provider_textures(gl);
     // Decoded once per content, never while drawing; a bad image is skipped, not fatal.
@@ -352,7 +365,13 @@ int main(int argc, char** argv) {
     const std::function<std::string()> maintenance_status = [&] {
         return describe_status(sync->status(), renderer, layout);
     };
-    SdlScriptHost script_host(window, gl, layout, flow, widgets, clock, pointer);
+    // Under --script the screens also record their targets, lists and text runs, so the script
+    // can check the layout of the real frames (expect-layout).
+    LayoutProbe layout_probe;
+    if (!options.script.empty()) {
+        io.UserData = &layout_probe;
+    }
+    SdlScriptHost script_host(window, gl, layout, flow, widgets, layout_probe, clock, pointer);
     std::optional<BenchDriver> bench;
     if (options.bench) {
         bench.emplace(layout.width, layout.height);
@@ -375,6 +394,8 @@ int main(int argc, char** argv) {
     int settle_frames = 0; // frames to draw after input so ImGui settles
     Screen drawn_screen = flow.screen();
     std::string drawn_locale = flow.locale();
+    bool drawn_large_text = false;
+    bool drawn_high_contrast = false;
     bool drawn_still_there = false;
     struct {
         std::size_t phase = 0;
@@ -446,13 +467,20 @@ int main(int argc, char** argv) {
             }
         }
         record(flow.tick(now));
+        if (flow.high_contrast() != palette_high_contrast) {
+            palette = make_palette(flow.content(), flow.high_contrast());
+            palette_high_contrast = flow.high_contrast();
+        }
         if (flow.content_generation() != palette_generation) {
-            palette = make_palette(flow.content());
+            palette = make_palette(flow.content(), flow.high_contrast());
             qr_textures.clear();
             load_provider_textures();
             palette_generation = flow.content_generation();
         }
+        const Fonts& fonts = flow.large_text() ? large_fonts : normal_fonts;
         const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale ||
+                             flow.large_text() != drawn_large_text ||
+                             flow.high_contrast() != drawn_high_contrast ||
                              flow.still_there(now) != drawn_still_there;
         if (!(continuous || had_input || changed || first_frame || flow.animating(now))) {
             continue; // nothing to show: draw nothing, stay asleep
@@ -473,6 +501,7 @@ int main(int argc, char** argv) {
                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                          ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
         widgets.clear();
+        layout_probe = {};
         intents.clear();
         UiContext ui{flow,
                      layout,
@@ -579,6 +608,8 @@ int main(int argc, char** argv) {
         }
         drawn_screen = flow.screen();
         drawn_locale = flow.locale();
+        drawn_large_text = flow.large_text();
+        drawn_high_contrast = flow.high_contrast();
         drawn_still_there = still_there;
 
         // What the person asked for this frame.

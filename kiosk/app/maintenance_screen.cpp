@@ -1,5 +1,7 @@
 #include "screens.hpp"
 
+#include <algorithm>
+
 namespace wellness::kiosk {
 
 void MaintenanceScreen::Draw(UiContext& ui) {
@@ -11,7 +13,9 @@ void MaintenanceScreen::Draw(UiContext& ui) {
     float y = layout.content_top();
     y += draw_text(ImGui::GetWindowDrawList(), ui.fonts.small, {layout.margin, y},
                    layout.content_width(), ui.palette.text, status);
-    const float w = layout.target * 4.0f;
+    const float w =
+        std::min(layout.content_width(),
+                 button_width(layout, text_width(ui.fonts.body, "Contact station now"), 4.0f));
     ImGui::SetCursorScreenPos({layout.margin, y + layout.gap});
     if (label_button(ui, "maintenance.contact-now", "Contact station now", {w, layout.target},
                      ui.palette.surface, ui.palette.text)) {

@@ -29,9 +29,10 @@ bool write_screenshot(const GlApi& gl, int width, int height, const std::string&
 class SdlScriptHost final : public ScriptHost {
   public:
     SdlScriptHost(SDL_Window* window, const GlApi& gl, const Layout& layout, const Flow& flow,
-                  const WidgetMap& widgets, MonotonicClock& clock, const PointerInput& pointer)
-        : window_(window), gl_(gl), layout_(layout), flow_(flow), widgets_(widgets), clock_(clock),
-          pointer_(pointer) {}
+                  const WidgetMap& widgets, const LayoutProbe& probe, MonotonicClock& clock,
+                  const PointerInput& pointer)
+        : window_(window), gl_(gl), layout_(layout), flow_(flow), widgets_(widgets), probe_(probe),
+          clock_(clock), pointer_(pointer) {}
 
     std::optional<ScriptRect> widget(const std::string& test_id) override;
     void tap(float x, float y, bool finger) override;
@@ -41,6 +42,9 @@ class SdlScriptHost final : public ScriptHost {
     bool screenshot(const std::string& path) override;
     std::string screen_name() override { return std::string(to_string(flow_.screen())); }
     bool anything_hovered() override;
+    std::vector<std::string> layout_problems() override {
+        return wellness::kiosk::layout_problems(layout_, widgets_, probe_);
+    }
     bool input_pending() override {
         return pointer_.pending() || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
     }
@@ -54,6 +58,7 @@ class SdlScriptHost final : public ScriptHost {
     const Layout& layout_;
     const Flow& flow_;
     const WidgetMap& widgets_;
+    const LayoutProbe& probe_;
     MonotonicClock& clock_;
     const PointerInput& pointer_;
 };

@@ -99,6 +99,17 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
             }
             break;
         }
+        case Kind::expect_layout: {
+            const auto problems = host.layout_problems();
+            if (!problems.empty()) {
+                std::string text = "the layout does not hold on screen " + host.screen_name();
+                for (const auto& problem : problems) {
+                    text += "\n  " + problem;
+                }
+                return fail(command, text);
+            }
+            break;
+        }
         case Kind::expect_no_hover:
             if (host.anything_hovered()) {
                 return fail(command, "a widget is still hovered after the finger lifted");

@@ -27,6 +27,8 @@ class ScriptHost {
     virtual bool screenshot(const std::string& path) = 0;
     virtual std::string screen_name() = 0;
     virtual bool anything_hovered() = 0;
+    // The last frame's layout problems, one sentence each; empty when it holds.
+    virtual std::vector<std::string> layout_problems() = 0;
     virtual bool input_pending() = 0; // injected events ImGui has not seen yet
 };
 

@@ -87,19 +87,25 @@ void TalkScreen::DrawProvider(UiContext& ui) {
     ImDrawList* list = ImGui::GetWindowDrawList();
     const float top = layout.content_top();
     float qr_drawn = 0;
+    // Portrait: the QR centred on top and the words under it at full width; landscape: the
+    // words on the QR's right.
+    const bool portrait = layout.height > layout.width;
     if (auto qr = ui.qr(provider->booking_url)) {
         // Whole pixels per module and a whole-pixel origin: every module is a crisp square.
         const float side = std::floor(layout.qr_side());
         const auto module = static_cast<float>(qr_pixels_per_module(qr->modules, side));
         qr_drawn = module * static_cast<float>(qr->modules);
-        const ImVec2 origin{std::floor(layout.margin), std::floor(top + (side - qr_drawn) / 2)};
+        const float x =
+            portrait ? (static_cast<float>(layout.width) - qr_drawn) / 2 : layout.margin;
+        const ImVec2 origin{std::floor(x), std::floor(top + (side - qr_drawn) / 2)};
         ImGui::SetCursorScreenPos(origin);
         ImGui::Image(qr->texture, {qr_drawn, qr_drawn});
         register_widget(ui, "talk.qr");
     }
-    const float left = layout.margin + std::max(qr_drawn, layout.qr_side()) + layout.gap * 2;
+    const float qr_room = std::max(qr_drawn, std::floor(layout.qr_side()));
+    const float left = portrait ? layout.margin : layout.margin + qr_room + layout.gap * 2;
     const float wrap = static_cast<float>(layout.width) - layout.margin - left;
-    float y = top;
+    float y = portrait ? top + qr_room + layout.gap : top;
     if (const auto image = provider_image(ui, provider->id)) {
         const float logo = layout.target * 1.5f;
         draw_image_fitted(list, *image, {left, y}, logo);
@@ -110,7 +116,7 @@ void TalkScreen::DrawProvider(UiContext& ui) {
     }
     y += draw_text(list, ui.fonts.body, {left, y}, wrap, ui.palette.text, flow.ui("scan_qr"));
     y += layout.gap / 2;
-    y += draw_text(list, ui.fonts.small, {left, y}, wrap, ui.palette.accent, provider->booking_url);
+    y += draw_text(list, ui.fonts.small, {left, y}, wrap, ui.palette.text, provider->booking_url);
     y += layout.gap;
     if (!provider->phone.empty()) {
         y += draw_text(list, ui.fonts.small, {left, y}, wrap, ui.palette.text_muted,

@@ -14,6 +14,8 @@
 //   expect-no-widget ID          fail if that widget is in view
 //   expect-inside ID OUTER       fail unless widget ID's rectangle lies inside widget OUTER's
 //   expect-no-hover              fail if any widget is hovered or active
+//   expect-layout                fail if the frame's widgets overlap, leave the screen, are
+//                                under 15 mm, or a text runs out of its box (layout_problems)
 //   quit
 // Parsing is pure and strict: an unknown command or bad argument is an error with its line.
 
@@ -40,6 +42,7 @@ struct ScriptCommand {
         expect_no_widget,
         expect_inside,
         expect_no_hover,
+        expect_layout,
         quit,
     };
     Kind kind = Kind::quit;

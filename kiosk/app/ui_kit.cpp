@@ -4,7 +4,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
-#include <imgui_internal.h> // SetNextWindowScroll: applied by Begin, in the same frame
+#include <imgui_internal.h>
+#include <sstream> // SetNextWindowScroll: applied by Begin, in the same frame
 
 namespace wellness::kiosk {
 
@@ -55,18 +56,6 @@ void register_widget(UiContext& ui, const std::string& test_id) {
     }
 }
 
-namespace {
-
-const char* next_char(const char* s, const char* end) {
-    ++s;
-    while (s < end && (static_cast<unsigned char>(*s) & 0xC0) == 0x80) {
-        ++s;
-    }
-    return s;
-}
-
-} // namespace
-
 ImU32 parse_colour(const std::string& hex, ImU32 fallback) {
     if (hex.size() != 7 || hex[0] != '#') {
         return fallback;
@@ -105,54 +94,173 @@ ImU32 from_rgb(Rgb colour, float alpha) {
                     static_cast<int>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f + 0.5f));
 }
 
-Palette make_palette(const ContentDocument& content) {
+Palette make_palette(const ContentDocument& content, bool high_contrast) {
+    const ThemeColours c = theme_colours(content, high_contrast);
     Palette palette;
-    palette.background = parse_colour(content.theme.background, IM_COL32(29, 43, 54, 255));
-    palette.surface = parse_colour(content.theme.surface, IM_COL32(38, 57, 74, 255));
-    palette.text = parse_colour(content.theme.text, IM_COL32(242, 245, 247, 255));
-    palette.accent = parse_colour(content.theme.accent, IM_COL32(127, 183, 190, 255));
+    palette.background = from_rgb(c.background);
+    palette.surface = from_rgb(c.surface);
+    palette.text = from_rgb(c.text);
+    palette.text_muted = from_rgb(c.text_muted);
+    palette.accent = from_rgb(c.accent);
+    palette.on_accent = from_rgb(c.on_accent);
+    palette.urgent = from_rgb(c.urgent);
+    palette.on_urgent = from_rgb(c.on_urgent);
+    palette.selected_edge = from_rgb(c.selected_edge);
     palette.surface_pressed = mix(palette.surface, palette.text, 0.22f);
     palette.surface_hovered = mix(palette.surface, palette.text, 0.08f);
-    palette.text_muted = mix(palette.text, palette.background, 0.3f);
-    palette.urgent =
-        content.checkin.levels.empty()
-            ? IM_COL32(176, 48, 48, 255)
-            : parse_colour(content.checkin.levels.back().color, IM_COL32(176, 48, 48, 255));
+    for (const Rgb mark : c.level_marks) {
+        palette.levels.push_back(from_rgb(mark));
+    }
     return palette;
+}
+
+namespace {
+
+struct TextLine {
+    const char* begin;
+    const char* end;
+    float width;
+};
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// Greedy wrap at spaces only: a word (or a phone number) is never split.
+std::vector<TextLine> wrap_words(ImFont* font, float size, const std::string& text,
+                                 float wrap_width, float& widest_word) {
+    std::vector<TextLine> lines;
+    widest_word = 0;
+    auto width_of = [&](const char* b, const char* e) {
+        return font->CalcTextSizeA(size, FLT_MAX, 0.0f, b, e).x;
+    };
+    const char* s = text.data();
+    const char* end = s + text.size();
+    while (s <= end) {
+        const char* newline = static_cast<const char*>(std::memchr(s, '\n', end - s));
+        const char* para_end = newline ? newline : end;
+        const char* line_begin = nullptr;
+        const char* line_end = nullptr;
+        const char* p = s;
+        while (p < para_end) {
+            while (p < para_end && is_space(*p)) {
+                ++p;
+            }
+            if (p >= para_end) {
+                break;
+            }
+            const char* word_end = p;
+            while (word_end < para_end && !is_space(*word_end)) {
+                ++word_end;
+                // A link may break after a '/', never inside a word or a phone number.
+                if (word_end[-1] == '/' && word_end < para_end && word_end[0] != '/') {
+                    break;
+                }
+            }
+            widest_word = std::max(widest_word, width_of(p, word_end));
+            if (line_begin == nullptr) {
+                line_begin = p;
+                line_end = word_end;
+            } else if (width_of(line_begin, word_end) <= wrap_width) {
+                line_end = word_end;
+            } else {
+                lines.push_back({line_begin, line_end, width_of(line_begin, line_end)});
+                line_begin = p;
+                line_end = word_end;
+            }
+            p = word_end;
+        }
+        if (line_begin != nullptr) {
+            lines.push_back({line_begin, line_end, width_of(line_begin, line_end)});
+        } else if (newline != nullptr) {
+            lines.push_back({s, s, 0.0f}); // an empty line between paragraphs
+        }
+        if (newline == nullptr) {
+            break;
+        }
+        s = newline + 1;
+    }
+    return lines;
+}
+
+// The font size a run is drawn at: its font's, or smaller (to min_text_shrink) so its widest
+// word fits the box.
+float fitted_size(ImFont* font, const std::string& text, float wrap_width,
+                  std::vector<TextLine>& lines) {
+    float size = font->FontSize;
+    float widest = 0;
+    lines = wrap_words(font, size, text, wrap_width, widest);
+    if (widest > wrap_width && widest > 0) {
+        size = std::max(std::floor(font->FontSize * min_text_shrink),
+                        std::floor(size * wrap_width / widest));
+        lines = wrap_words(font, size, text, wrap_width, widest);
+    }
+    return size;
+}
+
+} // namespace
+
+LayoutProbe* layout_probe() {
+    if (ImGui::GetCurrentContext() == nullptr) {
+        return nullptr;
+    }
+    return static_cast<LayoutProbe*>(ImGui::GetIO().UserData);
 }
 
 float draw_text(ImDrawList* list, ImFont* font, ImVec2 at, float wrap_width, ImU32 colour,
                 const std::string& text, bool centred) {
-    const float line_height = font->FontSize * 1.2f;
-    const char* s = text.data();
-    const char* end = s + text.size();
-    float y = at.y;
-    while (s < end) {
-        const char* newline = static_cast<const char*>(std::memchr(s, '\n', end - s));
-        const char* line_end = newline ? newline : end;
-        const char* wrap = font->CalcWordWrapPositionA(1.0f, s, line_end, wrap_width);
-        if (wrap <= s) {
-            wrap = next_char(s, line_end);
+    std::vector<TextLine> lines;
+    const float size = fitted_size(font, text, wrap_width, lines);
+    const float line_height = size * 1.2f;
+    if (LayoutProbe* probe = list != nullptr ? layout_probe() : nullptr; probe != nullptr) {
+        float widest = 0;
+        float ink_left = at.x + wrap_width;
+        for (const TextLine& line : lines) {
+            widest = std::max(widest, line.width);
+            ink_left = std::min(
+                ink_left, centred ? at.x + std::max(0.0f, (wrap_width - line.width) / 2) : at.x);
         }
-        const float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, s, wrap).x;
-        const float x = centred ? at.x + std::max(0.0f, (wrap_width - width) / 2) : at.x;
-        if (list != nullptr) {
-            list->AddText(font, font->FontSize, {x, y}, colour, s, wrap);
+        const float h = line_height * static_cast<float>(lines.size());
+        const ImVec2 clip_min = list->GetClipRectMin();
+        const ImVec2 clip_max = list->GetClipRectMax();
+        const float x0 = std::max(ink_left, clip_min.x);
+        const float y0 = std::max(at.y, clip_min.y);
+        const float x1 = std::min(ink_left + widest, clip_max.x);
+        const float y1 = std::min(at.y + h, clip_max.y);
+        if (x1 > x0 && y1 > y0 && !lines.empty()) {
+            const bool in_list = clip_min.x > 0.5f || clip_min.y > 0.5f ||
+                                 clip_max.x < ImGui::GetIO().DisplaySize.x - 0.5f ||
+                                 clip_max.y < ImGui::GetIO().DisplaySize.y - 0.5f;
+            probe->texts.push_back({{at.x, at.y, wrap_width, h},
+                                    {x0, y0, x1 - x0, y1 - y0},
+                                    widest > wrap_width + 0.5f,
+                                    in_list,
+                                    text});
+        }
+    }
+    float y = at.y;
+    for (const TextLine& line : lines) {
+        const float x = centred ? at.x + std::max(0.0f, (wrap_width - line.width) / 2) : at.x;
+        if (list != nullptr && line.end > line.begin) {
+            list->AddText(font, size, {std::floor(x), std::floor(y)}, colour, line.begin, line.end);
         }
         y += line_height;
-        s = wrap;
-        while (s < line_end && *s == ' ') {
-            ++s;
-        }
-        if (s == line_end && newline != nullptr) {
-            ++s;
-        }
     }
     return y - at.y;
 }
 
 float text_height(ImFont* font, float wrap_width, const std::string& text) {
     return draw_text(nullptr, font, {0, 0}, wrap_width, 0, text);
+}
+
+float text_run_width(ImFont* font, float wrap_width, const std::string& text) {
+    std::vector<TextLine> lines;
+    fitted_size(font, text, wrap_width, lines);
+    float widest = 0;
+    for (const TextLine& line : lines) {
+        widest = std::max(widest, line.width);
+    }
+    return widest;
 }
 
 bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 fill,
@@ -163,6 +271,9 @@ bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 
     register_widget(ui, test_id);
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
+    if (LayoutProbe* probe = layout_probe(); probe != nullptr && ImGui::IsItemVisible()) {
+        probe->targets[test_id] = {min.x, min.y, max.x - min.x, max.y - min.y};
+    }
     ImU32 colour = fill;
     if (ImGui::IsItemActive()) {
         colour = mix(fill, IM_COL32(255, 255, 255, 255), 0.22f);
@@ -173,7 +284,7 @@ bool touch_target(UiContext& ui, const std::string& test_id, ImVec2 size, ImU32 
     ImDrawList* list = ImGui::GetWindowDrawList();
     list->AddRectFilled(min, max, colour, rounding);
     if (selected) {
-        list->AddRect(min, max, ui.palette.accent, rounding, 0, ui.layout.mm(1.2f));
+        list->AddRect(min, max, ui.palette.selected_edge, rounding, 0, ui.layout.mm(1.2f));
     }
     // A finger that dragged a list is scrolling, not choosing.
     const float slop = ui.layout.mm(4.0f);
@@ -227,69 +338,146 @@ void top_bar(UiContext& ui, const std::string& title, bool show_urgent,
         const float width = std::max(layout.target * 2.2f, text_w + layout.mm(8.0f));
         ImGui::SetCursorScreenPos({right - width, layout.margin / 2});
         if (label_button(ui, "chrome.urgent", label, {width, layout.target}, ui.palette.urgent,
-                         IM_COL32(255, 255, 255, 255))) {
+                         ui.palette.on_urgent)) {
             ui.want(Intent::open_urgent());
         }
         right -= width + layout.gap;
     }
-    // The title starts after the hidden maintenance corner.
+    // The title starts after the hidden maintenance corner; it takes the biggest font at which
+    // it fits the bar whole (wrapped at words), never cut.
     const float left = layout.corner + layout.margin;
-    ImFont* font = ui.fonts.heading;
-    const float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, title.c_str()).x;
-    if (width > right - left) {
-        font = ui.fonts.body;
+    const float room = right - left;
+    ImFont* font = ui.fonts.small;
+    for (ImFont* candidate : {ui.fonts.heading, ui.fonts.body}) {
+        if (text_height(candidate, room, title) <= layout.target &&
+            text_run_width(candidate, room, title) <= room) {
+            font = candidate;
+            break;
+        }
     }
-    const float y = layout.margin / 2 + (layout.target - font->FontSize) / 2;
-    ImGui::GetWindowDrawList()->PushClipRect({left, 0}, {right, layout.bar_height}, true);
-    draw_text(ImGui::GetWindowDrawList(), font, {left, y}, right - left, ui.palette.text, title);
-    ImGui::GetWindowDrawList()->PopClipRect();
+    const float h = text_height(font, room, title);
+    const float y = layout.margin / 2 + std::max(0.0f, (layout.target - h) / 2);
+    draw_text(ImGui::GetWindowDrawList(), font, {left, y}, room, ui.palette.text, title);
 }
 
-void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& extra) {
+float text_width(ImFont* font, const std::string& text) {
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x;
+}
+
+void draw_level_shape(ImDrawList* list, LevelShape shape, ImVec2 centre, float radius, ImU32 fill,
+                      ImU32 outline) {
+    const float r = radius;
+    const float edge = std::max(1.5f, r * 0.15f);
+    switch (shape) {
+    case LevelShape::circle:
+        list->AddCircleFilled(centre, r, fill, 32);
+        list->AddCircle(centre, r, outline, 32, edge);
+        break;
+    case LevelShape::triangle: {
+        const ImVec2 a{centre.x, centre.y - r};
+        const ImVec2 b{centre.x + r * 0.95f, centre.y + r * 0.8f};
+        const ImVec2 c{centre.x - r * 0.95f, centre.y + r * 0.8f};
+        list->AddTriangleFilled(a, b, c, fill);
+        list->AddTriangle(a, b, c, outline, edge);
+        break;
+    }
+    case LevelShape::diamond: {
+        const ImVec2 p[4] = {{centre.x, centre.y - r},
+                             {centre.x + r, centre.y},
+                             {centre.x, centre.y + r},
+                             {centre.x - r, centre.y}};
+        list->AddConvexPolyFilled(p, 4, fill);
+        list->AddPolyline(p, 4, outline, ImDrawFlags_Closed, edge);
+        break;
+    }
+    case LevelShape::square:
+        list->AddRectFilled({centre.x - r * 0.85f, centre.y - r * 0.85f},
+                            {centre.x + r * 0.85f, centre.y + r * 0.85f}, fill);
+        list->AddRect({centre.x - r * 0.85f, centre.y - r * 0.85f},
+                      {centre.x + r * 0.85f, centre.y + r * 0.85f}, outline, 0, 0, edge);
+        break;
+    }
+}
+
+namespace {
+
+// The contrast switch's icon: a circle half filled.
+void draw_contrast_icon(ImDrawList* list, ImVec2 centre, float r, ImU32 colour) {
+    list->AddCircle(centre, r, colour, 32, std::max(1.5f, r * 0.15f));
+    list->PathArcTo(centre, r, IM_PI * 0.5f, IM_PI * 1.5f, 24);
+    list->PathFillConvex(colour);
+}
+
+} // namespace
+
+void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& left_extra) {
     const Layout& layout = ui.layout;
-    const float y = static_cast<float>(layout.height) - layout.margin / 2 - layout.target;
-    auto width_for = [&](const std::string& label) {
-        const float text_w =
-            ui.fonts.body->CalcTextSizeA(ui.fonts.body->FontSize, FLT_MAX, 0, label.c_str()).x;
-        return std::max(layout.target * 2.0f, text_w + layout.mm(8.0f));
-    };
-    float left = layout.margin;
+    const Flow& flow = ui.flow;
+    std::vector<BarButton> left;
     if (show_back) {
-        const std::string label = ui.flow.ui("back");
-        const float w = width_for(label);
-        ImGui::SetCursorScreenPos({left, y});
-        if (label_button(ui, "chrome.back", label, {w, layout.target}, ui.palette.surface,
-                         ui.palette.text)) {
-            ui.want(Intent::back());
-        }
-        left += w + layout.gap;
+        left.push_back({"chrome.back", flow.ui("back"), Intent::back()});
     }
-    if (ui.flow.screen() != Screen::home && ui.flow.screen() != Screen::maintenance) {
+    if (flow.screen() != Screen::home && flow.screen() != Screen::maintenance) {
         // Starting over without Done: the same person keeps their language.
-        const std::string label = ui.flow.ui("home");
-        ImGui::SetCursorScreenPos({left, y});
-        if (label_button(ui, "chrome.home", label, {width_for(label), layout.target},
-                         ui.palette.surface, ui.palette.text)) {
-            ui.want(Intent::home());
+        left.push_back({"chrome.home", flow.ui("home"), Intent::home()});
+    }
+    left.insert(left.end(), left_extra.begin(), left_extra.end());
+    // The person's own view: bigger text, higher contrast. Done and Attract forget both.
+    left.push_back({"chrome.text_size", "Aa", Intent::toggle_large_text(), flow.large_text()});
+    left.push_back({"chrome.contrast", "", Intent::toggle_high_contrast(), flow.high_contrast()});
+    std::vector<float> widths;
+    for (const auto& button : left) {
+        widths.push_back(button.label.empty() ? 0.0f : text_width(ui.fonts.body, button.label));
+    }
+    const std::string done = flow.ui("done");
+    const BottomBar bar = bottom_bar_rects(layout, widths, text_width(ui.fonts.body, done));
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    if (LayoutProbe* probe = layout_probe(); probe != nullptr) {
+        for (const auto& button : left) {
+            probe->near_done.push_back(button.test_id);
         }
     }
-    float right = static_cast<float>(layout.width) - layout.margin;
-    const std::string done = ui.flow.ui("done");
-    const float done_w = width_for(done);
-    ImGui::SetCursorScreenPos({right - done_w, y});
-    if (label_button(ui, "chrome.done", done, {done_w, layout.target}, ui.palette.accent, 0)) {
+    for (std::size_t i = 0; i < left.size(); ++i) {
+        const Rect& r = bar.left[i];
+        ImGui::SetCursorScreenPos({r.x, r.y});
+        if (label_button(ui, left[i].test_id, left[i].label, {r.w, r.h}, ui.palette.surface,
+                         ui.palette.text, {}, left[i].selected)) {
+            ui.want(left[i].intent);
+        }
+        if (left[i].label.empty()) {
+            draw_contrast_icon(list, {r.x + r.w / 2, r.y + r.h / 2}, r.h * 0.25f, ui.palette.text);
+        }
+    }
+    // Done is not the accent: ending a visit is not the way forward.
+    ImGui::SetCursorScreenPos({bar.done.x, bar.done.y});
+    if (label_button(ui, "chrome.done", done, {bar.done.w, bar.done.h}, ui.palette.surface,
+                     ui.palette.text)) {
         ui.want(Intent::done());
     }
-    right -= done_w + layout.gap;
-    for (const auto& button : extra) {
-        const float w = width_for(button.label);
-        ImGui::SetCursorScreenPos({right - w, y});
-        if (label_button(ui, button.test_id, button.label, {w, layout.target}, ui.palette.surface,
-                         ui.palette.text)) {
-            ui.want(button.intent);
-        }
-        right -= w + layout.gap;
+}
+
+float forward_actions(UiContext& ui, const std::vector<BarButton>& buttons) {
+    std::vector<float> widths;
+    for (const auto& button : buttons) {
+        widths.push_back(text_width(ui.fonts.body, button.label));
     }
+    const ForwardRow row = forward_row(ui.layout, widths);
+    if (LayoutProbe* probe = layout_probe(); probe != nullptr) {
+        for (const auto& button : buttons) {
+            probe->near_done.push_back(button.test_id);
+        }
+    }
+    for (std::size_t i = 0; i < buttons.size(); ++i) {
+        const Rect& r = row.buttons[i];
+        ImGui::SetCursorScreenPos({r.x, r.y});
+        const bool primary = i == 0;
+        if (label_button(ui, buttons[i].test_id, buttons[i].label, {r.w, r.h},
+                         primary ? ui.palette.accent : ui.palette.surface,
+                         primary ? ui.palette.on_accent : ui.palette.text)) {
+            ui.want(buttons[i].intent);
+        }
+    }
+    return row.top;
 }
 
 void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size,
@@ -325,6 +513,103 @@ void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size
     }
     ImGui::EndChild();
     ui.widgets[test_id] = {at, {at.x + size.x, at.y + size.y}};
+    if (LayoutProbe* probe = layout_probe(); probe != nullptr) {
+        probe->lists[test_id] = {at.x, at.y, size.x, size.y};
+    }
+}
+
+} // namespace wellness::kiosk
+
+namespace wellness::kiosk {
+
+namespace {
+
+Rect as_rect(const WidgetRect& r) {
+    return {r.min.x, r.min.y, r.max.x - r.min.x, r.max.y - r.min.y};
+}
+
+bool rect_inside(const Rect& inner, const Rect& outer, float slack) {
+    return inner.x >= outer.x - slack && inner.y >= outer.y - slack &&
+           inner.x + inner.w <= outer.x + outer.w + slack &&
+           inner.y + inner.h <= outer.y + outer.h + slack;
+}
+
+bool rect_overlap(const Rect& a, const Rect& b, float slack) {
+    return a.x + slack < b.x + b.w && b.x + slack < a.x + a.w && a.y + slack < b.y + b.h &&
+           b.y + slack < a.y + a.h;
+}
+
+std::string describe(const Rect& r) {
+    std::ostringstream out;
+    out << "(" << r.x << "," << r.y << " " << r.w << "x" << r.h << ")";
+    return out.str();
+}
+
+} // namespace
+
+std::vector<std::string> layout_problems(const Layout& layout, const WidgetMap& widgets,
+                                         const LayoutProbe& probe) {
+    std::vector<std::string> problems;
+    const Rect screen{0, 0, static_cast<float>(layout.width), static_cast<float>(layout.height)};
+    const float fifteen_mm = min_target_mm * layout.px_per_mm;
+    std::vector<std::pair<std::string, Rect>> solid; // widgets that are not lists
+    for (const auto& [id, r] : widgets) {
+        const Rect rect = as_rect(r);
+        if (!rect_inside(rect, screen, 0.5f)) {
+            problems.push_back(id + " " + describe(rect) + " is off-screen");
+        }
+        if (!probe.lists.contains(id)) {
+            solid.emplace_back(id, rect);
+        }
+    }
+    for (std::size_t i = 0; i < solid.size(); ++i) {
+        for (std::size_t j = i + 1; j < solid.size(); ++j) {
+            // A card and its parts (a crisis line's card and its QR, the circle and its label,
+            // Attract's whole-screen tap and the Urgent button on it) nest; anything else that
+            // touches another is a layout that did not hold.
+            const Rect& a = solid[i].second;
+            const Rect& b = solid[j].second;
+            if (rect_overlap(a, b, 0.5f) && !rect_inside(a, b, 0.5f) && !rect_inside(b, a, 0.5f)) {
+                problems.push_back(solid[i].first + " " + describe(solid[i].second) + " overlaps " +
+                                   solid[j].first + " " + describe(solid[j].second));
+            }
+        }
+    }
+    for (const auto& [id, rect] : probe.targets) {
+        if (rect.w < fifteen_mm - 0.5f || rect.h < fifteen_mm - 0.5f) {
+            problems.push_back("target " + id + " " + describe(rect) + " is under 15 mm (" +
+                               std::to_string(fifteen_mm) + " px)");
+        }
+    }
+    for (const auto& run : probe.texts) {
+        const std::string what = "text '" + run.text.substr(0, 40) + "' " + describe(run.ink);
+        if (run.wider_than_box) {
+            problems.push_back(what + " is wider than its box " + describe(run.box));
+        }
+        if (!rect_inside(run.ink, screen, 0.5f)) {
+            problems.push_back(what + " is off-screen");
+        }
+        for (const auto& [id, rect] : solid) {
+            if (rect_overlap(run.ink, rect, 0.5f) && !rect_inside(run.ink, rect, 1.0f)) {
+                problems.push_back(what + " runs under " + id + " " + describe(rect));
+            }
+        }
+    }
+    if (auto done = widgets.find("chrome.done"); done != widgets.end()) {
+        const Rect d = as_rect(done->second);
+        for (const auto& id : probe.near_done) {
+            const auto found = widgets.find(id);
+            if (found == widgets.end()) {
+                continue;
+            }
+            const Rect rect = as_rect(found->second);
+            if (rect_distance(d, rect) < layout.target - 0.5f) {
+                problems.push_back("Done " + describe(d) + " is within a target of " + id + " " +
+                                   describe(rect));
+            }
+        }
+    }
+    return problems;
 }
 
 } // namespace wellness::kiosk

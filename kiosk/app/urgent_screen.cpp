@@ -10,10 +10,6 @@ namespace wellness::kiosk {
 
 namespace {
 
-float text_width(ImFont* font, const std::string& text) {
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x;
-}
-
 // One number of a contact: its QR on the left, "Call" / "Text" and the number in large text on
 // its right (or under it when the card is too narrow for both side by side).
 struct NumberBlock {

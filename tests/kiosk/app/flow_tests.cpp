@@ -771,3 +771,35 @@ TEST_CASE("The most serious level shows the crisis lines once, with no suggestio
     other.tap(Intent::choose_suggestion(2));
     CHECK(other.flow.screen() == Screen::urgent);
 }
+
+TEST_CASE("The text-size and contrast switches are one person's: Home keeps them, Done and the "
+          "idle reset forget them, and they count nothing",
+          "[kiosk-flow][privacy]") {
+    Visit visit;
+    visit.tap(Intent::toggle_large_text()); // on Attract: nothing to switch
+    CHECK_FALSE(visit.flow.large_text());
+    visit.tap(Intent::leave_attract());
+    const auto counted_before = visit.counted.size();
+    visit.tap(Intent::toggle_large_text());
+    visit.tap(Intent::toggle_high_contrast());
+    CHECK(visit.flow.large_text());
+    CHECK(visit.flow.high_contrast());
+    CHECK(visit.counted.size() == counted_before);
+    visit.tap(Intent::choose_tile(Tile::checkin));
+    visit.tap(Intent::home());
+    CHECK(visit.flow.large_text());
+    CHECK(visit.flow.high_contrast());
+    visit.tap(Intent::done());
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK_FALSE(visit.flow.large_text());
+    CHECK_FALSE(visit.flow.high_contrast());
+    // The next person walks away with them on: the idle reset forgets them too.
+    visit.wait(120000);
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::toggle_high_contrast());
+    visit.tap(Intent::toggle_large_text());
+    visit.wait(10 * 60 * 1000);
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK_FALSE(visit.flow.large_text());
+    CHECK_FALSE(visit.flow.high_contrast());
+}

@@ -16,6 +16,11 @@
 #                 a touch keeps the screen, no answer resets; a walked-away session ends
 #   pacer         the phase label stays inside the circle through every exercise, in English
 #                 and Spanish, small and large; the sigh's second inhale is a top-up
+#   layout        at 1080x1920 (portrait, --dpi 92) and 800x480 (--dpi 133), English and
+#                 Spanish, every screen passes expect-layout (no overlap, nothing off-screen,
+#                 15 mm targets at that DPI, text inside its box); Skip and Next are tapped where
+#                 they are drawn and do what they say; the text-size and contrast switches are
+#                 there on every screen and Done forgets them
 #   topics        the topics screen says several may be picked; chosen topics change the
 #                 suggestions; serious levels open with their first line; Attract alternates
 #                 its languages; Home starts over
@@ -82,6 +87,74 @@ SCRIPT
     fail "a resting mouse pointer shows no hover: the comparison above proves nothing"
   fi
   echo "no hover left after a finger lifts"
+  ;;
+layout)
+  exercise="$(field 'd["exercises"][0]["id"]')"
+  level="$(field 'd["checkin"]["levels"][-1]["id"]')"
+  topic="$(field 'd["checkin"]["topics"][0]["id"]')"
+  for variant in 1080x1920:92 800x480:133; do
+    size="${variant%%:*}" dpi="${variant#*:}"
+    for locale in en es; do
+      cat > "$work/layout-$size-$locale.script" <<SCRIPT
+touch attract.tap
+touch home.lang.$locale
+expect-layout
+expect-widget chrome.text_size
+expect-widget chrome.contrast
+touch chrome.text_size
+touch chrome.contrast
+expect-layout
+screenshot $work/home-big-$size-$locale.png
+touch chrome.text_size
+touch chrome.contrast
+touch home.breathe
+expect-layout
+touch breathe.exercise.$exercise
+expect-layout
+touch breathe.length.1
+advance-ms 1500
+wait-frames 2
+expect-layout
+touch chrome.home
+touch home.checkin
+expect-layout
+expect-widget chrome.contrast
+# On a 7-inch panel the levels run past the screen: a finger drag brings the last into view.
+drag checkin.levels 0 -1500
+wait-frames 3
+expect-layout
+touch checkin.level.$level
+expect-screen checkin_topics
+expect-layout
+touch checkin.skip
+expect-screen checkin_suggestions
+expect-layout
+touch chrome.back
+touch checkin.topic.$topic
+touch checkin.next
+expect-screen checkin_suggestions
+touch chrome.urgent
+expect-screen urgent
+expect-layout
+touch chrome.home
+touch home.talk
+expect-layout
+touch talk.provider.$provider
+expect-layout
+touch chrome.text_size
+expect-layout
+touch chrome.done
+expect-screen attract
+touch attract.tap
+screenshot $work/home-after-done-$size-$locale.png
+quit
+SCRIPT
+      xvfb-run -a -s "-screen 0 1920x1920x24" \
+        "$kiosk" --windowed "$size" --dpi "$dpi" --data "$work/data-$size-$locale" \
+        --script "$work/layout-$size-$locale.script" || fail "layout at $size ($locale)"
+    done
+  done
+  echo "every screen holds at 1080x1920 and 800x480 in English and Spanish"
   ;;
 small-screen)
   exercise="$(field 'd["exercises"][0]["id"]')"

@@ -128,3 +128,87 @@ TEST_CASE("Home's Urgent help is a band across the bottom, not a quarter of the 
               layout.content_top() + layout.content_height() + 0.5f);
     }
 }
+
+#include "theme.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace {
+
+wellness::ContentDocument shipped_content() {
+    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
+    std::ifstream file(path, std::ios::binary);
+    REQUIRE(file.good());
+    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    auto parsed = wellness::parse_content(text);
+    REQUIRE(parsed.document);
+    return *parsed.document;
+}
+
+} // namespace
+
+TEST_CASE("Every text colour reaches 4.5:1 on what it is drawn on, in both contrast modes",
+          "[kiosk-layout][theme]") {
+    // Issue 14: level descriptions were 2.5 to 2.9:1 on their saturated bars.
+    wellness::ContentDocument content = shipped_content();
+    wellness::ContentDocument soft = content;
+    soft.theme = {"#6f7f8a", "#7a8a95", "#c0c8cc", "#9fd0d6"}; // an admin's too-soft theme
+    for (const wellness::ContentDocument* doc : {&content, &soft}) {
+        for (const bool high : {false, true}) {
+            INFO((doc == &soft ? "soft theme" : "shipped theme")
+                 << (high ? ", high contrast" : ""));
+            const ThemeColours c = theme_colours(*doc, high);
+            CHECK(contrast_ratio(c.text, c.background) >= 4.5);
+            CHECK(contrast_ratio(c.text, c.surface) >= 4.5);
+            CHECK(contrast_ratio(c.text_muted, c.background) >= 4.5);
+            CHECK(contrast_ratio(c.text_muted, c.surface) >= 4.5);
+            CHECK(contrast_ratio(c.on_accent, c.accent) >= 4.5);
+            CHECK(contrast_ratio(c.on_urgent, c.urgent) >= 4.5);
+            // The level's colour is a marker beside the text, never under it; the shape and
+            // its outline stand out from the row.
+            REQUIRE(c.level_marks.size() == doc->checkin.levels.size());
+        }
+    }
+}
+
+TEST_CASE("Each check-in level has its own shape, so colour is never the only cue",
+          "[kiosk-layout][theme]") {
+    CHECK(level_shape(0, 4) == LevelShape::circle);
+    CHECK(level_shape(1, 4) == LevelShape::triangle);
+    CHECK(level_shape(2, 4) == LevelShape::diamond);
+    CHECK(level_shape(3, 4) == LevelShape::square);
+    CHECK(level_shape(2, 3) == LevelShape::square);
+}
+
+TEST_CASE("The bottom bar never overlaps and keeps Done a target away from everything",
+          "[kiosk-layout]") {
+    for (auto [w, h] : {std::pair{800, 480}, std::pair{1280, 800}, std::pair{1920, 1080},
+                        std::pair{1080, 1920}, std::pair{3840, 2160}}) {
+        const auto layout = compute_layout(w, h, 96.0f);
+        INFO(w << "x" << h);
+        // Back, Home, text size, contrast; labels as wide as Spanish ones at this font.
+        const std::vector<float> text = {layout.font_body * 3, layout.font_body * 3.5f,
+                                         layout.font_body * 1.4f, 0};
+        const BottomBar bar = bottom_bar_rects(layout, text, layout.font_body * 4.5f);
+        REQUIRE(bar.fits);
+        REQUIRE(bar.left.size() == text.size());
+        for (std::size_t i = 0; i < bar.left.size(); ++i) {
+            CHECK(bar.left[i].w >= layout.target);
+            CHECK(rect_distance(bar.left[i], bar.done) >= layout.target);
+            for (std::size_t j = i + 1; j < bar.left.size(); ++j) {
+                CHECK_FALSE(rects_overlap(bar.left[i], bar.left[j]));
+            }
+        }
+        CHECK(bar.done.x + bar.done.w <= static_cast<float>(w) - layout.margin + 0.5f);
+        CHECK(bar.done.y + bar.done.h <= static_cast<float>(h));
+    }
+}
+
+TEST_CASE("Sizes follow the short side, so portrait targets are not twice landscape's",
+          "[kiosk-layout]") {
+    const auto landscape = compute_layout(1920, 1080, 96.0f);
+    const auto portrait = compute_layout(1080, 1920, 96.0f);
+    CHECK(portrait.target == landscape.target);
+    CHECK(portrait.font_body == landscape.font_body);
+}

@@ -1,4 +1,5 @@
 #include "kiosk_options.hpp"
+#include "layout.hpp"
 #include "test_script.hpp"
 
 #include <catch2/catch.hpp>
@@ -66,6 +67,22 @@ TEST_CASE("Command-line flags set the kiosk's settings", "[kiosk-options]") {
     CHECK(result.options->sync_interval_seconds == 5);
     CHECK_FALSE(result.options->bench);
     CHECK(parse_options({"--help"}).options->help);
+}
+
+TEST_CASE("The display's DPI can be set when the driver reports a wrong one", "[kiosk-options]") {
+    // Issue 14: X reported 96 dpi on a 133 dpi 7-inch panel, so targets came out 11 mm.
+    CHECK_FALSE(parse_options({}).options->dpi);
+    CHECK(parse_options({"--dpi", "133"}).options->dpi == 133.0f);
+    const auto from_file = parse_config_text("dpi = 141\n", {});
+    REQUIRE(from_file.options);
+    CHECK(from_file.options->dpi == 141.0f);
+    for (const char* bad : {"0", "49", "601", "ninety", "96.5"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_options({"--dpi", bad}).options);
+        CHECK_FALSE(parse_config_text(std::string("dpi = ") + bad + "\n", {}).options);
+    }
+    // The layout then sizes 15 mm targets for that DPI.
+    CHECK(compute_layout(800, 480, 133.0f).target >= 15.0f * 133.0f / 25.4f);
 }
 
 TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-options]") {

@@ -36,6 +36,7 @@ struct FakeHost final : ScriptHost {
     }
     std::string screen_name() override { return screen; }
     bool anything_hovered() override { return hovered; }
+    std::vector<std::string> layout_problems() override { return {}; }
     bool input_pending() override { return pending_frames-- > 0; }
 };
 

@@ -1,0 +1,285 @@
+// Every screen of the kiosk laid out without a window, from the same screen classes the kiosk
+// draws with, at every size and orientation it must hold at, in each language: no widget over
+// another, nothing off-screen, every touch target at least 15 mm at the display's DPI, every
+// text run inside its box and never under another widget, Done far from the forward actions.
+
+#include "layout.hpp"
+#include "screens.hpp"
+#include "theme.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <imgui.h>
+#include <iterator>
+#include <sstream>
+
+using namespace wellness::kiosk;
+
+namespace {
+
+wellness::ContentDocument default_content() {
+    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
+    std::ifstream file(path, std::ios::binary);
+    REQUIRE(file.good());
+    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    auto parsed = wellness::parse_content(text);
+    REQUIRE(parsed.document);
+    return *parsed.document;
+}
+
+struct Display {
+    int width;
+    int height;
+    float dpi; // a real panel of that resolution
+};
+
+// 7" 800x480, 10.1" 1280x800, 21.5" 1080p, a 24" portrait panel, a 27" 4K.
+const Display displays[] = {{800, 480, 133.0f},
+                            {1280, 800, 149.0f},
+                            {1920, 1080, 102.0f},
+                            {1080, 1920, 92.0f},
+                            {3840, 2160, 163.0f}};
+
+class Harness {
+  public:
+    explicit Harness(const Layout& layout, bool large_text) : layout_(layout) {
+        ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.LogFilename = nullptr;
+        io.DisplaySize = {static_cast<float>(layout.width), static_cast<float>(layout.height)};
+        io.DeltaTime = 1.0f / 60.0f;
+        io.UserData = &probe_;
+        static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x20AC,
+                                         0x20AC, 0x2713, 0x2713, 0};
+        const std::string dir = "/usr/share/fonts/truetype/dejavu/";
+        const float scale = large_text ? large_text_scale : 1.0f;
+        ImFontConfig config;
+        config.OversampleH = 1;
+        config.OversampleV = 1;
+        auto load = [&](const char* file, float size) {
+            ImFont* font = io.Fonts->AddFontFromFileTTF((dir + file).c_str(),
+                                                        std::round(size * scale), &config, ranges);
+            REQUIRE(font != nullptr);
+            return font;
+        };
+        fonts_.body = load("DejaVuSans.ttf", layout.font_body);
+        fonts_.small = load("DejaVuSans.ttf", layout.font_small);
+        fonts_.heading = load("DejaVuSans-Bold.ttf", layout.font_heading);
+        fonts_.title = load("DejaVuSans-Bold.ttf", layout.font_title);
+        fonts_.level = load("DejaVuSerif-Bold.ttf", layout.font_heading);
+        unsigned char* pixels = nullptr;
+        int w = 0;
+        int h = 0;
+        io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+        io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(1)));
+        ImGuiStyle& style = ImGui::GetStyle();
+        style.WindowPadding = {0, 0};
+        style.WindowBorderSize = 0;
+        style.ItemSpacing = {layout.gap, layout.gap};
+    }
+    ~Harness() { ImGui::DestroyContext(); }
+    Harness(const Harness&) = delete;
+    Harness& operator=(const Harness&) = delete;
+
+    // Draws two frames of the flow's screen (the first enters it) and keeps the second's.
+    void frame(const Flow& flow, MonotonicMs now) {
+        for (int i = 0; i < 2; ++i) {
+            probe_ = {};
+            widgets_.clear();
+            intents_.clear();
+            const Palette palette = make_palette(flow.content(), flow.high_contrast());
+            ImGui::NewFrame();
+            ImGui::SetNextWindowPos({0, 0});
+            ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+            ImGui::Begin("kiosk", nullptr,
+                         ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                             ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
+                             ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
+            UiContext ui{flow,
+                         layout_,
+                         fonts_,
+                         palette,
+                         now,
+                         widgets_,
+                         intents_,
+                         [](const std::string&) {
+                             return std::optional<QrImage>(QrImage{
+                                 reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(2)), 33});
+                         },
+                         {},
+                         &status_};
+            ui.screen_entered = i == 0;
+            ImGui::PushFont(fonts_.body);
+            draw(ui);
+            ImGui::PopFont();
+            ImGui::End();
+            ImGui::Render();
+        }
+    }
+
+    const WidgetMap& widgets() const { return widgets_; }
+    const LayoutProbe& probe() const { return probe_; }
+
+  private:
+    void draw(UiContext& ui) {
+        switch (ui.flow.screen()) {
+        case Screen::attract:
+            attract_.Draw(ui);
+            break;
+        case Screen::home:
+            home_.Draw(ui);
+            break;
+        case Screen::breathe_choose_exercise:
+        case Screen::breathe_choose_length:
+        case Screen::breathe_running:
+        case Screen::breathe_finished:
+            breathe_.Draw(ui);
+            break;
+        case Screen::checkin_level:
+        case Screen::checkin_topics:
+        case Screen::checkin_suggestions:
+            checkin_.Draw(ui);
+            break;
+        case Screen::talk_list:
+        case Screen::talk_provider:
+            talk_.Draw(ui);
+            break;
+        case Screen::urgent:
+            urgent_.Draw(ui);
+            break;
+        case Screen::maintenance:
+            maintenance_.Draw(ui);
+            break;
+        }
+    }
+
+    const Layout& layout_;
+    Fonts fonts_;
+    LayoutProbe probe_;
+    WidgetMap widgets_;
+    std::vector<Intent> intents_;
+    std::function<std::string()> status_ = [] {
+        return std::string("Station configured: no\nDisplay: test");
+    };
+    AttractScreen attract_;
+    HomeScreen home_;
+    BreatheScreen breathe_;
+    CheckinScreen checkin_;
+    TalkScreen talk_;
+    UrgentScreen urgent_;
+    MaintenanceScreen maintenance_;
+};
+
+void check_frame(const Harness& harness, const Layout& layout, const std::string& where) {
+    const auto problems = layout_problems(layout, harness.widgets(), harness.probe());
+    std::ostringstream all;
+    for (const auto& problem : problems) {
+        all << "\n  " << problem;
+    }
+    INFO(where << all.str());
+    CHECK(problems.empty());
+    // Something was laid out (the probe saw the frame).
+    CHECK_FALSE(harness.widgets().empty());
+}
+
+struct Step {
+    std::string name;
+    std::vector<Intent> intents;
+    MonotonicMs advance = 0;
+};
+
+std::vector<Step> every_screen(const wellness::ContentDocument& content) {
+    std::vector<Step> steps;
+    steps.push_back({"attract", {}});
+    steps.push_back({"home", {Intent::leave_attract()}});
+    steps.push_back(
+        {"breathe exercises", {Intent::leave_attract(), Intent::choose_tile(Tile::breathe)}});
+    for (const auto& exercise : content.exercises) {
+        std::vector<Intent> to_length{Intent::leave_attract(), Intent::choose_tile(Tile::breathe),
+                                      Intent::choose_exercise(exercise.id)};
+        steps.push_back({"breathe length " + exercise.id, to_length});
+        auto running = to_length;
+        running.push_back(Intent::choose_length(exercise.lengths_minutes.front()));
+        steps.push_back({"breathe running " + exercise.id, running, 1500});
+        steps.push_back({"breathe finished " + exercise.id, running,
+                         MonotonicMs{exercise.lengths_minutes.front()} * 60000 + 500});
+    }
+    steps.push_back(
+        {"checkin levels", {Intent::leave_attract(), Intent::choose_tile(Tile::checkin)}});
+    for (const auto& level : content.checkin.levels) {
+        std::vector<Intent> to_topics{Intent::leave_attract(), Intent::choose_tile(Tile::checkin),
+                                      Intent::choose_level(level.id)};
+        steps.push_back({"checkin topics " + level.id, to_topics});
+        auto with_topic = to_topics;
+        if (!content.checkin.topics.empty()) {
+            with_topic.push_back(Intent::toggle_topic(content.checkin.topics.front().id));
+        }
+        steps.push_back({"checkin topic chosen " + level.id, with_topic});
+        auto suggestions = to_topics;
+        suggestions.push_back(Intent::skip_topics());
+        steps.push_back({"checkin suggestions " + level.id, suggestions});
+    }
+    steps.push_back({"talk list", {Intent::leave_attract(), Intent::choose_tile(Tile::talk)}});
+    for (const auto& provider : content.providers) {
+        steps.push_back({"talk provider " + provider.id,
+                         {Intent::leave_attract(), Intent::choose_tile(Tile::talk),
+                          Intent::choose_provider(provider.id)}});
+    }
+    steps.push_back({"urgent", {Intent::leave_attract(), Intent::open_urgent()}});
+    steps.push_back({"maintenance", {Intent::open_maintenance()}});
+    return steps;
+}
+
+void run_every_screen(bool large_text, bool high_contrast) {
+    const wellness::ContentDocument content = default_content();
+    const auto steps = every_screen(content);
+    for (const Display& display : displays) {
+        const Layout layout = compute_layout(display.width, display.height, display.dpi);
+        Harness harness(layout, large_text);
+        for (const auto& locale : content.locales) {
+            for (const Step& step : steps) {
+                Flow flow(content, 0);
+                MonotonicMs now = 10;
+                bool first = true;
+                for (const Intent& intent : step.intents) {
+                    flow.apply(intent, now);
+                    if (first && flow.screen() == Screen::home) {
+                        flow.apply(Intent::choose_locale(locale.id), now);
+                        if (large_text) {
+                            flow.apply(Intent::toggle_large_text(), now);
+                        }
+                        if (high_contrast) {
+                            flow.apply(Intent::toggle_high_contrast(), now);
+                        }
+                        first = false;
+                    }
+                    now += 100;
+                }
+                if (step.advance > 0) {
+                    now += step.advance;
+                    flow.tick(now);
+                }
+                std::ostringstream where;
+                where << step.name << " (" << to_string(flow.screen()) << "), " << locale.id << ", "
+                      << display.width << "x" << display.height << " at " << display.dpi << " dpi"
+                      << (large_text ? ", large text" : "")
+                      << (high_contrast ? ", high contrast" : "");
+                harness.frame(flow, now);
+                check_frame(harness, layout, where.str());
+            }
+        }
+    }
+}
+
+} // namespace
+
+TEST_CASE("Every screen holds at every size and orientation in both languages",
+          "[kiosk-layout][screens]") {
+    run_every_screen(false, false);
+}
+
+TEST_CASE("Every screen holds with the large text and high contrast switches on",
+          "[kiosk-layout][screens]") {
+    run_every_screen(true, true);
+}
