@@ -12,12 +12,14 @@ seconds=${1:-30}
 
 bash scripts/install-deps.sh
 build_dir=${WELLNESS_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(content counts_batch summary image)
-# The kiosk's window program is not needed here; its parsers are in core.
+targets=(content counts_batch summary image manifest stations_file station_config kiosk_config
+  fingerprint request_head)
+# The kiosk's window program is not built here, only its libraries (sync, flow) and their tests.
 cmake -S . -B "$build_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWELLNESS_WERROR=ON -DWELLNESS_SANITIZE=ON \
-  -DWELLNESS_FUZZ=ON -DWELLNESS_BUILD_KIOSK=OFF >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target core_tests "${targets[@]/#/fuzz_}"
+  -DWELLNESS_FUZZ=ON >/dev/null
+cmake --build "$build_dir" -j"$(nproc)" --target core_tests station_tests kiosk_sync_tests \
+  "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
