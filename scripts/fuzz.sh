@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of hostile input with libFuzzer, AddressSanitizer and
-# UndefinedBehaviorSanitizer (Debian's clang), SECONDS each, then runs core's unit tests under
-# the same sanitizers. Seeds come from tests/fuzz/corpus/<target>; what the fuzzer finds new is
-# kept in the build tree, never written back. Exits non-zero on the first finding.
+# UndefinedBehaviorSanitizer (Debian's clang), SECONDS each, then runs the unit and integration
+# tests of core, the station and the kiosk's sync library under the same sanitizers. Seeds come
+# from tests/fuzz/corpus/<target>; what the fuzzer finds new is kept in the build tree, never
+# written back. Exits non-zero on the first finding.
 #
 #   scripts/fuzz.sh [SECONDS]     default 30
 set -euo pipefail
@@ -35,6 +36,13 @@ for target in "${targets[@]}"; do
     exit 1
   fi
 done
-echo "=== core unit tests under ASan + UBSan ==="
-"$build_dir/tests/core/core_tests"
+# The unit and integration suites of core, the station (against the real server on loopback)
+# and the kiosk's sync library under the same sanitizers. The kiosk's window and the browser
+# tests (Xvfb, Chromium) are left to the normal build: they test drawing, not parsing or memory.
+for suite in core/core_tests station/station_tests kiosk/sync/kiosk_sync_tests; do
+  echo "=== ${suite##*/} under ASan + UBSan ==="
+  started=$SECONDS
+  "$build_dir/tests/$suite"
+  echo "=== ${suite##*/} passed in $((SECONDS - started)) s ==="
+done
 echo "=== fuzzing: ${#targets[@]} targets, ${seconds} s each, no findings ==="
