@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of hostile input with libFuzzer, AddressSanitizer and
-# UndefinedBehaviorSanitizer (Debian's clang), SECONDS each, then runs core's unit tests under
-# the same sanitizers. Seeds come from tests/fuzz/corpus/<target>; what the fuzzer finds new is
-# kept in the build tree, never written back. Exits non-zero on the first finding.
+# UndefinedBehaviorSanitizer (Debian's clang), SECONDS each, then runs the unit and integration
+# tests of core, the station and the kiosk's sync library under the same sanitizers. Seeds come
+# from tests/fuzz/corpus/<target>; what the fuzzer finds new is kept in the build tree, never
+# written back. Exits non-zero on the first finding.
 #
 #   scripts/fuzz.sh [SECONDS]     default 30
 set -euo pipefail
@@ -12,12 +13,14 @@ seconds=${1:-30}
 
 bash scripts/install-deps.sh
 build_dir=${WELLNESS_FUZZ_BUILD_DIR:-build-fuzz}
-targets=(content counts_batch summary image)
-# The kiosk's window program is not needed here; its parsers are in core.
+targets=(content counts_batch summary image manifest stations_file station_config kiosk_config
+  fingerprint request_head)
+# The kiosk's window program is not built here, only its libraries (sync, flow) and their tests.
 cmake -S . -B "$build_dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWELLNESS_WERROR=ON -DWELLNESS_SANITIZE=ON \
-  -DWELLNESS_FUZZ=ON -DWELLNESS_BUILD_KIOSK=OFF >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" --target core_tests "${targets[@]/#/fuzz_}"
+  -DWELLNESS_FUZZ=ON >/dev/null
+cmake --build "$build_dir" -j"$(nproc)" --target core_tests station_tests kiosk_sync_tests \
+  "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -33,6 +36,13 @@ for target in "${targets[@]}"; do
     exit 1
   fi
 done
-echo "=== core unit tests under ASan + UBSan ==="
-"$build_dir/tests/core/core_tests"
+# The unit and integration suites of core, the station (against the real server on loopback)
+# and the kiosk's sync library under the same sanitizers. The kiosk's window and the browser
+# tests (Xvfb, Chromium) are left to the normal build: they test drawing, not parsing or memory.
+for suite in core/core_tests station/station_tests kiosk/sync/kiosk_sync_tests; do
+  echo "=== ${suite##*/} under ASan + UBSan ==="
+  started=$SECONDS
+  "$build_dir/tests/$suite"
+  echo "=== ${suite##*/} passed in $((SECONDS - started)) s ==="
+done
 echo "=== fuzzing: ${#targets[@]} targets, ${seconds} s each, no findings ==="

@@ -185,9 +185,11 @@ TEST_CASE("after a checkpoint the counts writer finishes, the write-ahead log st
     StationWithWriter setup;
     auto& [station, store, writer, week] = setup;
     std::int64_t kiosk_id = 0; // each commit another kiosk's release of the week
+    // Through setup: clang 14 (Debian's) cannot capture a structured binding.
     auto commit_one = [&] {
-        auto pending = pending_visits(new_batch_id(), week, 5, ++kiosk_id, station.now.load());
-        REQUIRE(writer->apply_group({&pending}) == std::vector{BatchOutcome::applied});
+        auto pending =
+            pending_visits(new_batch_id(), setup.week, 5, ++kiosk_id, setup.station.now.load());
+        REQUIRE(setup.writer->apply_group({&pending}) == std::vector{BatchOutcome::applied});
     };
     commit_one();
     // A summary reading while batches commit: the checkpoint cannot copy what was committed
