@@ -27,6 +27,7 @@ struct StationTls::Identity {
     std::string key_and_certificate_pem;
     std::string certificate_pem;
     std::string fingerprint;
+    std::time_t not_before = 0;
     std::time_t not_after = 0;
     EVP_PKEY* key = nullptr;
     X509* certificate = nullptr;
@@ -73,6 +74,9 @@ std::shared_ptr<const Identity> parse_identity(const std::string& key_pem,
     identity->certificate_pem.assign(data, static_cast<std::size_t>(length));
     identity->fingerprint = *tls::fingerprint_of_pem(identity->certificate_pem);
     identity->not_after = tls::certificate_not_after(identity->certificate_pem).value_or(0);
+    struct tm start {};
+    if (ASN1_TIME_to_tm(X509_get0_notBefore(identity->certificate), &start) == 1)
+        identity->not_before = timegm(&start);
     identity->key_and_certificate_pem = key_pem + certificate_pem;
     return identity;
 }
@@ -209,19 +213,25 @@ void StationTls::maintain(std::time_t now) {
     if (!own_)
         return;
     std::lock_guard lock(mutex_);
+    const long announce_for = config_.tls_renew_days * day / 2;
     const std::time_t renew_at = current_->not_after - config_.tls_renew_days * day;
-    const std::time_t switch_at = current_->not_after - config_.tls_renew_days * day / 2;
     const auto dir = config_.data_dir / "tls";
     try {
         if (!next_ && now >= renew_at) {
-            next_ = make_identity(config_.tls_names.empty() ? default_certificate_names(config_)
-                                                            : config_.tls_names,
-                                  now, config_.tls_certificate_days);
-            wellness::write_file_atomically(dir / "next.pem", next_->key_and_certificate_pem, 0600);
+            auto made = make_identity(config_.tls_names.empty() ? default_certificate_names(config_)
+                                                                : config_.tls_names,
+                                      now, config_.tls_certificate_days);
+            wellness::write_file_atomically(dir / "next.pem", made->key_and_certificate_pem, 0600);
+            next_ = std::move(made);
             logger_.information("made the station's next TLS certificate, fingerprint SHA256 " +
                                 next_->fingerprint + "; kiosks learn it at their next contact");
         }
-        if (next_ && now >= switch_at) {
+        // Kiosks pin fingerprints, not dates: an old certificate keeps working for them, so
+        // the next one takes over only after it has been announced for half the renewal time,
+        // even when the station was off past the old one's end.
+        const std::time_t next_made = next_ ? next_->not_before + day : 0; // made a day ahead
+        if (next_ &&
+            now >= std::max(current_->not_after - announce_for, next_made + announce_for)) {
             std::filesystem::rename(dir / "next.pem", dir / "station.pem");
             current_ = std::move(next_);
             next_.reset();

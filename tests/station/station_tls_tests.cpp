@@ -254,6 +254,27 @@ TEST_CASE("A renewal is made, announced to kiosks over the pinned channel, then 
     CHECK(station.station().tls()->fingerprint() == next);
 }
 
+TEST_CASE("A station off past its certificate's end announces the next one before it takes over",
+          "[station][tls]") {
+    TestStation station([](StationConfig& config) {
+        config.tls_enabled = true;
+        config.tls_certificate_days = 30;
+        config.tls_renew_days = 10;
+    });
+    const auto& tls = *station.station().tls();
+    const std::string old_fingerprint = tls.fingerprint();
+    const std::time_t ends = tls.not_after();
+    station.now = ends + 100 * day; // long after the end: kiosks still only know the old one
+    CHECK(get_pinned(station.port(), "/healthz", old_fingerprint).status == 200);
+    REQUIRE(tls.next_fingerprint());
+    const std::string next = *tls.next_fingerprint();
+    station.now = station.now + 5 * day - 3600; // not yet announced for half the renewal time
+    CHECK(get_pinned(station.port(), "/healthz", old_fingerprint).status == 200);
+    station.now = station.now + 2 * 3600;
+    CHECK(handshake_refused(station.port(), old_fingerprint));
+    CHECK(get_pinned(station.port(), "/healthz", next).status == 200);
+}
+
 TEST_CASE("A configured certificate is served as it is; hostile certificate files are refused",
           "[station][tls]") {
     TempDir dir;
