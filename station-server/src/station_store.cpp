@@ -426,22 +426,7 @@ bool StationStore::has_admin() {
 }
 
 bool StationStore::add_admin(const std::string& name, const PasswordRecord& password) {
-    auto lease = borrow();
-    auto& db = *lease;
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement exists(db, "SELECT 1 FROM admins WHERE name = ?");
-    exists.bind(1, name);
-    if (exists.executeStep())
-        return false;
-    SQLite::Statement insert(db, "INSERT INTO admins(name, password_salt, password_hash, "
-                                 "password_iterations) VALUES(?,?,?,?)");
-    insert.bind(1, name);
-    insert.bind(2, password.salt_hex);
-    insert.bind(3, password.hash_hex);
-    insert.bind(4, password.iterations);
-    insert.exec();
-    transaction.commit();
-    return true;
+    return insert_admin(name, password, nullptr);
 }
 
 std::vector<std::string> StationStore::admin_names() {
@@ -455,6 +440,11 @@ std::vector<std::string> StationStore::admin_names() {
 
 bool StationStore::add_admin(const std::string& name, const PasswordRecord& password,
                              const AuditStamp& stamp) {
+    return insert_admin(name, password, &stamp);
+}
+
+bool StationStore::insert_admin(const std::string& name, const PasswordRecord& password,
+                                const AuditStamp* stamp) {
     auto lease = borrow();
     auto& db = *lease;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -469,7 +459,8 @@ bool StationStore::add_admin(const std::string& name, const PasswordRecord& pass
     insert.bind(3, password.hash_hex);
     insert.bind(4, password.iterations);
     insert.exec();
-    write_audit(db, stamp, "admin.add", "admin " + name);
+    if (stamp)
+        write_audit(db, *stamp, "admin.add", "admin " + name);
     transaction.commit();
     return true;
 }

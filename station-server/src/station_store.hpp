@@ -268,6 +268,9 @@ class StationStore {
     std::vector<AuditEntry> audit_log(int limit);
 
   private:
+    // The admin row; the audit entry too when an admin added it (not the command line).
+    bool insert_admin(const std::string& name, const PasswordRecord& password,
+                      const AuditStamp* stamp);
     struct Connection;
     class Lease;
     Lease borrow();
