@@ -1,6 +1,7 @@
 #include "station_client.hpp"
 
 #include "wellness/fingerprint.hpp"
+#include "wellness/kiosk_headers.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -66,7 +67,7 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         if (!request.if_none_match.empty())
             http_request.set("If-None-Match", request.if_none_match);
         if (!content_version_.empty())
-            http_request.set("X-Content-Version", content_version_);
+            http_request.set(content_version_header, content_version_);
         http_request.set("Accept", "application/json");
         if (!request.body.empty() || request.method == "POST") {
             http_request.setContentType("application/json");
@@ -87,14 +88,14 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         response.status = static_cast<int>(http_response.getStatus());
         response.etag = http_response.get("ETag", "");
         // The station's current k: 1 to 5 digits, else ignored.
-        const std::string k_text = http_response.get(std::string(station_k_header), "");
+        const std::string k_text = http_response.get(station_k_header, "");
         if (!k_text.empty() && k_text.size() <= 5 &&
             k_text.find_first_not_of("0123456789") == std::string::npos)
             response.station_k = std::stoi(k_text);
-        if (auto next =
-                tls::parse_fingerprint(http_response.get(std::string(next_certificate_header), ""));
+        if (auto next = tls::parse_fingerprint(http_response.get(next_certificate_header, ""));
             next && uri.getScheme() == "https")
             response.next_certificate = *next;
+        response.token_rotation_due = http_response.get(token_rotation_header, "") == "due";
         char buffer[16384];
         while (in) {
             in.read(buffer, sizeof buffer);

@@ -16,18 +16,13 @@
 
 namespace wellness::kiosk {
 
-// The header in which the station says its current k on every manifest answer, 304 included.
-inline constexpr std::string_view station_k_header = "X-Station-K";
-// The header in which the station announces its next certificate's fingerprint before a
-// renewal takes over; learnt only over the pinned channel.
-inline constexpr std::string_view next_certificate_header = "X-Station-Next-Certificate";
-
 struct StationResponse {
     int status = 0;
     std::string body;
     std::string etag;
     std::optional<int> station_k;                // from station_k_header, when it is a number
     std::optional<std::string> next_certificate; // a valid fingerprint in next_certificate_header
+    bool token_rotation_due = false;             // token_rotation_header said "due"
 };
 
 struct StationRequest {

@@ -15,8 +15,19 @@ namespace wellness::kiosk {
 
 namespace {
 
+// The "token" of an enrollment or token-swap answer, if it is a plausible one.
+std::optional<std::string> token_in_answer(const StationResponse& response) {
+    auto parsed = parse_json_input(response.body, JsonLimits{16 * 1024, 4});
+    if (!parsed.value || !parsed.value->is_object() || !parsed.value->contains("token") ||
+        !(*parsed.value)["token"].is_string())
+        return std::nullopt;
+    auto token = (*parsed.value)["token"].get<std::string>();
+    if (!is_plausible_token(token))
+        return std::nullopt;
+    return token;
+}
+
 constexpr const char* database_file_name = "kiosk.sqlite3";
-constexpr const char* token_file_name = "token";
 constexpr const char* not_enrolled_message = "not enrolled / revoked";
 // What an observer of the LAN or the station learns from the traffic, and why it says nothing
 // about use:
@@ -232,6 +243,8 @@ std::optional<StationResponse> SyncEngine::call(const StationRequest& request, s
     status_.station_reachable = response.has_value();
     if (response && response->next_certificate)
         learn_next_certificate(*response->next_certificate);
+    if (response && response->token_rotation_due)
+        token_rotation_due_ = true;
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
         revoked_ = true;
         status_.enrolled = false;
@@ -297,19 +310,47 @@ bool SyncEngine::enroll(std::string& error) {
         error = "enrollment refused: " + response_status_text(*response);
         return false;
     }
-    auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
-    if (!parsed.value || !parsed.value->is_object() || !parsed.value->contains("token") ||
-        !(*parsed.value)["token"].is_string() ||
-        !is_plausible_token((*parsed.value)["token"].get<std::string>())) {
+    const auto token = token_in_answer(*response);
+    if (!token) {
         error = "enrollment answer is not valid";
         return false;
     }
-    const std::string token = (*parsed.value)["token"].get<std::string>();
-    write_token(settings_.data_dir / token_file_name, token);
-    token_ = token;
+    write_token(settings_.data_dir / token_file_name, *token);
+    token_ = *token;
     revoked_ = false;
     log_("enrolled with the station");
     return true;
+}
+
+void SyncEngine::rotate_token(std::time_t now) {
+    // The fresh token is kept before it is first used: the station retires the current one at
+    // that first use, and until then both work, so a kiosk stopped anywhere in between keeps a
+    // token that works. A failed swap is tried again on the next contact.
+    StationRequest request{"POST", "/api/v1/kiosk/token", "{}", *token_, "", 16 * 1024};
+    std::string error;
+    const auto response = call(request, error);
+    if (!response || response->status != 200) {
+        log_("token swap failed: " + (response ? response_status_text(*response) : error));
+        return;
+    }
+    const auto token = token_in_answer(*response);
+    if (!token) {
+        log_("token swap failed: the answer is not valid");
+        return;
+    }
+    try {
+        write_token(settings_.data_dir / token_file_name, *token);
+    } catch (const std::exception& failure) {
+        // Not kept, so not used: the current token stays the one that works.
+        log_(std::string("token swap failed: could not keep the fresh token: ") + failure.what());
+        return;
+    }
+    token_ = *token;
+    // Used at once (a 304 at most), so the station retires the old token now rather than at
+    // whatever request comes next.
+    std::string unused_error;
+    fetch_content(now, unused_error);
+    log_("swapped the station token for a fresh one");
 }
 
 bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
@@ -435,6 +476,7 @@ void SyncEngine::contact(std::time_t now) {
     ensure_content();
     std::string error;
     revoked_ = false;
+    token_rotation_due_ = false;
     if (!token_)
         token_ = read_token(settings_.data_dir / token_file_name);
     bool ok = true;
@@ -442,6 +484,8 @@ void SyncEngine::contact(std::time_t now) {
         ok = enroll(error);
     if (ok && token_) {
         ok = fetch_content(now, error);
+        if (token_rotation_due_ && !revoked_ && !stopping())
+            rotate_token(now);
         // A contact that learnt k may release what was waiting for it, and send it now.
         if (k_learnt_ && !revoked_)
             maintain(now);

@@ -72,6 +72,7 @@ class SyncEngine {
     bool fetch_content(std::time_t now, std::string& error);
     bool send_outbox(std::string& error);
     bool enroll(std::string& error);
+    void rotate_token(std::time_t now);
     void learn_next_certificate(const std::string& fingerprint);
     std::optional<StationResponse> call(const StationRequest& request, std::string& error);
     bool stopping() const { return abort_ && abort_->load(); }
@@ -91,6 +92,7 @@ class SyncEngine {
     std::string etag_;
     std::optional<std::string> token_;
     bool revoked_ = false;
+    bool token_rotation_due_ = false; // the station said so in this contact
     std::time_t next_contact_ = 0;
     SyncStatus status_;
 };

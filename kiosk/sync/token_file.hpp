@@ -8,6 +8,9 @@
 
 namespace wellness::kiosk {
 
+// The token's file in the kiosk's data directory.
+inline constexpr const char* token_file_name = "token";
+
 // nullopt if missing or not a plausible token (1 to 256 printable ASCII characters). A token
 // file others can read is tightened to 0600 first.
 std::optional<std::string> read_token(const std::filesystem::path& file);

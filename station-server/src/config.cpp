@@ -105,6 +105,10 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
                                      config.enrollment_code_lifetime.count(), 60, 30 * 86400));
     config.coordinator_token_days = static_cast<int>(
         bounded(source, "security.coordinator_token_days", config.coordinator_token_days, 1, 730));
+    config.kiosk_token_days = static_cast<int>(
+        bounded(source, "security.kiosk_token_days", config.kiosk_token_days, 2, 730));
+    config.kiosk_token_rotate_days = static_cast<int>(bounded(
+        source, "security.kiosk_token_rotate_days", config.kiosk_token_rotate_days, 1, 729));
     config.login_max_failures = static_cast<int>(
         bounded(source, "security.login_max_failures", config.login_max_failures, 1, 1000));
     config.login_failure_window = std::chrono::seconds(bounded(
@@ -168,6 +172,10 @@ void validate_config(const StationConfig& config) {
                                     "or neither (neither: the station makes its own)");
     if (config.tls_renew_days * 2 > config.tls_certificate_days)
         throw std::invalid_argument("tls.renew_days must be at most half of tls.certificate_days");
+    if (config.kiosk_token_rotate_days * 2 > config.kiosk_token_days)
+        throw std::invalid_argument(
+            "security.kiosk_token_rotate_days must be at most half of security.kiosk_token_days, "
+            "so that a kiosk that was off for a while still swaps its token before it ends");
     if (config.max_threads < 1 || config.max_queued < 1 || config.database_connections < 1)
         throw std::invalid_argument("thread, queue and connection limits must be positive");
 }

@@ -44,6 +44,11 @@ struct StationConfig {
     std::chrono::seconds admin_token_lifetime{8 * 3600};
     std::chrono::seconds enrollment_code_lifetime{24 * 3600};
     int coordinator_token_days = 180; // a coordinator token's life unless the admin picks one
+    // A kiosk token's life, and its age at which the kiosk is told to swap it for a fresh one
+    // (it does on its next contact): a token copied off a kiosk's disk stops working once the
+    // kiosk has swapped, and at the latest at its end.
+    int kiosk_token_days = 90;
+    int kiosk_token_rotate_days = 14;
     int login_max_failures = 5;
     std::chrono::seconds login_failure_window{300};
     long clock_offset_seconds = 0; // tests only: shifts the station's now

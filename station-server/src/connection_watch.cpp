@@ -108,6 +108,7 @@ std::size_t ConnectionWatch::cut_overdue(Steady::time_point now) {
 }
 
 void ConnectionWatch::start() {
+    lingering_.start();
     std::lock_guard lock(mutex_);
     if (thread_.joinable())
         return;
@@ -135,6 +136,7 @@ void ConnectionWatch::stop() {
     wake_.notify_all();
     if (thread_.joinable())
         thread_.join();
+    lingering_.stop();
 }
 
 WatchedHttpServer::WatchedHttpServer(StoppableHandlerFactory::Ptr factory,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lingering_close.hpp"
 #include "station_connection.hpp"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -55,6 +56,11 @@ class ConnectionWatch {
     // `now`; returns how many.
     std::size_t cut_overdue(Steady::time_point now);
 
+    // A refused request's connection, answered: closed lingering (LingeringClose), off the
+    // calling thread.
+    void close_lingering(Poco::Net::StreamSocket& socket) { lingering_.adopt(socket); }
+    std::size_t lingering() { return lingering_.lingering(); }
+
     // A thread that calls cut_overdue a few times per head_time until stop().
     void start();
     void stop();
@@ -75,6 +81,7 @@ class ConnectionWatch {
     bool stopping_ = false;
     std::unordered_map<const void*, Watched> watched_; // by socket implementation
     std::thread thread_;
+    LingeringClose lingering_;
 };
 
 // Poco's HTTPServer, on StationConnections (deferred answers, and every connection under a

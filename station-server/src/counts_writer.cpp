@@ -8,9 +8,10 @@ namespace wellness::station {
 
 namespace {
 
-// Four times SQLite's own automatic threshold: a checkpoint copies each changed page once however
-// often it changed, and the counters are few pages rewritten by every commit.
-constexpr int checkpoint_after_frames = 4000;
+// About 3 MB of log: a checkpoint copies each changed page once however often it changed, and
+// the counters are few pages rewritten by every commit, so checkpointing often costs little;
+// a log of 16 MB (4000 frames, tried before) filled a small disk by itself.
+constexpr int checkpoint_after_frames = 750;
 
 } // namespace
 

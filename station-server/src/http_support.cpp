@@ -113,13 +113,21 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         if (response.sent())
             return;
         // A refused body may not have been read to its end, and what is left of it would be
-        // parsed as the next request: do not reuse the connection. Read on a bounded amount
-        // first, so closing does not reset the connection before the client has the answer.
-        if (has_body(request)) {
-            response.setKeepAlive(false);
-            discard_body(request, 8 * 1024 * 1024, deadline_);
+        // parsed as the next request: do not reuse the connection. The answer goes at once, and
+        // what the client still sends is read and dropped off this thread (a lingering close),
+        // so closing does not reset the connection before the client has the answer.
+        if (!has_body(request)) {
+            send_error(response, error);
+            return;
         }
-        send_error(response, error);
+        response.setKeepAlive(false);
+        if (!connections_ || !connection) {
+            discard_body(request, 8 * 1024 * 1024, deadline_);
+            send_error(response, error);
+            return;
+        }
+        send_error_now(response, error);
+        connections_->close_lingering(connection->socket());
     } catch (const std::exception& error) {
         logger_.error(std::string("request failed: ") + error.what());
         if (response.sent())
@@ -177,10 +185,29 @@ Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore
     }
     case 'k': {
         auto kiosk = store.kiosk_credentials(parsed->id);
-        if (!kiosk || !kiosk->enrolled || !constant_time_equal(secret_hash, kiosk->token_hash))
+        if (!kiosk || !kiosk->enrolled)
+            throw bad();
+        // The first use of a rotated token retires the one it replaces, so a copy of the old
+        // one stops working from then on.
+        const bool fresh = !kiosk->next_token_hash.empty() &&
+                           constant_time_equal(secret_hash, kiosk->next_token_hash);
+        if (!fresh && !constant_time_equal(secret_hash, kiosk->token_hash))
             throw bad();
         if (kiosk->revoked)
             throw unauthorized("token_revoked", "the kiosk has been revoked");
+        if (fresh) {
+            // A request beside the first use may find the swap already finished.
+            if (!store.finish_kiosk_token_rotation(parsed->id, secret_hash, now)) {
+                auto swapped = store.kiosk_credentials(parsed->id);
+                if (!swapped || !constant_time_equal(secret_hash, swapped->token_hash))
+                    throw bad();
+            }
+        } else if (kiosk->token_expires_at != 0 && kiosk->token_expires_at <= now) {
+            throw unauthorized("token_expired",
+                               "the kiosk's token ended on " +
+                                   utc_timestamp(kiosk->token_expires_at) +
+                                   ": enroll it again with a new code from the console");
+        }
         return {Role::kiosk, parsed->id, ""};
     }
     default:
@@ -328,6 +355,17 @@ void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Jso
     // Replace, not throw, on any invalid UTF-8 that slipped into stored text.
     send_bytes(response, status, "application/json; charset=utf-8",
                body.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+void send_error_now(Poco::Net::HTTPServerResponse& response, const HttpError& error) {
+    if (error.retry_after_seconds)
+        response.set("Retry-After", std::to_string(*error.retry_after_seconds));
+    const std::string body = error_json(error);
+    describe_body(response, "application/json; charset=utf-8", body.size());
+    response.setStatusAndReason(error.status);
+    std::ostream& out = response.send();
+    out << body;
+    out.flush();
 }
 
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error) {

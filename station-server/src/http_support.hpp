@@ -140,6 +140,10 @@ void describe_body(Poco::Net::HTTPResponse& response, std::string_view media_typ
 std::string error_json(const HttpError& error);
 void send_json(Poco::Net::HTTPServerResponse& response, Status status, const Json& body);
 void send_error(Poco::Net::HTTPServerResponse& response, const HttpError& error);
+// As send_error, with the answer on the wire when it returns: Poco keeps the answer of a
+// sendBuffer() in the response until the response is destroyed, too late for a connection that
+// is shut down for sending right after.
+void send_error_now(Poco::Net::HTTPServerResponse& response, const HttpError& error);
 void send_bytes(Poco::Net::HTTPServerResponse& response, Status status, std::string_view media_type,
                 std::string_view bytes, SecurityPolicy policy = SecurityPolicy::data);
 void send_no_content(Poco::Net::HTTPServerResponse& response);

@@ -222,28 +222,11 @@ void StationConnection::send_error_response(Poco::Net::HTTPServerSession& sessio
     Poco::Net::HTTPServerResponseImpl response(session);
     response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
     response.setKeepAlive(false);
-    const std::string body = error_json(error);
-    describe_body(response, "application/json; charset=utf-8", body.size());
-    response.setStatusAndReason(error.status);
-    std::ostream& out = response.send();
-    out << body;
-    out.flush();
+    send_error_now(response, error);
     session.setKeepAlive(false);
-    // Closing with unread bytes makes the kernel reset the connection, and the client may lose
-    // the answer: say we are done, then take in (bounded in bytes and time) what it still sends.
-    try {
-        socket().shutdownSend();
-        const auto until = DeferredAnswer::Steady::now() + std::chrono::seconds(1);
-        char sink[4096];
-        for (std::size_t drained = 0; drained < 256 * 1024 && wait_readable(socket(), until);) {
-            const int got = socket().impl()->receiveBytes(sink, sizeof sink, MSG_DONTWAIT);
-            if (got <= 0)
-                break;
-            drained += static_cast<std::size_t>(got);
-        }
-    } catch (const Poco::Exception&) {
-        // the client has gone already
-    }
+    // What the client still sends is read and dropped off this thread, so closing does not
+    // reset the connection before the client has the answer.
+    watch_.close_lingering(socket());
 }
 
 void StationConnection::on_server_stopped(const bool&) {

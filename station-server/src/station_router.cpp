@@ -12,6 +12,7 @@
 #include "handlers/kiosk_content_handler.hpp"
 #include "handlers/kiosk_counts_handler.hpp"
 #include "handlers/kiosk_enroll_handler.hpp"
+#include "handlers/kiosk_token_handler.hpp"
 #include "handlers/qr_handler.hpp"
 #include "handlers/static_files_handler.hpp"
 #include "handlers/station_identity_handler.hpp"
@@ -152,6 +153,13 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          [&store, &clock, &cfg, &enroll_throttle, &log](RequestTarget&) {
              return new KioskEnrollHandler(store, clock, cfg, enroll_throttle, log);
+         }},
+        {{"api", "v1", "kiosk", "token"},
+         false,
+         {"POST"},
+         false,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new KioskTokenHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "kiosk", "content"},
          false,

@@ -139,6 +139,19 @@ UPDATE coordinator_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER
 -- One row /healthz rewrites, so that a disk which takes no writes is reported (disk health).
 CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 )sql",
+    // Issue 12, kiosk tokens that do not live forever: each has an end, and a kiosk swaps its
+    // token for a fresh one on the station's schedule (next_token_hash holds the fresh one
+    // until the kiosk first uses it, so an answer lost on the way costs nothing). Kiosks
+    // enrolled before this version get the default 90 days from the upgrade.
+    R"sql(
+ALTER TABLE kiosks ADD COLUMN token_issued_at INTEGER;
+ALTER TABLE kiosks ADD COLUMN token_expires_at INTEGER;
+ALTER TABLE kiosks ADD COLUMN next_token_hash TEXT;
+ALTER TABLE kiosks ADD COLUMN next_token_expires_at INTEGER;
+UPDATE kiosks SET token_issued_at = CAST(strftime('%s', 'now') AS INTEGER),
+                  token_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 7776000
+  WHERE enrolled = 1;
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -305,12 +318,16 @@ KioskRecord read_kiosk(SQLite::Statement& row) {
     kiosk.content_version = row.getColumn(7).getString();
     kiosk.token_hash = row.getColumn(8).getString();
     kiosk.enrolled_at = optional_time(row.getColumn(9));
+    kiosk.token_issued_at = optional_time(row.getColumn(10));
+    kiosk.token_expires_at = optional_time(row.getColumn(11));
+    kiosk.next_token_hash = row.getColumn(12).getString();
     return kiosk;
 }
 
 constexpr const char* kiosk_columns =
     "SELECT id, name, created_at, enrolled, revoked, code_expires_at, last_contact, "
-    "content_version, token_hash, enrolled_at FROM kiosks";
+    "content_version, token_hash, enrolled_at, token_issued_at, token_expires_at, "
+    "next_token_hash FROM kiosks";
 
 CoordinatorTokenRecord read_token(SQLite::Statement& row) {
     CoordinatorTokenRecord token;
@@ -488,6 +505,7 @@ void StationStore::set_admin_password(std::int64_t admin_id, const PasswordRecor
     end_sessions.exec();
     write_audit(db, stamp, "admin.password", "admin " + stamp.admin + " changed their password");
     transaction.commit();
+    end_memory_sessions(admin_id, keep_session);
 }
 
 StationStore::RemoveAdmin StationStore::remove_admin(const std::string& name,
@@ -512,6 +530,7 @@ StationStore::RemoveAdmin StationStore::remove_admin(const std::string& name,
     remove.exec();
     write_audit(db, stamp, "admin.remove", "admin " + name);
     transaction.commit();
+    end_memory_sessions(id);
     return RemoveAdmin::removed;
 }
 
@@ -524,7 +543,7 @@ int StationStore::delete_sessions_of(std::int64_t admin_id, const AuditStamp& st
     const int ended = end_sessions.exec();
     write_audit(db, stamp, "admin.sign_out_everywhere", "admin " + stamp.admin);
     transaction.commit();
-    return ended;
+    return ended + end_memory_sessions(admin_id);
 }
 
 std::optional<AdminRecord> StationStore::find_admin(const std::string& name) {
@@ -550,11 +569,39 @@ std::int64_t StationStore::create_session(std::int64_t admin_id, const std::stri
     insert.bind(1, admin_id);
     insert.bind(2, token_hash);
     insert.bind(3, static_cast<std::int64_t>(expires_at));
-    insert.exec();
-    return (*lease).getLastInsertRowid();
+    try {
+        insert.exec();
+        return (*lease).getLastInsertRowid();
+    } catch (const SQLite::Exception& error) {
+        const int code = error.getErrorCode();
+        if (code != SQLITE_FULL && code != SQLITE_IOERR && code != SQLITE_READONLY)
+            throw;
+    }
+    SQLite::Statement name(*lease, "SELECT name FROM admins WHERE id = ?");
+    name.bind(1, admin_id);
+    if (!name.executeStep())
+        throw StoreError("no such admin");
+    std::lock_guard lock(memory_sessions_mutex_);
+    const std::int64_t id = next_memory_session_++;
+    memory_sessions_[id] =
+        SessionRecord{admin_id, name.getColumn(0).getString(), token_hash, expires_at};
+    return id;
+}
+
+int StationStore::end_memory_sessions(std::optional<std::int64_t> admin_id,
+                                      std::optional<std::int64_t> keep) {
+    std::lock_guard lock(memory_sessions_mutex_);
+    return static_cast<int>(std::erase_if(memory_sessions_, [&](const auto& entry) {
+        return (!admin_id || entry.second.admin_id == *admin_id) && entry.first != keep;
+    }));
 }
 
 std::optional<SessionRecord> StationStore::find_session(std::int64_t session_id) {
+    {
+        std::lock_guard lock(memory_sessions_mutex_);
+        if (auto kept = memory_sessions_.find(session_id); kept != memory_sessions_.end())
+            return kept->second;
+    }
     auto lease = borrow();
     auto query = lease.statement("SELECT s.admin_id, a.name, s.token_hash, s.expires_at "
                                  "FROM admin_sessions s JOIN admins a ON a.id = s.admin_id "
@@ -568,6 +615,11 @@ std::optional<SessionRecord> StationStore::find_session(std::int64_t session_id)
 }
 
 void StationStore::delete_session(std::int64_t session_id) {
+    {
+        std::lock_guard lock(memory_sessions_mutex_);
+        if (memory_sessions_.erase(session_id) > 0)
+            return;
+    }
     auto lease = borrow();
     SQLite::Statement remove(*lease, "DELETE FROM admin_sessions WHERE id = ?");
     remove.bind(1, session_id);
@@ -575,6 +627,11 @@ void StationStore::delete_session(std::int64_t session_id) {
 }
 
 void StationStore::delete_expired_sessions(std::time_t now) {
+    {
+        std::lock_guard lock(memory_sessions_mutex_);
+        std::erase_if(memory_sessions_,
+                      [now](const auto& entry) { return entry.second.expires_at <= now; });
+    }
     auto lease = borrow();
     SQLite::Statement remove(*lease, "DELETE FROM admin_sessions WHERE expires_at <= ?");
     remove.bind(1, static_cast<std::int64_t>(now));
@@ -600,8 +657,8 @@ std::int64_t StationStore::create_kiosk(const std::string& name, const std::stri
 }
 
 StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash,
-                                                    const std::string& token_hash,
-                                                    std::time_t now) {
+                                                    const std::string& token_hash, std::time_t now,
+                                                    std::time_t token_life) {
     auto lease = borrow();
     auto& db = *lease;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -625,16 +682,49 @@ StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash
     if (result.outcome != EnrollOutcome::enrolled)
         return result;
     SQLite::Statement update(db, "UPDATE kiosks SET enrolled = 1, token_hash = ?, "
-                                 "code_expires_at = NULL, last_contact = ?, enrolled_at = ? "
+                                 "code_expires_at = NULL, last_contact = ?, enrolled_at = ?, "
+                                 "token_issued_at = ?, token_expires_at = ?, "
+                                 "next_token_hash = NULL, next_token_expires_at = NULL "
                                  "WHERE id = ?");
     update.bind(1, token_hash);
     update.bind(2, static_cast<std::int64_t>(now));
     update.bind(3, static_cast<std::int64_t>(now));
-    update.bind(4, result.kiosk_id);
+    update.bind(4, static_cast<std::int64_t>(now));
+    update.bind(5, static_cast<std::int64_t>(now + token_life));
+    update.bind(6, result.kiosk_id);
     update.exec();
     transaction.commit();
     forget_kiosk_credentials(result.kiosk_id);
     return result;
+}
+
+void StationStore::begin_kiosk_token_rotation(std::int64_t id, const std::string& next_hash,
+                                              std::time_t next_expires_at) {
+    auto lease = borrow();
+    SQLite::Statement update(*lease, "UPDATE kiosks SET next_token_hash = ?, "
+                                     "next_token_expires_at = ? "
+                                     "WHERE id = ? AND enrolled = 1 AND revoked = 0");
+    update.bind(1, next_hash);
+    update.bind(2, static_cast<std::int64_t>(next_expires_at));
+    update.bind(3, id);
+    update.exec();
+    forget_kiosk_credentials(id);
+}
+
+bool StationStore::finish_kiosk_token_rotation(std::int64_t id, const std::string& next_hash,
+                                               std::time_t now) {
+    auto lease = borrow();
+    SQLite::Statement update(*lease, "UPDATE kiosks SET token_hash = next_token_hash, "
+                                     "token_expires_at = next_token_expires_at, "
+                                     "next_token_hash = NULL, next_token_expires_at = NULL, "
+                                     "token_issued_at = ? WHERE id = ? AND next_token_hash = ? "
+                                     "AND revoked = 0");
+    update.bind(1, static_cast<std::int64_t>(now));
+    update.bind(2, id);
+    update.bind(3, next_hash);
+    const bool finished = update.exec() == 1;
+    forget_kiosk_credentials(id);
+    return finished;
 }
 
 std::optional<KioskRecord> StationStore::find_kiosk(std::int64_t id) {
@@ -660,8 +750,13 @@ std::optional<KioskCredentials> StationStore::kiosk_credentials(std::int64_t id)
     auto kiosk = find_kiosk(id);
     if (!kiosk)
         return std::nullopt;
-    KioskCredentials credentials{kiosk->token_hash, kiosk->enrolled, kiosk->revoked,
-                                 kiosk->enrolled_at.value_or(kiosk->created_at)};
+    KioskCredentials credentials{kiosk->token_hash,
+                                 kiosk->enrolled,
+                                 kiosk->revoked,
+                                 kiosk->enrolled_at.value_or(kiosk->created_at),
+                                 kiosk->next_token_hash,
+                                 kiosk->token_issued_at.value_or(0),
+                                 kiosk->token_expires_at.value_or(0)};
     std::lock_guard lock(credentials_mutex_);
     if (generation == credentials_generation_) {
         if (credentials_.size() >= most_remembered)

@@ -61,6 +61,9 @@ struct KioskCredentials {
     bool enrolled = false;
     bool revoked = false;
     std::time_t enrolled_at = 0; // a kiosk releases no week before this one's
+    std::string next_token_hash; // handed out by a rotation, not yet used; "" if none
+    std::time_t token_issued_at = 0;
+    std::time_t token_expires_at = 0; // 0: no end (never for an enrolled kiosk)
 };
 
 struct KioskRecord {
@@ -74,6 +77,9 @@ struct KioskRecord {
     std::string content_version;
     std::string token_hash;
     std::optional<std::time_t> enrolled_at;
+    std::optional<std::time_t> token_issued_at;
+    std::optional<std::time_t> token_expires_at;
+    std::string next_token_hash; // a fresh token handed out and not yet used, "" if none
 };
 
 struct CoordinatorTokenRecord {
@@ -191,6 +197,8 @@ class StationStore {
     bool has_admin();
     bool add_admin(const std::string& name, const PasswordRecord& password); // false: exists
     std::optional<AdminRecord> find_admin(const std::string& name);
+    // On a disk that takes no writes the session is kept in memory only (until it ends or the
+    // station stops), so an admin can still sign in and see what is wrong.
     std::int64_t create_session(std::int64_t admin_id, const std::string& token_hash,
                                 std::time_t expires_at);
     std::optional<SessionRecord> find_session(std::int64_t session_id);
@@ -216,12 +224,21 @@ class StationStore {
         EnrollOutcome outcome = EnrollOutcome::unknown_code;
         std::int64_t kiosk_id = 0;
     };
+    // The token gets `token_life` seconds.
     Enrollment enroll_kiosk(const std::string& code_hash, const std::string& token_hash,
-                            std::time_t now);
+                            std::time_t now, std::time_t token_life);
+    // Token rotation. begin: `next_hash` becomes the kiosk's fresh token beside its current one
+    // (replacing any fresh one handed out before and never used), to end at `next_expires_at`.
+    // finish: the kiosk has used the fresh token, so it replaces the current one; false if
+    // `next_hash` is no longer the fresh one (a concurrent rotation).
+    void begin_kiosk_token_rotation(std::int64_t id, const std::string& next_hash,
+                                    std::time_t next_expires_at);
+    bool finish_kiosk_token_rotation(std::int64_t id, const std::string& next_hash,
+                                     std::time_t now);
     std::optional<KioskRecord> find_kiosk(std::int64_t id);
     // The same as find_kiosk gives, from memory after the first look: every kiosk request
-    // checks its token, and only enroll_kiosk and revoke_kiosk change these (both forget the
-    // kiosk before they return, so a revocation holds from the next request on).
+    // checks its token, and only enrollment, rotation and revocation change these (each
+    // forgets the kiosk before it returns, so a revocation holds from the next request on).
     std::optional<KioskCredentials> kiosk_credentials(std::int64_t id);
     std::vector<KioskRecord> list_kiosks();
     bool revoke_kiosk(std::int64_t id, const AuditStamp& stamp); // false: no such kiosk
@@ -277,6 +294,13 @@ class StationStore {
     friend class Lease;
 
     void forget_kiosk_credentials(std::int64_t id);
+    // Ends the in-memory sessions of `admin_id`, but `keep`; all of them for nullopt admin.
+    int end_memory_sessions(std::optional<std::int64_t> admin_id,
+                            std::optional<std::int64_t> keep = std::nullopt);
+
+    std::mutex memory_sessions_mutex_;
+    std::unordered_map<std::int64_t, SessionRecord> memory_sessions_;
+    std::int64_t next_memory_session_ = 1'000'000'000'000'000; // far above any row id
 
     std::filesystem::path file_;
     std::mutex credentials_mutex_;

@@ -99,7 +99,10 @@ class StationProcess {
         : data_dir_(Poco::TemporaryFile::tempName()) {
         std::filesystem::create_directories(data_dir_);
         std::ofstream(data_dir_ / "station.properties")
-            << "summary.seal_after_days = " << seal_after_days << "\n";
+            << "summary.seal_after_days = " << seal_after_days
+            << "\n"
+            // The kiosk is enrolled half a year back; its token must outlive that.
+            << "security.kiosk_token_days = 730\n";
         // Its kiosk was enrolled half a year before: a station takes no week from before a
         // kiosk's enrollment.
         launch(at - std::chrono::weeks{26});

@@ -520,7 +520,8 @@ def check_quiet_log(who, output, content):
 def check_traffic(proxy, expected_batches, catalogue):
     """What left the kiosk: weeks only, fixed-shape batches of one size, the same bytes when
     resent. expected_batches: week -> (times sent, counts)."""
-    allowed = re.compile(r"^/api/v1/kiosk/(enroll|content|counts|assets/[A-Za-z0-9._-]+)$")
+    allowed = re.compile(
+        r"^/api/v1/kiosk/(enroll|content|counts|token|assets/[A-Za-z0-9._-]+)$")
     batches = []
     for method, path, headers, body in proxy.requests:
         check(allowed.match(path), f"the kiosk asked for {method} {path}")
@@ -534,6 +535,8 @@ def check_traffic(proxy, expected_batches, catalogue):
             check(body == b"", f"GET {path} has a body")
         elif path.endswith("/enroll"):
             check(set(json.loads(body)) == {"enrollment_code"}, "enrollment sends more")
+        elif path.endswith("/token"):
+            check(json.loads(body) == {}, "a token swap sends more than {}")
         elif path.endswith("/counts"):
             batches.append(body)
     by_week = {}

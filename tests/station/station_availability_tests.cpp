@@ -81,6 +81,37 @@ TEST_CASE("Slowloris heads and slow bodies from one address leave the station se
     CHECK(closed < 264); // the 16 admitted are still held: the limit, not a crash, did this
 }
 
+TEST_CASE("A refused request's unfinished body holds no thread: its client has the answer at "
+          "once and everyone else is served",
+          "[station][availability]") {
+    TestStation station([](wellness::station::StationConfig& config) {
+        config.max_threads = 2;
+        // A refused body read to its deadline would hold a thread past this whole test.
+        config.body_read_time = std::chrono::minutes(10);
+        config.receive_timeout = std::chrono::seconds(600);
+    });
+    std::vector<std::unique_ptr<RawClient>> refused;
+    for (int i = 0; i < 8; ++i) {
+        refused.push_back(std::make_unique<RawClient>("127.0.0.1", station.port()));
+        refused.back()->send("POST /api/v1/admin/kiosks HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n"
+                             "{\"name\":");
+        // Refused (no token) before its body is read: the answer comes without the rest.
+        const std::string answer = refused.back()->read_some(20);
+        INFO("client " << i << ": " << answer);
+        REQUIRE(status_of(answer) == 401);
+    }
+    // Eight of them still open, two threads: both are free.
+    RawClient probe("127.0.0.1", station.port());
+    probe.send(request("GET", "/healthz", ""));
+    CHECK(status_of(probe.read_all(20)) == 200);
+    // What they might still send is read for a bounded time, then they are closed.
+    for (auto& client : refused) {
+        client->read_all(20);
+        CHECK(client->closed_by_server());
+    }
+}
+
 TEST_CASE("The per-address limit is a setting, and 0 turns it off", "[station][availability]") {
     TestStation station([](wellness::station::StationConfig& config) {
         config.connections_per_address = 2;

@@ -27,16 +27,6 @@ std::string last_week(const TestStation& station) {
     return IsoWeek::from_local_time(station.now.load()).prev().to_string();
 }
 
-// The stored visit counter of `week`, read straight from the station's SQLite file.
-std::int64_t stored_visits(const TestStation& station, const std::string& week) {
-    SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT coalesce(sum(n), 0) FROM weekly_counts "
-                                "WHERE week = ? AND metric = 'visit' AND key = 'start'");
-    query.bind(1, week);
-    query.executeStep();
-    return query.getColumn(0).getInt64();
-}
-
 PendingBatch pending_visits(const std::string& batch_id, const IsoWeek& week, int n,
                             std::int64_t kiosk_id, std::time_t at) {
     PendingBatch pending;
@@ -397,6 +387,10 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
                 "DROP TABLE applied_batch_ids;"
                 "DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
                 "ALTER TABLE kiosks DROP COLUMN enrolled_at;"
+                "ALTER TABLE kiosks DROP COLUMN token_issued_at;"
+                "ALTER TABLE kiosks DROP COLUMN token_expires_at;"
+                "ALTER TABLE kiosks DROP COLUMN next_token_hash;"
+                "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
                 "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
                 "PRAGMA user_version=1");
     }

@@ -304,6 +304,10 @@ TEST_CASE("a station database of schema 2 upgrades and publishes its counts once
                             SQLite::OPEN_READWRITE);
         db.exec("DROP TABLE published_cells; DROP TABLE sealing; DROP TABLE kiosk_releases;"
                 "ALTER TABLE kiosks DROP COLUMN enrolled_at;"
+                "ALTER TABLE kiosks DROP COLUMN token_issued_at;"
+                "ALTER TABLE kiosks DROP COLUMN token_expires_at;"
+                "ALTER TABLE kiosks DROP COLUMN next_token_hash;"
+                "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
                 "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
                 "ALTER TABLE applied_batch_ids DROP COLUMN week;"
                 "PRAGMA user_version=2");

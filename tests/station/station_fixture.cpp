@@ -12,6 +12,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UUIDGenerator.h>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fstream>
 #include <sstream>
 
@@ -135,6 +136,9 @@ void TestStation::open() {
     config.pbkdf2_iterations = 1000;    // the default (600000) is checked in its own test
     config.tls_enabled = false;         // TLS has its own tests (station_tls_tests.cpp)
     config.connections_per_address = 0; // every test client is 127.0.0.1; limits have their own
+    // kiosk_token() enrolls half a year back; token ends and swaps have their own tests
+    // (station_kiosk_token_tests.cpp).
+    config.kiosk_token_days = 730;
     config.max_threads = 16;
     config.keep_alive_timeout = std::chrono::seconds(2);
     if (tweak_)
@@ -222,6 +226,15 @@ std::string TestStation::coordinator_token() {
     if (reply.status != 201)
         throw std::runtime_error("token creation failed: " + reply.body);
     return reply.json()["token"].get<std::string>();
+}
+
+std::int64_t stored_visits(const TestStation& station, const std::string& week) {
+    SQLite::Database db((station.data_dir() / "station.sqlite3").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement query(db, "SELECT coalesce(sum(n), 0) FROM weekly_counts "
+                                "WHERE week = ? AND metric = 'visit' AND key = 'start'");
+    query.bind(1, week);
+    query.executeStep();
+    return query.getColumn(0).getInt64();
 }
 
 std::string new_batch_id() {

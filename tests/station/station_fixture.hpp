@@ -129,6 +129,9 @@ std::string exchange_raw(std::uint16_t port, const std::string& raw, bool& close
 // How many HTTP status lines `received` holds (one per answer).
 int status_lines(const std::string& received);
 
+// The stored visit counter of `week`, read straight from the station's SQLite file.
+std::int64_t stored_visits(const TestStation& station, const std::string& week);
+
 // A lowercase random uuid.
 std::string new_batch_id();
 

@@ -20,6 +20,9 @@ Json kiosk_json(const KioskRecord& kiosk) {
         {"enrollment_code_expires_at",
          kiosk.code_expires_at ? Json(utc_timestamp(*kiosk.code_expires_at)) : Json()},
         {"last_contact", kiosk.last_contact ? Json(utc_timestamp(*kiosk.last_contact)) : Json()},
+        // A kiosk that was off past its token's end must be enrolled again.
+        {"token_expires_at",
+         kiosk.token_expires_at ? Json(utc_timestamp(*kiosk.token_expires_at)) : Json()},
         {"content_version", kiosk.content_version.empty() ? Json() : Json(kiosk.content_version)}};
 }
 

@@ -1,8 +1,10 @@
 #include "kiosk_content_handler.hpp"
 
+#include "kiosk_token_handler.hpp"
 #include "station_identity_handler.hpp"
 #include "station_tls.hpp"
 #include "wellness/content.hpp"
+#include "wellness/kiosk_headers.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -73,14 +75,15 @@ void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& ve
 
 void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
+    const std::time_t now = clock_();
+    Principal kiosk = require_role(request, store_, now, {Role::kiosk});
     auto current = store_.current_content();
     if (!current)
         throw not_found("no content has been published yet");
     std::string version = std::to_string(current->version);
     std::optional<std::string> reported;
-    if (request.has("X-Content-Version")) {
-        std::string value = request.get("X-Content-Version");
+    if (request.has(content_version_header)) {
+        std::string value = request.get(content_version_header);
         if (!value.empty() && value.size() <= 32 && is_valid_slug(value))
             reported = value;
     }
@@ -88,11 +91,14 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     response.set("Cache-Control", "no-cache");
     // The station's current k on every answer, 304 included: a kiosk whose content has not
     // changed still learns a raised k before it prepares its next release (promise 7).
-    response.set("X-Station-K", std::to_string(config_.k));
+    response.set(station_k_header, std::to_string(config_.k));
     // A renewed certificate, told over the pinned channel before it takes over.
     if (tls_)
         if (auto next = tls_->next_fingerprint())
             response.set(next_certificate_header, *next);
+    if (auto credentials = store_.kiosk_credentials(kiosk.id);
+        credentials && kiosk_token_rotation_due(*credentials, config_, now))
+        response.set(token_rotation_header, "due");
     if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
         note_contact(kiosk.id, reported ? *reported : version);
         add_security_headers(response);

@@ -36,7 +36,9 @@ void KioskEnrollHandler::serve(Poco::Net::HTTPServerRequest& request,
     Json body = read_json_body(request, config_.max_json_body_bytes);
     std::string code = normalize_code(required_text(body, "enrollment_code", 64));
     std::string secret = random_secret();
-    auto enrollment = store_.enroll_kiosk(sha256_hex(code), sha256_hex(secret), clock_());
+    auto enrollment =
+        store_.enroll_kiosk(sha256_hex(code), sha256_hex(secret), clock_(),
+                            static_cast<std::time_t>(config_.kiosk_token_days) * 86400);
     switch (enrollment.outcome) {
     case EnrollOutcome::enrolled:
         throttle_.record_success(address);

@@ -25,8 +25,4 @@ class StationIdentityHandler : public StationHandler {
     Form form_;
 };
 
-// The header in which kiosk answers carry the station's next certificate's fingerprint while a
-// renewal waits to take over; kiosks add it to their pins (learnt over the pinned channel).
-inline constexpr const char* next_certificate_header = "X-Station-Next-Certificate";
-
 } // namespace wellness::station

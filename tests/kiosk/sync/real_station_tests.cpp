@@ -427,6 +427,59 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     CHECK(listed_version() == "1");
 }
 
+TEST_CASE("A kiosk swaps its token on the real station's schedule, even after a lost answer, and "
+          "a copy of the old one stops working",
+          "[kiosk-sync][station]") {
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    std::time_t now = std::time(nullptr);
+    station.set_clock(now);
+    station.start();
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
+    settings.enrollment_code = new_enrollment_code(station, station.admin_token());
+    const auto token_file = settings.data_dir / token_file_name;
+    const auto content_status = [&](const std::string& token) {
+        StationClient client(station.url(), std::chrono::seconds(5), {station.fingerprint()});
+        std::string error;
+        const auto response = client.send(
+            StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 20}, error);
+        REQUIRE(response);
+        return response->status;
+    };
+
+    std::string copied;
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        copied = *read_token(token_file); // what an image of the disk holds
+        sync.contact_once();
+        CHECK(*read_token(token_file) == copied); // not due yet
+    }
+
+    // 15 days on: due. The station hands out a fresh token whose answer never reaches the kiosk.
+    now += 15 * 24 * 3600;
+    station.restart_at(now);
+    station.point(settings);
+    station.call("POST", "/api/v1/kiosk/token", Json::object(), copied, 200);
+    KioskSync sync(settings);
+    sync.initial_content();
+    sync.contact_once();
+    CHECK(sync.status().enrolled);
+    CHECK(sync.status().last_error.empty());
+    const std::string kept = *read_token(token_file);
+    CHECK(kept != copied);
+    // The kiosk finished the swap in that contact by using the fresh token.
+    CHECK(content_status(copied) == 401);
+    CHECK(content_status(kept) == 200);
+    sync.contact_once();
+    CHECK(*read_token(token_file) == kept);
+    CHECK(sync.status().last_error.empty());
+}
+
 TEST_CASE("A kiosk used before its enrollment lets go of the weeks the real station refuses and "
           "releases the rest",
           "[kiosk-sync][station]") {
