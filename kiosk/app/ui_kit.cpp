@@ -429,7 +429,6 @@ void draw_sound_icon(ImDrawList* list, ImVec2 centre, float r, ImU32 colour, boo
     list->AddRectFilled({cone[0].x, cone[0].y}, {cone[1].x, centre.y + r * 0.35f}, colour);
     list->AddTriangleFilled(cone[1], cone[2], {cone[1].x, centre.y + r * 0.35f}, colour);
     list->AddTriangleFilled({cone[1].x, centre.y + r * 0.35f}, cone[2], cone[3], colour);
-    const float x = left + r * 1.25f;
     if (on) {
         for (const float wave : {0.45f, 0.8f}) {
             list->PathArcTo({left + r * 0.95f, centre.y}, r * wave, -IM_PI * 0.3f, IM_PI * 0.3f,
@@ -438,7 +437,7 @@ void draw_sound_icon(ImDrawList* list, ImVec2 centre, float r, ImU32 colour, boo
         }
     } else {
         const float s = r * 0.4f;
-        const ImVec2 mid{x + s, centre.y};
+        const ImVec2 mid{left + r * 1.25f + s, centre.y};
         list->AddLine({mid.x - s, mid.y - s}, {mid.x + s, mid.y + s}, colour, line);
         list->AddLine({mid.x - s, mid.y + s}, {mid.x + s, mid.y - s}, colour, line);
     }
