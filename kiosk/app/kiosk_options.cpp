@@ -196,7 +196,7 @@ std::string usage_text() {
            "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
            "                         windowed, sync-interval, dpi, gles); flags win over the file\n"
            "  --dpi N                the display's real DPI when the driver reports a wrong one\n"
-           "  --gles                 OpenGL ES 3 (then 2) through EGL instead of desktop GL\n"
+           "  --gles                 OpenGL ES 3 through EGL instead of desktop GL\n"
            "                         (config: gles = yes), for GPUs that only have ES\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"

@@ -26,7 +26,7 @@ struct KioskOptions {
     // The display's DPI when the driver reports a wrong one (X often says 96 on a 133 dpi panel).
     std::optional<float> dpi;
     std::filesystem::path script;
-    // OpenGL ES 3 (then 2) through EGL instead of desktop GL first: what a kmsdrm box without
+    // OpenGL ES 3 through EGL, desktop GL not tried: what a kmsdrm box without
     // desktop GL runs, selectable under X11 too so it is tested there.
     bool gles = false;
     bool bench = false;

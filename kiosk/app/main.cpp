@@ -75,8 +75,9 @@ struct GlChoice {
     const char* glsl_version = nullptr;
 };
 
-// Desktop GL 3 first; kmsdrm may offer only OpenGL ES, so then GLES 3, then GLES 2. With
-// `gles_only` (--gles) only the two ES attempts.
+// Desktop GL 3 first; kmsdrm may offer only OpenGL ES, so then GLES 3. No GLES 2: Debian's
+// Dear ImGui OpenGL3 backend is built with its GL 3 loader, which refuses a version under 3
+// (tried on Mesa with MESA_GLES_VERSION_OVERRIDE=2.0). With `gles_only` (--gles) only GLES 3.
 GlChoice create_window_and_context(const char* title, int x, int y, int w, int h,
                                    Uint32 window_flags, bool gles_only) {
     struct Attempt {
@@ -88,7 +89,6 @@ GlChoice create_window_and_context(const char* title, int x, int y, int w, int h
     const Attempt attempts[] = {
         {SDL_GL_CONTEXT_PROFILE_CORE, 3, 2, "#version 150"},
         {SDL_GL_CONTEXT_PROFILE_ES, 3, 0, "#version 300 es"},
-        {SDL_GL_CONTEXT_PROFILE_ES, 2, 0, "#version 100"},
     };
     for (const auto& attempt : attempts) {
         if (gles_only && attempt.profile != SDL_GL_CONTEXT_PROFILE_ES) {
@@ -260,7 +260,9 @@ int main(int argc, char** argv) {
         create_window_and_context("Wellness room", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                   requested_w, requested_h, window_flags, options.gles);
     if (gl_choice.window == nullptr) {
-        std::cerr << "wellness-kiosk: no OpenGL or OpenGL ES context: " << SDL_GetError() << "\n";
+        std::cerr << "wellness-kiosk: no "
+                  << (options.gles ? "OpenGL ES 3.0" : "OpenGL 3.2 or OpenGL ES 3.0")
+                  << " context (OpenGL ES 2 is not enough): " << SDL_GetError() << "\n";
         SDL_Quit();
         return 1;
     }
@@ -346,7 +348,11 @@ int main(int argc, char** argv) {
     style.ItemSpacing = {layout.gap, layout.gap};
     style.AntiAliasedFill = true;
     ImGui_ImplSDL2_InitForOpenGL(window, gl_choice.context);
-    ImGui_ImplOpenGL3_Init(gl_choice.glsl_version);
+    if (!ImGui_ImplOpenGL3_Init(gl_choice.glsl_version)) {
+        std::cerr << "wellness-kiosk: Dear ImGui's OpenGL renderer cannot run on "
+                  << reinterpret_cast<const char*>(gl.GetString(GL_VERSION)) << "\n";
+        return 1;
+    }
 
     // Screens, the flow, and what hangs off them.
     SoftTone tone;

@@ -24,7 +24,7 @@
 #   gles          --gles: the kiosk on an OpenGL ES 3 context through Mesa's EGL (what a kmsdrm
 #                 box runs) draws Home, a breathing frame and Urgent help's QR codes as the
 #                 desktop GL context does (same pixels within 0.5 %, the QR decodes); the log
-#                 names the context each run got
+#                 names the context each run got; with ES 2 only it stops with a clear message
 #   sound         the sound switch is on the breathing screens and not on Home; tapping it
 #                 changes its icon and keeps the session; the next person after Done finds the
 #                 frame as the first did, sound on
@@ -481,7 +481,14 @@ SCRIPT
     fail "no QR readable on GLES"
   zbarimg --raw -q "$work/gles/urgent.png" | grep -qx "$uri" ||
     fail "GLES urgent QR codes do not include $uri (first: $decoded)"
-  echo "GLES 3 through EGL draws what desktop GL draws"
+  # A GPU with OpenGL ES 2 only (Mesa told so): a clear message and exit 1, not a crash.
+  status=0
+  MESA_GLES_VERSION_OVERRIDE=2.0 run_kiosk 1280x720 "$work/gl/frames.script" --gles \
+    2> "$work/es2.stderr" || status=$?
+  [ "$status" = 1 ] || { cat "$work/es2.stderr" >&2; fail "ES 2 only: exit $status, not 1"; }
+  grep -q "no OpenGL ES 3.0 context (OpenGL ES 2 is not enough)" "$work/es2.stderr" ||
+    { cat "$work/es2.stderr" >&2; fail "ES 2 only: no clear message"; }
+  echo "GLES 3 through EGL draws what desktop GL draws; an ES 2 only GPU is refused clearly"
   ;;
 sound)
   exercise="$(field 'd["exercises"][0]["id"]')"
