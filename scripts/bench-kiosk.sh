@@ -4,6 +4,9 @@
 # all three alike. Prints every figure of every round, then the medians and the ratios.
 #
 #   scripts/bench-kiosk.sh [--build DIR] [--rounds N] [--seconds S] [--size WxH] [--no-chromium]
+#                          [--smoke]
+# --smoke (the test suite's quick run): one round of 1 s windows, no Chromium, no --bench run;
+# fails unless every figure of the kiosk and the floor came out.
 #
 # The three programs:
 #   kiosk     build/kiosk/app/wellness-kiosk with the default content and a throw-away data dir
@@ -36,6 +39,7 @@ rounds=3
 seconds=5
 size=1920x1080
 with_chromium=1
+smoke=0
 while [ $# -gt 0 ]; do
   case "$1" in
   --build) build="$2"; shift 2 ;;
@@ -43,7 +47,8 @@ while [ $# -gt 0 ]; do
   --seconds) seconds="$2"; shift 2 ;;
   --size) size="$2"; shift 2 ;;
   --no-chromium) with_chromium=0; shift ;;
-  *) echo "usage: $0 [--build DIR] [--rounds N] [--seconds S] [--size WxH] [--no-chromium]" >&2
+  --smoke) smoke=1 rounds=1 seconds=1 with_chromium=0; shift ;;
+  *) echo "usage: $0 [--build DIR] [--rounds N] [--seconds S] [--size WxH] [--no-chromium] [--smoke]" >&2
      exit 2 ;;
   esac
 done
@@ -263,9 +268,18 @@ for round in $(seq 1 "$rounds"); do
   floor_round
   [ "$with_chromium" = 1 ] && chromium_round
 done
-echo "kiosk --bench (breathing session, 600 frames)"
-"$kiosk" --bench --windowed "$size" --data "$work/kiosk-bench-data" 2>/dev/null |
-  tee "$work/kiosk-bench.jsonl" | sed 's/^/  /'
+if [ "$smoke" = 1 ]; then
+  for figure in kiosk.first_frame_and_exit_s kiosk.cpu_animated_attract_pct \
+                kiosk.cpu_idle_home_pct kiosk.pss_mb floor.first_frame_and_exit_s \
+                floor.cpu_every_frame_pct floor.pss_mb; do
+    grep -Eq "^$figure [0-9]+(\.[0-9]+)?$" "$work/figures" || { echo "no $figure" >&2; exit 1; }
+  done
+  : > "$work/kiosk-bench.jsonl"
+else
+  echo "kiosk --bench (breathing session, 600 frames)"
+  "$kiosk" --bench --windowed "$size" --data "$work/kiosk-bench-data" 2>/dev/null |
+    tee "$work/kiosk-bench.jsonl" | sed 's/^/  /'
+fi
 
 python3 - "$work/figures" "$work/kiosk-bench.jsonl" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, statistics, sys
