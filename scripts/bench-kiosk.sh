@@ -213,9 +213,10 @@ kiosk_round() {
 floor_round() {
   local start pid
   start="$(now_ns)"
-  BENCH_FIRST_FRAME_EXIT=1 "$floor" >/dev/null 2>&1
+  # In the work directory: the example writes its imgui.ini where it runs.
+  (cd "$work" && BENCH_FIRST_FRAME_EXIT=1 exec "$floor") >/dev/null 2>&1
   record floor.first_frame_and_exit_s "$(seconds_since "$start")"
-  "$floor" >"$work/floor.log" 2>&1 &
+  (cd "$work" && exec "$floor") >"$work/floor.log" 2>&1 &
   pid=$!
   pids_to_stop+=("$pid")
   wait_for_window "Dear ImGui" "$pid" "$work/floor.log"
