@@ -47,7 +47,7 @@ void AttractScreen::Draw(UiContext& ui) {
     if (ImGui::InvisibleButton("##attract", {width, height})) {
         ui.want(Intent::leave_attract());
     }
-    register_widget(ui, "attract.tap");
+    register_area(ui, "attract.tap");
 
     // A slow breath: about six a minute.
     const double phase =

@@ -190,11 +190,10 @@ void BreatheScreen::DrawRunning(UiContext& ui) {
         const ImVec2 half{block_w / 2 * scale, block_h / 2 * scale};
         ImGui::SetCursorScreenPos({centre.x - half.x, centre.y - half.y});
         ImGui::Dummy({2 * half.x, 2 * half.y});
-        register_widget(ui, "breathe.circle");
+        register_area(ui, "breathe.circle");
     }
-    register_widget(ui, top_up
-                            ? "breathe.phase.top_up"
-                            : std::string("breathe.phase.") + std::string(to_string(state.phase)));
+    register_area(ui, top_up ? "breathe.phase.top_up"
+                             : std::string("breathe.phase.") + std::string(to_string(state.phase)));
     // Time left in the session, quietly under the circle.
     draw_text(list, ui.fonts.small, {layout.margin, area_top + area_h - small_h},
               layout.content_width(), ui.palette.text_muted,

@@ -124,6 +124,18 @@ void Flow::go(Screen next) {
     state_.screen = next;
 }
 
+bool Flow::sound_switch_shown() const {
+    switch (state_.screen) {
+    case Screen::breathe_choose_exercise:
+    case Screen::breathe_choose_length:
+    case Screen::breathe_running:
+    case Screen::breathe_finished:
+        return content_.tone_enabled;
+    default:
+        return false;
+    }
+}
+
 void Flow::go_home() {
     // The same person, starting over: every choice goes, the language and what this visit
     // has already counted stay.
@@ -131,6 +143,7 @@ void Flow::go_home() {
     fresh.locale = state_.locale;
     fresh.large_text = state_.large_text;
     fresh.high_contrast = state_.high_contrast;
+    fresh.sound_off = state_.sound_off;
     fresh.counted_this_visit = std::move(state_.counted_this_visit);
     fresh.screen = Screen::home;
     state_ = std::move(fresh);
@@ -194,6 +207,11 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
     case Kind::toggle_high_contrast:
         if (screen != Screen::attract) {
             state_.high_contrast = !state_.high_contrast;
+        }
+        break;
+    case Kind::toggle_sound:
+        if (sound_switch_shown()) {
+            state_.sound_off = !state_.sound_off;
         }
         break;
     case Kind::leave_attract:

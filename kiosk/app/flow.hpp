@@ -60,6 +60,7 @@ struct Intent {
         touch,             // any other touch: keeps the session alive
         toggle_large_text, // the text-size switch every screen shows
         toggle_high_contrast, // the contrast switch every screen shows
+        toggle_sound,         // the sound switch on the screens that can play a tone
     };
     Kind kind = Kind::touch;
     std::string id;
@@ -98,6 +99,7 @@ struct Intent {
     static Intent touch() { return make(Kind::touch); }
     static Intent toggle_large_text() { return make(Kind::toggle_large_text); }
     static Intent toggle_high_contrast() { return make(Kind::toggle_high_contrast); }
+    static Intent toggle_sound() { return make(Kind::toggle_sound); }
 };
 
 // Everything one person's visit has chosen. Reset to a fresh value on every return to Attract,
@@ -116,6 +118,7 @@ struct VisitState {
     // How this person wants to see the screen; Done and Attract forget it, Home keeps it.
     bool large_text = false;
     bool high_contrast = false;
+    bool sound_off = false; // this person silenced the breathing tones
 };
 
 // Idle handling: after the screen's idle time without a touch the screen fades out over this
@@ -172,6 +175,12 @@ class Flow {
     const std::string& locale() const { return state_.locale; }
     bool large_text() const { return state_.large_text; }
     bool high_contrast() const { return state_.high_contrast; }
+    // Whether this screen shows the sound switch: the breathing screens (where a session's
+    // tones start or play), when the content has tones at all.
+    bool sound_switch_shown() const;
+    // Whether the breathing tones play: the content has them and this person did not silence
+    // them. Done and Attract turn them back on, Home keeps the choice.
+    bool sound_on() const { return content_.tone_enabled && !state_.sound_off; }
     // Shortcut: the content text in the visit's locale.
     std::string text(const LocalizedText& text) const;
     std::string ui(const std::string& key) const;

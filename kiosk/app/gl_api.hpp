@@ -26,4 +26,8 @@ struct GlApi {
     bool load();
 };
 
+// How the current context was made: "EGL" (kmsdrm, Wayland, or --gles under X11), "GLX", or
+// "an unknown interface". Asked of the already loaded libraries, never loading one.
+const char* current_context_interface();
+
 } // namespace wellness::kiosk

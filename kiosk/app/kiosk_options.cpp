@@ -146,6 +146,14 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
             return "dpi: expected the display's dots per inch, 50 to 600";
         }
         options.dpi = static_cast<float>(dpi);
+    } else if (key == "gles") {
+        if (value == "yes") {
+            options.gles = true;
+        } else if (value == "no") {
+            options.gles = false;
+        } else {
+            return "gles: expected yes or no";
+        }
     } else if (key == "clock-offset") {
         std::int64_t seconds = 0;
         if (!parse_int(value, -400LL * 24 * 3600, 400LL * 24 * 3600, seconds)) {
@@ -170,7 +178,7 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
 
 const std::set<std::string>& config_file_keys() {
     static const std::set<std::string> keys{"data",     "station",       "enroll", "fingerprint",
-                                            "windowed", "sync-interval", "dpi"};
+                                            "windowed", "sync-interval", "dpi",    "gles"};
     return keys;
 }
 
@@ -186,8 +194,10 @@ std::string usage_text() {
            "                         shows it with the enrollment code; no other is trusted\n"
            "  --enroll CODE          enrollment code for the first contact with the station\n"
            "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
-           "                         windowed, sync-interval, dpi); flags win over the file\n"
+           "                         windowed, sync-interval, dpi, gles); flags win over the file\n"
            "  --dpi N                the display's real DPI when the driver reports a wrong one\n"
+           "  --gles                 OpenGL ES 3 through EGL instead of desktop GL\n"
+           "                         (config: gles = yes), for GPUs that only have ES\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"
@@ -258,6 +268,10 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
             flags.bench = true;
             continue;
         }
+        if (arg == "--gles") {
+            flags.gles = true;
+            continue;
+        }
         if (!arg.starts_with("--")) {
             result.error = "unexpected argument '" + arg.substr(0, 40) + "'";
             return result;
@@ -307,6 +321,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
         }
         options = std::move(*from_file.options);
     }
+    options.gles = options.gles || flags.gles;
     for (const auto& [key, value] : given) {
         (void)apply_setting(key, value, options); // validated above
     }

@@ -26,6 +26,9 @@ struct KioskOptions {
     // The display's DPI when the driver reports a wrong one (X often says 96 on a 133 dpi panel).
     std::optional<float> dpi;
     std::filesystem::path script;
+    // OpenGL ES 3 through EGL, desktop GL not tried: what a kmsdrm box without
+    // desktop GL runs, selectable under X11 too so it is tested there.
+    bool gles = false;
     bool bench = false;
     bool help = false;
 };
@@ -40,7 +43,7 @@ OptionsResult parse_options(const std::vector<std::string>& args);
 
 // The config file's text: "key = value" lines, '#' comments. Keys: data, station, enroll,
 // fingerprint, windowed (WxH), sync-interval,
-// dpi (50 to 600). Unknown or repeated keys are errors. An https
+// dpi (50 to 600), gles (yes or no). Unknown or repeated keys are errors. An https
 // station needs its fingerprint; a plain http one must be on this machine (loopback).
 OptionsResult parse_config_text(std::string_view text, KioskOptions base);
 

@@ -75,9 +75,11 @@ struct GlChoice {
     const char* glsl_version = nullptr;
 };
 
-// Desktop GL 3 first; kmsdrm may offer only OpenGL ES, so then GLES 3, then GLES 2.
+// Desktop GL 3 first; kmsdrm may offer only OpenGL ES, so then GLES 3. No GLES 2: Debian's
+// Dear ImGui OpenGL3 backend is built with its GL 3 loader, which refuses a version under 3
+// (tried on Mesa with MESA_GLES_VERSION_OVERRIDE=2.0). With `gles_only` (--gles) only GLES 3.
 GlChoice create_window_and_context(const char* title, int x, int y, int w, int h,
-                                   Uint32 window_flags) {
+                                   Uint32 window_flags, bool gles_only) {
     struct Attempt {
         int profile;
         int major;
@@ -87,9 +89,11 @@ GlChoice create_window_and_context(const char* title, int x, int y, int w, int h
     const Attempt attempts[] = {
         {SDL_GL_CONTEXT_PROFILE_CORE, 3, 2, "#version 150"},
         {SDL_GL_CONTEXT_PROFILE_ES, 3, 0, "#version 300 es"},
-        {SDL_GL_CONTEXT_PROFILE_ES, 2, 0, "#version 100"},
     };
     for (const auto& attempt : attempts) {
+        if (gles_only && attempt.profile != SDL_GL_CONTEXT_PROFILE_ES) {
+            continue;
+        }
         SDL_GL_SetAttribute(SDL_GL_CONTEXT_FLAGS, 0);
         SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, attempt.profile);
         SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, attempt.major);
@@ -228,6 +232,12 @@ int main(int argc, char** argv) {
     // copies of touches are skipped by PointerInput, and the mouse makes no fake touches.
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    if (options.gles) {
+        // ES through EGL and Mesa's libGLESv2, as on a kmsdrm box, even under X11 (where SDL
+        // would otherwise ask GLX for an ES profile).
+        SDL_SetHint(SDL_HINT_OPENGL_ES_DRIVER, "1");
+        SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
+    }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
         std::cerr << "wellness-kiosk: SDL_Init: " << SDL_GetError() << "\n";
         return 1;
@@ -248,9 +258,11 @@ int main(int argc, char** argv) {
     }
     GlChoice gl_choice =
         create_window_and_context("Wellness room", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                  requested_w, requested_h, window_flags);
+                                  requested_w, requested_h, window_flags, options.gles);
     if (gl_choice.window == nullptr) {
-        std::cerr << "wellness-kiosk: no OpenGL or OpenGL ES context: " << SDL_GetError() << "\n";
+        std::cerr << "wellness-kiosk: no "
+                  << (options.gles ? "OpenGL ES 3.0" : "OpenGL 3.2 or OpenGL ES 3.0")
+                  << " context (OpenGL ES 2 is not enough): " << SDL_GetError() << "\n";
         SDL_Quit();
         return 1;
     }
@@ -264,6 +276,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     const std::string renderer = reinterpret_cast<const char*>(gl.GetString(GL_RENDERER));
+    // Which path this box took (technical, nothing about anyone): the video driver, the GL
+    // flavour and version, and whether the context came through EGL.
+    Poco::Logger::root().information(std::string("display ") + SDL_GetCurrentVideoDriver() + ", " +
+                                     reinterpret_cast<const char*>(gl.GetString(GL_VERSION)) +
+                                     " through " + current_context_interface() + ", shaders " +
+                                     gl_choice.glsl_version + ", " + renderer);
 
     // Sizes from the window and the display's DPI (15 mm targets).
     int window_w = 0;
@@ -330,7 +348,11 @@ int main(int argc, char** argv) {
     style.ItemSpacing = {layout.gap, layout.gap};
     style.AntiAliasedFill = true;
     ImGui_ImplSDL2_InitForOpenGL(window, gl_choice.context);
-    ImGui_ImplOpenGL3_Init(gl_choice.glsl_version);
+    if (!ImGui_ImplOpenGL3_Init(gl_choice.glsl_version)) {
+        std::cerr << "wellness-kiosk: Dear ImGui's OpenGL renderer cannot run on "
+                  << reinterpret_cast<const char*>(gl.GetString(GL_VERSION)) << "\n";
+        return 1;
+    }
 
     // Screens, the flow, and what hangs off them.
     SoftTone tone;
@@ -619,13 +641,15 @@ int main(int argc, char** argv) {
         if (ui.contact_now_requested) {
             sync->request_contact_now();
         }
-        // A soft tone when the breath changes phase.
-        if (flow.screen() == Screen::breathe_running && flow.content().tone_enabled) {
+        // A soft tone when the breath changes phase, unless this person silenced it (switching
+        // it back on waits for the next phase instead of sounding at once).
+        if (flow.screen() == Screen::breathe_running) {
             if (const Exercise* exercise = flow.exercise()) {
                 const auto state =
                     breathing_state(*exercise, flow.state().length_minutes,
                                     std::chrono::milliseconds(flow.breathing_elapsed(now)));
-                if (state.phase_index != last_breath.phase || state.cycle != last_breath.cycle) {
+                if (flow.sound_on() &&
+                    (state.phase_index != last_breath.phase || state.cycle != last_breath.cycle)) {
                     tone.play(phase_tone_hz(state.phase, is_top_up(*exercise, state.phase_index)));
                 }
                 last_breath = {state.phase_index, state.cycle};

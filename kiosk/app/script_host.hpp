@@ -11,17 +11,27 @@
 #include "ui_kit.hpp"
 
 #include <SDL.h>
+#include <optional>
 
 namespace wellness::kiosk {
 
-// Monotonic milliseconds; tests may move it forward (advance-ms) but never back.
+// Monotonic milliseconds; tests may move it forward (advance-ms) or hold it, never back.
 class MonotonicClock {
   public:
-    MonotonicMs now() const { return static_cast<MonotonicMs>(SDL_GetTicks64()) + offset_; }
+    MonotonicMs now() const {
+        return (held_ ? *held_ : static_cast<MonotonicMs>(SDL_GetTicks64())) + offset_;
+    }
     void advance(MonotonicMs ms) { offset_ += ms; }
+    // Tests: time stands still from here on but for advance().
+    void hold() {
+        if (!held_) {
+            held_ = static_cast<MonotonicMs>(SDL_GetTicks64());
+        }
+    }
 
   private:
     MonotonicMs offset_ = 0;
+    std::optional<MonotonicMs> held_;
 };
 
 bool write_screenshot(const GlApi& gl, int width, int height, const std::string& path);
@@ -39,6 +49,7 @@ class SdlScriptHost final : public ScriptHost {
     void drag(float x, float y, float dx, float dy) override;
     void corner_taps(int count) override;
     void advance_clock(std::int64_t ms) override { clock_.advance(ms); }
+    void hold_clock() override { clock_.hold(); }
     bool screenshot(const std::string& path) override;
     std::string screen_name() override { return std::string(to_string(flow_.screen())); }
     bool anything_hovered() override;

@@ -62,6 +62,9 @@ ScriptRunner::Status ScriptRunner::after_frame(ScriptHost& host) {
             host.advance_clock(command.number);
             frames_to_wait_ = 2;
             return Status::running;
+        case Kind::hold_clock:
+            host.hold_clock();
+            break;
         case Kind::screenshot:
             if (!host.screenshot(command.argument)) {
                 return fail(command, "could not write " + command.argument);

@@ -24,6 +24,7 @@ class ScriptHost {
     virtual void drag(float x, float y, float dx, float dy) = 0;
     virtual void corner_taps(int count) = 0;
     virtual void advance_clock(std::int64_t ms) = 0;
+    virtual void hold_clock() = 0;
     virtual bool screenshot(const std::string& path) = 0;
     virtual std::string screen_name() = 0;
     virtual bool anything_hovered() = 0;

@@ -51,7 +51,7 @@ void StillThereOverlay::Draw(UiContext& ui) {
     }
     ImGui::SetCursorScreenPos({card_min.x, card_min.y});
     ImGui::Dummy({card_w, card_h});
-    register_widget(ui, "still_there");
+    register_area(ui, "still_there");
     ImGui::SetCursorScreenPos({0, 0});
     if (ImGui::InvisibleButton("##still-there-anywhere", {width, height})) {
         ui.want(Intent::touch());

@@ -160,12 +160,14 @@ ScriptParseResult parse_script(std::string_view text) {
             command.kind = verb == "corner-taps"   ? Kind::corner_taps
                            : verb == "wait-frames" ? Kind::wait_frames
                                                    : Kind::advance_ms;
-        } else if (verb == "expect-no-hover" || verb == "expect-layout" || verb == "quit") {
+        } else if (verb == "expect-no-hover" || verb == "expect-layout" || verb == "quit" ||
+                   verb == "hold-clock") {
             if (!want(0)) {
                 continue;
             }
             command.kind = verb == "quit"            ? Kind::quit
                            : verb == "expect-layout" ? Kind::expect_layout
+                           : verb == "hold-clock"    ? Kind::hold_clock
                                                      : Kind::expect_no_hover;
         } else {
             fail("unknown command '" + verb.substr(0, 40) + "'");

@@ -8,6 +8,8 @@
 //   corner-taps N                N finger taps in the hidden top-left corner
 //   wait-frames N                draw N frames
 //   advance-ms N                 move the kiosk's monotonic clock forward (test only)
+//   hold-clock                   stop the kiosk's monotonic clock where it is; from then on
+//                                only advance-ms moves it, so frames are the same every run
 //   screenshot PATH              write the last frame as PNG
 //   expect-screen NAME           fail unless the flow is on that screen
 //   expect-widget ID             fail unless that widget was drawn (and is in view)
@@ -36,6 +38,7 @@ struct ScriptCommand {
         corner_taps,
         wait_frames,
         advance_ms,
+        hold_clock,
         screenshot,
         expect_screen,
         expect_widget,

@@ -56,6 +56,16 @@ void register_widget(UiContext& ui, const std::string& test_id) {
     }
 }
 
+void register_area(UiContext& ui, const std::string& test_id) {
+    register_widget(ui, test_id);
+    LayoutProbe* probe = layout_probe();
+    if (const auto found = ui.widgets.find(test_id);
+        probe != nullptr && found != ui.widgets.end()) {
+        const WidgetRect& r = found->second;
+        probe->areas[test_id] = {r.min.x, r.min.y, r.max.x - r.min.x, r.max.y - r.min.y};
+    }
+}
+
 ImU32 parse_colour(const std::string& hex, ImU32 fallback) {
     if (hex.size() != 7 || hex[0] != '#') {
         return fallback;
@@ -408,6 +418,31 @@ void draw_contrast_icon(ImDrawList* list, ImVec2 centre, float r, ImU32 colour) 
     list->PathFillConvex(colour);
 }
 
+// The sound switch's icon: a speaker with waves while the tones play, crossed out when not.
+void draw_sound_icon(ImDrawList* list, ImVec2 centre, float r, ImU32 colour, bool on) {
+    const float line = std::max(1.5f, r * 0.15f);
+    const float left = centre.x - r;
+    const ImVec2 cone[4] = {{left, centre.y - r * 0.35f},
+                            {left + r * 0.45f, centre.y - r * 0.35f},
+                            {left + r * 0.95f, centre.y - r * 0.8f},
+                            {left + r * 0.95f, centre.y + r * 0.8f}};
+    list->AddRectFilled({cone[0].x, cone[0].y}, {cone[1].x, centre.y + r * 0.35f}, colour);
+    list->AddTriangleFilled(cone[1], cone[2], {cone[1].x, centre.y + r * 0.35f}, colour);
+    list->AddTriangleFilled({cone[1].x, centre.y + r * 0.35f}, cone[2], cone[3], colour);
+    if (on) {
+        for (const float wave : {0.45f, 0.8f}) {
+            list->PathArcTo({left + r * 0.95f, centre.y}, r * wave, -IM_PI * 0.3f, IM_PI * 0.3f,
+                            12);
+            list->PathStroke(colour, 0, line);
+        }
+    } else {
+        const float s = r * 0.4f;
+        const ImVec2 mid{left + r * 1.25f + s, centre.y};
+        list->AddLine({mid.x - s, mid.y - s}, {mid.x + s, mid.y + s}, colour, line);
+        list->AddLine({mid.x - s, mid.y + s}, {mid.x + s, mid.y - s}, colour, line);
+    }
+}
+
 } // namespace
 
 void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& left_extra) {
@@ -425,6 +460,10 @@ void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& lef
     // The person's own view: bigger text, higher contrast. Done and Attract forget both.
     left.push_back({"chrome.text_size", "Aa", Intent::toggle_large_text(), flow.large_text()});
     left.push_back({"chrome.contrast", "", Intent::toggle_high_contrast(), flow.high_contrast()});
+    if (flow.sound_switch_shown()) {
+        // Where a breathing tone can play, the person can silence it; Done turns it back on.
+        left.push_back({"chrome.sound", "", Intent::toggle_sound(), false});
+    }
     std::vector<float> widths;
     for (const auto& button : left) {
         widths.push_back(button.label.empty() ? 0.0f : text_width(ui.fonts.body, button.label));
@@ -444,8 +483,11 @@ void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& lef
                          ui.palette.text, {}, left[i].selected)) {
             ui.want(left[i].intent);
         }
-        if (left[i].label.empty()) {
-            draw_contrast_icon(list, {r.x + r.w / 2, r.y + r.h / 2}, r.h * 0.25f, ui.palette.text);
+        const ImVec2 icon_centre{r.x + r.w / 2, r.y + r.h / 2};
+        if (left[i].test_id == "chrome.contrast") {
+            draw_contrast_icon(list, icon_centre, r.h * 0.25f, ui.palette.text);
+        } else if (left[i].test_id == "chrome.sound") {
+            draw_sound_icon(list, icon_centre, r.h * 0.25f, ui.palette.text, flow.sound_on());
         }
     }
     // Done is not the accent: ending a visit is not the way forward.
@@ -482,6 +524,9 @@ float forward_actions(UiContext& ui, const std::vector<BarButton>& buttons) {
 
 void drag_list(UiContext& ui, const std::string& test_id, ImVec2 at, ImVec2 size,
                const std::function<void()>& draw_items) {
+    // ImGui puts a child window on whole pixels; so does the rectangle recorded for it.
+    at = {std::floor(at.x), std::floor(at.y)};
+    size = {std::floor(size.x), std::floor(size.y)};
     ImGui::SetCursorScreenPos(at);
     if (ui.screen_entered) {
         // ImGui keeps a child's scroll by id across visits: the next person must not find the
@@ -552,26 +597,46 @@ std::vector<std::string> layout_problems(const Layout& layout, const WidgetMap& 
     std::vector<std::string> problems;
     const Rect screen{0, 0, static_cast<float>(layout.width), static_cast<float>(layout.height)};
     const float fifteen_mm = min_target_mm * layout.px_per_mm;
-    std::vector<std::pair<std::string, Rect>> solid; // widgets that are not lists
+    std::vector<std::pair<std::string, Rect>> solid;      // widgets
+    std::vector<std::pair<std::string, Rect>> containers; // lists and areas
     for (const auto& [id, r] : widgets) {
         const Rect rect = as_rect(r);
         if (!rect_inside(rect, screen, 0.5f)) {
             problems.push_back(id + " " + describe(rect) + " is off-screen");
         }
-        if (!probe.lists.contains(id)) {
+        if (probe.lists.contains(id) || probe.areas.contains(id)) {
+            containers.emplace_back(id, rect);
+        } else {
             solid.emplace_back(id, rect);
         }
     }
     for (std::size_t i = 0; i < solid.size(); ++i) {
         for (std::size_t j = i + 1; j < solid.size(); ++j) {
-            // A card and its parts (a crisis line's card and its QR, the circle and its label,
-            // Attract's whole-screen tap and the Urgent button on it) nest; anything else that
-            // touches another is a layout that did not hold.
-            const Rect& a = solid[i].second;
-            const Rect& b = solid[j].second;
-            if (rect_overlap(a, b, 0.5f) && !rect_inside(a, b, 0.5f) && !rect_inside(b, a, 0.5f)) {
-                problems.push_back(solid[i].first + " " + describe(solid[i].second) + " overlaps " +
-                                   solid[j].first + " " + describe(solid[j].second));
+            // Nested counts too: a button drawn inside another is hidden by it or steals its
+            // taps. What holds widgets by design is an area (register_area), not a widget.
+            const auto& [a_id, a] = solid[i];
+            const auto& [b_id, b] = solid[j];
+            if (rect_overlap(a, b, 0.5f)) {
+                const char* how = rect_inside(a, b, 0.5f) || rect_inside(b, a, 0.5f)
+                                      ? " nests with "
+                                      : " overlaps ";
+                problems.push_back(a_id + " " + describe(a) + how + b_id + " " + describe(b));
+            }
+        }
+    }
+    // A container holds a widget whole or not at all; containers nest or stay apart.
+    for (const auto& [c_id, c] : containers) {
+        for (const auto& [id, rect] : solid) {
+            if (rect_overlap(rect, c, 0.5f) && !rect_inside(rect, c, 0.5f)) {
+                problems.push_back(id + " " + describe(rect) + " is cut by the edge of " + c_id +
+                                   " " + describe(c));
+            }
+        }
+        for (const auto& [other_id, other] : containers) {
+            if (other_id > c_id && rect_overlap(c, other, 0.5f) && !rect_inside(c, other, 0.5f) &&
+                !rect_inside(other, c, 0.5f)) {
+                problems.push_back(c_id + " " + describe(c) + " crosses " + other_id + " " +
+                                   describe(other));
             }
         }
     }
@@ -592,6 +657,11 @@ std::vector<std::string> layout_problems(const Layout& layout, const WidgetMap& 
         for (const auto& [id, rect] : solid) {
             if (rect_overlap(run.ink, rect, 0.5f) && !rect_inside(run.ink, rect, 1.0f)) {
                 problems.push_back(what + " runs under " + id + " " + describe(rect));
+            }
+        }
+        for (const auto& [id, rect] : containers) {
+            if (rect_overlap(run.ink, rect, 0.5f) && !rect_inside(run.ink, rect, 1.0f)) {
+                problems.push_back(what + " is cut by the edge of " + id + " " + describe(rect));
             }
         }
     }

@@ -71,14 +71,17 @@ struct TextRunRecord {
 struct LayoutProbe {
     std::map<std::string, Rect> targets;
     std::map<std::string, Rect> lists;
+    std::map<std::string, Rect> areas; // register_area: regions that hold widgets by design
     std::vector<TextRunRecord> texts;
     std::vector<std::string> near_done; // the bottom bar's other buttons and forward actions
 };
 LayoutProbe* layout_probe();
 
 // What is wrong with a frame's layout, one sentence each (empty: it holds): a widget over
-// another or off-screen, a touch target under 15 mm at the layout's DPI, a text run wider than
-// its box or partly under a widget, Done within a target's width of another bar widget.
+// another (partly or wholly inside it) or off-screen, a widget or text cut by the edge of a
+// list or area that holds it, two areas crossing, a touch target under 15 mm at the layout's DPI, a
+// text run wider than its box or partly under a widget, Done within a target's width of another bar
+// widget.
 std::vector<std::string> layout_problems(const Layout& layout, const WidgetMap& widgets,
                                          const LayoutProbe& probe);
 
@@ -117,6 +120,11 @@ struct UiContext {
 
 // Records the last ImGui item's visible rectangle under `test_id`.
 void register_widget(UiContext& ui, const std::string& test_id);
+// The same for a region that holds other widgets by design (a contact card and its QR codes,
+// Attract's tap-anywhere backdrop under its Urgent button, the pacer's circle around its
+// label). The script finds it like a widget; the layout check treats it as a container: a
+// widget must lie wholly inside it or wholly outside, and widgets never nest in each other.
+void register_area(UiContext& ui, const std::string& test_id);
 
 // A big touch target: an invisible button with a visible rounded panel, registered under
 // `test_id`. Returns true on a tap (press and release on it without dragging a list).
@@ -152,7 +160,8 @@ struct BarButton {
     bool selected = false;
 };
 // Bottom bar: Back on the left (optional), then Home (everywhere but Home: starts over with the
-// same language), `left_extra` (Home's language switch), the text-size and contrast switches;
+// same language), `left_extra` (Home's language switch), the text-size and contrast switches,
+// the sound switch where a breathing tone can play (Flow::sound_switch_shown);
 // Done alone on the right edge (forgets everything), in a neutral colour, a target's width or
 // more from its nearest neighbour (bottom_bar_rects).
 void bottom_bar(UiContext& ui, bool show_back, const std::vector<BarButton>& left_extra = {});

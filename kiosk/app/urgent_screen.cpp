@@ -135,7 +135,7 @@ float draw_contacts(UiContext& ui, const std::vector<UrgentContact>& contacts, f
         }
         ImGui::SetCursorScreenPos(min);
         ImGui::Dummy({width, h});
-        register_widget(ui, contact.widget);
+        register_area(ui, contact.widget);
         used += h + layout.gap;
     }
     return used;

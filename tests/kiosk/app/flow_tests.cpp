@@ -803,3 +803,60 @@ TEST_CASE("The text-size and contrast switches are one person's: Home keeps them
     CHECK_FALSE(visit.flow.large_text());
     CHECK_FALSE(visit.flow.high_contrast());
 }
+
+TEST_CASE("The sound switch silences the breathing tones for one person: Home keeps it, Done and "
+          "the idle reset turn the tones back on, and it counts nothing",
+          "[kiosk-flow][privacy]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    REQUIRE(visit.flow.sound_on());
+    // Home plays no tone, so it has no switch and the intent changes nothing there.
+    CHECK_FALSE(visit.flow.sound_switch_shown());
+    visit.tap(Intent::toggle_sound());
+    CHECK(visit.flow.sound_on());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    const auto counted_before = visit.counted.size();
+    CHECK(visit.flow.sound_switch_shown());
+    visit.tap(Intent::toggle_sound());
+    CHECK_FALSE(visit.flow.sound_on());
+    CHECK(visit.counted.size() == counted_before);
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_length(1));
+    REQUIRE(visit.flow.screen() == Screen::breathe_running);
+    CHECK(visit.flow.sound_switch_shown());
+    CHECK_FALSE(visit.flow.sound_on());
+    visit.tap(Intent::toggle_sound()); // and on again, mid-session
+    CHECK(visit.flow.sound_on());
+    visit.tap(Intent::toggle_sound());
+    visit.tap(Intent::home());
+    CHECK_FALSE(visit.flow.sound_on());
+    visit.tap(Intent::done());
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.sound_on());
+    // The next person silences it and walks away during a session.
+    visit.wait(120000);
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    visit.tap(Intent::toggle_sound());
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_length(1));
+    REQUIRE_FALSE(visit.flow.sound_on());
+    visit.wait(10 * 60 * 1000);
+    CHECK(visit.flow.screen() == Screen::attract);
+    CHECK(visit.flow.sound_on());
+}
+
+TEST_CASE("Content without tones shows no sound switch anywhere", "[kiosk-flow]") {
+    ContentDocument content = sample_content();
+    content.tone_enabled = false;
+    Visit visit(content);
+    visit.tap(Intent::leave_attract());
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    CHECK_FALSE(visit.flow.sound_switch_shown());
+    CHECK_FALSE(visit.flow.sound_on());
+    visit.tap(Intent::toggle_sound());
+    visit.tap(Intent::choose_exercise("box"));
+    visit.tap(Intent::choose_length(1));
+    CHECK_FALSE(visit.flow.sound_switch_shown());
+    CHECK_FALSE(visit.flow.sound_on());
+}

@@ -21,6 +21,13 @@
 #                 15 mm targets at that DPI, text inside its box); Skip and Next are tapped where
 #                 they are drawn and do what they say; the text-size and contrast switches are
 #                 there on every screen and Done forgets them
+#   gles          --gles: the kiosk on an OpenGL ES 3 context through Mesa's EGL (what a kmsdrm
+#                 box runs) draws Home, a breathing frame and Urgent help's QR codes as the
+#                 desktop GL context does (same pixels within 0.5 %, the QR decodes); the log
+#                 names the context each run got; with ES 2 only it stops with a clear message
+#   sound         the sound switch is on the breathing screens and not on Home; tapping it
+#                 changes its icon and keeps the session; the next person after Done finds the
+#                 frame as the first did, sound on
 #   topics        the topics screen says several may be picked; chosen topics change the
 #                 suggestions; serious levels open with their first line; Attract alternates
 #                 its languages; Home starts over
@@ -30,9 +37,11 @@ rm -rf "$work" && mkdir -p "$work"
 export LIBGL_ALWAYS_SOFTWARE=1 SDL_AUDIODRIVER=dummy
 
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($1)" "$content"; }
-run_kiosk() { # size script
+run_kiosk() { # size script [more flags]
+  local size="$1" script="$2"
+  shift 2
   xvfb-run -a -s "-screen 0 1920x1080x24" \
-    "$kiosk" --windowed "$1" --data "$work/data" --script "$2"
+    "$kiosk" --windowed "$size" --data "$work/data" --script "$script" "$@"
 }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -422,6 +431,103 @@ PY
   run_kiosk 800x480 "$script"
   run_kiosk 1920x1080 "$script"
   echo "the pacer's label stays inside its circle; the sigh's top-up is named"
+  ;;
+gles)
+  exercise="$(field 'd["exercises"][0]["id"]')"
+  crisis="$(field 'd["crisis_lines"][0]["id"]')"
+  uri="$(field '"tel:" + "".join(c for c in d["crisis_lines"][0]["call"] if c.isdigit() or c == "+")')"
+  for context in gl gles; do
+    out="$work/$context"
+    mkdir -p "$out"
+    cat > "$out/frames.script" <<SCRIPT
+# The same moments in both runs: the clock stands still but for advance-ms.
+hold-clock
+touch attract.tap
+expect-screen home
+screenshot $out/home.png
+touch home.breathe
+touch breathe.exercise.$exercise
+touch breathe.length.1
+expect-screen breathe_running
+advance-ms 2500
+wait-frames 2
+screenshot $out/breathing.png
+touch chrome.done
+expect-screen attract
+touch chrome.urgent
+expect-screen urgent
+expect-widget qr.crisis.$crisis.call
+screenshot $out/urgent.png
+quit
+SCRIPT
+    flag=()
+    [ "$context" = gles ] && flag=(--gles)
+    run_kiosk 1280x720 "$out/frames.script" "${flag[@]}" 2> "$out/stderr" ||
+      { cat "$out/stderr" >&2; fail "the $context run failed"; }
+  done
+  grep -q "OpenGL ES 3.* through EGL" "$work/gles/stderr" ||
+    { cat "$work/gles/stderr" >&2; fail "--gles did not run on OpenGL ES 3 through EGL"; }
+  ! grep -q "OpenGL ES" "$work/gl/stderr" ||
+    { cat "$work/gl/stderr" >&2; fail "the desktop run got OpenGL ES"; }
+  grep -h "display " "$work/gl/stderr" "$work/gles/stderr"
+  for frame in home breathing urgent; do
+    differing="$(compare -metric AE -fuzz 2% "$work/gl/$frame.png" "$work/gles/$frame.png" \
+                 null: 2>&1 || true)"
+    echo "$frame: $differing of $((1280 * 720)) pixels differ between desktop GL and GLES"
+    [[ "$differing" =~ ^[0-9]+$ ]] || fail "compare: $differing"
+    [ "$differing" -le $((1280 * 720 / 200)) ] || fail "$frame differs on GLES"
+  done
+  decoded="$(zbarimg --raw -q "$work/gles/urgent.png" | head -n1)" ||
+    fail "no QR readable on GLES"
+  zbarimg --raw -q "$work/gles/urgent.png" | grep -qx "$uri" ||
+    fail "GLES urgent QR codes do not include $uri (first: $decoded)"
+  # A GPU with OpenGL ES 2 only (Mesa told so): a clear message and exit 1, not a crash.
+  status=0
+  MESA_GLES_VERSION_OVERRIDE=2.0 run_kiosk 1280x720 "$work/gl/frames.script" --gles \
+    2> "$work/es2.stderr" || status=$?
+  [ "$status" = 1 ] || { cat "$work/es2.stderr" >&2; fail "ES 2 only: exit $status, not 1"; }
+  grep -q "no OpenGL ES 3.0 context (OpenGL ES 2 is not enough)" "$work/es2.stderr" ||
+    { cat "$work/es2.stderr" >&2; fail "ES 2 only: no clear message"; }
+  echo "GLES 3 through EGL draws what desktop GL draws; an ES 2 only GPU is refused clearly"
+  ;;
+sound)
+  exercise="$(field 'd["exercises"][0]["id"]')"
+  to_breathing="touch attract.tap
+expect-screen home
+expect-no-widget chrome.sound
+touch home.breathe
+expect-widget chrome.sound
+expect-layout
+touch breathe.exercise.$exercise
+expect-widget chrome.sound
+touch breathe.length.1
+expect-screen breathe_running
+expect-widget chrome.sound
+expect-layout"
+  cat > "$work/sound.script" <<SCRIPT
+# The clock stands still, so two frames differ only by what a tap changed.
+hold-clock
+$to_breathing
+screenshot $work/sound-on.png
+touch chrome.sound
+expect-screen breathe_running
+screenshot $work/sound-off.png
+touch chrome.done
+expect-screen attract
+$to_breathing
+screenshot $work/next-person.png
+quit
+SCRIPT
+  run_kiosk 800x480 "$work/sound.script" --dpi 133
+  differ() { compare -metric AE -fuzz 2% "$1" "$2" null: 2>&1 || true; }
+  switched="$(differ "$work/sound-on.png" "$work/sound-off.png")"
+  next="$(differ "$work/sound-on.png" "$work/next-person.png")"
+  echo "the switch changed $switched pixels; the next person's frame differs by $next"
+  [[ "$switched" =~ ^[0-9]+$ && "$next" =~ ^[0-9]+$ ]] || fail "compare: $switched / $next"
+  [ "$switched" -gt 20 ] || fail "the sound switch shows no change when tapped"
+  [ "$switched" -lt 20000 ] || fail "tapping the sound switch changed more than the switch"
+  [ "$next" -le 20 ] || fail "the next person does not find the sound on again"
+  echo "the sound switch is on the breathing screens, keeps the session, and Done resets it"
   ;;
 topics)
   cat > "$work/topics.script" <<SCRIPT

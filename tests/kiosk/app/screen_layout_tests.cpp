@@ -7,10 +7,13 @@
 #include "screens.hpp"
 #include "theme.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cfloat>
 #include <fstream>
 #include <imgui.h>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 using namespace wellness::kiosk;
@@ -85,43 +88,89 @@ class Harness {
     // Draws two frames of the flow's screen (the first enters it) and keeps the second's.
     void frame(const Flow& flow, MonotonicMs now) {
         for (int i = 0; i < 2; ++i) {
-            probe_ = {};
-            widgets_.clear();
-            intents_.clear();
-            const Palette palette = make_palette(flow.content(), flow.high_contrast());
-            ImGui::NewFrame();
-            ImGui::SetNextWindowPos({0, 0});
-            ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
-            ImGui::Begin("kiosk", nullptr,
-                         ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                             ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
-                             ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
-            UiContext ui{flow,
-                         layout_,
-                         fonts_,
-                         palette,
-                         now,
-                         widgets_,
-                         intents_,
-                         [](const std::string&) {
-                             return std::optional<QrImage>(QrImage{
-                                 reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(2)), 33});
-                         },
-                         {},
-                         &status_};
-            ui.screen_entered = i == 0;
-            ImGui::PushFont(fonts_.body);
-            draw(ui);
-            ImGui::PopFont();
-            ImGui::End();
-            ImGui::Render();
+            draw_frame(flow, now, i == 0);
         }
+    }
+
+    // A finger on the widget's centre, down for a frame and lifted: the intents the screen
+    // recorded on the way (the widget must be on the flow's screen).
+    std::vector<Intent> tap(const Flow& flow, MonotonicMs now, const std::string& test_id) {
+        frame(flow, now);
+        const auto found = widgets_.find(test_id);
+        REQUIRE(found != widgets_.end());
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = found->second.centre();
+        std::vector<Intent> recorded;
+        for (const bool down : {false, true, false}) {
+            io.MouseDown[0] = down;
+            draw_frame(flow, now, false);
+            recorded.insert(recorded.end(), intents_.begin(), intents_.end());
+        }
+        io.MousePos = {-FLT_MAX, -FLT_MAX};
+        draw_frame(flow, now, false);
+        return recorded;
+    }
+
+    // A finger down on the centre of a widget of the last frame, moved by `dy` in small steps,
+    // lifted.
+    void drag(const Flow& flow, MonotonicMs now, const std::string& test_id, float dy) {
+        const auto found = widgets_.find(test_id);
+        REQUIRE(found != widgets_.end());
+        ImGuiIO& io = ImGui::GetIO();
+        ImVec2 at = found->second.centre();
+        io.MousePos = at;
+        draw_frame(flow, now, false);
+        io.MouseDown[0] = true;
+        draw_frame(flow, now, false);
+        const int steps = 12;
+        for (int i = 0; i < steps; ++i) {
+            at.y += dy / steps;
+            io.MousePos = at;
+            draw_frame(flow, now, false);
+        }
+        io.MouseDown[0] = false;
+        draw_frame(flow, now, false);
+        io.MousePos = {-FLT_MAX, -FLT_MAX};
+        draw_frame(flow, now, false);
     }
 
     const WidgetMap& widgets() const { return widgets_; }
     const LayoutProbe& probe() const { return probe_; }
 
   private:
+    void draw_frame(const Flow& flow, MonotonicMs now, bool entered) {
+        probe_ = {};
+        widgets_.clear();
+        intents_.clear();
+        const Palette palette = make_palette(flow.content(), flow.high_contrast());
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos({0, 0});
+        ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+        ImGui::Begin("kiosk", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoScrollbar);
+        UiContext ui{flow,
+                     layout_,
+                     fonts_,
+                     palette,
+                     now,
+                     widgets_,
+                     intents_,
+                     [](const std::string&) {
+                         return std::optional<QrImage>(QrImage{
+                             reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(2)), 33});
+                     },
+                     {},
+                     &status_};
+        ui.screen_entered = entered;
+        ImGui::PushFont(fonts_.body);
+        draw(ui);
+        ImGui::PopFont();
+        ImGui::End();
+        ImGui::Render();
+    }
+
     void draw(UiContext& ui) {
         switch (ui.flow.screen()) {
         case Screen::attract:
@@ -282,4 +331,179 @@ TEST_CASE("Every screen holds at every size and orientation in both languages",
 TEST_CASE("Every screen holds with the large text and high contrast switches on",
           "[kiosk-layout][screens]") {
     run_every_screen(true, true);
+}
+
+namespace {
+
+WidgetRect widget_at(float x, float y, float w, float h) {
+    return {{x, y}, {x + w, y + h}};
+}
+
+bool mentions(const std::vector<std::string>& problems, const std::string& a,
+              const std::string& b) {
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& problem) {
+        return problem.find(a) != std::string::npos && problem.find(b) != std::string::npos;
+    });
+}
+
+} // namespace
+
+TEST_CASE("The layout check refuses a widget drawn wholly inside another", "[kiosk-layout]") {
+    const Layout layout = compute_layout(1280, 800, 149.0f);
+    const WidgetMap widgets{{"home.breathe", widget_at(100, 100, 400, 300)},
+                            {"home.lang.es", widget_at(150, 150, 120, 100)}};
+    const auto problems = layout_problems(layout, widgets, LayoutProbe{});
+    INFO(problems.size());
+    CHECK(mentions(problems, "home.breathe", "home.lang.es"));
+}
+
+TEST_CASE("The layout check refuses widgets that touch, and keeps apart ones quiet",
+          "[kiosk-layout]") {
+    const Layout layout = compute_layout(1280, 800, 149.0f);
+    const WidgetMap overlapping{{"chrome.back", widget_at(10, 700, 120, 90)},
+                                {"chrome.home", widget_at(100, 700, 120, 90)}};
+    CHECK(mentions(layout_problems(layout, overlapping, LayoutProbe{}), "chrome.back",
+                   "chrome.home"));
+    const WidgetMap apart{{"chrome.back", widget_at(10, 700, 120, 90)},
+                          {"chrome.home", widget_at(150, 700, 120, 90)}};
+    CHECK(layout_problems(layout, apart, LayoutProbe{}).empty());
+}
+
+TEST_CASE("An area holds its widgets whole: one across its edge is refused", "[kiosk-layout]") {
+    const Layout layout = compute_layout(1280, 800, 149.0f);
+    LayoutProbe probe;
+    probe.areas["contact.card"] = {100, 100, 600, 300};
+    WidgetMap widgets{{"contact.card", widget_at(100, 100, 600, 300)},
+                      {"qr.card.call", widget_at(120, 120, 200, 200)}};
+    CHECK(layout_problems(layout, widgets, probe).empty());
+    widgets["qr.card.call"] = widget_at(600, 120, 200, 200); // sticks out on the right
+    CHECK(mentions(layout_problems(layout, widgets, probe), "qr.card.call", "contact.card"));
+}
+
+namespace {
+
+bool has_intent(const std::vector<Intent>& intents, Intent::Kind kind) {
+    return std::any_of(intents.begin(), intents.end(),
+                       [&](const Intent& intent) { return intent.kind == kind; });
+}
+
+} // namespace
+
+TEST_CASE("The sound switch is on every breathing screen and nowhere else, and a tap on it "
+          "silences the tones and a second brings them back",
+          "[kiosk-layout][screens]") {
+    const wellness::ContentDocument content = default_content();
+    REQUIRE(content.tone_enabled);
+    const Layout layout = compute_layout(800, 480, 133.0f);
+    Harness harness(layout, false);
+    for (const Step& step : every_screen(content)) {
+        Flow flow(content, 0);
+        MonotonicMs now = 10;
+        for (const Intent& intent : step.intents) {
+            flow.apply(intent, now);
+            now += 100;
+        }
+        if (step.advance > 0) {
+            now += step.advance;
+            flow.tick(now);
+        }
+        harness.frame(flow, now);
+        INFO(step.name << " (" << to_string(flow.screen()) << ")");
+        const bool breathing = to_string(flow.screen()).starts_with("breathe_");
+        CHECK(harness.widgets().contains("chrome.sound") == breathing);
+        if (!breathing) {
+            continue;
+        }
+        check_frame(harness, layout, step.name + " with the sound switch");
+        const auto first = harness.tap(flow, now, "chrome.sound");
+        REQUIRE(has_intent(first, Intent::Kind::toggle_sound));
+        CHECK_FALSE(has_intent(first, Intent::Kind::done));
+        for (const Intent& intent : first) {
+            flow.apply(intent, now);
+        }
+        CHECK_FALSE(flow.sound_on());
+        const Screen before = flow.screen();
+        for (const Intent& intent : harness.tap(flow, now, "chrome.sound")) {
+            flow.apply(intent, now);
+        }
+        CHECK(flow.sound_on());
+        CHECK(flow.screen() == before);
+    }
+}
+
+TEST_CASE("Content without tones shows no sound switch on the breathing screens",
+          "[kiosk-layout][screens]") {
+    wellness::ContentDocument content = default_content();
+    content.tone_enabled = false;
+    const Layout layout = compute_layout(1280, 800, 149.0f);
+    Harness harness(layout, false);
+    Flow flow(content, 0);
+    flow.apply(Intent::leave_attract(), 10);
+    flow.apply(Intent::choose_tile(Tile::breathe), 20);
+    harness.frame(flow, 30);
+    CHECK(harness.widgets().contains("chrome.done"));
+    CHECK_FALSE(harness.widgets().contains("chrome.sound"));
+}
+
+TEST_CASE("On a 7-inch 800x480 panel at 133 dpi every check-in level fits or is dragged whole "
+          "into view, its words inside it",
+          "[kiosk-layout][screens]") {
+    const wellness::ContentDocument content = default_content();
+    const auto& levels = content.checkin.levels;
+    REQUIRE(levels.size() >= 4);
+    const Layout layout = compute_layout(800, 480, 133.0f);
+    for (const bool large_text : {false, true}) {
+        Harness harness(layout, large_text);
+        for (const auto& locale : content.locales) {
+            Flow flow(content, 0);
+            flow.apply(Intent::leave_attract(), 10);
+            flow.apply(Intent::choose_locale(locale.id), 20);
+            if (large_text) {
+                flow.apply(Intent::toggle_large_text(), 30);
+            }
+            flow.apply(Intent::choose_tile(Tile::checkin), 40);
+            REQUIRE(flow.screen() == Screen::checkin_level);
+            std::set<std::string> seen_whole;
+            harness.frame(flow, 50);
+            for (int drag = 0; drag < 12 && seen_whole.size() < levels.size(); ++drag) {
+                const std::string where = locale.id + (large_text ? ", large text" : "") +
+                                          ", after " + std::to_string(drag) + " drags";
+                check_frame(harness, layout, where);
+                for (const auto& level : levels) {
+                    const std::string id = "checkin.level." + level.id;
+                    const auto visible = harness.widgets().find(id);
+                    const auto full = harness.probe().targets.find(id);
+                    if (visible == harness.widgets().end() ||
+                        full == harness.probe().targets.end()) {
+                        continue;
+                    }
+                    const WidgetRect& v = visible->second;
+                    const Rect& f = full->second;
+                    if (v.min.y > f.y + 0.5f || v.max.y < f.y + f.h - 0.5f) {
+                        continue; // partly scrolled out: the drag brings it in
+                    }
+                    seen_whole.insert(level.id);
+                    // Its name and description are drawn, whole, inside its row.
+                    for (const std::string& words :
+                         {wellness::localized(level.label, locale.id, content.default_locale),
+                          wellness::localized(level.description, locale.id,
+                                              content.default_locale)}) {
+                        const auto& texts = harness.probe().texts;
+                        const auto run =
+                            std::find_if(texts.begin(), texts.end(),
+                                         [&](const TextRunRecord& r) { return r.text == words; });
+                        INFO(where << ": " << words);
+                        REQUIRE(run != texts.end());
+                        CHECK(run->ink.y >= f.y - 0.5f);
+                        CHECK(run->ink.y + run->ink.h <= f.y + f.h + 0.5f);
+                        CHECK(run->ink.h >= run->box.h - 0.5f); // not clipped
+                        CHECK_FALSE(run->wider_than_box);
+                    }
+                }
+                harness.drag(flow, 60, "checkin.levels", -layout.content_height() / 3);
+            }
+            INFO(locale.id << (large_text ? ", large text" : ""));
+            CHECK(seen_whole.size() == levels.size());
+        }
+    }
 }

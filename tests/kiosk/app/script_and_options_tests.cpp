@@ -43,9 +43,9 @@ TEST_CASE("A test script parses into commands with their line numbers", "[kiosk-
 
 TEST_CASE("A bad test script is refused whole, naming each bad line", "[kiosk-script]") {
     const auto result = parse_script("tap\nwait-frames -1\nfly away\nadvance-ms 1e9\ntap a b\n"
-                                     "tap-at 1.5 2\nquit now\n");
+                                     "tap-at 1.5 2\nquit now\nhold-clock 5\n");
     CHECK(result.commands.empty());
-    REQUIRE(result.errors.size() == 7);
+    REQUIRE(result.errors.size() == 8);
     CHECK(result.errors[0].starts_with("line 1:"));
     CHECK(result.errors[2].find("unknown command") != std::string::npos);
     CHECK(parse_script(std::string(max_script_bytes + 1, '#')).errors.size() == 1);
@@ -83,6 +83,24 @@ TEST_CASE("The display's DPI can be set when the driver reports a wrong one", "[
     }
     // The layout then sizes 15 mm targets for that DPI.
     CHECK(compute_layout(800, 480, 133.0f).target >= 15.0f * 133.0f / 25.4f);
+}
+
+TEST_CASE("OpenGL ES is chosen by --gles or gles = yes in the config; other values are refused",
+          "[kiosk-options]") {
+    CHECK_FALSE(parse_options({}).options->gles);
+    CHECK(parse_options({"--gles"}).options->gles);
+    const auto yes = parse_config_text("gles = yes\n", {});
+    REQUIRE(yes.options);
+    CHECK(yes.options->gles);
+    const auto no = parse_config_text("gles = no\n", {});
+    REQUIRE(no.options);
+    CHECK_FALSE(no.options->gles);
+    for (const char* bad : {"true", "1", "YES", "", "yes please"}) {
+        INFO(bad);
+        const auto refused = parse_config_text(std::string("gles = ") + bad + "\n", {});
+        CHECK_FALSE(refused.options);
+        CHECK(refused.error.find("gles: expected yes or no") != std::string::npos);
+    }
 }
 
 TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-options]") {

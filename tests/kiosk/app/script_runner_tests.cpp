@@ -30,6 +30,7 @@ struct FakeHost final : ScriptHost {
     void advance_clock(std::int64_t ms) override {
         calls.push_back("advance " + std::to_string(ms));
     }
+    void hold_clock() override { calls.push_back("hold"); }
     bool screenshot(const std::string& path) override {
         calls.push_back("screenshot " + path);
         return true;
@@ -95,4 +96,19 @@ TEST_CASE("The script runner fails with the line when the screen is not what was
     in_view.after_frame(host);
     CHECK(in_view.after_frame(host) == ScriptRunner::Status::failed);
     CHECK(in_view.failure().starts_with("script line 2:"));
+}
+
+TEST_CASE("hold-clock stops the kiosk's clock before the steps that follow, so frames repeat",
+          "[kiosk-script]") {
+    FakeHost host;
+    auto runner = runner_for("hold-clock\nadvance-ms 2500\nscreenshot /tmp/x.png\n");
+    CHECK(runner.after_frame(host) == ScriptRunner::Status::running); // first frame drawn
+    CHECK(runner.after_frame(host) == ScriptRunner::Status::running);
+    CHECK(host.calls == std::vector<std::string>{"hold", "advance 2500"});
+    auto status = ScriptRunner::Status::running;
+    for (int frame = 0; frame < 10 && status == ScriptRunner::Status::running; ++frame) {
+        status = runner.after_frame(host);
+    }
+    CHECK(status == ScriptRunner::Status::finished);
+    CHECK(host.calls.back() == "screenshot /tmp/x.png");
 }
