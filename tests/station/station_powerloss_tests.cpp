@@ -86,13 +86,11 @@ class Releases {
 
     const PendingBatch& operator[](std::size_t index) const { return batches_[index]; }
 
-    std::map<CellKey, std::int64_t> counts_of(const std::set<std::size_t>& indexes) const {
-        std::map<CellKey, std::int64_t> counts;
-        for (std::size_t index : indexes)
-            for (const CountEntry& entry : batches_[index].batch.counts)
-                if (entry.n != 0)
-                    counts[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
-        return counts;
+    // Adds the batch's counts to `counts`.
+    void add_counts(std::size_t index, std::map<CellKey, std::int64_t>& counts) const {
+        for (const CountEntry& entry : batches_[index].batch.counts)
+            if (entry.n != 0)
+                counts[{entry.week.to_string(), entry.metric, entry.key}] += entry.n;
     }
 
   private:
@@ -115,7 +113,7 @@ TEST_CASE("The power-cut VFS loses a commit that was never synced and keeps one 
             db.exec("PRAGMA journal_mode=WAL");
             db.exec("CREATE TABLE t(x)");
         }
-        vfs.arm(PowerCutPlan{1000000, false, 0});
+        vfs.arm_without_cut();
         {
             SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
             db.exec(std::string("PRAGMA synchronous=") + synchronous);
@@ -137,7 +135,7 @@ TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowle
     // the figures are in station-server/README.md.
     constexpr int cycles = 500;
     constexpr int kiosks = 40;
-    constexpr std::uint64_t most_operations_per_cycle = 600;
+    constexpr std::uint64_t most_operations_per_cycle = 240;
     const std::time_t now = station_test::wednesday_of_2026_w47();
     // No week is ever due for its seal: the loop is about durability, not seals.
     const SealPolicy policy{5, 20L * 366 * 24 * 3600};
@@ -154,7 +152,12 @@ TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowle
     }
     PowerCutVfs vfs(dir.path());
 
-    std::set<std::size_t> applied;       // answered, or found applied after a cut: kept for ever
+    std::set<std::size_t> applied; // answered, or found applied after a cut: kept for ever
+    std::map<CellKey, std::int64_t> applied_counts; // the sum of the applied batches' counts
+    auto mark_applied = [&](std::size_t index) {
+        if (applied.insert(index).second)
+            releases.add_counts(index, applied_counts);
+    };
     std::vector<std::size_t> unanswered; // in the group the power cut: the kiosks send them again
     std::map<std::string, int> cuts_by_phase;
     std::map<std::string, int> cuts_by_operation;
@@ -199,7 +202,7 @@ TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowle
                     if (outcomes[i] != (seen ? BatchOutcome::duplicate : BatchOutcome::applied))
                         FAIL("batch " << i << " of the group: outcome "
                                       << static_cast<int>(outcomes[i]));
-                    applied.insert(group_in_flight[i]);
+                    mark_applied(group_in_flight[i]);
                 }
                 unanswered.clear();
                 group_in_flight.clear();
@@ -210,6 +213,7 @@ TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowle
         }
         REQUIRE(vfs.power_is_off());
         const CutReport report = vfs.power_on();
+        vfs.arm_without_cut(); // the checks below write (a rollback, a recovery) but never sync
         ++cuts_by_phase[phase];
         ++cuts_by_operation[std::string(to_string(report.operation)) + " of " + report.file_name];
         torn += report.torn ? 1 : 0;
@@ -239,9 +243,10 @@ TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowle
                 fresh_kept.insert(index);
         }
         REQUIRE((fresh_kept.empty() || fresh_kept.size() == fresh_in_group));
-        applied.insert(fresh_kept.begin(), fresh_kept.end());
+        for (std::size_t index : fresh_kept)
+            mark_applied(index);
         REQUIRE(ids.size() == applied.size()); // nothing stored that no kiosk sent
-        REQUIRE(stored_counts(file) == releases.counts_of(applied));
+        REQUIRE(stored_counts(file) == applied_counts);
         unanswered.clear();
         for (std::size_t index : group_in_flight)
             if (!applied.count(index))

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -488,6 +489,10 @@ void PowerCutVfs::arm(const PowerCutPlan& plan) {
     state_->files.clear();
     state_->ghosts.clear();
     state_->last_write.reset();
+}
+
+void PowerCutVfs::arm_without_cut() {
+    arm(PowerCutPlan{std::numeric_limits<std::uint64_t>::max(), false, 0});
 }
 
 bool PowerCutVfs::power_is_off() const {
