@@ -17,6 +17,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -126,6 +127,13 @@ TEST_CASE("The power-cut VFS loses a commit that was never synced and keeps one 
     };
     CHECK(rows_after_cut("OFF") == 0);
     CHECK(rows_after_cut("FULL") == 1);
+
+    // A boot needs a cut before it, and every file of the dead machine closed.
+    vfs.arm_without_cut();
+    CHECK_THROWS_AS(vfs.power_on(), std::logic_error);
+    SQLite::Database still_open(file.string(), SQLite::OPEN_READWRITE);
+    vfs.cut_power();
+    CHECK_THROWS_AS(vfs.power_on(), std::logic_error);
 }
 
 TEST_CASE("Power cuts at any write or sync of the counts ingest lose no acknowledged batch and "
