@@ -101,12 +101,14 @@ bool LocalStore::try_open() {
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         db_->setBusyTimeout(static_cast<int>(busy_timeout_.count()));
         // Promise 4: a rollback journal deleted at each commit (a WAL would keep one frame per
-        // write, in order, and its -shm's mtime); freed pages zeroed; FULL makes every commit
-        // durable before it returns, so an acknowledged release survives a power cut.
+        // write, in order, and its -shm's mtime); freed pages zeroed. EXTRA, not FULL: a commit
+        // in DELETE mode is the journal's unlink, and only EXTRA syncs the directory after it;
+        // under FULL a power cut soon after a commit brought the journal back and the next open
+        // rolled the commit back (a timer write's uses, a prepared release already sent).
         // Switching a WAL file to DELETE checkpoints it and removes the -wal and -shm files.
         db_->exec("PRAGMA journal_mode=DELETE");
         db_->exec("PRAGMA secure_delete=ON");
-        db_->exec("PRAGMA synchronous=FULL");
+        db_->exec("PRAGMA synchronous=EXTRA");
         if (db_->execAndGet("PRAGMA quick_check").getString() != "ok") {
             log_("local store: integrity check failed");
             db_.reset();

@@ -9,12 +9,14 @@
 // and carry row of the open weeks, used or not, so a used and an unused kiosk write the same
 // pages at the same moments. The journal is a rollback journal deleted at each commit
 // (journal_mode=DELETE, never WAL or PERSIST), secure_delete=ON zeroes freed pages, and
-// synchronous=FULL makes each commit durable before it returns. What is left: a hot journal
-// that a power cut or kill -9 leaves during the few milliseconds of a write holds the pages as
-// they were at the previous write, so whoever images the disk before the kiosk starts again
-// (its next open rolls the journal back and deletes it) can subtract the two and learn the
-// marginal counts of one timer period, and a deleted journal's blocks may stay in the file
-// system's free space until reused (only full-disk encryption removes that).
+// synchronous=EXTRA makes each commit durable before it returns (FULL does not sync the
+// directory after the journal's unlink, so a power cut could bring the journal back and undo
+// the commit). What is left: a hot journal that a power cut or kill -9 leaves during the few
+// milliseconds of a write holds the pages as they were at the previous write, so whoever images the
+// disk before the kiosk starts again (its next open rolls the journal back and deletes it) can
+// subtract the two and learn the marginal counts of one timer period, and a deleted journal's
+// blocks may stay in the file system's free space until reused (only full-disk encryption removes
+// that).
 
 #include "wellness/counts.hpp"
 #include "wellness/iso_week.hpp"
