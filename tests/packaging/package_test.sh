@@ -83,7 +83,7 @@ done
 echo "== lintian"
 for deb in "${debs[@]}"; do
     lintian_status=0
-    lintian --fail-on error --no-tag-display-limit "$deb" >"$work/lintian.log" 2>&1 ||
+    lintian --fail-on error --tag-display-limit 0 "$deb" >"$work/lintian.log" 2>&1 ||
         lintian_status=$?
     cat "$work/lintian.log"
     [ "$lintian_status" = 0 ] || fail "lintian reports errors in $(basename "$deb")"
@@ -125,7 +125,9 @@ user=$(unit_value User)
 group=$(unit_value Group)
 umask_value=$(unit_value UMask)
 state_dir=${state_dirs[0]}
-[ -n "$user" ] && [ -n "$group" ] && [ -n "$umask_value" ] || fail "$unit_file lacks User, Group or UMask"
+if [ -z "$user" ] || [ -z "$group" ] || [ -z "$umask_value" ]; then
+    fail "$unit_file lacks User, Group or UMask"
+fi
 # --port 0: any free port; the station writes the one it got to its state directory.
 (
     cd /
@@ -194,14 +196,14 @@ for i in 0 1; do
     for left in "${state_dirs[$i]}" "/var/lib/private/$(basename "${state_dirs[$i]}")" \
         "${config_dirs[$i]}" "/etc/systemd/system/${units[$i]}" \
         "/etc/systemd/system/multi-user.target.wants/${units[$i]}"; do
-        [ ! -e "$left" ] && [ ! -L "$left" ] || fail "$left is left after dpkg --purge"
+        if [ -e "$left" ] || [ -L "$left" ]; then fail "$left is left after dpkg --purge"; fi
     done
     ! getent passwd "${users[$i]}" >/dev/null || fail "user ${users[$i]} is left after dpkg --purge"
     ! getent group "${users[$i]}" >/dev/null || fail "group ${users[$i]} is left after dpkg --purge"
     [ -z "$(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
         -name "${units[$i]}*" 2>/dev/null)" ] || fail "deb-systemd-helper still tracks ${units[$i]}"
 done
-[ -z "$(dpkg-statoverride --list | grep -E ' /etc/(station-server|wellness-kiosk)/')" ] ||
+! dpkg-statoverride --list | grep -qE ' /etc/(station-server|wellness-kiosk)/' ||
     fail "a dpkg-statoverride is left after dpkg --purge"
 for package in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
