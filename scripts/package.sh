@@ -14,8 +14,5 @@ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DWELLNESS_WERROR=ON -DWEL
 cmake --build "$build_dir" -j"$(nproc)" --target station-server station-rollup wellness-kiosk
 rm -rf "$build_dir/packages"
 (cd "$build_dir" && cpack -G DEB --config CPackConfig.cmake)
-for deb in "$build_dir"/packages/*.deb; do
-    echo "== lintian $(basename "$deb")"
-    lintian --fail-on error "$deb"
-done
+lintian --fail-on error "$build_dir"/packages/*.deb
 ls -l "$build_dir"/packages/*.deb

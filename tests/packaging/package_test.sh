@@ -81,13 +81,11 @@ for deb in "${debs[@]}"; do
 done
 
 echo "== lintian"
-for deb in "${debs[@]}"; do
-    lintian_status=0
-    lintian --fail-on error --tag-display-limit 0 "$deb" >"$work/lintian.log" 2>&1 ||
-        lintian_status=$?
-    cat "$work/lintian.log"
-    [ "$lintian_status" = 0 ] || fail "lintian reports errors in $(basename "$deb")"
-done
+lintian_status=0
+lintian --fail-on error --tag-display-limit 0 "${debs[@]}" >"$work/lintian.log" 2>&1 ||
+    lintian_status=$?
+cat "$work/lintian.log"
+[ "$lintian_status" = 0 ] || fail "lintian reports errors"
 
 echo "== dpkg --install"
 installed=yes
