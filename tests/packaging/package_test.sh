@@ -54,6 +54,8 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+# ctest's timeout sends SIGTERM: exit through the cleanup above.
+trap 'exit 143' TERM INT
 
 rm -rf "$work"
 mkdir -p "$work"
