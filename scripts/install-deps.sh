@@ -14,6 +14,7 @@ packages=(
   xvfb xauth xdotool x11-utils imagemagick zbar-tools
   libgl1-mesa-dri
   systemd stress-ng
+  lintian procps
   chromium chromium-driver
 )
 # Node.js comes with the machine image (with npm 11); Debian's nodejs only if it is absent.

@@ -15,6 +15,7 @@
 #include "script_runner.hpp"
 #include "soft_tone.hpp"
 #include "wellness/breathing.hpp"
+#include "wellness/shipped_files.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
@@ -41,12 +42,9 @@ using namespace wellness::kiosk;
 namespace {
 
 std::filesystem::path default_content_dir() {
-    const std::filesystem::path installed = WELLNESS_INSTALLED_CONTENT_DIR;
-    std::error_code error;
-    if (std::filesystem::exists(installed / "default-content.json", error)) {
-        return installed;
-    }
-    return WELLNESS_SOURCE_CONTENT_DIR;
+    return shipped_files_dir(running_program(), WELLNESS_BUILD_TREE, WELLNESS_SOURCE_CONTENT_DIR,
+                             std::filesystem::path(WELLNESS_DATADIR_FROM_BINDIR) /
+                                 "wellness-kiosk/content");
 }
 
 std::filesystem::path default_data_dir() {

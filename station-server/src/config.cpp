@@ -2,6 +2,7 @@
 
 #include "security.hpp"
 #include "wellness/counts.hpp"
+#include "wellness/shipped_files.hpp"
 
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Util/AbstractConfiguration.h>
@@ -15,19 +16,15 @@ Clock system_clock_with_offset(long offset_seconds) {
 }
 
 std::filesystem::path default_web_dir() {
-    std::filesystem::path source{WELLNESS_SOURCE_WEB_DIR};
-    std::error_code ec;
-    if (std::filesystem::is_directory(source, ec))
-        return source;
-    return WELLNESS_INSTALLED_WEB_DIR;
+    return wellness::shipped_files_dir(
+        wellness::running_program(), WELLNESS_BUILD_TREE, WELLNESS_SOURCE_WEB_DIR,
+        std::filesystem::path(WELLNESS_DATADIR_FROM_BINDIR) / "wellness-station/web");
 }
 
 std::filesystem::path default_content_dir() {
-    std::filesystem::path source{WELLNESS_SOURCE_CONTENT_DIR};
-    std::error_code ec;
-    if (std::filesystem::exists(source / "default-content.json", ec))
-        return source;
-    return WELLNESS_INSTALLED_CONTENT_DIR;
+    return wellness::shipped_files_dir(
+        wellness::running_program(), WELLNESS_BUILD_TREE, WELLNESS_SOURCE_CONTENT_DIR,
+        std::filesystem::path(WELLNESS_DATADIR_FROM_BINDIR) / "wellness-station/content");
 }
 
 namespace {
