@@ -121,10 +121,10 @@ class StationServerApp : public Poco::Util::ServerApplication {
             return serve(config);
         if (args[0] == "add-admin" && args.size() == 2)
             return add_admin(config, args[1]);
-        if (args[0] == "backup" && args.size() == 2 && !into_)
+        if (args[0] == "backup" && args.size() == 2 && !into_ && !keep_)
             return backup(config, args[1]);
         if (args[0] == "backup" && args.size() == 1 && into_)
-            return nightly_backup(config);
+            return backup(config, std::nullopt);
         if (args[0] == "restore" && args.size() == 2)
             return restore(config, args[1]);
         std::cerr << "station-server: unknown command; see --help\n";
@@ -285,18 +285,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
         return EXIT_OK;
     }
 
-    static int backup(const StationConfig& config, const std::string& file) {
-        try {
-            write_backup(config.data_dir, file);
-        } catch (const std::exception& error) {
-            std::cerr << "station-server: backup failed: " << error.what() << std::endl;
-            return EXIT_IOERR;
-        }
-        std::cout << "backup written to " << file << std::endl;
-        return EXIT_OK;
-    }
-
-    int nightly_backup(const StationConfig& config) {
+    // `file` given: one backup there; else the nightly one into --into, keeping --keep.
+    int backup(const StationConfig& config, const std::optional<std::string>& file) {
         int keep = 14;
         if (keep_) {
             const auto parsed = wellness::station::parse_id(*keep_);
@@ -307,8 +297,14 @@ class StationServerApp : public Poco::Util::ServerApplication {
             keep = static_cast<int>(*parsed);
         }
         try {
-            const auto file = write_backup_into(config.data_dir, *into_, keep, std::time(nullptr));
-            std::cout << "backup written to " << file.string() << std::endl;
+            std::filesystem::path written;
+            if (file) {
+                written = *file;
+                write_backup(config.data_dir, written);
+            } else {
+                written = write_backup_into(config.data_dir, *into_, keep, std::time(nullptr));
+            }
+            std::cout << "backup written to " << written.string() << std::endl;
         } catch (const std::exception& error) {
             std::cerr << "station-server: backup failed: " << error.what() << std::endl;
             return EXIT_IOERR;

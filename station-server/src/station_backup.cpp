@@ -410,16 +410,20 @@ void restore_backup(const fs::path& data_dir, const fs::path& file) {
     }
 
     try {
-        fs::create_directories(data_dir / "tls", ec);
-        fs::permissions(data_dir / "tls", fs::perms::owner_all, fs::perm_options::replace, ec);
         for (const char* name : secret_files) {
             auto entry =
                 std::find_if(contents.entries.begin(), contents.entries.end(),
                              [name](const auto& candidate) { return candidate.name == name; });
-            if (entry != contents.entries.end())
-                write_file_atomically(data_dir / name, entry->bytes, 0600);
-            else
-                remove_file(data_dir / name);
+            const fs::path target = data_dir / name;
+            if (entry == contents.entries.end()) {
+                remove_file(target);
+                continue;
+            }
+            // tls/ as the station makes it: the service user's only.
+            if (fs::create_directories(target.parent_path()))
+                fs::permissions(target.parent_path(), fs::perms::owner_all,
+                                fs::perm_options::replace);
+            write_file_atomically(target, entry->bytes, 0600);
         }
         // The old database's log must go before the new file takes its name: SQLite would
         // otherwise replay the old pages into it.

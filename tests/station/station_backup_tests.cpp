@@ -7,6 +7,7 @@
 
 #include "station_backup.hpp"
 #include "station_fixture.hpp"
+#include "station_tls.hpp"
 
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
@@ -141,8 +142,8 @@ TEST_CASE("a station restored from a backup taken mid-ingest serves what the ori
     std::vector<SentBatch> batches;
     for (int room = 0; room < 8; ++room) {
         const std::string kiosk = original.kiosk_token("room " + std::to_string(room));
-        for (const std::string week : {"2026-W45", "2026-W46"}) {
-            auto counts = counters({{"visit", "start", 5 + room}, {"checkin", "steady", 3}});
+        for (const char* week : {"2026-W45", "2026-W46"}) {
+            auto counts = counters({{"visit", "start", 5 + room}, {"crisis.viewed", "list", 3}});
             batches.push_back({kiosk, release_batch(week, counts), counts, week});
         }
     }
