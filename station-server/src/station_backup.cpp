@@ -16,7 +16,9 @@
 #include <fcntl.h>
 #include <set>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace wellness::station {
 
@@ -26,6 +28,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view format_line = "wellness-station-backup 1";
 constexpr const char* database_name = "station.sqlite3";
+constexpr const char* lock_file_name = "station.lock";
 // The files a backup may hold besides the database, each at most this size.
 constexpr std::array<const char*, 3> secret_files{"tls/station.pem", "tls/next.pem",
                                                   "first-admin-password"};
@@ -194,6 +197,25 @@ void sync_directory(const fs::path& dir) {
         throw BackupError("cannot sync " + dir.string() + ": " + std::strerror(errno));
 }
 
+// A restore run as root (sudo) gives what it writes to the data directory's owner, the
+// service user, who could not read root's 0600 files otherwise.
+class OwnerOf {
+  public:
+    explicit OwnerOf(const fs::path& dir) {
+        struct stat info {};
+        if (::geteuid() == 0 && ::stat(dir.c_str(), &info) == 0 && info.st_uid != 0)
+            owner_ = std::make_pair(info.st_uid, info.st_gid);
+    }
+    void give(const fs::path& path) const {
+        if (owner_ && ::chown(path.c_str(), owner_->first, owner_->second) != 0)
+            throw BackupError("cannot give " + path.string() +
+                              " to the data directory's owner: " + std::strerror(errno));
+    }
+
+  private:
+    std::optional<std::pair<uid_t, gid_t>> owner_;
+};
+
 void remove_file(const fs::path& file) {
     std::error_code ec;
     fs::remove(file, ec);
@@ -204,7 +226,7 @@ void remove_file(const fs::path& file) {
 } // namespace
 
 DataDirLock::DataDirLock(const fs::path& data_dir, Mode mode) {
-    const fs::path file = data_dir / "station.lock";
+    const fs::path file = data_dir / lock_file_name;
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd_ < 0)
         throw BackupError("cannot open " + file.string() + ": " + std::strerror(errno));
@@ -356,6 +378,8 @@ fs::path write_backup_into(const fs::path& data_dir, const fs::path& dir, int ke
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     const fs::path file = dir / nightly_name(now);
     write_backup(data_dir, file);
+    // Made by root by hand, it is still the service's to serve and prune.
+    OwnerOf(dir).give(file);
     auto backups = nightly_backups(dir);
     const auto surplus = backups.size() > static_cast<std::size_t>(keep)
                              ? backups.size() - static_cast<std::size_t>(keep)
@@ -386,6 +410,8 @@ void restore_backup(const fs::path& data_dir, const fs::path& file) {
         throw BackupError("cannot make " + data_dir.string() + ": " + ec.message());
     fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     DataDirLock lock(data_dir, DataDirLock::Mode::exclusive);
+    const OwnerOf owner(data_dir);
+    owner.give(data_dir / lock_file_name);
 
     // The database goes in beside the old one under another name and is checked there; only
     // then is anything of the data directory replaced.
@@ -397,6 +423,7 @@ void restore_backup(const fs::path& data_dir, const fs::path& file) {
                      [](const auto& entry) { return entry.name == database_name; });
     try {
         write_file_atomically(incoming, db_entry->bytes, 0600);
+        owner.give(incoming);
         check_restored_database(incoming, contents.schema);
     } catch (const std::exception& error) {
         for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -420,10 +447,13 @@ void restore_backup(const fs::path& data_dir, const fs::path& file) {
                 continue;
             }
             // tls/ as the station makes it: the service user's only.
-            if (fs::create_directories(target.parent_path()))
+            if (fs::create_directories(target.parent_path())) {
                 fs::permissions(target.parent_path(), fs::perms::owner_all,
                                 fs::perm_options::replace);
+                owner.give(target.parent_path());
+            }
             write_file_atomically(target, entry->bytes, 0600);
+            owner.give(target);
         }
         // The old database's log must go before the new file takes its name: SQLite would
         // otherwise replay the old pages into it.

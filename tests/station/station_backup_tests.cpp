@@ -22,6 +22,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace station_test;
 namespace fs = std::filesystem;
@@ -335,6 +336,33 @@ TEST_CASE("restore refuses a data directory a running station is using", "[stati
     // Stopped, the same directory takes it.
     running.stop();
     CHECK(restore_refusal(running.data_dir(), temp.path() / "b.backup") == "restored");
+}
+
+TEST_CASE("a restore run as root gives what it writes to the data directory's owner, so the "
+          "service user can open it",
+          "[station][backup]") {
+    if (::geteuid() != 0) {
+        WARN("not root: a restore then writes files as its own user");
+        return;
+    }
+    TempDir temp;
+    const auto tls_on = [](wellness::station::StationConfig& config) { config.tls_enabled = true; };
+    {
+        TestStation source(tls_on);
+        wellness::station::write_backup(source.data_dir(), temp.path() / "b.backup");
+    }
+    const fs::path data = temp.path() / "data";
+    fs::create_directories(data);
+    const uid_t service_user = 4321;
+    REQUIRE(::chown(data.c_str(), service_user, service_user) == 0);
+    wellness::station::restore_backup(data, temp.path() / "b.backup");
+    for (const char* name : {"station.sqlite3", "station.lock", "tls", "tls/station.pem"}) {
+        struct stat info {};
+        REQUIRE(::stat((data / name).c_str(), &info) == 0);
+        INFO(name);
+        CHECK(info.st_uid == service_user);
+        CHECK(info.st_gid == service_user);
+    }
 }
 
 TEST_CASE("the nightly backup keeps the newest N, mode 0600 in a 0700 directory, and leaves "
