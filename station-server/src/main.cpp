@@ -1,9 +1,12 @@
 // station-server: the precinct's station. `serve` runs the HTTP service until SIGTERM;
-// `add-admin NAME` creates an admin account with a password read from standard input.
+// `add-admin NAME` creates an admin account with a password read from standard input; `backup`
+// and `restore` copy the data directory to one file and back (station_backup.hpp).
 
 #include "config.hpp"
+#include "http_support.hpp"
 #include "security.hpp"
 #include "station.hpp"
+#include "station_backup.hpp"
 #include "station_tls.hpp"
 #include "wellness/durable_file.hpp"
 
@@ -58,6 +61,13 @@ class StationServerApp : public Poco::Util::ServerApplication {
                                  "tests and a local trial)")
                               .required(false)
                               .repeatable(false));
+        options.addOption(Option("into", "", "backup: write a dated backup into DIR")
+                              .argument("DIR")
+                              .repeatable(false));
+        options.addOption(
+            Option("keep", "", "backup --into: keep the newest N backups there (1-365); default 14")
+                .argument("N")
+                .repeatable(false));
         options.addOption(
             Option("clock-offset", "", "tests only: shift the station's clock by SECONDS")
                 .argument("SECONDS")
@@ -81,6 +91,10 @@ class StationServerApp : public Poco::Util::ServerApplication {
             web_ = value;
         } else if (name == "plain-http") {
             plain_http_ = true;
+        } else if (name == "into") {
+            into_ = value;
+        } else if (name == "keep") {
+            keep_ = value;
         } else if (name == "clock-offset") {
             clock_offset_ = value;
         }
@@ -107,6 +121,12 @@ class StationServerApp : public Poco::Util::ServerApplication {
             return serve(config);
         if (args[0] == "add-admin" && args.size() == 2)
             return add_admin(config, args[1]);
+        if (args[0] == "backup" && args.size() == 2 && !into_ && !keep_)
+            return backup(config, args[1]);
+        if (args[0] == "backup" && args.size() == 1 && into_)
+            return backup(config, std::nullopt);
+        if (args[0] == "restore" && args.size() == 2)
+            return restore(config, args[1]);
         std::cerr << "station-server: unknown command; see --help\n";
         return EXIT_USAGE;
     }
@@ -122,7 +142,10 @@ class StationServerApp : public Poco::Util::ServerApplication {
             "coordinators pull anonymous summaries.\n\nCommands:\n"
             "  serve       serve HTTP until SIGTERM\n"
             "  add-admin   create an admin account; reads its password (12+ characters) "
-            "from standard input");
+            "from standard input\n"
+            "  backup      copy the database (while serving), TLS key and first password to one "
+            "file (0600)\n"
+            "  restore     put a backup back into a stopped station's data directory");
         formatter.format(std::cout);
     }
 
@@ -262,6 +285,45 @@ class StationServerApp : public Poco::Util::ServerApplication {
         return EXIT_OK;
     }
 
+    // `file` given: one backup there; else the nightly one into --into, keeping --keep.
+    int backup(const StationConfig& config, const std::optional<std::string>& file) {
+        int keep = 14;
+        if (keep_) {
+            const auto parsed = wellness::station::parse_id(*keep_);
+            if (!parsed || *parsed > 365) {
+                std::cerr << "station-server: --keep must be 1 to 365\n";
+                return EXIT_USAGE;
+            }
+            keep = static_cast<int>(*parsed);
+        }
+        try {
+            std::filesystem::path written;
+            if (file) {
+                written = *file;
+                write_backup(config.data_dir, written);
+            } else {
+                written = write_backup_into(config.data_dir, *into_, keep, std::time(nullptr));
+            }
+            std::cout << "backup written to " << written.string() << std::endl;
+        } catch (const std::exception& error) {
+            std::cerr << "station-server: backup failed: " << error.what() << std::endl;
+            return EXIT_IOERR;
+        }
+        return EXIT_OK;
+    }
+
+    static int restore(const StationConfig& config, const std::string& file) {
+        try {
+            restore_backup(config.data_dir, file);
+        } catch (const std::exception& error) {
+            std::cerr << "station-server: restore refused: " << error.what() << std::endl;
+            return EXIT_DATAERR;
+        }
+        std::cout << "restored " << file << " into " << config.data_dir.string()
+                  << "; start the station" << std::endl;
+        return EXIT_OK;
+    }
+
     bool help_ = false;
     std::optional<std::string> data_;
     std::optional<std::string> port_;
@@ -269,6 +331,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
     std::optional<std::string> config_file_;
     std::optional<std::string> web_;
     std::optional<std::string> clock_offset_;
+    std::optional<std::string> into_;
+    std::optional<std::string> keep_;
     bool plain_http_ = false;
 };
 

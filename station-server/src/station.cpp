@@ -6,6 +6,7 @@
 #include "image_check.hpp"
 #include "release_gate.hpp"
 #include "security.hpp"
+#include "station_backup.hpp"
 #include "station_router.hpp"
 #include "station_tls.hpp"
 #include "wellness/content.hpp"
@@ -76,6 +77,12 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     // The database holds password hashes and token hashes: only the service user reads it.
     std::filesystem::permissions(config_.data_dir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
+    // Held shared while the station has the database open, so a restore refuses to run under it.
+    try {
+        data_lock_ = std::make_unique<DataDirLock>(config_.data_dir, DataDirLock::Mode::shared);
+    } catch (const BackupError& error) {
+        throw StoreError(error.what());
+    }
     store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
                                             config_.database_connections);
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.

@@ -22,6 +22,7 @@ class ReleaseGate;
 class ConnectionWatch;
 class WatchedHttpServer;
 class StationTls;
+class DataDirLock;
 
 // One running station: the store, the HTTP server on its own bounded thread pool, its router
 // and what the handlers share. Used by `station-server serve`, the tests and the benchmark alike.
@@ -55,6 +56,7 @@ class Station {
     StationConfig config_;
     Clock clock_;
     Poco::Logger& logger_;
+    std::unique_ptr<DataDirLock> data_lock_; // declared before store_: held until it closes
     std::unique_ptr<StationStore> store_;
     LoginThrottle login_throttle_;
     AccountThrottle account_throttle_;

@@ -6,6 +6,7 @@
 #include "handlers/admin_kiosks_handler.hpp"
 #include "handlers/admin_session_handler.hpp"
 #include "handlers/audit_handler.hpp"
+#include "handlers/backup_download_handler.hpp"
 #include "handlers/coordinator_tokens_handler.hpp"
 #include "handlers/health_handler.hpp"
 #include "handlers/kiosk_assets_handler.hpp"
@@ -18,6 +19,7 @@
 #include "handlers/station_identity_handler.hpp"
 #include "handlers/summary_handler.hpp"
 #include "http_support.hpp"
+#include "station_backup.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -293,6 +295,13 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          {"GET"},
          true,
          [&store, &clock, &log](RequestTarget&) { return new AuditHandler(store, clock, log); }},
+        {{"api", "v1", "admin", "backups", "latest"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new BackupDownloadHandler(store, clock, cfg.data_dir / backups_directory, log);
+         }},
         {{"api", "v1", "admin", "qr.svg"},
          false,
          {"GET"},

@@ -1175,6 +1175,12 @@ std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const 
     return counts;
 }
 
+void StationStore::record_audit(const AuditStamp& stamp, const std::string& action,
+                                const std::string& object) {
+    auto lease = borrow();
+    write_audit(*lease, stamp, action, object);
+}
+
 std::vector<AuditEntry> StationStore::audit_log(int limit) {
     auto lease = borrow();
     SQLite::Statement query(

@@ -282,6 +282,9 @@ class StationStore {
     // The kept cells of weeks, months and years that lie within [from, to].
     std::vector<PublishedCell> published_cells(const IsoWeek& from, const IsoWeek& to);
 
+    // An admin's action that changes nothing stored but must be on record (a backup download).
+    void record_audit(const AuditStamp& stamp, const std::string& action,
+                      const std::string& object);
     std::vector<AuditEntry> audit_log(int limit);
 
   private:

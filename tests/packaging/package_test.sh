@@ -112,6 +112,10 @@ for i in 0 1; do
     ! pgrep -u "$user" >/dev/null || fail "something runs as $user right after the install"
 done
 
+# The nightly backup's timer is enabled with the station, and not started either.
+backup_timer=/etc/systemd/system/timers.target.wants/station-server-backup.timer
+[ -L "$backup_timer" ] || fail "station-server-backup.timer is not enabled"
+
 echo "== the installed station, from its unit's ExecStart line"
 unit_file=$unit_dir/station-server.service
 unit_value() { sed -n "s/^$1=//p" "$unit_file"; }
@@ -203,6 +207,9 @@ for i in 0 1; do
     [ -z "$(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
         -name "${units[$i]}*" 2>/dev/null)" ] || fail "deb-systemd-helper still tracks ${units[$i]}"
 done
+if [ -e "$backup_timer" ] || [ -L "$backup_timer" ]; then
+    fail "$backup_timer is left after dpkg --purge"
+fi
 ! dpkg-statoverride --list | grep -qE ' /etc/(station-server|wellness-kiosk)/' ||
     fail "a dpkg-statoverride is left after dpkg --purge"
 for package in "${packages[@]}"; do

@@ -2,7 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStation, call, adminToken, enrollKiosk, enrollWithCode, kioskManifest } from '../lib/station.mjs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STATION_SERVER, startStation, call, adminToken, enrollKiosk, enrollWithCode, kioskManifest } from '../lib/station.mjs';
 import { openBrowser, signIn, screenshot, byId } from '../lib/browser.mjs';
 
 const TIMEOUT = { timeout: 90000 };
@@ -196,6 +199,23 @@ test('coordinator tokens are shown once and can be revoked; the audit log record
     await page.locator('#view-audit table').waitFor();
     assert.ok((await page.locator('#view-audit table').textContent()).includes('admin'));
     await screenshot(page, 'console-audit');
+  });
+});
+
+test('an admin downloads the latest nightly backup from the console, and is told when there is none yet', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    await page.click('#main-nav a[data-view=backup]');
+    await page.click('[data-download-backup]');
+    await page.locator('#view-backup .message-error', { hasText: 'No nightly backup' }).waitFor();
+
+    const made = spawnSync(STATION_SERVER, ['backup', '--data', station.dataDir, '--into', join(station.dataDir, 'backups'), '--keep', '14']);
+    assert.equal(made.status, 0, String(made.stderr));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download-backup]')]);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 26).toString(), 'wellness-station-backup 1\n');
+    await page.locator('#view-backup .message-ok', { hasText: 'Downloaded the latest backup' }).waitFor();
+    await screenshot(page, 'console-backup');
   });
 });
 

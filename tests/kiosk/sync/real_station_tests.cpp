@@ -647,3 +647,64 @@ TEST_CASE("A capture of a whole session on the wire holds no password, code, tok
         CHECK(wire.find(secret) == std::string::npos);
     }
 }
+
+namespace {
+
+int run_station_server(const std::vector<std::string>& args) {
+    auto handle = Poco::Process::launch(STATION_SERVER_BINARY, args);
+    return handle.wait();
+}
+
+} // namespace
+
+TEST_CASE("A kiosk syncs on with a station restored from a backup onto a wiped data directory: "
+          "its token and pinned certificate still work, and its waiting week counts once",
+          "[kiosk-sync][station][backup]") {
+    TempDir station_dir, kiosk_dir, backup_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    const IsoWeek week = IsoWeek::from_local_time(std::time(nullptr)).plus_weeks(-4);
+    std::time_t now = week_end(week.prev()) + 9 * 3600;
+    station.set_clock(now);
+    station.start();
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
+    settings.enrollment_code = new_enrollment_code(station, station.admin_token());
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        REQUIRE(sync.status().enrolled);
+        record_times(sync, {"visit", "start"}, 11);
+        sync.persist_pending();
+    }
+
+    // Backed up while serving; then the station's disk is lost and the backup put back.
+    const auto backup = backup_dir.path() / "station.backup";
+    REQUIRE(run_station_server(
+                {"backup", "--data", station_dir.path().string(), backup.string()}) == 0);
+    station.kill();
+    std::filesystem::remove_all(station_dir.path());
+    REQUIRE(run_station_server(
+                {"restore", "--data", station_dir.path().string(), backup.string()}) == 0);
+
+    const std::string pinned = settings.station_fingerprint;
+    now = week_end(week) + settings.release_spread.count() + 3600;
+    station.set_clock(now);
+    station.start();
+    CHECK(station.fingerprint() == pinned);
+    station.point(settings);
+    {
+        KioskSync sync(settings);
+        sync.initial_content();
+        sync.contact_once();
+        CHECK(sync.status().last_error.empty());
+        CHECK(sync.status().weeks_waiting == 0);
+        now += 3600;
+        sync.contact_once();
+        CHECK(sync.status().last_error.empty());
+    }
+    station.restart_at(now + sealed_after);
+    station.point(settings);
+    CHECK(summary_for(station, station.admin_token(), week)[{"visit", "start"}] == 11);
+}

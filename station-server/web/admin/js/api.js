@@ -146,4 +146,5 @@ export const api = {
   createCoordinatorToken: (label) => request('POST', '/api/v1/admin/coordinator-tokens', { body: { label } }),
   revokeCoordinatorToken: (id) => request('DELETE', `/api/v1/admin/coordinator-tokens/${encodeURIComponent(id)}`),
   audit: () => request('GET', '/api/v1/admin/audit'),
+  latestBackup: () => request('GET', '/api/v1/admin/backups/latest', { as: 'blob' }),
 };

@@ -1,4 +1,5 @@
-// The console's other views: version history, images, kiosks, coordinator tokens, audit log.
+// The console's other views: version history, images, kiosks, coordinator tokens, audit log,
+// backup.
 
 import { api, listFrom } from './api.js';
 import { h, clear, table, formatTime, formatBytes } from './dom.js';
@@ -268,6 +269,35 @@ export async function renderAudit(root) {
         return parts.join(' ');
       } },
     ], entries, { emptyText: 'No changes recorded yet.' }));
+}
+
+// Backup: the latest nightly backup as a file the admin keeps somewhere safe, off the station.
+export async function renderBackup(root, { announce }) {
+  const area = messageArea();
+  const button = h('button', { type: 'button', class: 'primary', 'data-download-backup': true, onclick: async () => {
+    button.disabled = true;
+    try {
+      const blob = await api.latestBackup();
+      const url = URL.createObjectURL(blob);
+      const link = h('a', { href: url, download: 'station-latest.backup' });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      showMessage(area, `Downloaded the latest backup (${formatBytes(blob.size)}). Keep it where only admins can read it.`, 'ok');
+      announce('Backup downloaded.');
+    } catch (error) {
+      showMessage(area, error.code === 'no_backup'
+        ? 'No nightly backup has been made yet. The station makes one each night at 02:30 once station-server-backup.timer is enabled.'
+        : error.message, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  } }, 'Download the latest nightly backup');
+  clear(root).append(h('h2', {}, 'Backup'),
+    h('p', {}, 'The station backs itself up each night and keeps the last 14. A backup holds the counts, content, kiosks, coordinator tokens, admin accounts and the station\'s TLS key, so kiosks trust a restored station at once.'),
+    h('p', { class: 'hint' }, 'It holds password and token hashes and the TLS key: store it encrypted or offline. To restore, stop the station and run station-server restore (see the station\'s README).'),
+    area, button);
 }
 
 // Accounts: the signed-in admin's own password, the station's admins, signing out everywhere.
