@@ -146,6 +146,12 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
             return "dpi: expected the display's dots per inch, 50 to 600";
         }
         options.dpi = static_cast<float>(dpi);
+    } else if (key == "log-format") {
+        try {
+            options.log_format = parse_log_format(value);
+        } catch (const std::invalid_argument&) {
+            return "log-format: expected auto, journal or plain";
+        }
     } else if (key == "clock-offset") {
         std::int64_t seconds = 0;
         if (!parse_int(value, -400LL * 24 * 3600, 400LL * 24 * 3600, seconds)) {
@@ -170,7 +176,7 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
 
 const std::set<std::string>& config_file_keys() {
     static const std::set<std::string> keys{"data",     "station",       "enroll", "fingerprint",
-                                            "windowed", "sync-interval", "dpi"};
+                                            "windowed", "sync-interval", "dpi",    "log-format"};
     return keys;
 }
 
@@ -186,8 +192,10 @@ std::string usage_text() {
            "                         shows it with the enrollment code; no other is trusted\n"
            "  --enroll CODE          enrollment code for the first contact with the station\n"
            "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
-           "                         windowed, sync-interval, dpi); flags win over the file\n"
+           "                         windowed, sync-interval, dpi, log-format); flags win\n"
            "  --dpi N                the display's real DPI when the driver reports a wrong one\n"
+           "  --log-format FORMAT    auto (journal prefixes when stderr is the journal),\n"
+           "                         journal or plain\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"

@@ -17,10 +17,7 @@
 #include "wellness/breathing.hpp"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
 #include <SDL.h>
 #include <chrono>
 #include <cstdio>
@@ -193,9 +190,8 @@ int main(int argc, char** argv) {
 
     // Technical events (sync ok or failed, content version) go to standard error, which
     // systemd's journal keeps; nothing about what a person does is ever logged.
-    Poco::AutoPtr<Poco::FormattingChannel> log_channel(new Poco::FormattingChannel(
-        new Poco::PatternFormatter("wellness-kiosk: %p: %t"), new Poco::ConsoleChannel(std::cerr)));
-    Poco::Logger::root().setChannel(log_channel);
+    Poco::Logger::root().setChannel(
+        make_stderr_log_channel("wellness-kiosk", resolve_log_format(options.log_format)));
     Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
 
     // The disk and network side: counters, content cache, the station. Never blocks a frame.

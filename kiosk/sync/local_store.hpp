@@ -16,6 +16,7 @@
 // marginal counts of one timer period, and a deleted journal's blocks may stay in the file
 // system's free space until reused (only full-disk encryption removes that).
 
+#include "technical_log.hpp"
 #include "wellness/counts.hpp"
 #include "wellness/iso_week.hpp"
 
@@ -31,8 +32,6 @@
 #include <vector>
 
 namespace wellness::kiosk {
-
-using TechnicalLog = std::function<void(const std::string&)>;
 
 struct Use {
     IsoWeek week;
