@@ -85,6 +85,21 @@ TEST_CASE("The display's DPI can be set when the driver reports a wrong one", "[
     CHECK(compute_layout(800, 480, 133.0f).target >= 15.0f * 133.0f / 25.4f);
 }
 
+TEST_CASE("The log format is auto unless set to journal or plain, by flag or config file",
+          "[kiosk-options]") {
+    CHECK_FALSE(parse_options({}).options->log_format);
+    CHECK(parse_options({"--log-format", "journal"}).options->log_format ==
+          wellness::LogFormat::journal);
+    CHECK(parse_options({"--log-format", "auto"}).options->log_format == std::nullopt);
+    const auto from_file = parse_config_text("log-format = plain\n", {});
+    REQUIRE(from_file.options);
+    CHECK(from_file.options->log_format == wellness::LogFormat::plain);
+    const auto refused = parse_options({"--log-format", "syslog"});
+    CHECK_FALSE(refused.options);
+    CHECK(refused.error.find("log-format: expected auto, journal or plain") != std::string::npos);
+    CHECK_FALSE(parse_config_text("log-format = <3>\n", {}).options);
+}
+
 TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-options]") {
     const std::vector<std::vector<std::string>> bad = {
         {"--windowed", "big"},
