@@ -193,6 +193,8 @@ int main(int argc, char** argv) {
     Poco::Logger::root().setChannel(
         make_stderr_log_channel("wellness-kiosk", resolve_log_format(options.log_format)));
     Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    // The program's own technical events; the sync library logs as "wellness.kiosk.sync".
+    Poco::Logger& kiosk_log = Poco::Logger::get("wellness.kiosk");
 
     // The disk and network side: counters, content cache, the station. Never blocks a frame.
     SyncSettings sync_settings;
@@ -216,7 +218,7 @@ int main(int argc, char** argv) {
         sync = std::make_unique<KioskSync>(sync_settings);
         content = sync->initial_content();
     } catch (const std::exception& error) {
-        std::cerr << "wellness-kiosk: cannot start: " << error.what() << "\n";
+        kiosk_log.fatal(std::string("cannot start: ") + error.what());
         return 1;
     }
 
@@ -225,7 +227,7 @@ int main(int argc, char** argv) {
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
-        std::cerr << "wellness-kiosk: SDL_Init: " << SDL_GetError() << "\n";
+        kiosk_log.fatal(std::string("SDL_Init: ") + SDL_GetError());
         return 1;
     }
     Uint32 window_flags = SDL_WINDOW_OPENGL | SDL_WINDOW_SHOWN;
@@ -246,7 +248,7 @@ int main(int argc, char** argv) {
         create_window_and_context("Wellness room", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                   requested_w, requested_h, window_flags);
     if (gl_choice.window == nullptr) {
-        std::cerr << "wellness-kiosk: no OpenGL or OpenGL ES context: " << SDL_GetError() << "\n";
+        kiosk_log.fatal(std::string("no OpenGL or OpenGL ES context: ") + SDL_GetError());
         SDL_Quit();
         return 1;
     }
@@ -256,7 +258,7 @@ int main(int argc, char** argv) {
     SDL_ShowCursor(options.windowed ? SDL_ENABLE : SDL_DISABLE);
     GlApi gl;
     if (!gl.load()) {
-        std::cerr << "wellness-kiosk: OpenGL functions missing\n";
+        kiosk_log.fatal("OpenGL functions missing");
         return 1;
     }
     const std::string renderer = reinterpret_cast<const char*>(gl.GetString(GL_RENDERER));
@@ -316,7 +318,7 @@ int main(int argc, char** argv) {
     for (const Fonts* set : {&normal_fonts, &large_fonts}) {
         if (set->body == nullptr || set->small == nullptr || set->heading == nullptr ||
             set->title == nullptr || set->level == nullptr) {
-            std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
+            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
             return 1;
         }
     }
@@ -342,7 +344,7 @@ int main(int argc, char** argv) {
     const auto load_provider_textures = [&] {
         const ProviderImages images = load_provider_images(flow.content(), flow.assets_dir());
         for (const std::string& problem : images.problems) {
-            std::cerr << "wellness-kiosk: " << problem << "\n";
+            kiosk_log.warning(problem);
         }
         provider_textures.replace(images);
     };

@@ -193,6 +193,36 @@ TEST_CASE("Prometheus text escapes label values and HELP text so that a reader g
     CHECK_THROWS(text.sample({{"bad-label", "x"}}, 1));
 }
 
+TEST_CASE("A metrics token file that holds no valid hash means no token, and a token that "
+          "is made survives a restart as its hash alone",
+          "[station][metrics]") {
+    using wellness::station::MetricsToken;
+    TempDir dir;
+    const auto file = dir.path() / wellness::station::metrics_token_file;
+    CHECK_FALSE(MetricsToken(file).configured()); // no file
+    for (const std::string& stored :
+         {std::string(), std::string("not a hash\n"), std::string(64, 'A') + "\n",
+          std::string(63, 'a') + "\n", std::string(64, 'a') + "x\n", std::string(100000, 'a')}) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << stored;
+        MetricsToken token(file);
+        CHECK_FALSE(token.configured());
+        CHECK_FALSE(token.matches(""));
+        CHECK_FALSE(token.matches(stored));
+    }
+    std::string made;
+    {
+        MetricsToken token(file);
+        made = token.issue();
+        CHECK(token.matches(made));
+    }
+    MetricsToken reread(file);
+    CHECK(reread.configured());
+    CHECK(reread.matches(made));
+    CHECK_FALSE(reread.matches(made + " "));
+    reread.revoke();
+    CHECK_FALSE(MetricsToken(file).configured());
+}
+
 TEST_CASE("A kiosk is late after two sync intervals without contact and silent after a day",
           "[station][metrics]") {
     const std::chrono::seconds hour(3600);
