@@ -99,7 +99,7 @@ TEST_CASE("Journal log lines carry the sd-daemon prefix of the priority the code
 }
 
 TEST_CASE("Standard error is the journal only when JOURNAL_STREAM names its own device and "
-          "inode; the log format setting is auto, journal or plain",
+          "inode, and the log format setting is auto, journal or plain",
           "[station][logging]") {
     const char* before = std::getenv("JOURNAL_STREAM");
     const std::string saved = before ? before : "";

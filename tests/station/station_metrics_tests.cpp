@@ -283,7 +283,7 @@ TEST_CASE("A scraper with the admin's metrics token reads every family of /metri
             }
 }
 
-TEST_CASE("/metrics counts a kiosk's failed syncs and its admin's certificate days under TLS",
+TEST_CASE("/metrics counts a kiosk's failed syncs and, under TLS, the certificate's days left",
           "[station][metrics][tls]") {
     TestStation station([](wellness::station::StationConfig& config) {
         config.tls_enabled = true;
