@@ -154,6 +154,12 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
         } else {
             return "gles: expected yes or no";
         }
+    } else if (key == "log-format") {
+        try {
+            options.log_format = parse_log_format(value);
+        } catch (const std::invalid_argument&) {
+            return "log-format: expected auto, journal or plain";
+        }
     } else if (key == "clock-offset") {
         std::int64_t seconds = 0;
         if (!parse_int(value, -400LL * 24 * 3600, 400LL * 24 * 3600, seconds)) {
@@ -177,8 +183,9 @@ std::string apply_setting(const std::string& key, std::string_view value, KioskO
 }
 
 const std::set<std::string>& config_file_keys() {
-    static const std::set<std::string> keys{"data",     "station",       "enroll", "fingerprint",
-                                            "windowed", "sync-interval", "dpi",    "gles"};
+    static const std::set<std::string> keys{"data",        "station",  "enroll",
+                                            "fingerprint", "windowed", "sync-interval",
+                                            "dpi",         "gles",     "log-format"};
     return keys;
 }
 
@@ -194,10 +201,13 @@ std::string usage_text() {
            "                         shows it with the enrollment code; no other is trusted\n"
            "  --enroll CODE          enrollment code for the first contact with the station\n"
            "  --config FILE          key = value settings (data, station, enroll, fingerprint,\n"
-           "                         windowed, sync-interval, dpi, gles); flags win over the file\n"
+           "                         windowed, sync-interval, dpi, gles, log-format); flags\n"
+           "                         win over the file\n"
            "  --dpi N                the display's real DPI when the driver reports a wrong one\n"
            "  --gles                 OpenGL ES 3 through EGL instead of desktop GL\n"
            "                         (config: gles = yes), for GPUs that only have ES\n"
+           "  --log-format FORMAT    auto (journal prefixes when stderr is the journal),\n"
+           "                         journal or plain\n"
            "  --sync-interval SEC    seconds between station contacts (tests)\n"
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"

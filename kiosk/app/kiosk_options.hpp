@@ -3,6 +3,8 @@
 // The kiosk's settings: command-line flags and an optional key=value config file. Flags win
 // over the file. Both are validated strictly; a bad setting stops start-up with a clear message.
 
+#include "wellness/log_channel.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -29,6 +31,9 @@ struct KioskOptions {
     // OpenGL ES 3 through EGL, desktop GL not tried: what a kmsdrm box without
     // desktop GL runs, selectable under X11 too so it is tested there.
     bool gles = false;
+    // Log lines for the journal (sd-daemon priority prefixes) or plain; unset: journal exactly
+    // when standard error is the journal's stream (JOURNAL_STREAM).
+    std::optional<LogFormat> log_format;
     bool bench = false;
     bool help = false;
 };
@@ -43,8 +48,9 @@ OptionsResult parse_options(const std::vector<std::string>& args);
 
 // The config file's text: "key = value" lines, '#' comments. Keys: data, station, enroll,
 // fingerprint, windowed (WxH), sync-interval,
-// dpi (50 to 600), gles (yes or no). Unknown or repeated keys are errors. An https
-// station needs its fingerprint; a plain http one must be on this machine (loopback).
+// dpi (50 to 600), gles (yes or no), log-format (auto, journal or plain). Unknown or repeated
+// keys are errors. An https station needs its fingerprint; a plain http one must be on this
+// machine (loopback).
 OptionsResult parse_config_text(std::string_view text, KioskOptions base);
 
 inline constexpr std::size_t max_config_bytes = 16 * 1024;

@@ -18,10 +18,7 @@
 #include "wellness/shipped_files.hpp"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
 #include <SDL.h>
 #include <chrono>
 #include <cstdio>
@@ -195,10 +192,11 @@ int main(int argc, char** argv) {
 
     // Technical events (sync ok or failed, content version) go to standard error, which
     // systemd's journal keeps; nothing about what a person does is ever logged.
-    Poco::AutoPtr<Poco::FormattingChannel> log_channel(new Poco::FormattingChannel(
-        new Poco::PatternFormatter("wellness-kiosk: %p: %t"), new Poco::ConsoleChannel(std::cerr)));
-    Poco::Logger::root().setChannel(log_channel);
+    Poco::Logger::root().setChannel(
+        make_stderr_log_channel("wellness-kiosk", resolve_log_format(options.log_format)));
     Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    // The program's own technical events; the sync library logs as "wellness.kiosk.sync".
+    Poco::Logger& kiosk_log = Poco::Logger::get("wellness.kiosk");
 
     // The disk and network side: counters, content cache, the station. Never blocks a frame.
     SyncSettings sync_settings;
@@ -222,7 +220,7 @@ int main(int argc, char** argv) {
         sync = std::make_unique<KioskSync>(sync_settings);
         content = sync->initial_content();
     } catch (const std::exception& error) {
-        std::cerr << "wellness-kiosk: cannot start: " << error.what() << "\n";
+        kiosk_log.fatal(std::string("cannot start: ") + error.what());
         return 1;
     }
 
@@ -237,7 +235,7 @@ int main(int argc, char** argv) {
         SDL_SetHint(SDL_HINT_VIDEO_X11_FORCE_EGL, "1");
     }
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
-        std::cerr << "wellness-kiosk: SDL_Init: " << SDL_GetError() << "\n";
+        kiosk_log.fatal(std::string("SDL_Init: ") + SDL_GetError());
         return 1;
     }
     Uint32 window_flags = SDL_WINDOW_OPENGL | SDL_WINDOW_SHOWN;
@@ -258,9 +256,9 @@ int main(int argc, char** argv) {
         create_window_and_context("Wellness room", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                   requested_w, requested_h, window_flags, options.gles);
     if (gl_choice.window == nullptr) {
-        std::cerr << "wellness-kiosk: no "
-                  << (options.gles ? "OpenGL ES 3.0" : "OpenGL 3.2 or OpenGL ES 3.0")
-                  << " context (OpenGL ES 2 is not enough): " << SDL_GetError() << "\n";
+        kiosk_log.fatal(std::string("no ") +
+                        (options.gles ? "OpenGL ES 3.0" : "OpenGL 3.2 or OpenGL ES 3.0") +
+                        " context (OpenGL ES 2 is not enough): " + SDL_GetError());
         SDL_Quit();
         return 1;
     }
@@ -270,7 +268,7 @@ int main(int argc, char** argv) {
     SDL_ShowCursor(options.windowed ? SDL_ENABLE : SDL_DISABLE);
     GlApi gl;
     if (!gl.load()) {
-        std::cerr << "wellness-kiosk: OpenGL functions missing\n";
+        kiosk_log.fatal("OpenGL functions missing");
         return 1;
     }
     const std::string renderer = reinterpret_cast<const char*>(gl.GetString(GL_RENDERER));
@@ -336,7 +334,7 @@ int main(int argc, char** argv) {
     for (const Fonts* set : {&normal_fonts, &large_fonts}) {
         if (set->body == nullptr || set->small == nullptr || set->heading == nullptr ||
             set->title == nullptr || set->level == nullptr) {
-            std::cerr << "wellness-kiosk: cannot load DejaVu fonts (fonts-dejavu-core)\n";
+            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
             return 1;
         }
     }
@@ -366,7 +364,7 @@ int main(int argc, char** argv) {
     const auto load_provider_textures = [&] {
         const ProviderImages images = load_provider_images(flow.content(), flow.assets_dir());
         for (const std::string& problem : images.problems) {
-            std::cerr << "wellness-kiosk: " << problem << "\n";
+            kiosk_log.warning(problem);
         }
         provider_textures.replace(images);
     };

@@ -128,7 +128,7 @@ bool is_png_or_jpeg(const std::string& name, std::string_view bytes) {
 ContentCache::ContentCache(std::filesystem::path dir, TechnicalLog log)
     : dir_(std::move(dir)), log_(std::move(log)) {
     if (!log_)
-        log_ = [](const std::string&) {};
+        log_ = [](Poco::Message::Priority, const std::string&) {};
 }
 
 std::optional<std::string> ContentCache::current_dir_name() {
@@ -203,19 +203,21 @@ std::optional<ActiveContent> ContentCache::load_dir(const std::string& dir_name)
     const auto content_dir = dir_ / *name;
     const auto text = read_file_limited(content_dir / manifest_file_name, max_manifest_bytes);
     if (!text) {
-        log_("content cache: cached content is missing");
+        log_(Poco::Message::PRIO_WARNING, "content cache: cached content is missing");
         return std::nullopt;
     }
     auto parsed = parse_manifest(*text);
     if (!parsed.manifest) {
-        log_("content cache: cached content is invalid: " + parsed.error);
+        log_(Poco::Message::PRIO_WARNING,
+             "content cache: cached content is invalid: " + parsed.error);
         return std::nullopt;
     }
     for (const auto& asset : parsed.manifest->assets) {
         const auto bytes = read_file_limited(content_dir / "assets" / asset.name, max_asset_bytes);
         if (!bytes || bytes->size() != asset.size || sha256_hex(*bytes) != asset.sha256 ||
             !is_png_or_jpeg(asset.name, *bytes)) {
-            log_("content cache: cached asset " + asset.name + " does not match its checksum");
+            log_(Poco::Message::PRIO_WARNING,
+                 "content cache: cached asset " + asset.name + " does not match its checksum");
             return std::nullopt;
         }
     }
@@ -241,7 +243,7 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
         std::error_code ignored;
         std::filesystem::remove_all(staging, ignored);
         std::filesystem::remove_all(final_dir, ignored);
-        log_("content " + manifest.version + " rejected: " + error);
+        log_(Poco::Message::PRIO_WARNING, "content " + manifest.version + " rejected: " + error);
         return ContentInstallResult{std::nullopt, error};
     };
     try {
@@ -281,8 +283,9 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
             write_file_atomically(dir_ / pending_file_name,
                                   "c-" + suffix + " " + pending_from->to_string() + "\n", 0644);
             remove_all_but({"c-" + suffix, current.value_or("")});
-            log_("content version " + manifest.version + " waits for week " +
-                 pending_from->to_string());
+            log_(Poco::Message::PRIO_INFORMATION, "content version " + manifest.version +
+                                                      " waits for week " +
+                                                      pending_from->to_string());
             return {
                 ActiveContent{std::move(*content.document), manifest.version, final_dir / "assets"},
                 ""};
@@ -291,7 +294,7 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
         drop_pending();
         // The previous content stays until the next install: the app may still be showing it.
         remove_all_but({"c-" + suffix, current.value_or("")});
-        log_("content version " + manifest.version + " active");
+        log_(Poco::Message::PRIO_INFORMATION, "content version " + manifest.version + " active");
         return {ActiveContent{std::move(*content.document), manifest.version, final_dir / "assets"},
                 ""};
     } catch (const std::exception& error) {

@@ -26,13 +26,10 @@ constexpr std::chrono::seconds max_idle_wait{30};
 TechnicalLog make_log(const SyncSettings& settings) {
     if (settings.technical_log)
         return settings.technical_log;
-    return [](const std::string& message) {
+    return [](Poco::Message::Priority priority, const std::string& message) {
         Poco::Logger& logger = Poco::Logger::get("wellness.kiosk.sync");
-        if (message.rfind("sync failed", 0) == 0 || message.find("rejected") != std::string::npos ||
-            message.find("local store:") == 0 || message.find("content cache:") == 0)
-            logger.warning(message);
-        else
-            logger.information(message);
+        if (logger.is(priority))
+            logger.log(Poco::Message(logger.name(), message, priority));
     };
 }
 
@@ -80,7 +77,7 @@ struct KioskSync::Impl {
             return true;
         } catch (const std::exception& error) {
             // The kiosk keeps running on whatever it has; the next step tries again.
-            log(std::string("local store error: ") + error.what());
+            log(Poco::Message::PRIO_ERROR, std::string("local store error: ") + error.what());
         }
         // add_uses is one transaction, so none of these reached the disk: back in front of the
         // queue, oldest first, for the next step. As in record(), the newest go past the cap.
@@ -100,7 +97,7 @@ struct KioskSync::Impl {
             engine.prepare_weeks(settings.wall_clock());
         } catch (const std::exception& error) {
             // The queued uses stay queued for the next write.
-            log(std::string("local store error: ") + error.what());
+            log(Poco::Message::PRIO_ERROR, std::string("local store error: ") + error.what());
             return;
         }
         if (!store_uses_locked())
@@ -108,7 +105,7 @@ struct KioskSync::Impl {
         try {
             engine.maintain(settings.wall_clock());
         } catch (const std::exception& error) {
-            log(std::string("local store error: ") + error.what());
+            log(Poco::Message::PRIO_ERROR, std::string("local store error: ") + error.what());
         }
     }
 
@@ -116,7 +113,7 @@ struct KioskSync::Impl {
         try {
             engine.contact(settings.wall_clock());
         } catch (const std::exception& error) {
-            log(std::string("sync failed: ") + error.what());
+            log(Poco::Message::PRIO_WARNING, std::string("sync failed: ") + error.what());
         }
     }
 

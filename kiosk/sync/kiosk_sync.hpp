@@ -3,6 +3,7 @@
 // The boundary between the kiosk's frame loop (kiosk/app) and everything that touches disk or
 // network (kiosk/sync). The frame loop only calls the non-blocking members below.
 
+#include "technical_log.hpp"
 #include "wellness/content.hpp"
 #include "wellness/counts.hpp"
 
@@ -40,9 +41,9 @@ struct SyncSettings {
     std::chrono::seconds store_interval{300};
     // Seeds the contact jitter; unset draws from std::random_device. Tests set it.
     std::optional<std::uint64_t> random_seed;
-    // Where technical events go ("sync ok", "sync failed: ...", "content version X active");
-    // unset uses Poco::Logger "wellness.kiosk.sync". Never receives anything a person did.
-    std::function<void(const std::string&)> technical_log;
+    // Where technical events go ("sync ok", "sync failed: ...", "content version X active"), each
+    // with its priority; unset uses Poco::Logger "wellness.kiosk.sync" at that priority.
+    TechnicalLog technical_log;
 };
 
 // Technical status only, for the maintenance screen. Nothing about what anyone did.

@@ -82,7 +82,7 @@ LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log,
                        std::chrono::milliseconds busy_timeout)
     : file_(std::move(file)), log_(std::move(log)), busy_timeout_(busy_timeout) {
     if (!log_)
-        log_ = [](const std::string&) {};
+        log_ = [](Poco::Message::Priority, const std::string&) {};
     if (!try_open()) {
         move_aside();
         if (!try_open())
@@ -90,7 +90,8 @@ LocalStore::LocalStore(std::filesystem::path file, TechnicalLog log,
     }
     rows_dropped_ = drop_invalid_rows();
     if (rows_dropped_ > 0)
-        log_("local store: dropped " + std::to_string(rows_dropped_) + " invalid rows at open");
+        log_(Poco::Message::PRIO_WARNING,
+             "local store: dropped " + std::to_string(rows_dropped_) + " invalid rows at open");
 }
 
 LocalStore::~LocalStore() = default;
@@ -110,7 +111,7 @@ bool LocalStore::try_open() {
         db_->exec("PRAGMA secure_delete=ON");
         db_->exec("PRAGMA synchronous=EXTRA");
         if (db_->execAndGet("PRAGMA quick_check").getString() != "ok") {
-            log_("local store: integrity check failed");
+            log_(Poco::Message::PRIO_ERROR, "local store: integrity check failed");
             db_.reset();
             return false;
         }
@@ -122,7 +123,8 @@ bool LocalStore::try_open() {
         } else if (version == 1) {
             migrate_from_version_1();
         } else if (version != schema_version) {
-            log_("local store: unexpected schema version " + std::to_string(version));
+            log_(Poco::Message::PRIO_ERROR,
+                 "local store: unexpected schema version " + std::to_string(version));
             db_.reset();
             return false;
         }
@@ -137,7 +139,8 @@ bool LocalStore::try_open() {
                     found.push_back(query.getColumn(0).getString());
             }
             if (found != columns) {
-                log_("local store: table " + table + " does not have the expected columns");
+                log_(Poco::Message::PRIO_ERROR,
+                     "local store: table " + table + " does not have the expected columns");
                 db_.reset();
                 return false;
             }
@@ -148,10 +151,12 @@ bool LocalStore::try_open() {
         if (!says_file_is_unusable(error)) {
             // Locked, busy, I/O error, disk full: the file may be fine. Setting it aside would
             // lose its weeks, outbox and secret for good; the caller tries again later.
-            log_(std::string("local store: cannot open the database for now: ") + error.what());
+            log_(Poco::Message::PRIO_WARNING,
+                 std::string("local store: cannot open the database for now: ") + error.what());
             throw;
         }
-        log_(std::string("local store: cannot read the database: ") + error.what());
+        log_(Poco::Message::PRIO_ERROR,
+             std::string("local store: cannot read the database: ") + error.what());
         return false;
     }
 }
@@ -169,7 +174,7 @@ void LocalStore::create_schema() {
 void LocalStore::migrate_from_version_1() {
     db_->exec("VACUUM");
     db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
-    log_("local store: migrated from schema version 1");
+    log_(Poco::Message::PRIO_INFORMATION, "local store: migrated from schema version 1");
 }
 
 void LocalStore::move_aside() {
@@ -193,7 +198,8 @@ void LocalStore::move_aside() {
                 std::filesystem::rename(sibling, sibling_target, ignored);
         }
         moved_aside_ = target;
-        log_("local store: unreadable database moved aside to " + target.filename().string());
+        log_(Poco::Message::PRIO_WARNING,
+             "local store: unreadable database moved aside to " + target.filename().string());
         return;
     }
     throw std::runtime_error("too many corrupt kiosk databases beside " + file_.string());

@@ -18,6 +18,7 @@
 // blocks may stay in the file system's free space until reused (only full-disk encryption removes
 // that).
 
+#include "technical_log.hpp"
 #include "wellness/counts.hpp"
 #include "wellness/iso_week.hpp"
 
@@ -33,8 +34,6 @@
 #include <vector>
 
 namespace wellness::kiosk {
-
-using TechnicalLog = std::function<void(const std::string&)>;
 
 struct Use {
     IsoWeek week;

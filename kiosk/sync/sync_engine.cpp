@@ -99,8 +99,8 @@ std::string new_batch_id() {
 SyncEngine::SyncEngine(SyncSettings settings, RandomSource random, TechnicalLog log,
                        const std::atomic<bool>* abort)
     : settings_(std::move(settings)), random_(random),
-      log_(log ? std::move(log) : [](const std::string&) {}), abort_(abort),
-      cache_(settings_.data_dir / "content", log_),
+      log_(log ? std::move(log) : [](Poco::Message::Priority, const std::string&) {}),
+      abort_(abort), cache_(settings_.data_dir / "content", log_),
       client_(settings_.station_url, settings_.http_timeout, station_pins(settings_)) {
     status_.station_configured = client_.configured();
 }
@@ -121,7 +121,8 @@ ActiveContent SyncEngine::initial_content(std::optional<std::time_t> now) {
         now = settings_.wall_clock ? settings_.wall_clock() : std::time(nullptr);
     pending_ = cache_.load_pending();
     if (pending_ && IsoWeek::from_local_time(*now) >= pending_->from && cache_.promote_pending()) {
-        log_("content version " + pending_->content.version + " starts with the week");
+        log_(Poco::Message::PRIO_INFORMATION,
+             "content version " + pending_->content.version + " starts with the week");
         pending_.reset();
     }
     if (auto cached = cache_.load_current()) {
@@ -147,7 +148,7 @@ ActiveContent SyncEngine::initial_content(std::optional<std::time_t> now) {
     }
     seeded_week_.reset();
     status_.content_version = active_->version;
-    log_("content version " + active_->version + " active");
+    log_(Poco::Message::PRIO_INFORMATION, "content version " + active_->version + " active");
     return *active_;
 }
 
@@ -204,7 +205,8 @@ void SyncEngine::prepare_weeks(std::time_t now) {
     const IsoWeek current = IsoWeek::from_local_time(now);
     if (pending_ && current >= pending_->from) {
         if (cache_.promote_pending()) {
-            log_("content version " + pending_->content.version + " starts with the week");
+            log_(Poco::Message::PRIO_INFORMATION,
+                 "content version " + pending_->content.version + " starts with the week");
             activate(std::move(pending_->content));
         }
         pending_.reset();
@@ -285,11 +287,13 @@ void SyncEngine::learn_next_certificate(const std::string& fingerprint) {
     try {
         write_file_atomically(settings_.data_dir / pins_file_name, text, 0600);
     } catch (const std::exception& failure) {
-        log_(std::string("cannot keep the station's next certificate: ") + failure.what());
+        log_(Poco::Message::PRIO_ERROR,
+             std::string("cannot keep the station's next certificate: ") + failure.what());
         return;
     }
     client_.set_pins(station_pins(settings_));
-    log_("learnt the station's next certificate, SHA256 " + fingerprint);
+    log_(Poco::Message::PRIO_INFORMATION,
+         "learnt the station's next certificate, SHA256 " + fingerprint);
 }
 
 bool SyncEngine::enroll(std::string& error) {
@@ -318,7 +322,7 @@ bool SyncEngine::enroll(std::string& error) {
     write_token(settings_.data_dir / token_file_name, *token);
     token_ = *token;
     revoked_ = false;
-    log_("enrolled with the station");
+    log_(Poco::Message::PRIO_INFORMATION, "enrolled with the station");
     return true;
 }
 
@@ -330,19 +334,21 @@ void SyncEngine::rotate_token(std::time_t now) {
     std::string error;
     const auto response = call(request, error);
     if (!response || response->status != 200) {
-        log_("token swap failed: " + (response ? response_status_text(*response) : error));
+        log_(Poco::Message::PRIO_WARNING,
+             "token swap failed: " + (response ? response_status_text(*response) : error));
         return;
     }
     const auto token = token_in_answer(*response);
     if (!token) {
-        log_("token swap failed: the answer is not valid");
+        log_(Poco::Message::PRIO_WARNING, "token swap failed: the answer is not valid");
         return;
     }
     try {
         write_token(settings_.data_dir / token_file_name, *token);
     } catch (const std::exception& failure) {
         // Not kept, so not used: the current token stays the one that works.
-        log_(std::string("token swap failed: could not keep the fresh token: ") + failure.what());
+        log_(Poco::Message::PRIO_ERROR,
+             std::string("token swap failed: could not keep the fresh token: ") + failure.what());
         return;
     }
     token_ = *token;
@@ -350,7 +356,7 @@ void SyncEngine::rotate_token(std::time_t now) {
     // whatever request comes next.
     std::string unused_error;
     fetch_content(now, unused_error);
-    log_("swapped the station token for a fresh one");
+    log_(Poco::Message::PRIO_INFORMATION, "swapped the station token for a fresh one");
 }
 
 bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
@@ -371,7 +377,7 @@ bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
     auto parsed = parse_manifest(response->body);
     if (!parsed.manifest) {
         error = "content rejected: " + parsed.error;
-        log_("content rejected: " + parsed.error);
+        log_(Poco::Message::PRIO_WARNING, "content rejected: " + parsed.error);
         return false;
     }
     if (parsed.manifest->k)
@@ -456,7 +462,8 @@ bool SyncEngine::send_outbox(std::string& error) {
         // weeks after it, so the release is let go. What it held is lost, never sent elsewhere.
         if (const auto refusal = refused_for_good(*response)) {
             store().remove_from_outbox(entry.batch_id);
-            log_("counts: the station will never take a release (" + *refusal + "); dropped");
+            log_(Poco::Message::PRIO_WARNING,
+                 "counts: the station will never take a release (" + *refusal + "); dropped");
             continue;
         }
         // Kept for the next contact, whatever else the station said: only applied or duplicate
@@ -503,10 +510,10 @@ void SyncEngine::contact(std::time_t now) {
     if (ok) {
         status_.last_successful_contact = now;
         status_.last_error.clear();
-        log_("sync ok");
+        log_(Poco::Message::PRIO_INFORMATION, "sync ok");
     } else {
         status_.last_error = error;
-        log_("sync failed: " + error);
+        log_(Poco::Message::PRIO_WARNING, "sync failed: " + error);
     }
 }
 

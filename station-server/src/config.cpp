@@ -139,6 +139,8 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         source, "limits.counts_commit_wait_ms", config.counts_commit_wait.count(), 10, 600000));
     config.kiosk_batches_per_hour = static_cast<int>(bounded(
         source, "limits.kiosk_batches_per_hour", config.kiosk_batches_per_hour, 1, 1000000));
+    config.kiosk_sync_interval = std::chrono::seconds(bounded(
+        source, "kiosks.sync_interval_seconds", config.kiosk_sync_interval.count(), 1, 604800));
     config.clock_offset_seconds = bounded(source, "clock.offset_seconds",
                                           config.clock_offset_seconds, -3153600000L, 3153600000L);
 }

@@ -80,6 +80,9 @@ struct StationConfig {
     // Counts batches one kiosk may send per hour of the station's clock; more are 429. A kiosk
     // contacts the station about hourly with at most 8 batches, so only a flood reaches this.
     int kiosk_batches_per_hour = 60;
+    // How often the kiosks contact the station (their sync-interval setting): /metrics calls a
+    // kiosk late after two of these without contact (station_metrics.hpp).
+    std::chrono::seconds kiosk_sync_interval{3600};
 };
 
 // Where the program finds the console pages and the default content when not told: the source
@@ -96,6 +99,11 @@ void validate_config(const StationConfig& config);
 
 // 127.0.0.0/8, ::1 or "localhost": the only places plain HTTP may listen.
 bool is_loopback_address(const std::string& address);
+
+// The station's database file in its data directory (its write-ahead log is this + "-wal").
+inline std::filesystem::path database_file(const StationConfig& config) {
+    return config.data_dir / "station.sqlite3";
+}
 
 // The sealing rule the counts writer and the summaries share.
 inline SealPolicy seal_policy(const StationConfig& config) {

@@ -1,6 +1,7 @@
 #include "deferred_answer.hpp"
 
 #include "socket_cut.hpp"
+#include "station_metrics.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -54,6 +55,9 @@ bool DeferredAnswer::claim() {
 }
 
 void DeferredAnswer::write(const Reply& reply) {
+    // Counted before it is sent: whoever has the answer finds it counted in /metrics.
+    if (counters_)
+        counters_->count(static_cast<int>(reply.status));
     Poco::Net::HTTPResponse head(reply.status);
     head.setVersion(version_);
     head.setKeepAlive(keep_alive_);

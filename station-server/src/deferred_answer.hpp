@@ -11,6 +11,8 @@
 
 namespace wellness::station {
 
+class RouteCounters;
+
 // The answer to a request that a thread other than its connection's writes. The counts writer
 // answers each batch on its kiosk's connection as soon as the batch's commit is durable, so the
 // request's thread goes straight back to its connection instead of sleeping until the commit
@@ -44,6 +46,8 @@ class DeferredAnswer {
     void settle();
 
     bool written() const;
+    // The route's counters the written answer is counted in (/metrics); call before defer().
+    void count_in(RouteCounters* counters) { counters_ = counters; }
     Steady::time_point deadline() const { return deadline_; }
 
   private:
@@ -57,6 +61,7 @@ class DeferredAnswer {
     std::string server_;
     Steady::time_point deadline_;
     Reply fallback_;
+    RouteCounters* counters_ = nullptr;
     mutable std::mutex mutex_;
     std::condition_variable done_;
     State state_ = State::open;

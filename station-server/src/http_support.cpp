@@ -3,6 +3,7 @@
 #include "connection_watch.hpp"
 #include "security.hpp"
 #include "station_connection.hpp"
+#include "station_metrics.hpp"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -101,12 +102,19 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     struct Ended {
         ConnectionWatch* connections;
         StationRequest* connection;
+        RouteCounters* counters;
+        Poco::Net::HTTPServerResponse& response;
         ~Ended() {
-            // A deferred answer's connection reports the end once the answer is written.
-            if (connections && connection && !connection->deferred())
+            // A deferred answer's connection reports the end, and the answer is counted, once
+            // the answer is written.
+            if (connection && connection->deferred())
+                return;
+            if (counters)
+                counters->count(static_cast<int>(response.getStatus()));
+            if (connections && connection)
                 connections->request_ended(connection->socket(), ConnectionWatch::Steady::now());
         }
-    } ended{connections_, connection};
+    } ended{connections_, connection, counters_, response};
     try {
         serve(request, response);
     } catch (const HttpError& error) {

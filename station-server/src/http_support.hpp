@@ -25,6 +25,7 @@ class HTTPServerResponse;
 namespace wellness::station {
 
 class ConnectionWatch;
+class RouteCounters;
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
 
@@ -67,16 +68,21 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
                        Poco::Net::HTTPServerResponse& response) final;
 
     // How long the request's body may take to arrive, counted from when its handling began, and
-    // the watch told when the request begins and ends (its connection is not cut meanwhile).
-    void guard(std::chrono::milliseconds body_time, ConnectionWatch& connections) {
+    // the watch told when the request begins and ends (its connection is not cut meanwhile),
+    // and the route's counters its answer is counted in.
+    void guard(std::chrono::milliseconds body_time, ConnectionWatch& connections,
+               RouteCounters& counters) {
         body_time_ = body_time;
         connections_ = &connections;
+        counters_ = &counters;
     }
 
   protected:
     virtual void serve(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) = 0;
     Poco::Logger& logger() { return logger_; }
+    // Where an answer written later (DeferredAnswer) is counted; nullptr outside the router.
+    RouteCounters* route_counters() { return counters_; }
 
     // The free functions of the same names, with this request's deadline.
     std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
@@ -90,6 +96,7 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     Poco::Logger& logger_;
     std::chrono::milliseconds body_time_{30000};
     ConnectionWatch* connections_ = nullptr;
+    RouteCounters* counters_ = nullptr;
     BodyDeadline deadline_;
 };
 

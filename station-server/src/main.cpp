@@ -9,12 +9,10 @@
 #include "station_backup.hpp"
 #include "station_tls.hpp"
 #include "wellness/durable_file.hpp"
+#include "wellness/log_channel.hpp"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/Option.h>
@@ -68,6 +66,11 @@ class StationServerApp : public Poco::Util::ServerApplication {
             Option("keep", "", "backup --into: keep the newest N backups there (1-365); default 14")
                 .argument("N")
                 .repeatable(false));
+        options.addOption(Option("log-format", "",
+                                 "auto (the default: sd-daemon priority prefixes when standard "
+                                 "error is the journal, see JOURNAL_STREAM), journal or plain")
+                              .argument("FORMAT")
+                              .repeatable(false));
         options.addOption(
             Option("clock-offset", "", "tests only: shift the station's clock by SECONDS")
                 .argument("SECONDS")
@@ -97,6 +100,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
             keep_ = value;
         } else if (name == "clock-offset") {
             clock_offset_ = value;
+        } else if (name == "log-format") {
+            log_format_setting_ = value;
         }
     }
 
@@ -110,11 +115,18 @@ class StationServerApp : public Poco::Util::ServerApplication {
             std::cerr << "station-server: say what to do: serve or add-admin (see --help)\n";
             return EXIT_USAGE;
         }
+        try {
+            log_format_ =
+                wellness::resolve_log_format(wellness::parse_log_format(log_format_setting_));
+        } catch (const std::invalid_argument& error) {
+            std::cerr << "station-server: " << error.what() << "\n";
+            return EXIT_USAGE;
+        }
         StationConfig config;
         try {
             config = build_config();
         } catch (const std::exception& error) {
-            std::cerr << "station-server: " << error.what() << "\n";
+            setup_logger().fatal(std::string("cannot start: ") + error.what());
             return EXIT_CONFIG;
         }
         if (args[0] == "serve" && args.size() == 1)
@@ -181,12 +193,9 @@ class StationServerApp : public Poco::Util::ServerApplication {
         return config;
     }
 
-    static Poco::Logger& setup_logger() {
-        Poco::AutoPtr<Poco::PatternFormatter> pattern(new Poco::PatternFormatter("%p: %t"));
-        Poco::AutoPtr<Poco::FormattingChannel> channel(
-            new Poco::FormattingChannel(pattern, new Poco::ConsoleChannel));
+    Poco::Logger& setup_logger() const {
         Poco::Logger& logger = Poco::Logger::get("station");
-        logger.setChannel(channel);
+        logger.setChannel(wellness::make_stderr_log_channel("", log_format_));
         logger.setLevel(Poco::Message::PRIO_INFORMATION);
         return logger;
     }
@@ -232,7 +241,6 @@ class StationServerApp : public Poco::Util::ServerApplication {
             station.stop();
         } catch (const std::exception& error) {
             logger.fatal(std::string("cannot serve: ") + error.what());
-            std::cerr << "station-server: " << error.what() << std::endl;
             return EXIT_SOFTWARE;
         }
         return EXIT_OK;
@@ -334,6 +342,8 @@ class StationServerApp : public Poco::Util::ServerApplication {
     std::optional<std::string> into_;
     std::optional<std::string> keep_;
     bool plain_http_ = false;
+    std::string log_format_setting_ = "auto";
+    wellness::LogFormat log_format_ = wellness::LogFormat::plain;
 };
 
 } // namespace

@@ -71,6 +71,7 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     : config_(std::move(config)), clock_(std::move(clock)), logger_(logger),
       login_throttle_(config_.login_max_failures, config_.login_failure_window),
       enroll_throttle_(config_.login_max_failures, config_.login_failure_window),
+      metrics_token_(config_.data_dir / metrics_token_file),
       manifests_(std::make_unique<ManifestCache>()) {
     validate_config(config_);
     std::filesystem::create_directories(config_.data_dir);
@@ -83,8 +84,7 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
     } catch (const BackupError& error) {
         throw StoreError(error.what());
     }
-    store_ = std::make_unique<StationStore>(config_.data_dir / "station.sqlite3",
-                                            config_.database_connections);
+    store_ = std::make_unique<StationStore>(database_file(config_), config_.database_connections);
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
     counts_writer_ = std::make_unique<CountsWriter>(
         *store_, logger_, static_cast<std::size_t>(config_.max_threads), 512, seal_policy(config_));
@@ -180,7 +180,8 @@ void Station::start() {
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         account_throttle_, enroll_throttle_, *manifests_,
-                                        *counts_writer_, *release_gate_, *connections_, tls_.get()),
+                                        *counts_writer_, *release_gate_, *connections_, tls_.get(),
+                                        request_metrics_, metrics_token_),
         *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();

@@ -2,6 +2,7 @@
 
 #include "config.hpp"
 #include "login_throttle.hpp"
+#include "station_metrics.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -61,6 +62,8 @@ class Station {
     LoginThrottle login_throttle_;
     AccountThrottle account_throttle_;
     LoginThrottle enroll_throttle_;
+    RequestMetrics request_metrics_; // outlives every server: answers are counted in it
+    MetricsToken metrics_token_;
     std::unique_ptr<ManifestCache> manifests_;
     std::unique_ptr<StationTls> tls_;
     std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes

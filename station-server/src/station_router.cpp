@@ -14,6 +14,7 @@
 #include "handlers/kiosk_counts_handler.hpp"
 #include "handlers/kiosk_enroll_handler.hpp"
 #include "handlers/kiosk_token_handler.hpp"
+#include "handlers/metrics_handler.hpp"
 #include "handlers/qr_handler.hpp"
 #include "handlers/static_files_handler.hpp"
 #include "handlers/station_identity_handler.hpp"
@@ -95,9 +96,10 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                              ManifestCache& manifests, CountsWriter& counts_writer,
                              ReleaseGate& release_gate, ConnectionWatch& connections,
-                             const StationTls* tls)
+                             const StationTls* tls, RequestMetrics& requests,
+                             MetricsToken& metrics_token)
     : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
-      logger_(logger) {
+      logger_(logger), unmatched_counters_(&requests.route("unmatched")) {
     auto& log = logger_;
     const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
@@ -302,6 +304,20 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new BackupDownloadHandler(store, clock, cfg.data_dir / backups_directory, log);
          }},
+        {{"metrics"},
+         false,
+         {"GET"},
+         false,
+         [&store, &clock, &cfg, tls, &requests, &metrics_token, &log](RequestTarget&) {
+             return new MetricsHandler(store, clock, cfg, tls, requests, metrics_token, log);
+         }},
+        {{"api", "v1", "admin", "metrics-token"},
+         false,
+         {"GET", "POST", "DELETE"},
+         true,
+         [&store, &clock, &metrics_token, &log](RequestTarget&) {
+             return new MetricsTokenHandler(store, clock, metrics_token, log);
+         }},
         {{"api", "v1", "admin", "qr.svg"},
          false,
          {"GET"},
@@ -310,6 +326,17 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
              return new QrHandler(store, clock, std::move(target.query), log);
          }},
     };
+    for (const auto& route : routes_)
+        route_counters_.push_back(&requests.route(route_name(route)));
+}
+
+std::string StationRouter::route_name(const Route& route) {
+    std::string name;
+    for (const auto& segment : route.pattern)
+        name += "/" + std::string(segment);
+    if (route.prefix)
+        name += "/**";
+    return name.empty() ? "/" : name;
 }
 
 bool StationRouter::matches(const Route& route, const std::vector<std::string>& segments) {
@@ -322,7 +349,8 @@ bool StationRouter::matches(const Route& route, const std::vector<std::string>& 
     return true;
 }
 
-StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request) {
+StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request,
+                                     RouteCounters*& counters) {
     RequestTarget target;
     try {
         Poco::URI uri(request.getURI());
@@ -335,9 +363,11 @@ StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request
         throw invalid_request("invalid_uri", "the request path holds a NUL byte");
     target.segments = split_path(target.path);
 
-    for (const auto& route : routes_) {
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+        const Route& route = routes_[i];
         if (!matches(route, target.segments))
             continue;
+        counters = route_counters_[i];
         for (const auto& method : route.methods)
             if (method == request.getMethod())
                 return route.create(target);
@@ -351,12 +381,13 @@ HTTPRequestHandler*
 StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
     // Poco answers a throwing or empty factory itself, outside the contract: never do either.
     StationHandler* handler = nullptr;
+    RouteCounters* counters = unmatched_counters_;
     try {
-        handler = route(request);
+        handler = route(request, counters);
     } catch (...) {
         handler = new FailureHandler(std::current_exception(), logger_);
     }
-    handler->guard(body_time_, connections_);
+    handler->guard(body_time_, connections_, *counters);
     return handler;
 }
 

@@ -4,6 +4,7 @@
 #include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
+#include "station_metrics.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -38,7 +39,8 @@ class StationRouter : public StoppableHandlerFactory {
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                   ManifestCache& manifests, CountsWriter& counts_writer, ReleaseGate& release_gate,
-                  ConnectionWatch& connections, const StationTls* tls);
+                  ConnectionWatch& connections, const StationTls* tls, RequestMetrics& requests,
+                  MetricsToken& metrics_token);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
@@ -55,7 +57,9 @@ class StationRouter : public StoppableHandlerFactory {
         Create create;
     };
     static bool matches(const Route& route, const std::vector<std::string>& segments);
-    StationHandler* route(const Poco::Net::HTTPServerRequest& request);
+    // The label /metrics counts a route's answers under: its pattern ("*" for a segment).
+    static std::string route_name(const Route& route);
+    StationHandler* route(const Poco::Net::HTTPServerRequest& request, RouteCounters*& counters);
 
     const Clock& clock_;
     std::chrono::milliseconds body_time_;
@@ -63,6 +67,8 @@ class StationRouter : public StoppableHandlerFactory {
     StationStore& store_;
     Poco::Logger& logger_;
     std::vector<Route> routes_;
+    std::vector<RouteCounters*> route_counters_; // routes_[i]'s at [i]
+    RouteCounters* unmatched_counters_;          // paths no route knows, and unreadable ones
 };
 
 } // namespace wellness::station

@@ -1,6 +1,7 @@
 #include "admin_kiosks_handler.hpp"
 
 #include "security.hpp"
+#include "station_metrics.hpp"
 #include "station_tls.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -10,7 +11,10 @@ namespace wellness::station {
 
 namespace {
 
-Json kiosk_json(const KioskRecord& kiosk) {
+// `health` ("ok", "late", "silent") is /metrics' classification; null for a kiosk not in
+// service (not enrolled yet, or revoked).
+Json kiosk_json(const KioskRecord& kiosk, std::time_t now, std::chrono::seconds sync_interval) {
+    const auto health = kiosk_health(kiosk, now, sync_interval);
     return {
         {"kiosk_id", std::to_string(kiosk.id)},
         {"name", kiosk.name},
@@ -23,7 +27,8 @@ Json kiosk_json(const KioskRecord& kiosk) {
         // A kiosk that was off past its token's end must be enrolled again.
         {"token_expires_at",
          kiosk.token_expires_at ? Json(utc_timestamp(*kiosk.token_expires_at)) : Json()},
-        {"content_version", kiosk.content_version.empty() ? Json() : Json(kiosk.content_version)}};
+        {"content_version", kiosk.content_version.empty() ? Json() : Json(kiosk.content_version)},
+        {"health", health ? Json(std::string(kiosk_health_name(*health))) : Json()}};
 }
 
 std::string format_code(const std::string& code) {
@@ -38,7 +43,7 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (request.getMethod() == "GET") {
         Json kiosks = Json::array();
         for (const auto& kiosk : store_.list_kiosks())
-            kiosks.push_back(kiosk_json(kiosk));
+            kiosks.push_back(kiosk_json(kiosk, clock_(), config_.kiosk_sync_interval));
         send_json(response, Status::HTTP_OK, {{"kiosks", kiosks}});
         return;
     }
@@ -65,7 +70,7 @@ void AdminKioskHandler::serve(Poco::Net::HTTPServerRequest& request,
     auto id = parse_id(id_);
     if (!id || !store_.revoke_kiosk(*id, {clock_(), admin.admin_name}))
         throw not_found("no such kiosk");
-    send_json(response, Status::HTTP_OK, kiosk_json(*store_.find_kiosk(*id)));
+    send_json(response, Status::HTTP_OK, kiosk_json(*store_.find_kiosk(*id), clock_(), {}));
 }
 
 } // namespace wellness::station

@@ -85,6 +85,7 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     auto& connection = dynamic_cast<StationRequest&>(request); // the station serves no other
     auto answer =
         connection.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
+    answer->count_in(route_counters());
     auto pending = std::make_shared<const PendingBatch>(
         PendingBatch{std::move(*decoded.batch), kiosk.id, now});
     if (!writer_.submit(std::move(pending), std::make_shared<CountsAnswer>(answer)))

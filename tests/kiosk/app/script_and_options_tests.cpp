@@ -103,6 +103,21 @@ TEST_CASE("OpenGL ES is chosen by --gles or gles = yes in the config; other valu
     }
 }
 
+TEST_CASE("The log format is auto unless set to journal or plain, by flag or config file",
+          "[kiosk-options]") {
+    CHECK_FALSE(parse_options({}).options->log_format);
+    CHECK(parse_options({"--log-format", "journal"}).options->log_format ==
+          wellness::LogFormat::journal);
+    CHECK(parse_options({"--log-format", "auto"}).options->log_format == std::nullopt);
+    const auto from_file = parse_config_text("log-format = plain\n", {});
+    REQUIRE(from_file.options);
+    CHECK(from_file.options->log_format == wellness::LogFormat::plain);
+    const auto refused = parse_options({"--log-format", "syslog"});
+    CHECK_FALSE(refused.options);
+    CHECK(refused.error.find("log-format: expected auto, journal or plain") != std::string::npos);
+    CHECK_FALSE(parse_config_text("log-format = <3>\n", {}).options);
+}
+
 TEST_CASE("Bad command-line flags are refused with a clear message", "[kiosk-options]") {
     const std::vector<std::vector<std::string>> bad = {
         {"--windowed", "big"},

@@ -2,10 +2,17 @@
 
 #include "local_store.hpp"
 #include "sync_test_support.hpp"
+#include "wellness/log_channel.hpp"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
 #include <SQLiteCpp/Database.h>
 #include <catch2/catch.hpp>
+#include <map>
+#include <mutex>
 #include <regex>
+#include <set>
 
 using namespace wellness;
 using namespace wellness::kiosk;
@@ -60,15 +67,12 @@ TEST_CASE("The worker makes its first contact on start and publishes the status"
     CHECK(update->version == "v3");
 }
 
-TEST_CASE("The sync log holds technical events only, never what anyone did", "[kiosk-sync]") {
-    FakeStation station;
-    TempDir dir;
-    std::time_t now = local_instant(2026, 11, 18);
-    std::vector<std::string> log;
-    auto settings = settings_for(dir.path(), station.url(), &now);
-    settings.technical_log = [&](const std::string& line) { log.push_back(line); };
-    KioskSync sync(settings);
-    const ActiveContent content = sync.initial_content();
+namespace {
+
+// Uses in the week of 2026-11-18 and a contact; the next week, a contact whose counts the
+// station fails and one that delivers the release. Returns the content the kiosk started with.
+ActiveContent sync_a_used_week(FakeStation& station, KioskSync& sync, std::time_t& now) {
+    ActiveContent content = sync.initial_content();
     for (int i = 0; i < 9; ++i)
         sync.record({"visit", "start"});
     sync.record({"checkin.level", content.document.checkin.levels.back().id});
@@ -79,6 +83,22 @@ TEST_CASE("The sync log holds technical events only, never what anyone did", "[k
     station.set_counts_answer(CountsAnswer::applied);
     sync.contact_once();
     REQUIRE(station.batches_applied() == 1);
+    return content;
+}
+
+} // namespace
+
+TEST_CASE("The sync log holds technical events only, never what anyone did", "[kiosk-sync]") {
+    FakeStation station;
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    std::vector<std::string> log;
+    auto settings = settings_for(dir.path(), station.url(), &now);
+    settings.technical_log = [&](Poco::Message::Priority, const std::string& line) {
+        log.push_back(line);
+    };
+    KioskSync sync(settings);
+    const ActiveContent content = sync_a_used_week(station, sync, now);
 
     std::set<std::string> words;
     for (const auto& key : catalogue_keys(content.document)) {
@@ -106,7 +126,9 @@ TEST_CASE("Uses that fail to reach the disk are kept and stored exactly once on 
     std::time_t now = local_instant(2026, 11, 18);
     std::vector<std::string> log;
     auto settings = settings_for(dir.path(), "", &now);
-    settings.technical_log = [&](const std::string& line) { log.push_back(line); };
+    settings.technical_log = [&](Poco::Message::Priority, const std::string& line) {
+        log.push_back(line);
+    };
     KioskSync sync(settings);
     sync.initial_content();
     sync.persist_pending(); // opens the store and seeds the week
@@ -173,4 +195,86 @@ TEST_CASE("Uses recorded while the station is contacted wait in memory for the n
     CHECK(sync.status().content_version == "v2");
     LocalStore store(file, {});
     CHECK(store.week_counters(*IsoWeek::parse("2026-W47")).at({"visit", "start"}) == 2);
+}
+
+namespace {
+
+// Every message the sync library's own logger receives, with its priority.
+class PriorityCapture : public Poco::Channel {
+  public:
+    void log(const Poco::Message& message) override {
+        std::lock_guard lock(mutex_);
+        messages_.push_back(message);
+    }
+    std::vector<Poco::Message> messages() const {
+        std::lock_guard lock(mutex_);
+        return messages_;
+    }
+
+  private:
+    mutable std::mutex mutex_;
+    std::vector<Poco::Message> messages_;
+};
+
+} // namespace
+
+TEST_CASE("Without a log of its own the sync library gives every event the priority its code "
+          "chose: a failed sync is a warning and a good one information, under the journal too",
+          "[kiosk-sync]") {
+    Poco::Logger& logger = Poco::Logger::get("wellness.kiosk.sync");
+    Poco::AutoPtr<PriorityCapture> capture(new PriorityCapture);
+    Poco::Channel::Ptr before = logger.getChannel();
+    const int level_before = logger.getLevel();
+    logger.setChannel(capture);
+    logger.setLevel(Poco::Message::PRIO_DEBUG);
+    struct Restore {
+        Poco::Logger& logger;
+        Poco::Channel::Ptr channel;
+        int level;
+        ~Restore() {
+            logger.setChannel(channel);
+            logger.setLevel(level);
+        }
+    } restore{logger, before, level_before};
+
+    FakeStation station;
+    TempDir dir;
+    std::time_t now = local_instant(2026, 11, 18);
+    auto settings = settings_for(dir.path(), station.url(), &now);
+    settings.technical_log = nullptr;
+    KioskSync sync(settings);
+    const ActiveContent content = sync_a_used_week(station, sync, now);
+
+    const auto messages = capture->messages();
+    auto priorities_of = [&](const std::string& start) {
+        std::set<int> priorities;
+        for (const auto& message : messages)
+            if (message.getText().rfind(start, 0) == 0)
+                priorities.insert(message.getPriority());
+        return priorities;
+    };
+    CHECK(priorities_of("sync ok") == std::set<int>{Poco::Message::PRIO_INFORMATION});
+    CHECK(priorities_of("sync failed: ") == std::set<int>{Poco::Message::PRIO_WARNING});
+    CHECK(priorities_of("content version ") == std::set<int>{Poco::Message::PRIO_INFORMATION});
+
+    // What journald would receive from the kiosk program: one line per event, its priority as
+    // the sd-daemon prefix, and nothing of what anyone did.
+    LogLineFormatter journal("wellness-kiosk", LogFormat::journal);
+    std::set<std::string> words;
+    for (const auto& key : catalogue_keys(content.document))
+        words.insert(key.metric);
+    std::map<std::string, int> lines_by_prefix;
+    for (const auto& message : messages) {
+        std::string line;
+        journal.format(message, line);
+        INFO(line);
+        const auto prefix = line.substr(0, 3);
+        ++lines_by_prefix[prefix];
+        CHECK(prefix == "<" + std::to_string(journal_priority(message.getPriority())) + ">");
+        CHECK(line.find('\n') == std::string::npos);
+        for (const auto& word : words)
+            CHECK(line.find(word) == std::string::npos);
+    }
+    CHECK(lines_by_prefix["<4>"] >= 1);
+    CHECK(lines_by_prefix["<6>"] >= 2);
 }

@@ -198,7 +198,8 @@ TEST_CASE("A garbage database file is moved aside and a fresh store started", "[
         garbage << std::string(5000, 'x') << "not a database";
     }
     std::vector<std::string> log;
-    LocalStore store(file, [&](const std::string& line) { log.push_back(line); });
+    LocalStore store(
+        file, [&](Poco::Message::Priority, const std::string& line) { log.push_back(line); });
     REQUIRE(store.moved_aside().has_value());
     CHECK(std::filesystem::exists(*store.moved_aside()));
     CHECK(store.moved_aside()->filename().string() == "kiosk.sqlite3.corrupt-1");
@@ -228,7 +229,8 @@ TEST_CASE("A database locked by another program is left in place with its data a
         std::vector<std::string> log;
         auto open_now = [&] {
             LocalStore store(
-                file, [&](const std::string& line) { log.push_back(line); },
+                file,
+                [&](Poco::Message::Priority, const std::string& line) { log.push_back(line); },
                 std::chrono::milliseconds(0));
         };
         CHECK_THROWS_AS(open_now(), SQLite::Exception);

@@ -305,7 +305,7 @@ SyncSettings settings_for(const std::filesystem::path& data_dir, const std::stri
     settings.http_timeout = std::chrono::seconds(5);
     settings.random_seed = 42;
     settings.wall_clock = [now] { return *now; };
-    settings.technical_log = [](const std::string&) {};
+    settings.technical_log = [](Poco::Message::Priority, const std::string&) {};
     return settings;
 }
 
