@@ -4,6 +4,7 @@
 #include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
+#include "static_files.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -62,6 +63,7 @@ class StationRouter : public StoppableHandlerFactory {
     ConnectionWatch& connections_;
     StationStore& store_;
     Poco::Logger& logger_;
+    StaticFileCache static_files_;
     std::vector<Route> routes_;
 };
 
