@@ -426,7 +426,7 @@ test('an admin puts a 24-hour number and an emergency number on Urgent help, tie
 });
 
 test('two admins in two browsers publishing against each other: the second is stopped with a diff, merges, and neither change is lost; reloading drops only the stale edit', { timeout: 120000 }, async () => {
-  const station = await startStation();
+  const station = await startStation({ connectionsPerAddress: 64 });
   const first = await openBrowser();
   const second = await openBrowser();
   try {
@@ -596,7 +596,7 @@ test('renaming an exercise\'s id in the console carries the check-in suggestions
 });
 
 test('an unpublished edit is kept on the station as a draft: the same admin on another laptop resumes it and publishes it, and the draft is gone', { timeout: 120000 }, async () => {
-  const station = await startStation();
+  const station = await startStation({ connectionsPerAddress: 64 });
   const first = await openBrowser();
   const second = await openBrowser();
   try {

@@ -24,9 +24,11 @@ export function clockOffsetTo(wanted, now = Date.now()) {
 }
 
 // `sealAfterDays`: weeks seal that long after their end (the station's summary.seal_after_days).
-// `stationName`: the station's station.name. `dataDir` and `password`: start again on an
-// earlier station's data and settings (see restartStation).
-export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, stationName, dataDir: reuse, password } = {}) {
+// `stationName`: the station's station.name. `connectionsPerAddress`: its
+// limits.connections_per_address (two browsers on one machine share the address that two
+// laptops would not). `dataDir` and `password`: start again on an earlier station's data and
+// settings (see restartStation).
+export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, stationName, connectionsPerAddress, dataDir: reuse, password } = {}) {
   if (!STATION_SERVER) throw new Error('STATION_SERVER (the station-server binary) is not set');
   const dataDir = reuse || await mkdtemp(join(tmpdir(), 'console-station-'));
   // Plain HTTP on loopback: the browser tests are about the pages; TLS has its own tests.
@@ -34,6 +36,7 @@ export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), 
   const settings = [];
   if (sealAfterDays !== undefined) settings.push(`summary.seal_after_days = ${sealAfterDays}`);
   if (stationName !== undefined) settings.push(`station.name = ${stationName}`);
+  if (connectionsPerAddress !== undefined) settings.push(`limits.connections_per_address = ${connectionsPerAddress}`);
   if (settings.length) await writeFile(join(dataDir, 'station.properties'), `${settings.join('\n')}\n`);
   if (settings.length || (reuse && existsSync(join(dataDir, 'station.properties')))) args.push('--config', join(dataDir, 'station.properties'));
   if (WEB_DIR) args.push('--web', WEB_DIR);

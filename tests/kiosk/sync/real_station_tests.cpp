@@ -447,7 +447,7 @@ TEST_CASE("The console's version column shows the content a kiosk runs, not the 
     // A counting change waits on the kiosk for next week: the station must not list it as live.
     Json document = station.call("GET", "/api/v1/admin/content", Json(), admin, 200).at("document");
     document["checkin"]["levels"][3]["id"] = "ill-later";
-    station.call("PUT", "/api/v1/admin/content", document, admin, 200, "\"content-1\"");
+    station.publish_content(document, admin, "\"content-1\"");
     sync.contact_once();
     sync.contact_once();
     CHECK(sync.status().content_version == "1");

@@ -89,7 +89,7 @@ export class ContentEditor {
     this.draftTimer = setTimeout(async () => {
       if (!this.dirty || this.version === null) return;
       try {
-        const saved = await api.saveDraft(this.version, this.doc);
+        const saved = await api.saveDraft(this.version, withoutBlankOptionalTexts(this.doc));
         this.draftSavedAt = saved && saved.saved_at;
         this.updateStatus();
       } catch {
@@ -870,9 +870,11 @@ export class ContentEditor {
     box.hidden = !this.conflict;
     if (!this.conflict) return;
     const { theirs, message } = this.conflict;
-    const mineChanged = changedFields(this.base, this.doc);
+    // As it would be published: the form's empty optional texts are no change.
+    const mine = withoutBlankOptionalTexts(this.doc);
+    const mineChanged = changedFields(this.base, mine);
     const theirsChanged = changedFields(this.base, theirs.document);
-    const { conflicts } = mergeEdits(this.base, this.doc, theirs.document);
+    const { conflicts } = mergeEdits(this.base, mine, theirs.document);
     const fields = [...new Set([...theirsChanged, ...mineChanged])].sort();
     box.append(
       h('h3', { id: 'conflict-h' }, `Not published: version ${theirs.version} was published by ${theirs.published_by || 'another admin'} while you were editing`),
@@ -890,7 +892,7 @@ export class ContentEditor {
               h('td', {}, h('code', {}, path)),
               h('td', {}, shortValue(getAt(this.base, path))),
               h('td', {}, shortValue(getAt(theirs.document, path))),
-              h('td', {}, shortValue(getAt(this.doc, path))),
+              h('td', {}, shortValue(getAt(mine, path))),
               h('td', {}, who));
           })))),
       h('div', { class: 'toolbar' },
@@ -900,7 +902,7 @@ export class ContentEditor {
 
   merge() {
     const { theirs } = this.conflict;
-    const { merged, conflicts } = mergeEdits(this.base, this.doc, theirs.document);
+    const { merged, conflicts } = mergeEdits(this.base, withoutBlankOptionalTexts(this.doc), theirs.document);
     this.doc = clone(merged);
     this.base = clone(theirs.document);
     this.version = theirs.version;

@@ -436,7 +436,7 @@ export async function renderStatus(root) {
       troubles.length ? `Needs attention: ${troubles.join(', ')}.` : 'Everything is working.'),
     h('div', { class: 'status-cards' },
       card('status-kiosks', 'Kiosks',
-        h('p', {}, ['ok', 'late', 'silent', 'waiting_for_enrollment'].map((state) => h('span', { class: `health health-${state}` },
+        h('p', { class: 'health-counts' }, ['ok', 'late', 'silent', 'waiting_for_enrollment'].map((state) => h('span', { class: `health health-${state}` },
           `${HEALTH_MARKS[state]} ${counts[state] || 0} ${HEALTH_WORDS[state].toLowerCase()} `))),
         h('p', { class: 'hint' }, `Kiosks call every ${Math.round(interval / 60)} min whether or not anyone used them: late after ${Math.round((2 * interval) / 60)} min without a call, silent after 24 h.`)),
       card('status-content', 'Content', h('p', {}, live ? `Live version: ${live}.` : 'Nothing published yet.')),
