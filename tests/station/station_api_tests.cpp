@@ -953,7 +953,8 @@ TEST_CASE("Sign-ins and wrong passwords for an account are in the audit log with
     CHECK(again.json()["expires_in_seconds"] == 3600);
 
     Json audit = Json::array(); // the sign-in entries, newest first
-    for (const auto& entry : station.get("/api/v1/admin/audit", admin).json()["entries"])
+    const Json all = station.get("/api/v1/admin/audit", admin).json();
+    for (const auto& entry : all["entries"])
         if (entry["action"].get<std::string>().starts_with("admin.sign_in"))
             audit.push_back(entry);
     INFO(audit.dump());

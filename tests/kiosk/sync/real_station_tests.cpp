@@ -17,6 +17,7 @@
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
+#include <Poco/URI.h>
 #include <SQLiteCpp/Statement.h>
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -130,8 +131,8 @@ class RealStation {
     void publish_content(const Json& document, const std::string& token,
                          const std::string& based_on_etag) {
         wellness::tls::PinnedContext pins({fingerprint_});
-        Poco::Net::HTTPSClientSession session(
-            "127.0.0.1", static_cast<Poco::UInt16>(std::stoi(port_)), pins.context());
+        const Poco::URI station(url_);
+        Poco::Net::HTTPSClientSession session(station.getHost(), station.getPort(), pins.context());
         session.setTimeout(Poco::Timespan(10, 0));
         Poco::Net::HTTPRequest request("PUT", "/api/v1/admin/content",
                                        Poco::Net::HTTPMessage::HTTP_1_1);
