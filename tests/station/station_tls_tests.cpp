@@ -337,7 +337,8 @@ TEST_CASE("A damaged own certificate stops the station with words, and is not re
 }
 
 TEST_CASE("The station tells anyone its configured name and the summary rules, and refuses a "
-          "name that is empty, too long or holds control characters",
+          "name that is empty, too long or holds control characters, and a kiosk contact "
+          "interval outside a minute to a day",
           "[station][identity]") {
     Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
     StationConfig config;
@@ -347,6 +348,15 @@ TEST_CASE("The station tells anyone its configured name and the summary rules, a
                           Catch::Contains("station.name"));
     }
     CHECK(config.station_name == "Wellness station");
+    file->setString("station.name", "North precinct");
+    for (const std::string& bad : {std::string("59"), std::string("86401"), std::string("1h")}) {
+        file->setString("kiosks.contact_interval_seconds", bad);
+        CHECK_THROWS_WITH(wellness::station::apply_configuration(*file, config),
+                          Catch::Contains("kiosks.contact_interval_seconds"));
+    }
+    file->setString("kiosks.contact_interval_seconds", "600");
+    wellness::station::apply_configuration(*file, config);
+    CHECK(config.kiosk_contact_interval == std::chrono::seconds(600));
 
     TestStation station([](StationConfig& tweaked) {
         tweaked.station_name = "North precinct, 2nd floor";
