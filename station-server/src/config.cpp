@@ -6,6 +6,7 @@
 
 #include <Poco/Net/IPAddress.h>
 #include <Poco/Util/AbstractConfiguration.h>
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -56,6 +57,16 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         config.content_dir = source.getString("station.content");
     if (source.hasProperty("station.bind"))
         config.bind_address = source.getString("station.bind");
+    if (source.hasProperty("station.name")) {
+        const std::string name = source.getString("station.name");
+        const bool printable = std::all_of(name.begin(), name.end(), [](char ch) {
+            return static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+        });
+        if (name.empty() || name.size() > 80 || !printable)
+            throw std::invalid_argument(
+                "configuration key station.name is 1 to 80 bytes without control characters");
+        config.station_name = name;
+    }
     if (source.hasProperty("tls.enabled")) {
         const std::string value = source.getString("tls.enabled");
         if (value != "true" && value != "false")
@@ -100,6 +111,9 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
     config.enrollment_code_lifetime =
         std::chrono::seconds(bounded(source, "security.enrollment_code_seconds",
                                      config.enrollment_code_lifetime.count(), 60, 30 * 86400));
+    config.kiosk_contact_interval =
+        std::chrono::seconds(bounded(source, "kiosks.contact_interval_seconds",
+                                     config.kiosk_contact_interval.count(), 60, 86400));
     config.coordinator_token_days = static_cast<int>(
         bounded(source, "security.coordinator_token_days", config.coordinator_token_days, 1, 730));
     config.kiosk_token_days = static_cast<int>(
@@ -139,8 +153,6 @@ void apply_configuration(const Poco::Util::AbstractConfiguration& source, Statio
         source, "limits.counts_commit_wait_ms", config.counts_commit_wait.count(), 10, 600000));
     config.kiosk_batches_per_hour = static_cast<int>(bounded(
         source, "limits.kiosk_batches_per_hour", config.kiosk_batches_per_hour, 1, 1000000));
-    config.kiosk_sync_interval = std::chrono::seconds(bounded(
-        source, "kiosks.sync_interval_seconds", config.kiosk_sync_interval.count(), 1, 604800));
     config.clock_offset_seconds = bounded(source, "clock.offset_seconds",
                                           config.clock_offset_seconds, -3153600000L, 3153600000L);
 }

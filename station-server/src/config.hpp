@@ -30,6 +30,8 @@ struct StationConfig {
     std::filesystem::path content_dir; // holds default-content.json, published on first start
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 8080;
+    // Shown on the console and summary pages so a coordinator knows which station answered.
+    std::string station_name = "Wellness station";
 
     // TLS (station_tls.hpp). Plain HTTP is for a loopback address only: tests and a local trial.
     bool tls_enabled = true;
@@ -43,6 +45,8 @@ struct StationConfig {
     int pbkdf2_iterations = 600000;
     std::chrono::seconds admin_token_lifetime{8 * 3600};
     std::chrono::seconds enrollment_code_lifetime{24 * 3600};
+    // How often kiosks call (their sync interval): the console calls a kiosk late after two.
+    std::chrono::seconds kiosk_contact_interval{3600};
     int coordinator_token_days = 180; // a coordinator token's life unless the admin picks one
     // A kiosk token's life, and its age at which the kiosk is told to swap it for a fresh one
     // (it does on its next contact): a token copied off a kiosk's disk stops working once the
@@ -80,9 +84,6 @@ struct StationConfig {
     // Counts batches one kiosk may send per hour of the station's clock; more are 429. A kiosk
     // contacts the station about hourly with at most 8 batches, so only a flood reaches this.
     int kiosk_batches_per_hour = 60;
-    // How often the kiosks contact the station (their sync-interval setting): /metrics calls a
-    // kiosk late after two of these without contact (station_metrics.hpp).
-    std::chrono::seconds kiosk_sync_interval{3600};
 };
 
 // Where the program finds the console pages and the default content when not told: the source

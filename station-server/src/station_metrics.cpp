@@ -80,39 +80,6 @@ std::vector<const RouteCounters*> RequestMetrics::routes() const {
     return all;
 }
 
-KioskHealth classify_kiosk(std::time_t last_heard, std::time_t now,
-                           std::chrono::seconds sync_interval) {
-    const std::time_t quiet = now - last_heard;
-    const std::time_t late_after = 2 * static_cast<std::time_t>(sync_interval.count());
-    const std::time_t silent_after = std::max<std::time_t>(24 * 3600, late_after);
-    if (quiet >= silent_after)
-        return KioskHealth::silent;
-    if (quiet >= late_after)
-        return KioskHealth::late;
-    return KioskHealth::ok;
-}
-
-std::string_view kiosk_health_name(KioskHealth health) {
-    switch (health) {
-    case KioskHealth::ok:
-        return "ok";
-    case KioskHealth::late:
-        return "late";
-    case KioskHealth::silent:
-        return "silent";
-    }
-    return "ok";
-}
-
-std::optional<KioskHealth> kiosk_health(const KioskRecord& kiosk, std::time_t now,
-                                        std::chrono::seconds sync_interval) {
-    if (!kiosk.enrolled || kiosk.revoked)
-        return std::nullopt;
-    const std::time_t last_heard =
-        kiosk.last_contact.value_or(kiosk.enrolled_at.value_or(kiosk.created_at));
-    return classify_kiosk(last_heard, now, sync_interval);
-}
-
 MetricsToken::MetricsToken(std::filesystem::path file) : file_(std::move(file)) {
     auto text = read_file_limited(file_, 256);
     if (!text)

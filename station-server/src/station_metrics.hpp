@@ -50,18 +50,6 @@ class RequestMetrics {
     std::deque<RouteCounters> routes_;
 };
 
-// How recently a kiosk was heard from: late after two of its sync intervals without contact,
-// silent after 24 hours (the later of the two when two intervals are longer). The console's
-// kiosk list and /metrics both say this.
-enum class KioskHealth { ok, late, silent };
-KioskHealth classify_kiosk(std::time_t last_heard, std::time_t now,
-                           std::chrono::seconds sync_interval);
-std::string_view kiosk_health_name(KioskHealth health);
-// A kiosk in service (enrolled, not revoked) by its last contact, or since its enrollment when
-// it has not been heard from since; nullopt for any other kiosk.
-std::optional<KioskHealth> kiosk_health(const KioskRecord& kiosk, std::time_t now,
-                                        std::chrono::seconds sync_interval);
-
 // The bearer token a metrics scraper (Prometheus) presents. An admin makes one (replacing any
 // other) or revokes it; only its SHA-256 is kept, in a file of the data directory (0600).
 class MetricsToken {

@@ -118,31 +118,33 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"GET"},
          false,
-         [tls, &log](RequestTarget&) {
-             return new StationIdentityHandler(tls, StationIdentityHandler::Form::json, log);
+         [tls, &cfg, &clock, &log](RequestTarget&) {
+             return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::json,
+                                               log);
          }},
         {{"station-certificate.pem"},
          false,
          {"GET"},
          false,
-         [tls, &log](RequestTarget&) {
-             return new StationIdentityHandler(tls, StationIdentityHandler::Form::pem, log);
+         [tls, &cfg, &clock, &log](RequestTarget&) {
+             return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::pem,
+                                               log);
          }},
         {{"admin"},
          true,
          {"GET", "HEAD"},
          false,
-         [&cfg, &log](RequestTarget& target) {
-             return new StaticFilesHandler(cfg, std::move(target.path), std::move(target.segments),
-                                           log);
+         [&cfg, this, &log](RequestTarget& target) {
+             return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
+                                           std::move(target.segments), log);
          }},
         {{"summary"},
          true,
          {"GET", "HEAD"},
          false,
-         [&cfg, &log](RequestTarget& target) {
-             return new StaticFilesHandler(cfg, std::move(target.path), std::move(target.segments),
-                                           log);
+         [&cfg, this, &log](RequestTarget& target) {
+             return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
+                                           std::move(target.segments), log);
          }},
         {{"api", "v1", "summary"},
          false,
@@ -242,6 +244,20 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          true,
          [&store, &clock, &log](RequestTarget&) {
              return new AdminContentVersionsHandler(store, clock, log);
+         }},
+        {{"api", "v1", "admin", "content", "versions", "*"},
+         false,
+         {"GET"},
+         true,
+         [&store, &clock, &log, last](RequestTarget& target) {
+             return new AdminContentVersionHandler(store, clock, last(target), log);
+         }},
+        {{"api", "v1", "admin", "content", "draft"},
+         false,
+         {"GET", "PUT", "DELETE"},
+         true,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new AdminContentDraftHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "admin", "content", "rollback"},
          false,

@@ -5,6 +5,7 @@
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
 #include "station_metrics.hpp"
+#include "static_files.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -66,6 +67,7 @@ class StationRouter : public StoppableHandlerFactory {
     ConnectionWatch& connections_;
     StationStore& store_;
     Poco::Logger& logger_;
+    StaticFileCache static_files_;
     std::vector<Route> routes_;
     std::vector<RouteCounters*> route_counters_; // routes_[i]'s at [i]
     RouteCounters* unmatched_counters_;          // paths no route knows, and unreadable ones

@@ -152,6 +152,19 @@ UPDATE kiosks SET token_issued_at = CAST(strftime('%s', 'now') AS INTEGER),
                   token_expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 7776000
   WHERE enrolled = 1;
 )sql",
+    // Issue 16, editing by several admins: each publish may carry its admin's note, and an
+    // audit entry its details (a publish's note, a sign-in's address). Older rows have none.
+    // Each admin's unpublished edit is kept as a draft, one per admin.
+    R"sql(
+ALTER TABLE content_versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN details TEXT NOT NULL DEFAULT '';
+CREATE TABLE content_drafts (
+  admin TEXT PRIMARY KEY,
+  based_on INTEGER NOT NULL,
+  document TEXT NOT NULL,
+  saved_at INTEGER NOT NULL
+);
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -192,13 +205,14 @@ void migrate(SQLite::Database& db) {
 }
 
 void write_audit(SQLite::Database& db, const AuditStamp& stamp, const std::string& action,
-                 const std::string& object) {
-    SQLite::Statement insert(db,
-                             "INSERT INTO audit_log(at, admin, action, object) VALUES(?,?,?,?)");
+                 const std::string& object, const std::string& details = "") {
+    SQLite::Statement insert(
+        db, "INSERT INTO audit_log(at, admin, action, object, details) VALUES(?,?,?,?,?)");
     insert.bind(1, static_cast<std::int64_t>(stamp.at));
     insert.bind(2, stamp.admin);
     insert.bind(3, action);
     insert.bind(4, object);
+    insert.bind(5, details);
     insert.exec();
 }
 
@@ -528,6 +542,9 @@ StationStore::RemoveAdmin StationStore::remove_admin(const std::string& name,
     SQLite::Statement remove(db, "DELETE FROM admins WHERE id = ?");
     remove.bind(1, id);
     remove.exec();
+    SQLite::Statement drop_draft(db, "DELETE FROM content_drafts WHERE admin = ?");
+    drop_draft.bind(1, name);
+    drop_draft.exec();
     write_audit(db, stamp, "admin.remove", "admin " + name);
     transaction.commit();
     end_memory_sessions(id);
@@ -562,22 +579,29 @@ std::optional<AdminRecord> StationStore::find_admin(const std::string& name) {
 }
 
 std::int64_t StationStore::create_session(std::int64_t admin_id, const std::string& token_hash,
-                                          std::time_t expires_at) {
+                                          std::time_t expires_at, const AuditStamp& stamp,
+                                          const std::string& details) {
     auto lease = borrow();
-    SQLite::Statement insert(
-        *lease, "INSERT INTO admin_sessions(admin_id, token_hash, expires_at) VALUES(?,?,?)");
-    insert.bind(1, admin_id);
-    insert.bind(2, token_hash);
-    insert.bind(3, static_cast<std::int64_t>(expires_at));
+    auto& db = *lease;
     try {
+        SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement insert(
+            db, "INSERT INTO admin_sessions(admin_id, token_hash, expires_at) VALUES(?,?,?)");
+        insert.bind(1, admin_id);
+        insert.bind(2, token_hash);
+        insert.bind(3, static_cast<std::int64_t>(expires_at));
         insert.exec();
-        return (*lease).getLastInsertRowid();
+        const auto session = db.getLastInsertRowid();
+        write_audit(db, stamp, "admin.sign_in", "admin " + stamp.admin, details);
+        transaction.commit();
+        return session;
     } catch (const SQLite::Exception& error) {
         const int code = error.getErrorCode();
         if (code != SQLITE_FULL && code != SQLITE_IOERR && code != SQLITE_READONLY)
             throw;
     }
-    SQLite::Statement name(*lease, "SELECT name FROM admins WHERE id = ?");
+    // Nothing can be written, the audit entry neither: the session lives in memory only.
+    SQLite::Statement name(db, "SELECT name FROM admins WHERE id = ?");
     name.bind(1, admin_id);
     if (!name.executeStep())
         throw StoreError("no such admin");
@@ -594,6 +618,11 @@ int StationStore::end_memory_sessions(std::optional<std::int64_t> admin_id,
     return static_cast<int>(std::erase_if(memory_sessions_, [&](const auto& entry) {
         return (!admin_id || entry.second.admin_id == *admin_id) && entry.first != keep;
     }));
+}
+
+void StationStore::record_failed_sign_in(const AuditStamp& stamp, const std::string& details) {
+    auto lease = borrow();
+    write_audit(*lease, stamp, "admin.sign_in_failed", "admin " + stamp.admin, details);
 }
 
 std::optional<SessionRecord> StationStore::find_session(std::int64_t session_id) {
@@ -871,55 +900,97 @@ bool StationStore::revoke_coordinator_token(std::int64_t id, const AuditStamp& s
 
 std::optional<ContentVersionRecord> StationStore::current_content() {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by "
+    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by, note "
                                     "FROM content_versions ORDER BY version DESC LIMIT 1");
     if (!query.executeStep())
         return std::nullopt;
     return ContentVersionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
                                 static_cast<std::time_t>(query.getColumn(2).getInt64()),
-                                query.getColumn(3).getString()};
+                                query.getColumn(3).getString(), query.getColumn(4).getString()};
 }
 
 std::optional<ContentVersionRecord> StationStore::content_version(std::int64_t version) {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by "
+    SQLite::Statement query(*lease, "SELECT version, document, published_at, published_by, note "
                                     "FROM content_versions WHERE version = ?");
     query.bind(1, version);
     if (!query.executeStep())
         return std::nullopt;
     return ContentVersionRecord{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
                                 static_cast<std::time_t>(query.getColumn(2).getInt64()),
-                                query.getColumn(3).getString()};
+                                query.getColumn(3).getString(), query.getColumn(4).getString()};
 }
 
 std::vector<ContentVersionRecord> StationStore::content_history() {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT version, published_at, published_by "
+    SQLite::Statement query(*lease, "SELECT version, published_at, published_by, note "
                                     "FROM content_versions ORDER BY version DESC");
     std::vector<ContentVersionRecord> history;
     while (query.executeStep())
         history.push_back({query.getColumn(0).getInt64(), "",
                            static_cast<std::time_t>(query.getColumn(1).getInt64()),
-                           query.getColumn(2).getString()});
+                           query.getColumn(2).getString(), query.getColumn(3).getString()});
     return history;
 }
 
 std::int64_t StationStore::publish_content(const std::string& document, const std::string& action,
-                                           const AuditStamp& stamp) {
+                                           const AuditStamp& stamp,
+                                           std::optional<std::int64_t> based_on,
+                                           const std::string& note) {
     auto lease = borrow();
     auto& db = *lease;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (based_on) {
+        SQLite::Statement current(db, "SELECT COALESCE(MAX(version), 0) FROM content_versions");
+        current.executeStep();
+        const std::int64_t current_version = current.getColumn(0).getInt64();
+        if (current_version != *based_on)
+            throw ContentChanged(*based_on, current_version);
+    }
     SQLite::Statement insert(db, "INSERT INTO content_versions(document, published_at, "
-                                 "published_by) VALUES(?,?,?)");
+                                 "published_by, note) VALUES(?,?,?,?)");
     insert.bind(1, document);
     insert.bind(2, static_cast<std::int64_t>(stamp.at));
     insert.bind(3, stamp.admin);
+    insert.bind(4, note);
     insert.exec();
     auto version = db.getLastInsertRowid();
-    write_audit(db, stamp, action, "content version " + std::to_string(version));
+    write_audit(db, stamp, action, "content version " + std::to_string(version), note);
+    SQLite::Statement drop_draft(db, "DELETE FROM content_drafts WHERE admin = ?");
+    drop_draft.bind(1, stamp.admin);
+    drop_draft.exec();
     transaction.commit();
     ++content_generation_;
     return version;
+}
+
+void StationStore::save_draft(const std::string& admin, const ContentDraft& draft) {
+    auto lease = borrow();
+    SQLite::Statement upsert(*lease, "INSERT OR REPLACE INTO content_drafts(admin, based_on, "
+                                     "document, saved_at) VALUES(?,?,?,?)");
+    upsert.bind(1, admin);
+    upsert.bind(2, draft.based_on);
+    upsert.bind(3, draft.document);
+    upsert.bind(4, static_cast<std::int64_t>(draft.saved_at));
+    upsert.exec();
+}
+
+std::optional<ContentDraft> StationStore::draft_of(const std::string& admin) {
+    auto lease = borrow();
+    SQLite::Statement query(
+        *lease, "SELECT based_on, document, saved_at FROM content_drafts WHERE admin = ?");
+    query.bind(1, admin);
+    if (!query.executeStep())
+        return std::nullopt;
+    return ContentDraft{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                        static_cast<std::time_t>(query.getColumn(2).getInt64())};
+}
+
+void StationStore::delete_draft(const std::string& admin) {
+    auto lease = borrow();
+    SQLite::Statement drop(*lease, "DELETE FROM content_drafts WHERE admin = ?");
+    drop.bind(1, admin);
+    drop.exec();
 }
 
 AssetPutOutcome StationStore::put_asset(const AssetRecord& asset, const AuditStamp& stamp) {
@@ -1184,13 +1255,14 @@ void StationStore::record_audit(const AuditStamp& stamp, const std::string& acti
 std::vector<AuditEntry> StationStore::audit_log(int limit) {
     auto lease = borrow();
     SQLite::Statement query(
-        *lease, "SELECT at, admin, action, object FROM audit_log ORDER BY id DESC LIMIT ?");
+        *lease,
+        "SELECT at, admin, action, object, details FROM audit_log ORDER BY id DESC LIMIT ?");
     query.bind(1, limit);
     std::vector<AuditEntry> entries;
     while (query.executeStep())
         entries.push_back({static_cast<std::time_t>(query.getColumn(0).getInt64()),
                            query.getColumn(1).getString(), query.getColumn(2).getString(),
-                           query.getColumn(3).getString()});
+                           query.getColumn(3).getString(), query.getColumn(4).getString()});
     return entries;
 }
 

@@ -30,6 +30,18 @@ class StoreError : public std::runtime_error {
 };
 
 // Who did an admin change, for the audit log written in the same transaction as the change.
+// A publish based on a version that is no longer the current one (another admin published
+// meanwhile); nothing was written.
+class ContentChanged : public StoreError {
+  public:
+    ContentChanged(std::int64_t based_on_in, std::int64_t current_in)
+        : StoreError("content version " + std::to_string(current_in) + " is current, not version " +
+                     std::to_string(based_on_in)),
+          based_on(based_on_in), current(current_in) {}
+    std::int64_t based_on;
+    std::int64_t current;
+};
+
 struct AuditStamp {
     std::time_t at = 0;
     std::string admin;
@@ -40,6 +52,7 @@ struct AuditEntry {
     std::string admin;
     std::string action;
     std::string object;
+    std::string details; // a publish's note, a sign-in's address; may be empty
 };
 
 struct AdminRecord {
@@ -96,6 +109,15 @@ struct ContentVersionRecord {
     std::string document; // JSON text
     std::time_t published_at = 0;
     std::string published_by;
+    std::string note; // the publishing admin's words on why; may be empty
+};
+
+// An admin's unpublished edit, kept on the station so it survives a closed tab or another
+// laptop: one per admin, replaced by each save, gone once they publish.
+struct ContentDraft {
+    std::int64_t based_on = 0; // the version the edit started from
+    std::string document;      // JSON text, not validated (a draft may be half done)
+    std::time_t saved_at = 0;
 };
 
 struct AssetInfo {
@@ -197,10 +219,15 @@ class StationStore {
     bool has_admin();
     bool add_admin(const std::string& name, const PasswordRecord& password); // false: exists
     std::optional<AdminRecord> find_admin(const std::string& name);
+    // With its audit entry (admin.sign_in, `details` saying from where).
     // On a disk that takes no writes the session is kept in memory only (until it ends or the
     // station stops), so an admin can still sign in and see what is wrong.
     std::int64_t create_session(std::int64_t admin_id, const std::string& token_hash,
-                                std::time_t expires_at);
+                                std::time_t expires_at, const AuditStamp& stamp,
+                                const std::string& details);
+    // A wrong password for an existing account (names nobody has are not recorded: they may be
+    // a password typed in the wrong field).
+    void record_failed_sign_in(const AuditStamp& stamp, const std::string& details);
     std::optional<SessionRecord> find_session(std::int64_t session_id);
     void delete_session(std::int64_t session_id);
     void delete_expired_sessions(std::time_t now);
@@ -256,11 +283,19 @@ class StationStore {
     std::optional<ContentVersionRecord> current_content();
     std::optional<ContentVersionRecord> content_version(std::int64_t version);
     std::vector<ContentVersionRecord> content_history(); // newest first, without documents
+    // With `based_on`, publishes only while that version is still the current one (checked in
+    // the same transaction as the insert), else throws ContentChanged.
     std::int64_t publish_content(const std::string& document, const std::string& action,
-                                 const AuditStamp& stamp);
+                                 const AuditStamp& stamp,
+                                 std::optional<std::int64_t> based_on = std::nullopt,
+                                 const std::string& note = "");
     // Moves on with every publish_content() of this store, so a cache of the content history
     // knows when to read it again.
     std::uint64_t content_generation() const { return content_generation_.load(); }
+    // Drafts: publish_content() by an admin drops theirs in its transaction.
+    void save_draft(const std::string& admin, const ContentDraft& draft);
+    std::optional<ContentDraft> draft_of(const std::string& admin);
+    void delete_draft(const std::string& admin);
 
     // Assets are immutable once uploaded: the same name with other bytes is a conflict.
     AssetPutOutcome put_asset(const AssetRecord& asset, const AuditStamp& stamp);

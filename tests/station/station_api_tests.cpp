@@ -1,10 +1,12 @@
 // The station's HTTP contract, route by route, against the real server on a loopback port.
 
+#include "http_support.hpp"
 #include "station_fixture.hpp"
 #include "test_images.hpp"
 #include "wellness/iso_week.hpp"
 
 #include <Poco/Exception.h>
+#include <Poco/InflatingStream.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
@@ -460,7 +462,7 @@ TEST_CASE("publishing content validates it, keeps versions and rolls back", "[st
     auto kiosk = station.kiosk_token();
     Json document = default_document();
     document["idle_timeout_seconds"] = 90;
-    auto published = station.put("/api/v1/admin/content", document, admin);
+    auto published = station.publish_content(document, admin);
     REQUIRE(published.status == 200);
     CHECK(published.json()["version"] == "2");
     CHECK(station.get("/api/v1/kiosk/content", kiosk).json()["document"]["idle_timeout_seconds"] ==
@@ -469,7 +471,7 @@ TEST_CASE("publishing content validates it, keeps versions and rolls back", "[st
     Json broken = document;
     broken["idle_timeout_seconds"] = 5;
     broken["default_locale"] = "xx";
-    auto refused = station.put("/api/v1/admin/content", broken, admin);
+    auto refused = station.publish_content(broken, admin);
     REQUIRE(refused.status == 422);
     CHECK(refused.error_code() == "invalid_content");
     CHECK(refused.json()["error"]["details"].size() >= 2);
@@ -510,13 +512,13 @@ TEST_CASE("content that names a missing asset is refused until the asset is uplo
     document["assets"] = Json::array({"counsellor.png"});
     REQUIRE(document["providers"].size() > 0);
     document["providers"][0]["image"] = "counsellor.png";
-    CHECK(station.put("/api/v1/admin/content", document, admin).status == 422);
+    CHECK(station.publish_content(document, admin).status == 422);
 
     auto upload = station.call(
         {"PUT", "/api/v1/admin/assets/counsellor.png", red_png(), "image/png", admin, {}, false});
     REQUIRE(upload.status == 201);
     CHECK(upload.json()["size"] == red_png().size());
-    REQUIRE(station.put("/api/v1/admin/content", document, admin).status == 200);
+    REQUIRE(station.publish_content(document, admin).status == 200);
 
     auto manifest = station.get("/api/v1/kiosk/content", kiosk).json();
     REQUIRE(manifest["assets"].size() == 1);
@@ -740,6 +742,62 @@ TEST_CASE("the console pages are served with a strict policy and no path travers
     CHECK(station.get("/summary/").status == 404);
 }
 
+TEST_CASE("The console's files carry an ETag, are gzipped for a browser that accepts it, answer "
+          "304 while unchanged and a new ETag once a file changes",
+          "[station][static]") {
+    TempDir web;
+    std::filesystem::create_directories(web.path() / "web" / "admin");
+    std::string script;
+    for (int line = 0; line < 200; ++line)
+        script += "console.log('line " + std::to_string(line) + " of a console script');\n";
+    std::ofstream(web.path() / "web" / "admin" / "app.js") << script;
+    TestStation station([&](auto& config) { config.web_dir = web.path() / "web"; });
+    auto fetch = [&](std::map<std::string, std::string> headers,
+                     const std::string& method = "GET") {
+        return station.call({method, "/admin/app.js", "", "", "", std::move(headers), false});
+    };
+
+    const Reply plain = fetch({});
+    REQUIRE(plain.status == 200);
+    CHECK(plain.body == script);
+    CHECK(plain.header("Content-Encoding").empty());
+    CHECK(plain.header("Cache-Control") == "no-cache");
+    CHECK(plain.header("Vary") == "Accept-Encoding");
+    const std::string etag = plain.header("ETag");
+    REQUIRE(etag.size() > 2);
+
+    const Reply packed = fetch({{"Accept-Encoding", "br;q=1.0, gzip;q=0.8"}});
+    REQUIRE(packed.status == 200);
+    CHECK(packed.header("Content-Encoding") == "gzip");
+    CHECK(packed.body.size() * 4 < script.size());
+    std::istringstream compressed(packed.body);
+    Poco::InflatingInputStream inflate(compressed, Poco::InflatingStreamBuf::STREAM_GZIP);
+    CHECK(std::string(std::istreambuf_iterator<char>(inflate), {}) == script);
+    CHECK(packed.header("ETag") != etag);
+    CHECK(fetch({{"Accept-Encoding", "gzip;q=0, deflate"}}).header("Content-Encoding").empty());
+    CHECK(fetch({{"Accept-Encoding", "x-gzip-ish, , ;;"}}).header("Content-Encoding").empty());
+
+    const Reply unchanged = fetch({{"If-None-Match", "\"other\", " + etag}});
+    CHECK(unchanged.status == 304);
+    CHECK(unchanged.body.empty());
+    CHECK(unchanged.header("ETag") == etag);
+    CHECK(fetch({{"If-None-Match", "W/" + packed.header("ETag")}, {"Accept-Encoding", "gzip"}})
+              .status == 304);
+    CHECK(fetch({{"If-None-Match", "\"not it\", garbage,,"}}).status == 200);
+    const Reply head = fetch({{"Accept-Encoding", "gzip"}}, "HEAD");
+    CHECK(head.status == 200);
+    CHECK(head.header("Content-Length") == std::to_string(packed.body.size()));
+
+    std::ofstream(web.path() / "web" / "admin" / "app.js") << script << "console.log('new');\n";
+    std::filesystem::last_write_time(web.path() / "web" / "admin" / "app.js",
+                                     std::filesystem::file_time_type::clock::now() +
+                                         std::chrono::seconds(5));
+    const Reply changed = fetch({{"If-None-Match", etag}});
+    CHECK(changed.status == 200);
+    CHECK(changed.header("ETag") != etag);
+    CHECK(changed.body.ends_with("console.log('new');\n"));
+}
+
 TEST_CASE("everything survives a stop and a start", "[station]") {
     TestStation station;
     auto admin = station.admin_token();
@@ -747,7 +805,7 @@ TEST_CASE("everything survives a stop and a start", "[station]") {
     auto coordinator = station.coordinator_token();
     Json document = default_document();
     document["idle_timeout_seconds"] = 120;
-    REQUIRE(station.put("/api/v1/admin/content", document, admin).status == 200);
+    REQUIRE(station.publish_content(document, admin).status == 200);
     REQUIRE(
         station
             .post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), last_week(station), 9), kiosk)
@@ -766,4 +824,258 @@ TEST_CASE("everything survives a stop and a start", "[station]") {
     CHECK(summary.body.find("\"n\":9") != std::string::npos);
     admin = station.admin_token(); // the old session has expired meanwhile
     CHECK(station.get("/api/v1/admin/audit", admin).json()["entries"].size() >= 3);
+}
+
+TEST_CASE("A content publish must name the version it was based on: without If-Match it is "
+          "refused with 428, and one based on a version another admin has replaced with 412, "
+          "keeping the other admin's version live",
+          "[station][content]") {
+    TestStation station;
+    const auto admin = station.admin_token();
+    auto put_with = [&](const Json& document, const std::string& if_match) {
+        Request request{
+            "PUT", "/api/v1/admin/content", document.dump(), "application/json", admin, {}, false};
+        if (!if_match.empty())
+            request.headers["If-Match"] = if_match;
+        return station.call(request);
+    };
+    const Reply first = station.get("/api/v1/admin/content", admin);
+    REQUIRE(first.header("ETag") == "\"content-1\"");
+    Json base = first.json()["document"];
+
+    Json unsure = base;
+    unsure["idle_timeout_seconds"] = 75;
+    const Reply missing = put_with(unsure, "");
+    CHECK(missing.status == 428);
+    CHECK(missing.error_code() == "precondition_required");
+
+    Json fix = base;
+    fix["idle_timeout_seconds"] = 90;
+    const Reply fixed = put_with(fix, "\"content-1\"");
+    REQUIRE(fixed.status == 200);
+    CHECK(fixed.header("ETag") == "\"content-2\"");
+
+    // A second admin still editing from version 1.
+    Json other = base;
+    other["tone_enabled"] = false;
+    const Reply stale = put_with(other, "\"content-1\"");
+    CHECK(stale.status == 412);
+    CHECK(stale.error_code() == "content_changed");
+    CHECK_THAT(stale.json()["error"]["message"].get<std::string>(),
+               Catch::Contains("version 2") && Catch::Contains("alice"));
+    // Even an invalid stale edit hears first that it is stale.
+    Json stale_and_broken = other;
+    stale_and_broken["default_locale"] = "xx";
+    CHECK(put_with(stale_and_broken, "\"content-1\"").status == 412);
+    for (const std::string& bad :
+         {std::string("*"), std::string("\"content-x\""), std::string("W/\"content-2\""),
+          std::string("content-2"), std::string("\"content-2\", \"content-3\""),
+          std::string(200, '"')})
+        CHECK(put_with(other, bad).status == 412);
+
+    const Reply live = station.get("/api/v1/admin/content", admin);
+    CHECK(live.header("ETag") == "\"content-2\"");
+    CHECK(live.json()["document"]["idle_timeout_seconds"] == 90);
+    CHECK(live.json()["document"]["tone_enabled"] == base["tone_enabled"]);
+    CHECK(station.get("/api/v1/admin/content/versions", admin).json()["versions"].size() == 2);
+
+    // Based on the version now live, the second admin's merge goes through.
+    Json merged = live.json()["document"];
+    merged["tone_enabled"] = false;
+    const Reply published = put_with(merged, "\"content-2\"");
+    REQUIRE(published.status == 200);
+    CHECK(published.json()["version"] == "3");
+}
+
+TEST_CASE("A publish and a rollback keep their admin's note in the versions and the audit log, "
+          "and a note that is too long, not text or badly encoded publishes nothing",
+          "[station][content]") {
+    TestStation station;
+    const auto admin = station.admin_token();
+    auto put_noted = [&](const Json& document, const std::string& encoded_note) {
+        const std::string etag = station.get("/api/v1/admin/content", admin).header("ETag");
+        return station.call({"PUT",
+                             "/api/v1/admin/content",
+                             document.dump(),
+                             "application/json",
+                             admin,
+                             {{"If-Match", etag}, {"X-Publish-Note", encoded_note}},
+                             false});
+    };
+    Json document = default_document();
+    document["idle_timeout_seconds"] = 80;
+    // "Fixed the EAP number – per Sgt. Ruiz", percent-encoded UTF-8 as the console sends it.
+    const Reply noted =
+        put_noted(document, "Fixed%20the%20EAP%20number%20%E2%80%93%20per%20Sgt.%20Ruiz");
+    REQUIRE(noted.status == 200);
+    CHECK(noted.json()["note"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
+
+    document["idle_timeout_seconds"] = 85;
+    for (const std::string& bad : {std::string(201, 'a'), std::string("line%0Abreak"),
+                                   std::string("%FF%FE"), std::string("%zz"), std::string()}) {
+        const Reply refused = put_noted(document, bad);
+        CHECK(refused.status == 422);
+        CHECK(refused.body.find("/note") != std::string::npos);
+    }
+    const Json versions = station.get("/api/v1/admin/content/versions", admin).json()["versions"];
+    REQUIRE(versions.size() == 2);
+    CHECK(versions[0]["note"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
+    CHECK(versions[1]["note"] == "");
+
+    const Reply rolled = station.post("/api/v1/admin/content/rollback",
+                                      {{"version", "1"}, {"note", "back to the default"}}, admin);
+    REQUIRE(rolled.status == 200);
+    CHECK(
+        station.post("/api/v1/admin/content/rollback", {{"version", "1"}, {"note", "a\tb"}}, admin)
+            .status == 422);
+    const Json audit = station.get("/api/v1/admin/audit", admin).json()["entries"];
+    CHECK(audit[0]["details"] == "back to the default");
+    CHECK(audit[1]["details"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
+}
+
+TEST_CASE("Sign-ins and wrong passwords for an account are in the audit log with the address, a "
+          "name nobody has is not, and the sign-in answer says how long the session lasts",
+          "[station][accounts]") {
+    TestStation station([](wellness::station::StationConfig& config) {
+        config.admin_token_lifetime = std::chrono::seconds(3600);
+    });
+    const auto admin = station.admin_token();
+    CHECK(station.post("/api/v1/admin/session", {{"username", "alice"}, {"password", "wrong one"}})
+              .status == 401);
+    CHECK(station
+              .post("/api/v1/admin/session",
+                    {{"username", "my password typed here"}, {"password", "x"}})
+              .status == 401);
+    const Reply again =
+        station.post("/api/v1/admin/session",
+                     {{"username", "alice"}, {"password", TestStation::admin_password}});
+    REQUIRE(again.status == 200);
+    CHECK(again.json()["expires_in_seconds"] == 3600);
+
+    Json audit = Json::array(); // the sign-in entries, newest first
+    const Json all = station.get("/api/v1/admin/audit", admin).json();
+    for (const auto& entry : all["entries"])
+        if (entry["action"].get<std::string>().starts_with("admin.sign_in"))
+            audit.push_back(entry);
+    INFO(audit.dump());
+    REQUIRE(audit.size() == 3);
+    CHECK(audit[0]["action"] == "admin.sign_in");
+    CHECK(audit[1]["action"] == "admin.sign_in_failed");
+    CHECK(audit[1]["admin"] == "alice");
+    CHECK(audit[1]["details"] == "from 127.0.0.1");
+    CHECK(audit[2]["action"] == "admin.sign_in");
+    CHECK(audit[2]["details"] == "from 127.0.0.1");
+    CHECK(station.get("/api/v1/admin/audit", admin).body.find("my password typed here") ==
+          std::string::npos);
+}
+
+TEST_CASE("The kiosk list tells an admin, by the station's clock, which kiosks are ok, late or "
+          "silent, the live content version, the storage's health and unused codes' expiry",
+          "[station][kiosk-health]") {
+    TestStation station([](wellness::station::StationConfig& config) {
+        config.kiosk_contact_interval = std::chrono::seconds(600);
+    });
+    const auto admin = station.admin_token();
+    const auto kiosk = station.kiosk_token("room 1");
+    REQUIRE(station.get("/api/v1/kiosk/content", kiosk).status == 200); // a contact now
+    const Reply added = station.post("/api/v1/admin/kiosks", {{"name", "room 2"}}, admin);
+    REQUIRE(added.status == 201);
+
+    // Signed in afresh each time: the clock jumps past an admin session's life.
+    auto listed = [&] { return station.get("/api/v1/admin/kiosks", station.admin_token()).json(); };
+    auto health_of = [](const Json& list, const std::string& name) {
+        for (const auto& entry : list["kiosks"])
+            if (entry["name"] == name)
+                return entry["health"].get<std::string>();
+        return std::string("absent");
+    };
+    Json now_list = listed();
+    CHECK(health_of(now_list, "room 1") == "ok");
+    CHECK(health_of(now_list, "room 2") == "waiting_for_enrollment");
+    CHECK(now_list["live_content_version"] == "1");
+    CHECK(now_list["contact_interval_seconds"] == 600);
+    CHECK(now_list["station_time"] == wellness::station::utc_timestamp(station.now.load()));
+    CHECK(now_list["storage"]["ok"] == true);
+    CHECK(now_list["storage"]["problem"].is_null());
+    for (const auto& entry : now_list["kiosks"])
+        if (entry["name"] == "room 2")
+            CHECK(entry["enrollment_code_expires_at"] == added.json()["expires_at"]);
+
+    station.now += 2 * 600 + 1;
+    CHECK(health_of(listed(), "room 1") == "late");
+    station.now += 24 * 3600;
+    CHECK(health_of(listed(), "room 1") == "silent");
+    REQUIRE(station.get("/api/v1/kiosk/content", kiosk).status == 200);
+    CHECK(health_of(listed(), "room 1") == "ok");
+}
+
+TEST_CASE("An admin can read any one content version whole, to see what a rollback would change",
+          "[station][content]") {
+    TestStation station;
+    const auto admin = station.admin_token();
+    Json document = default_document();
+    document["idle_timeout_seconds"] = 95;
+    REQUIRE(station.publish_content(document, admin).status == 200);
+    const Reply first = station.get("/api/v1/admin/content/versions/1", admin);
+    REQUIRE(first.status == 200);
+    CHECK(first.json()["version"] == "1");
+    CHECK(first.json()["document"] == default_document());
+    CHECK(station.get("/api/v1/admin/content/versions/2", admin).json()["document"] == document);
+    CHECK(station.get("/api/v1/admin/content/versions/3", admin).status == 404);
+    CHECK(station.get("/api/v1/admin/content/versions/x1", admin).status == 404);
+    CHECK(station.get("/api/v1/admin/content/versions/0", admin).status == 404);
+    CHECK(station.get("/api/v1/admin/content/versions/1").status == 401);
+    CHECK(station.get("/api/v1/admin/content/versions/1", station.coordinator_token()).status ==
+          403);
+}
+
+TEST_CASE("An admin's draft is kept on the station for that admin alone, survives a restart and "
+          "is gone once they publish; a draft that names no version or holds no document is "
+          "refused whole",
+          "[station][content]") {
+    TestStation station;
+    const auto alice = station.admin_token();
+    REQUIRE(station
+                .post("/api/v1/admin/admins",
+                      {{"username", "bob"}, {"password", "another long password"}}, alice)
+                .status == 201);
+    const Reply bob_session = station.post(
+        "/api/v1/admin/session", {{"username", "bob"}, {"password", "another long password"}});
+    REQUIRE(bob_session.status == 200);
+    const std::string bob = bob_session.json()["token"];
+
+    CHECK(station.get("/api/v1/admin/content/draft", alice).status == 404);
+    Json draft = default_document();
+    draft["idle_timeout_seconds"] = 7; // half done: not valid content, and kept all the same
+    const Reply saved =
+        station.put("/api/v1/admin/content/draft", {{"based_on", "1"}, {"document", draft}}, alice);
+    REQUIRE(saved.status == 200);
+    CHECK(saved.json()["saved_at"] == wellness::station::utc_timestamp(station.now.load()));
+
+    for (const Json& bad : {Json{{"document", draft}}, Json{{"based_on", "9"}, {"document", draft}},
+                            Json{{"based_on", 1}, {"document", draft}},
+                            Json{{"based_on", "1"}, {"document", "x"}}, Json::array()}) {
+        const Reply refused = station.put("/api/v1/admin/content/draft", bad, alice);
+        CHECK(refused.status == 422);
+    }
+    CHECK(station.get("/api/v1/admin/content/draft", bob).status == 404);
+
+    station.restart();
+    const auto later = station.admin_token(); // another laptop, another session
+    const Reply kept = station.get("/api/v1/admin/content/draft", later);
+    REQUIRE(kept.status == 200);
+    CHECK(kept.json()["based_on"] == "1");
+    CHECK(kept.json()["document"] == draft);
+
+    Json fixed = draft;
+    fixed["idle_timeout_seconds"] = 70;
+    REQUIRE(station.publish_content(fixed, later).status == 200);
+    CHECK(station.get("/api/v1/admin/content/draft", later).status == 404);
+
+    REQUIRE(
+        station.put("/api/v1/admin/content/draft", {{"based_on", "2"}, {"document", fixed}}, bob)
+            .status == 200);
+    CHECK(station.del("/api/v1/admin/content/draft", bob).status == 204);
+    CHECK(station.get("/api/v1/admin/content/draft", bob).status == 404);
+    CHECK(station.get("/api/v1/admin/content/draft").status == 401);
 }

@@ -34,7 +34,7 @@ TEST_CASE("publishing says when a counting change reaches the kiosks, and wordin
 
     // Wording only: no counting change.
     document["checkin"]["question"]["en"] = "How are you doing today?";
-    auto wording = station.put("/api/v1/admin/content", document, admin);
+    auto wording = station.publish_content(document, admin);
     REQUIRE(wording.status == 200);
     CHECK(wording.json()["counting_change"] == false);
     CHECK_FALSE(wording.json().contains("counting_applies_from"));
@@ -44,7 +44,7 @@ TEST_CASE("publishing says when a counting change reaches the kiosks, and wordin
     auto& levels = renamed["checkin"]["levels"];
     const std::string old_id = levels[levels.size() - 1]["id"];
     levels[levels.size() - 1]["id"] = "ill-thu-10h15";
-    auto steering = station.put("/api/v1/admin/content", renamed, admin);
+    auto steering = station.publish_content(renamed, admin);
     REQUIRE(steering.status == 200);
     CHECK(steering.json()["counting_change"] == true);
     CHECK(steering.json()["counting_applies_from"] == next_week(station));
@@ -52,13 +52,13 @@ TEST_CASE("publishing says when a counting change reaches the kiosks, and wordin
     // A wording change on top of it, the same week, still waits with it: kiosks count by the
     // structure the week began with.
     renamed["checkin"]["question"]["en"] = "How are you, right now?";
-    auto on_top = station.put("/api/v1/admin/content", renamed, admin);
+    auto on_top = station.publish_content(renamed, admin);
     REQUIRE(on_top.status == 200);
     CHECK(on_top.json()["counting_change"] == true);
 
     // Back to the week's own structure: nothing waits.
     levels[levels.size() - 1]["id"] = old_id;
-    auto restored = station.put("/api/v1/admin/content", renamed, admin);
+    auto restored = station.publish_content(renamed, admin);
     REQUIRE(restored.status == 200);
     CHECK(restored.json()["counting_change"] == false);
 
@@ -71,7 +71,7 @@ TEST_CASE("publishing says when a counting change reaches the kiosks, and wordin
     station.now = station.now.load() + 7 * 24 * 3600;
     renamed["checkin"]["levels"][levels.size() - 1]["id"] = "ill-thu-10h15";
     renamed["checkin"]["question"]["en"] = "How are you?";
-    auto next = station.put("/api/v1/admin/content", renamed, station.admin_token());
+    auto next = station.publish_content(renamed, station.admin_token());
     REQUIRE(next.status == 200);
     CHECK(next.json()["counting_change"] == false);
 }

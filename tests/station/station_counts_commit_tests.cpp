@@ -392,6 +392,8 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
                 "ALTER TABLE kiosks DROP COLUMN next_token_hash;"
                 "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
                 "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
+                "ALTER TABLE content_versions DROP COLUMN note;"
+                "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
                 "PRAGMA user_version=1");
     }
     station.restart();

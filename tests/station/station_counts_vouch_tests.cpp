@@ -282,7 +282,7 @@ TEST_CASE("a week's catalogue is that of the content a kiosk can have counted it
     Json changed = default_document();
     changed["checkin"]["topics"].push_back(
         {{"id", "overtime"}, {"label", {{"en", "Overtime"}, {"es", "Horas extra"}}}});
-    auto published = station.put("/api/v1/admin/content", changed, admin);
+    auto published = station.publish_content(changed, admin);
     INFO(published.body);
     REQUIRE(published.status == 200);
     REQUIRE(published.json()["counting_applies_from"] == "2026-W48");

@@ -309,6 +309,8 @@ TEST_CASE("a station database of schema 2 upgrades and publishes its counts once
                 "ALTER TABLE kiosks DROP COLUMN next_token_hash;"
                 "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
                 "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
+                "ALTER TABLE content_versions DROP COLUMN note;"
+                "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
                 "ALTER TABLE applied_batch_ids DROP COLUMN week;"
                 "PRAGMA user_version=2");
     }

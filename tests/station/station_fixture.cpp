@@ -187,6 +187,17 @@ Reply TestStation::put(const std::string& path, const Json& body, const std::str
     return call({"PUT", path, body.dump(), "application/json", token, {}, false});
 }
 
+Reply TestStation::publish_content(const Json& document, const std::string& token) const {
+    const Reply current = get("/api/v1/admin/content", token);
+    return call({"PUT",
+                 "/api/v1/admin/content",
+                 document.dump(),
+                 "application/json",
+                 token,
+                 {{"If-Match", current.header("ETag")}},
+                 false});
+}
+
 Reply TestStation::del(const std::string& path, const std::string& token) const {
     return call({"DELETE", path, "", "", token, {}, false});
 }

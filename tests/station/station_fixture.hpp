@@ -88,6 +88,9 @@ class TestStation {
     Reply post(const std::string& path, const Json& body, const std::string& token = "") const;
     Reply put(const std::string& path, const Json& body, const std::string& token = "") const;
     Reply del(const std::string& path, const std::string& token = "") const;
+    // PUT /api/v1/admin/content as the console does: If-Match with the ETag of the content
+    // GET answers now, so the publish is based on the current version.
+    Reply publish_content(const Json& document, const std::string& token) const;
 
     // Setup shortcuts through the public API.
     std::string admin_token(); // adds "alice" on first use and signs in

@@ -176,6 +176,8 @@ TEST_CASE("Kiosks enrolled before token ends existed get a whole life from the u
                 "ALTER TABLE kiosks DROP COLUMN token_expires_at;"
                 "ALTER TABLE kiosks DROP COLUMN next_token_hash;"
                 "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
+                "ALTER TABLE content_versions DROP COLUMN note;"
+                "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
                 "PRAGMA user_version=5");
     }
     station.restart();

@@ -15,7 +15,6 @@
 #include <sstream>
 
 using namespace station_test;
-using wellness::station::classify_kiosk;
 using wellness::station::KioskHealth;
 using wellness::station::PrometheusText;
 
@@ -223,21 +222,6 @@ TEST_CASE("A metrics token file that holds no valid hash means no token, and a t
     CHECK_FALSE(MetricsToken(file).configured());
 }
 
-TEST_CASE("A kiosk is late after two sync intervals without contact and silent after a day",
-          "[station][metrics]") {
-    const std::chrono::seconds hour(3600);
-    const std::time_t now = 1'800'000'000;
-    CHECK(classify_kiosk(now, now, hour) == KioskHealth::ok);
-    CHECK(classify_kiosk(now - 2 * 3600 + 1, now, hour) == KioskHealth::ok);
-    CHECK(classify_kiosk(now - 2 * 3600, now, hour) == KioskHealth::late);
-    CHECK(classify_kiosk(now - 24 * 3600 + 1, now, hour) == KioskHealth::late);
-    CHECK(classify_kiosk(now - 24 * 3600, now, hour) == KioskHealth::silent);
-    // Kiosks that call twice a day are late only after a day, and silent no sooner.
-    const std::chrono::seconds half_day(13 * 3600);
-    CHECK(classify_kiosk(now - 25 * 3600, now, half_day) == KioskHealth::ok);
-    CHECK(classify_kiosk(now - 26 * 3600, now, half_day) == KioskHealth::silent);
-}
-
 TEST_CASE("A scraper with the admin's metrics token reads every family of /metrics in "
           "Prometheus text format, routes named by their patterns",
           "[station][metrics]") {
@@ -359,11 +343,11 @@ TEST_CASE("/metrics answers 401 without the metrics token, with a wrong, an admi
     }
 }
 
-TEST_CASE("/metrics and the console's kiosk list say a kiosk is ok, late after two sync "
+TEST_CASE("/metrics and the console's kiosk list say a kiosk is ok, late after two contact "
           "intervals and silent after a day, and ok again once it calls",
           "[station][metrics]") {
     TestStation station([](wellness::station::StationConfig& config) {
-        config.kiosk_sync_interval = std::chrono::seconds(1800);
+        config.kiosk_contact_interval = std::chrono::seconds(1800);
     });
     const std::string token = make_metrics_token(station);
     const std::string admin = station.admin_token();
@@ -387,18 +371,18 @@ TEST_CASE("/metrics and the console's kiosk list say a kiosk is ok, late after t
         return health;
     };
     CHECK(states() == std::map<std::string, double>{{"ok", 2}, {"late", 0}, {"silent", 0}});
-    CHECK(console_health() == std::multiset<std::string>{"null", "ok", "ok"});
+    CHECK(console_health() == std::multiset<std::string>{"ok", "ok", "waiting_for_enrollment"});
 
-    station.now += 3600 - 1;
+    station.now += 3600; // two intervals exactly
     CHECK(states() == std::map<std::string, double>{{"ok", 2}, {"late", 0}, {"silent", 0}});
     station.now += 1;
     CHECK(states() == std::map<std::string, double>{{"ok", 0}, {"late", 2}, {"silent", 0}});
-    CHECK(console_health() == std::multiset<std::string>{"late", "late", "null"});
+    CHECK(console_health() == std::multiset<std::string>{"late", "late", "waiting_for_enrollment"});
 
     station.now += 23 * 3600;
     REQUIRE(station.get("/api/v1/kiosk/content", kiosk).status == 200);
     CHECK(states() == std::map<std::string, double>{{"ok", 1}, {"late", 0}, {"silent", 1}});
-    CHECK(console_health() == std::multiset<std::string>{"null", "ok", "silent"});
+    CHECK(console_health() == std::multiset<std::string>{"ok", "silent", "waiting_for_enrollment"});
 }
 
 TEST_CASE("No number in /metrics follows what kiosks report: releases of many visits or none "

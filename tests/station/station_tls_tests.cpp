@@ -2,6 +2,7 @@
 // HTTP refused, the identity the console shows, renewal by the station's clock, a configured
 // certificate, and hostile certificate files.
 
+#include "http_support.hpp"
 #include "station_fixture.hpp"
 #include "station_tls.hpp"
 #include "wellness/fingerprint.hpp"
@@ -333,4 +334,39 @@ TEST_CASE("A damaged own certificate stops the station with words, and is not re
     std::ofstream(own, std::ios::binary | std::ios::trunc) << pem;
     CHECK_THROWS_WITH(TestStation(with_tls, data), Catch::Contains("station.pem"));
     CHECK(read_all(own) == pem); // left for the operator to look at, kiosks' pin untouched
+}
+
+TEST_CASE("The station tells anyone its configured name and the summary rules, and refuses a "
+          "name that is empty, too long or holds control characters, and a kiosk contact "
+          "interval outside a minute to a day",
+          "[station][identity]") {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
+    StationConfig config;
+    for (const std::string& bad : {std::string(), std::string(81, 'x'), std::string("Room\n2")}) {
+        file->setString("station.name", bad);
+        CHECK_THROWS_WITH(wellness::station::apply_configuration(*file, config),
+                          Catch::Contains("station.name"));
+    }
+    CHECK(config.station_name == "Wellness station");
+    file->setString("station.name", "North precinct");
+    for (const std::string& bad : {std::string("59"), std::string("86401"), std::string("1h")}) {
+        file->setString("kiosks.contact_interval_seconds", bad);
+        CHECK_THROWS_WITH(wellness::station::apply_configuration(*file, config),
+                          Catch::Contains("kiosks.contact_interval_seconds"));
+    }
+    file->setString("kiosks.contact_interval_seconds", "600");
+    wellness::station::apply_configuration(*file, config);
+    CHECK(config.kiosk_contact_interval == std::chrono::seconds(600));
+
+    TestStation station([](StationConfig& tweaked) {
+        tweaked.station_name = "North precinct, 2nd floor";
+        tweaked.k = 7;
+        tweaked.seal_after_days = 21;
+    });
+    const Json identity = station.get("/api/v1/station").json();
+    CHECK(identity["name"] == "North precinct, 2nd floor");
+    CHECK(identity["k"] == 7);
+    CHECK(identity["seal_after_days"] == 21);
+    // The station's own clock, not the machine's: here a Wednesday of 2026-W47.
+    CHECK(identity["time"] == wellness::station::utc_timestamp(station.now.load()));
 }

@@ -3,6 +3,7 @@
 #include "config.hpp"
 #include "connection_watch.hpp"
 #include "deferred_answer.hpp"
+#include "kiosk_health.hpp"
 #include "login_throttle.hpp"
 #include "security.hpp"
 #include "static_files.hpp"
@@ -224,4 +225,40 @@ TEST_CASE("a deferred answer never waits for a client that stopped reading; it e
     CHECK(closed);
     CHECK(received.size() >= queued);
     CHECK(received.find(R"({"status":"applied"})") == std::string::npos);
+}
+
+TEST_CASE("A kiosk is ok until two contact intervals pass without a call, late until a day has "
+          "passed, then silent; one that never called counts from its enrollment",
+          "[station][kiosk-health]") {
+    using wellness::station::kiosk_health;
+    using wellness::station::KioskHealth;
+    const std::chrono::seconds interval{3600};
+    const std::time_t now = 1'800'000'000;
+    wellness::station::KioskRecord kiosk;
+    kiosk.enrolled = true;
+    kiosk.created_at = now - 30 * 86400;
+    kiosk.last_contact = now - 2 * 3600;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::ok);
+    kiosk.last_contact = now - 2 * 3600 - 1;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::late);
+    kiosk.last_contact = now - 86400;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::late);
+    kiosk.last_contact = now - 86400 - 1;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::silent);
+    CHECK(kiosk_health(kiosk, now, std::chrono::seconds(86400)) == KioskHealth::silent);
+    // A contact "in the future" (the station's clock was set back) is not a fault.
+    kiosk.last_contact = now + 600;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::ok);
+
+    kiosk.last_contact.reset();
+    kiosk.enrolled_at = now - 60;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::ok);
+    kiosk.enrolled_at = now - 3 * 86400;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::silent);
+    kiosk.enrolled = false;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::waiting_for_enrollment);
+    kiosk.revoked = true;
+    CHECK(kiosk_health(kiosk, now, interval) == KioskHealth::revoked);
+    CHECK(wellness::station::to_string(KioskHealth::waiting_for_enrollment) ==
+          "waiting_for_enrollment");
 }

@@ -3,8 +3,10 @@
 #include "wellness/content.hpp"
 #include "wellness/iso_week.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
 
 namespace wellness::station {
 
@@ -13,7 +15,8 @@ namespace {
 Json version_json(const ContentVersionRecord& record) {
     return {{"version", std::to_string(record.version)},
             {"published_at", utc_timestamp(record.published_at)},
-            {"published_by", record.published_by}};
+            {"published_by", record.published_by},
+            {"note", record.note}};
 }
 
 // The content kiosks count by this week: the version that was current when the week began (or
@@ -45,9 +48,72 @@ struct Published {
     std::optional<IsoWeek> counting_applies_from;
 };
 
-// Validates against core's rules and the uploaded assets, then publishes with its audit entry.
+// The entity tag of a content version: what GET answers and PUT's If-Match names.
+std::string content_etag(std::int64_t version) {
+    return "\"content-" + std::to_string(version) + "\"";
+}
+
+// The version a PUT's If-Match names. Without one, 428: a publish must say what it was based
+// on, so that it never silently replaces a version its admin has not seen. One that names no
+// content version (or "*", which would match anything) is 412.
+std::int64_t based_on_version(const Poco::Net::HTTPServerRequest& request) {
+    if (!request.has("If-Match"))
+        throw HttpError(Status::HTTP_PRECONDITION_REQUIRED, "precondition_required",
+                        "send If-Match with the ETag of GET /api/v1/admin/content, so that a "
+                        "version published meanwhile is never overwritten unseen");
+    std::string tag = request.get("If-Match");
+    tag.erase(0, tag.find_first_not_of(" \t"));
+    tag.erase(tag.find_last_not_of(" \t") + 1);
+    const std::string prefix = "\"content-";
+    if (tag.size() > prefix.size() + 1 && tag.size() < 40 && tag.starts_with(prefix) &&
+        tag.back() == '"') {
+        if (auto version = parse_id(tag.substr(prefix.size(), tag.size() - prefix.size() - 1)))
+            return *version;
+    }
+    throw HttpError(Status::HTTP_PRECONDITION_FAILED, "content_changed",
+                    "If-Match names no content version; read the content again");
+}
+
+constexpr std::size_t max_note_bytes = 200;
+
+// The admin's note on a publish: percent-encoded UTF-8 in X-Publish-Note (a header, since the
+// body is the document itself), 1 to 200 bytes of text without control characters; none when
+// absent. 422 otherwise, before anything is published.
+std::string publish_note(const Poco::Net::HTTPServerRequest& request) {
+    if (!request.has("X-Publish-Note"))
+        return "";
+    const std::string& encoded = request.get("X-Publish-Note");
+    std::string note;
+    try {
+        if (encoded.size() > max_note_bytes * 3)
+            throw Poco::SyntaxException("too long");
+        Poco::URI::decode(encoded, note);
+    } catch (const Poco::Exception&) {
+        note.assign(max_note_bytes + 1, 'x'); // refused below with the length message
+    }
+    if (first_invalid_utf8(note) != note.size())
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
+                        "the request is not valid", {{"/note", "must be UTF-8 text"}});
+    return required_text(Json{{"note", note}}, "note", max_note_bytes);
+}
+
+HttpError changed_since(StationStore& store, const ContentChanged& changed) {
+    std::string message = "version " + std::to_string(changed.current) +
+                          " was published after version " + std::to_string(changed.based_on) +
+                          ", which this edit is based on; nothing was published";
+    if (auto current = store.content_version(changed.current))
+        message += " (version " + std::to_string(changed.current) + " by " + current->published_by +
+                   " at " + utc_timestamp(current->published_at) + ")";
+    return HttpError(Status::HTTP_PRECONDITION_FAILED, "content_changed", message,
+                     {{"/current_version", std::to_string(changed.current)}});
+}
+
+// Validates against core's rules and the uploaded assets, then publishes with its audit entry
+// (with `based_on`, only while that version is still current).
 Published publish(StationStore& store, Poco::Logger& logger, const Json& document,
-                  const std::string& action, const AuditStamp& stamp) {
+                  const std::string& action, const AuditStamp& stamp,
+                  std::optional<std::int64_t> based_on = std::nullopt,
+                  const std::string& note = "") {
     auto assets = store.asset_names();
     auto parsed = parse_content(document, &assets);
     if (!parsed.document)
@@ -57,7 +123,11 @@ Published publish(StationStore& store, Poco::Logger& logger, const Json& documen
                         parsed.problems);
     const auto counted_now = counted_by_this_week(store, stamp.at);
     Published published;
-    published.version = store.publish_content(document.dump(), action, stamp);
+    try {
+        published.version = store.publish_content(document.dump(), action, stamp, based_on, note);
+    } catch (const ContentChanged& changed) {
+        throw changed_since(store, changed);
+    }
     if (counted_now && !same_counting_structure(*counted_now, *parsed.document))
         published.counting_applies_from = IsoWeek::from_local_time(stamp.at).next();
     logger.information("content version " + std::to_string(published.version) + " published");
@@ -83,12 +153,20 @@ void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
             throw not_found("no content has been published yet");
         Json body = version_json(*current);
         body["document"] = parse_stored_document(current->document);
+        response.set("ETag", content_etag(current->version));
         send_json(response, Status::HTTP_OK, body);
         return;
     }
+    const std::int64_t based_on = based_on_version(request);
+    // Refused before the body is read or validated: problems found in a stale edit would only
+    // have to be fixed again after merging.
+    if (auto current = store_.current_content(); current && current->version != based_on)
+        throw changed_since(store_, ContentChanged(based_on, current->version));
+    const std::string note = publish_note(request);
     Json document = read_json_body(request, config_.max_content_body_bytes);
-    const auto published =
-        publish(store_, logger(), document, "content.publish", {clock_(), admin.admin_name});
+    const auto published = publish(store_, logger(), document, "content.publish",
+                                   {clock_(), admin.admin_name}, based_on, note);
+    response.set("ETag", content_etag(published.version));
     send_json(response, Status::HTTP_OK, published_json(store_, published));
 }
 
@@ -102,6 +180,55 @@ void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
     send_json(response, Status::HTTP_OK,
               {{"current", history.empty() ? "" : std::to_string(history.front().version)},
                {"versions", versions}});
+}
+
+void AdminContentVersionHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                       Poco::Net::HTTPServerResponse& response) {
+    require_role(request, store_, clock_(), {Role::admin});
+    const auto wanted = parse_id(version_);
+    const auto record = wanted ? store_.content_version(*wanted) : std::nullopt;
+    if (!record)
+        throw not_found("there is no such content version");
+    Json body = version_json(*record);
+    body["document"] = parse_stored_document(record->document);
+    send_json(response, Status::HTTP_OK, body);
+}
+
+void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
+                                     Poco::Net::HTTPServerResponse& response) {
+    const Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    if (request.getMethod() == "GET") {
+        const auto draft = store_.draft_of(admin.admin_name);
+        if (!draft)
+            throw not_found("no draft is kept for this admin");
+        send_json(response, Status::HTTP_OK,
+                  {{"based_on", std::to_string(draft->based_on)},
+                   {"saved_at", utc_timestamp(draft->saved_at)},
+                   {"document", parse_stored_document(draft->document)}});
+        return;
+    }
+    if (request.getMethod() == "DELETE") {
+        store_.delete_draft(admin.admin_name);
+        send_no_content(response);
+        return;
+    }
+    const Json body = read_json_body(request, config_.max_content_body_bytes);
+    Problems problems;
+    std::optional<std::int64_t> based_on;
+    if (body.is_object() && body.contains("based_on") && body["based_on"].is_string())
+        based_on = parse_id(body["based_on"].get_ref<const std::string&>());
+    if (!based_on || !store_.content_version(*based_on))
+        problems.push_back({"/based_on", "required, the version the draft started from"});
+    if (!body.is_object() || !body.contains("document") || !body["document"].is_object())
+        problems.push_back({"/document", "required, a content document (an object)"});
+    if (!problems.empty())
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
+                        "the draft is not valid; nothing was kept", problems);
+    const ContentDraft draft{*based_on, body["document"].dump(), clock_()};
+    store_.save_draft(admin.admin_name, draft);
+    send_json(response, Status::HTTP_OK,
+              {{"based_on", std::to_string(draft.based_on)},
+               {"saved_at", utc_timestamp(draft.saved_at)}});
 }
 
 void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
@@ -119,12 +246,14 @@ void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!wanted)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
                         "the request is not valid", {{"/version", "required, a version number"}});
+    const std::string note =
+        body.contains("note") ? required_text(body, "note", max_note_bytes) : std::string();
     auto old = store_.content_version(*wanted);
     if (!old)
         throw not_found("there is no content version " + std::to_string(*wanted));
-    const auto published =
-        publish(store_, logger(), parse_stored_document(old->document),
-                "content.rollback to " + std::to_string(*wanted), {clock_(), admin.admin_name});
+    const auto published = publish(store_, logger(), parse_stored_document(old->document),
+                                   "content.rollback to " + std::to_string(*wanted),
+                                   {clock_(), admin.admin_name}, std::nullopt, note);
     send_json(response, Status::HTTP_OK, published_json(store_, published));
 }
 

@@ -6,8 +6,9 @@
 
 namespace wellness::station {
 
-// /api/v1/admin/content: GET the live document, PUT validates and publishes a new version (422
-// with every problem keeps the old one live).
+// /api/v1/admin/content: GET the live document with its ETag; PUT with If-Match naming the
+// version it was based on validates and publishes a new version (422 with every problem keeps
+// the old one live; 428 without If-Match; 412 when another version was published meanwhile).
 class AdminContentHandler : public StationHandler {
   public:
     AdminContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
@@ -37,6 +38,43 @@ class AdminContentVersionsHandler : public StationHandler {
   private:
     StationStore& store_;
     const Clock& clock_;
+};
+
+// GET /api/v1/admin/content/versions/{version}: one version with its document, so the console
+// can show what a rollback would change before it is made.
+class AdminContentVersionHandler : public StationHandler {
+  public:
+    AdminContentVersionHandler(StationStore& store, const Clock& clock, std::string version,
+                               Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), version_(std::move(version)) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
+
+  private:
+    StationStore& store_;
+    const Clock& clock_;
+    std::string version_;
+};
+
+// /api/v1/admin/content/draft: the signed-in admin's own unpublished edit. PUT
+// {"based_on":"7","document":{...}} keeps it (not validated: a draft may be half done), GET
+// gives it back (404 without one), DELETE drops it; a publish by its admin drops it too.
+class AdminContentDraftHandler : public StationHandler {
+  public:
+    AdminContentDraftHandler(StationStore& store, const Clock& clock, const StationConfig& config,
+                             Poco::Logger& logger)
+        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+
+  protected:
+    void serve(Poco::Net::HTTPServerRequest& request,
+               Poco::Net::HTTPServerResponse& response) override;
+
+  private:
+    StationStore& store_;
+    const Clock& clock_;
+    const StationConfig& config_;
 };
 
 // POST /api/v1/admin/content/rollback {"version"}: publishes an old document again as a new

@@ -1,20 +1,19 @@
 #include "admin_kiosks_handler.hpp"
 
+#include "kiosk_health.hpp"
 #include "security.hpp"
-#include "station_metrics.hpp"
 #include "station_tls.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <filesystem>
+#include <system_error>
 
 namespace wellness::station {
 
 namespace {
 
-// `health` ("ok", "late", "silent") is /metrics' classification; null for a kiosk not in
-// service (not enrolled yet, or revoked).
-Json kiosk_json(const KioskRecord& kiosk, std::time_t now, std::chrono::seconds sync_interval) {
-    const auto health = kiosk_health(kiosk, now, sync_interval);
+Json kiosk_json(const KioskRecord& kiosk) {
     return {
         {"kiosk_id", std::to_string(kiosk.id)},
         {"name", kiosk.name},
@@ -27,8 +26,7 @@ Json kiosk_json(const KioskRecord& kiosk, std::time_t now, std::chrono::seconds 
         // A kiosk that was off past its token's end must be enrolled again.
         {"token_expires_at",
          kiosk.token_expires_at ? Json(utc_timestamp(*kiosk.token_expires_at)) : Json()},
-        {"content_version", kiosk.content_version.empty() ? Json() : Json(kiosk.content_version)},
-        {"health", health ? Json(std::string(kiosk_health_name(*health))) : Json()}};
+        {"content_version", kiosk.content_version.empty() ? Json() : Json(kiosk.content_version)}};
 }
 
 std::string format_code(const std::string& code) {
@@ -41,10 +39,28 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
     Principal admin = require_role(request, store_, clock_(), {Role::admin});
     if (request.getMethod() == "GET") {
+        // The console's health dashboard: every time here is the station's, so a laptop with
+        // a wrong clock still shows how long ago each kiosk called.
+        const std::time_t now = clock_();
         Json kiosks = Json::array();
-        for (const auto& kiosk : store_.list_kiosks())
-            kiosks.push_back(kiosk_json(kiosk, clock_(), config_.kiosk_sync_interval));
-        send_json(response, Status::HTTP_OK, {{"kiosks", kiosks}});
+        for (const auto& kiosk : store_.list_kiosks()) {
+            Json entry = kiosk_json(kiosk);
+            entry["health"] = to_string(kiosk_health(kiosk, now, config_.kiosk_contact_interval));
+            kiosks.push_back(std::move(entry));
+        }
+        const auto live = store_.current_content();
+        const auto storage_problem = store_.storage_problem(now);
+        std::error_code space_error;
+        const auto space = std::filesystem::space(config_.data_dir, space_error);
+        send_json(response, Status::HTTP_OK,
+                  {{"kiosks", kiosks},
+                   {"station_time", utc_timestamp(now)},
+                   {"contact_interval_seconds", config_.kiosk_contact_interval.count()},
+                   {"live_content_version", live ? Json(std::to_string(live->version)) : Json()},
+                   {"storage",
+                    {{"ok", !storage_problem.has_value()},
+                     {"problem", storage_problem ? Json(*storage_problem) : Json()},
+                     {"free_bytes", space_error ? Json() : Json(space.available)}}}});
         return;
     }
     Json body = read_json_body(request, config_.max_json_body_bytes);

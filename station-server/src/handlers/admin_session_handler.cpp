@@ -18,8 +18,8 @@ void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
-    PasswordAttempt attempt(throttle_, account_throttle_, request.clientAddress().host().toString(),
-                            clock_());
+    const std::string address = request.clientAddress().host().toString();
+    PasswordAttempt attempt(throttle_, account_throttle_, address, clock_());
     Json body = read_json_body(request, config_.max_json_body_bytes);
     std::string username = required_text(body, "username", 64);
     std::string password = required_text(body, "password", 1024);
@@ -31,8 +31,17 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
     if (!admin)
         record.iterations = config_.pbkdf2_iterations;
     bool valid = verify_password(password, record) && admin.has_value();
-    if (!valid) // already counted as failed by the attempt
+    if (!valid) { // already counted as failed by the attempt
+        // Bookkeeping too: on a disk that takes no writes the answer is still 401.
+        if (admin) {
+            try {
+                store_.record_failed_sign_in({clock_(), admin->name}, "from " + address);
+            } catch (const std::exception& error) {
+                logger().warning(std::string("could not audit a failed sign-in: ") + error.what());
+            }
+        }
         throw unauthorized("invalid_credentials", "the name or password is wrong");
+    }
     attempt.succeeded(clock_());
     std::time_t now = clock_();
     // Bookkeeping: a disk that takes no writes must not keep the admin out (the session itself
@@ -44,10 +53,14 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
     }
     std::string secret = random_secret();
     std::time_t expires = now + static_cast<std::time_t>(config_.admin_token_lifetime.count());
-    auto session = store_.create_session(admin->id, sha256_hex(secret), expires);
+    auto session = store_.create_session(admin->id, sha256_hex(secret), expires, {now, admin->name},
+                                         "from " + address);
+    // The lifetime as well as the end: a browser whose clock is off from the station's counts
+    // the seconds from now rather than comparing its own clock with the station's end.
     send_json(response, Status::HTTP_OK,
               {{"token", make_token('a', session, secret)},
                {"expires_at", utc_timestamp(expires)},
+               {"expires_in_seconds", static_cast<std::int64_t>(expires - now)},
                {"username", admin->name}});
 }
 

@@ -12,7 +12,8 @@ void AuditHandler::serve(Poco::Net::HTTPServerRequest& request,
         entries.push_back({{"time", utc_timestamp(entry.at)},
                            {"admin", entry.admin},
                            {"action", entry.action},
-                           {"object", entry.object}});
+                           {"object", entry.object},
+                           {"details", entry.details}});
     send_json(response, Status::HTTP_OK, {{"entries", entries}});
 }
 

@@ -1,5 +1,6 @@
 #include "metrics_handler.hpp"
 
+#include "kiosk_health.hpp"
 #include "station_tls.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -77,16 +78,19 @@ void MetricsHandler::serve(Poco::Net::HTTPServerRequest& request,
                 "Size of the database's write-ahead log, in whole MiB (rounded down).");
     text.sample({}, wal_mebibytes(config_));
 
+    // The console's kiosk list says the same of each kiosk (kiosk_health.hpp).
+    const std::array in_service{KioskHealth::ok, KioskHealth::late, KioskHealth::silent};
     std::array<int, 3> by_health{};
-    for (const auto& kiosk : store_.list_kiosks())
-        if (auto health = kiosk_health(kiosk, now, config_.kiosk_sync_interval))
-            ++by_health[static_cast<std::size_t>(*health)];
+    for (const auto& kiosk : store_.list_kiosks()) {
+        const auto health = kiosk_health(kiosk, now, config_.kiosk_contact_interval);
+        for (std::size_t i = 0; i < in_service.size(); ++i)
+            by_health[i] += health == in_service[i] ? 1 : 0;
+    }
     text.family("wellness_station_kiosks", Type::gauge,
-                "Enrolled kiosks by last contact: ok, late (none for two sync intervals), "
+                "Enrolled kiosks by last contact: ok, late (none for two contact intervals), "
                 "silent (none for 24 hours).");
-    for (auto health : {KioskHealth::ok, KioskHealth::late, KioskHealth::silent})
-        text.sample({{"state", std::string(kiosk_health_name(health))}},
-                    by_health[static_cast<std::size_t>(health)]);
+    for (std::size_t i = 0; i < in_service.size(); ++i)
+        text.sample({{"state", std::string(to_string(in_service[i]))}}, by_health[i]);
 
     if (tls_) {
         text.family("wellness_station_tls_certificate_days_left", Type::gauge,

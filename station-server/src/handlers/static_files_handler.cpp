@@ -4,8 +4,6 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <fstream>
-#include <sstream>
 
 namespace wellness::station {
 
@@ -19,21 +17,35 @@ void StaticFilesHandler::serve(Poco::Net::HTTPServerRequest& request,
     auto found = resolve_static_file(config_.web_dir, path_);
     if (!found)
         throw not_found("no such page");
-    std::ifstream in(found->file, std::ios::binary);
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    if (!in)
+    const auto answer = cache_.load(found->file);
+    if (!answer)
         throw not_found("no such page");
+    const bool gzipped =
+        answer->gzipped && accepts_gzip(request.get("Accept-Encoding", std::string()));
+    const std::string& etag = gzipped ? answer->gzipped_etag : answer->etag;
+    const std::string& bytes = gzipped ? *answer->gzipped : answer->bytes;
+    // Kept by the browser but checked on every use (no-cache): a station upgrade that changes
+    // a file is seen at once, and an unchanged one costs a 304 without a body.
     response.set("Cache-Control", "no-cache");
-    if (request.getMethod() == "HEAD") {
+    response.set("ETag", etag);
+    response.set("Vary", "Accept-Encoding");
+    if (none_match_names(request.get("If-None-Match", std::string()), etag)) {
         add_security_headers(response, SecurityPolicy::console_file);
-        response.setContentType(found->media_type);
-        response.setContentLength64(static_cast<Poco::Int64>(contents.str().size()));
+        response.setStatusAndReason(Status::HTTP_NOT_MODIFIED);
+        response.setContentLength(0);
         response.send();
         return;
     }
-    send_bytes(response, Status::HTTP_OK, found->media_type, contents.str(),
-               SecurityPolicy::console_file);
+    if (gzipped)
+        response.set("Content-Encoding", "gzip");
+    if (request.getMethod() == "HEAD") {
+        add_security_headers(response, SecurityPolicy::console_file);
+        response.setContentType(found->media_type);
+        response.setContentLength64(static_cast<Poco::Int64>(bytes.size()));
+        response.send();
+        return;
+    }
+    send_bytes(response, Status::HTTP_OK, found->media_type, bytes, SecurityPolicy::console_file);
 }
 
 void RootRedirectHandler::serve(Poco::Net::HTTPServerRequest&,

@@ -2,6 +2,7 @@
 
 #include "config.hpp"
 #include "http_support.hpp"
+#include "static_files.hpp"
 
 #include <string>
 #include <vector>
@@ -9,12 +10,13 @@
 namespace wellness::station {
 
 // GET / HEAD /admin/... and /summary/...: the console pages from the web directory ("/admin"
-// redirects to "/admin/"); nothing outside it.
+// redirects to "/admin/"); nothing outside it. Each answer carries an ETag and is gzipped for a
+// browser that accepts it; the browser keeps it and asks again with If-None-Match (304).
 class StaticFilesHandler : public StationHandler {
   public:
-    StaticFilesHandler(const StationConfig& config, std::string path,
+    StaticFilesHandler(const StationConfig& config, StaticFileCache& cache, std::string path,
                        std::vector<std::string> segments, Poco::Logger& logger)
-        : StationHandler(logger), config_(config), path_(std::move(path)),
+        : StationHandler(logger), config_(config), cache_(cache), path_(std::move(path)),
           segments_(std::move(segments)) {}
 
   protected:
@@ -23,6 +25,7 @@ class StaticFilesHandler : public StationHandler {
 
   private:
     const StationConfig& config_;
+    StaticFileCache& cache_;
     std::string path_;
     std::vector<std::string> segments_;
 };

@@ -1,20 +1,24 @@
 #pragma once
 
+#include "config.hpp"
 #include "http_support.hpp"
 
 namespace wellness::station {
 
 class StationTls;
 
-// GET /api/v1/station: anyone; how to recognise this station: {"tls", "fingerprint",
-// "next_fingerprint", "certificate_expires_at"}. The console's sign-in page shows the
-// fingerprint so an admin can compare it with what the browser shows before typing a password.
-// GET /station-certificate.pem: the certificate, for an admin to import into a browser.
+// GET /api/v1/station: anyone; how to recognise this station: {"name", "time", "tls",
+// "fingerprint", "next_fingerprint", "certificate_expires_at"}, and the summary rules a coordinator
+// page states in plain words {"k", "seal_after_days"}. "time" is the station's clock, which decides
+// which weeks are over and when sessions end, whatever a laptop's clock says. The console's sign-in
+// page shows the fingerprint so an admin can compare it with what the browser shows before typing a
+// password. GET /station-certificate.pem: the certificate, for an admin to import into a browser.
 class StationIdentityHandler : public StationHandler {
   public:
     enum class Form { json, pem };
-    StationIdentityHandler(const StationTls* tls, Form form, Poco::Logger& logger)
-        : StationHandler(logger), tls_(tls), form_(form) {}
+    StationIdentityHandler(const StationTls* tls, const StationConfig& config, const Clock& clock,
+                           Form form, Poco::Logger& logger)
+        : StationHandler(logger), tls_(tls), config_(config), clock_(clock), form_(form) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -22,6 +26,8 @@ class StationIdentityHandler : public StationHandler {
 
   private:
     const StationTls* tls_;
+    const StationConfig& config_;
+    const Clock& clock_;
     Form form_;
 };
 

@@ -3,10 +3,12 @@
 // CSV download is generated from exactly the rows the page shows.
 
 import { h, clear } from '../admin/js/dom.js';
-import { barChart, cellText, PALETTE } from './charts.js';
+import { barChart, cellText, seriesStyle, HIDDEN_WHY, PERIOD_NOTES } from './charts.js';
+import { expectedPeriods, localWeekOf, parseWeek, plusWeeks, weekDates, weekOf } from './weeks.js';
 
 const TOKEN_KEY = 'wellness.summary.token';
 const ADMIN_TOKEN_KEY = 'wellness.admin.token';
+const ADMIN_EXPIRES_KEY = 'wellness.admin.deadline_ms';
 
 const METRIC_NAMES = {
   visit: 'Visits',
@@ -17,7 +19,10 @@ const METRIC_NAMES = {
   'handoff.shown': 'Provider shown (QR)',
   'crisis.viewed': 'Crisis lines viewed',
 };
-const LEVEL_COLOURS = { healthy: '#2e7d32', reacting: '#b38f00', injured: '#d35400', ill: '#b71c1c' };
+// The stress continuum, in its own order (never alphabetical), each level a distinct
+// colour-blind-safe colour running from calm to alarm.
+const LEVEL_ORDER = ['healthy', 'reacting', 'injured', 'ill'];
+const LEVEL_COLOURS = { healthy: '#009E73', reacting: '#E69F00', injured: '#D55E00', ill: '#7a1b4f' };
 
 const tokenForm = document.getElementById('token-form');
 const tokenInput = document.getElementById('token');
@@ -28,6 +33,7 @@ const results = document.getElementById('results');
 const resultsMeta = document.getElementById('results-meta');
 const chartsEl = document.getElementById('charts');
 const tableEl = document.getElementById('table');
+const pivotEl = document.getElementById('pivot');
 const announcer = document.getElementById('announcer');
 
 let shown = null; // the summary on the page: {from, to, period, k, rows}
@@ -37,26 +43,36 @@ function announce(text) {
   setTimeout(() => { announcer.textContent = text; }, 30);
 }
 
-// ---- ISO weeks ------------------------------------------------------------------------
+// ---- weeks ----------------------------------------------------------------------------
 
-function isoWeekOf(date) {
-  const d = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()));
-  const day = d.getUTCDay() || 7;
-  d.setUTCDate(d.getUTCDate() + 4 - day); // the Thursday of this week decides its year
-  const yearStart = new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((d - yearStart) / 86400000 + 1) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+// The station's clock decides which weeks are over (a laptop's may be off); until the station
+// has said its time, this browser's calendar stands in.
+let stationTime = null;
+let stationKnown = Promise.resolve();
+
+function stationWeek() {
+  return stationTime ? weekOf(stationTime) : localWeekOf(new Date());
 }
 
-function defaultWeeks(now = new Date()) {
-  const lastWeek = new Date(now);
-  lastWeek.setDate(lastWeek.getDate() - 7);
-  const earlier = new Date(lastWeek);
-  earlier.setDate(earlier.getDate() - 7 * 11);
-  return { from: isoWeekOf(earlier), to: isoWeekOf(lastWeek) };
+function lastEndedWeek() {
+  return plusWeeks(stationWeek(), -1);
 }
 
-const WEEK_PATTERN = /^\d{4}-W\d{2}$/;
+function defaultWeeks() {
+  const to = lastEndedWeek();
+  return { from: plusWeeks(to, -11), to };
+}
+
+// The picker: the weeks of the last two years and the next one, each with its dates, so a week
+// can be chosen without knowing its number and is always written 2026-W47.
+function fillWeekPicker() {
+  const list = document.getElementById('week-options');
+  const thisWeek = stationWeek();
+  for (let back = 104; back >= -1; back -= 1) {
+    const week = plusWeeks(thisWeek, -back);
+    list.append(h('option', { value: week, label: weekDates(week) }));
+  }
+}
 
 // ---- token ----------------------------------------------------------------------------
 
@@ -82,7 +98,7 @@ tokenForm.addEventListener('submit', (event) => {
   tokenInput.value = '';
   showTokenState();
   announce('Token saved for this tab.');
-  if (WEEK_PATTERN.test(queryForm.elements.from.value)) load();
+  if (parseWeek(queryForm.elements.from.value)) load();
 });
 
 document.getElementById('token-forget').addEventListener('click', () => {
@@ -104,11 +120,13 @@ function showQueryError(text, focus) {
 
 async function load() {
   queryMessage.hidden = true;
-  const from = queryForm.elements.from.value.trim();
-  const to = queryForm.elements.to.value.trim();
+  const from = parseWeek(queryForm.elements.from.value);
+  const to = parseWeek(queryForm.elements.to.value);
   const period = queryForm.elements.period.value;
-  if (!WEEK_PATTERN.test(from)) return showQueryError('Enter the first week like 2026-W40.', queryForm.elements.from);
-  if (!WEEK_PATTERN.test(to)) return showQueryError('Enter the last week like 2026-W47.', queryForm.elements.to);
+  if (!from) return showQueryError('Enter the first week like 2026-W40 (a week the year has).', queryForm.elements.from);
+  if (!to) return showQueryError('Enter the last week like 2026-W47 (a week the year has).', queryForm.elements.to);
+  queryForm.elements.from.value = from;
+  queryForm.elements.to.value = to;
   if (from > to) return showQueryError('The first week must not be after the last week.', queryForm.elements.from);
   const token = currentToken();
   if (!token) {
@@ -129,10 +147,21 @@ async function load() {
   let body = null;
   try { body = await response.json(); } catch { body = null; }
   if (response.status === 401) {
+    results.hidden = true;
+    if (!sessionStorage.getItem(TOKEN_KEY) && sessionStorage.getItem(ADMIN_TOKEN_KEY)) {
+      // The admin console's session ended: sign in there again and come back to this range.
+      sessionStorage.removeItem(ADMIN_TOKEN_KEY);
+      sessionStorage.removeItem(ADMIN_EXPIRES_KEY);
+      const back = `/summary/?${new URLSearchParams({ from, to, period })}`;
+      clear(tokenState).append('Your admin session has ended. ',
+        h('a', { href: `/admin/?${new URLSearchParams({ return: back })}`, id: 'sign-in-again' }, 'Sign in again'),
+        ' to come back to this summary, or enter a coordinator token.');
+      document.getElementById('sign-in-again').focus();
+      return undefined;
+    }
     sessionStorage.removeItem(TOKEN_KEY);
     showTokenState();
     tokenState.textContent = 'That token is not valid (or was revoked). Enter a current one.';
-    results.hidden = true;
     tokenInput.focus();
     return undefined;
   }
@@ -141,6 +170,7 @@ async function load() {
     const message = body && body.error ? body.error.message : `The station answered ${response.status}.`;
     return showQueryError(`No summary: ${message}`);
   }
+  await stationKnown;
   shown = {
     from: body.from || from,
     to: body.to || to,
@@ -148,10 +178,14 @@ async function load() {
     k: Number(body.k) || 5,
     rows: Array.isArray(body.rows) ? body.rows : Array.isArray(body.cells) ? body.cells : [],
     unreachable: Array.isArray(body.unreachable) ? body.unreachable : [],
+    publishedThrough: typeof body.published_through === 'string' ? body.published_through : null,
   };
+  // The range stays in the address, so a reload or a shared link shows the same summary.
+  history.replaceState(null, '', `?${new URLSearchParams({ from: shown.from, to: shown.to, period: shown.period })}`);
   render();
   results.hidden = false;
-  results.focus();
+  results.focus({ preventScroll: true });
+  results.scrollIntoView({ block: 'start' });
   announce(`Summary for ${shown.from} to ${shown.to} shown.`);
   return undefined;
 }
@@ -177,24 +211,50 @@ function lookup(rows) {
   return (period, metric, key) => map.get(`${period}\u0000${metric}\u0000${key}`);
 }
 
+function keyOrder(metric, keys) {
+  if (metric !== 'checkin.level') return keys;
+  const rank = (key) => (LEVEL_ORDER.includes(key) ? LEVEL_ORDER.indexOf(key) : LEVEL_ORDER.length);
+  return [...keys].sort((a, b) => rank(a) - rank(b));
+}
+
+function periodLabel(period) {
+  if (period.label !== 'total') return period.label;
+  return period.through ? `total (through ${period.through})` : 'total';
+}
+
 function render() {
   const { rows, k } = shown;
-  const periods = periodsOf(rows);
+  const expected = expectedPeriods({ from: shown.from, to: shown.to, period: shown.period,
+    publishedThrough: shown.publishedThrough, currentWeek: stationWeek() });
+  // Anything the station answered is shown even if this browser's calendar disagrees.
+  for (const label of periodsOf(rows)) {
+    if (!expected.some((p) => p.label === label)) expected.push({ label, state: 'published' });
+  }
+  for (const p of expected) if (periodsOf(rows).includes(p.label)) p.state = 'published';
+  const periods = expected.map((p) => p.label);
+  const notes = expected.map((p) => (p.state === 'published' ? null : p.state));
   const find = lookup(rows);
   const periodWord = { week: 'by week', month: 'by month', year: 'by year', total: 'for the whole period' }[shown.period] || '';
   const hiddenCount = rows.filter((r) => r.suppressed).length;
+  const waiting = expected.filter((p) => p.state !== 'published');
   resultsMeta.textContent = `Weeks ${shown.from} to ${shown.to}, ${periodWord}. k = ${k}: ${hiddenCount} of ${rows.length} counts are hidden.`
+    + (shown.publishedThrough ? ` Published through ${shown.publishedThrough}.` : ' Nothing is published yet.')
+    + (waiting.length ? ` ${waiting.length} period(s) have nothing published yet and are marked, not drawn as 0.` : '')
     + (shown.unreachable.length ? ` Not included (did not answer): ${shown.unreachable.join(', ')}.` : '');
+  document.getElementById('hidden-why').textContent = hiddenCount ? `Hidden counts read ${HIDDEN_WHY(k)}` : '';
 
   clear(chartsEl);
-  const overTime = (title, metric, keys, colours, description) => barChart({
-    title, description, k, wide: periods.length > 6,
-    groups: periods,
-    series: keys.map((key, i) => ({ name: key, color: colours ? colours(key, i) : PALETTE[i % PALETTE.length] })),
-    value: (g, s) => find(periods[g], metric, keys[s]),
-  });
+  const wide = periods.length > 6;
+  const overTime = (title, metric, colours, description) => {
+    const keys = keyOrder(metric, keysOf(rows, metric));
+    return barChart({
+      title, description, k, wide, groups: periods, notes,
+      series: keys.map((key, i) => ({ name: key, ...(colours ? { color: colours(key, i), pattern: 'solid' } : seriesStyle(i)) })),
+      value: (g, s) => find(periods[g], metric, keys[s]),
+    });
+  };
 
-  chartsEl.append(overTime('Visits', 'visit', keysOf(rows, 'visit'), () => PALETTE[0], 'Visits past the start screen per period.'));
+  chartsEl.append(overTime('Visits', 'visit', (key, i) => seriesStyle(i).color, 'Visits past the start screen per period.'));
 
   // Breathing: one small chart per exercise, started next to completed.
   const exercises = [...new Set([...keysOf(rows, 'breathing.started'), ...keysOf(rows, 'breathing.completed')])];
@@ -203,29 +263,51 @@ function render() {
   const multiples = h('div', { class: 'small-multiples' });
   for (const exercise of exercises) {
     multiples.append(barChart({
-      title: exercise, k, description: `Exercise ${exercise}: sessions started and completed per period.`,
+      title: exercise, k, notes, description: `Exercise ${exercise}: sessions started and completed per period.`,
       groups: periods,
-      series: [{ name: 'started', color: PALETTE[0] }, { name: 'completed', color: PALETTE[2] }],
+      series: [{ name: 'started', ...seriesStyle(0) }, { name: 'completed', ...seriesStyle(2) }],
       value: (g, s) => find(periods[g], s === 0 ? 'breathing.started' : 'breathing.completed', exercise),
     }));
   }
   breathing.append(multiples);
   chartsEl.append(breathing);
 
-  chartsEl.append(overTime('Check-in levels', 'checkin.level', keysOf(rows, 'checkin.level'),
-    (key, i) => LEVEL_COLOURS[key] || PALETTE[i % PALETTE.length], 'How people checked in, per level and period.'));
-  chartsEl.append(overTime('Check-in topics', 'checkin.topic', keysOf(rows, 'checkin.topic'), null, 'Topics chosen, each counted on its own.'));
-  chartsEl.append(overTime('Providers shown (handoffs)', 'handoff.shown', keysOf(rows, 'handoff.shown'), null, 'How often each provider\'s booking QR code was shown.'));
-  chartsEl.append(overTime('Crisis lines viewed', 'crisis.viewed', keysOf(rows, 'crisis.viewed'), () => PALETTE[1], 'How often the crisis lines were shown.'));
+  chartsEl.append(overTime('Check-in levels', 'checkin.level',
+    (key, i) => LEVEL_COLOURS[key] || seriesStyle(i).color, 'How people checked in, per level (healthy to ill) and period.'));
+  chartsEl.append(overTime('Check-in topics', 'checkin.topic', null, 'Topics chosen, each counted on its own.'));
+  chartsEl.append(overTime('Providers shown (handoffs)', 'handoff.shown', null, 'How often each provider\'s booking QR code was shown.'));
+  chartsEl.append(overTime('Crisis lines viewed', 'crisis.viewed', (key, i) => seriesStyle(i + 1).color, 'How often the crisis lines were shown.'));
 
+  clear(pivotEl);
   clear(tableEl);
+  // Metric × period: every count at a glance, unpublished periods named, not blank or 0. With
+  // nothing published at all, one line still says why for each period.
+  const lines = [];
+  for (const metric of Object.keys(METRIC_NAMES)) {
+    for (const key of keyOrder(metric, keysOf(rows, metric))) lines.push({ metric, key });
+  }
+  if (!lines.length) lines.push({ metric: 'all', key: '' });
+  pivotEl.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Counts by period' },
+    h('table', { id: 'pivot-table' },
+      h('caption', {}, 'Counts by period (rows: what was counted, columns: periods)'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Key'),
+        expected.map((p) => h('th', { scope: 'col', 'data-period': p.label }, periodLabel(p))))),
+      h('tbody', {}, lines.map((line) => h('tr', { 'data-metric': line.metric, 'data-key': line.key },
+        h('th', { scope: 'row' }, METRIC_NAMES[line.metric] || 'All counts'),
+        h('td', {}, line.key),
+        expected.map((p) => {
+          if (p.state !== 'published') return h('td', { class: 'count waiting', 'data-period': p.label }, PERIOD_NOTES[p.state]);
+          const cell = find(p.label, line.metric, line.key);
+          return h('td', { class: cell && cell.suppressed ? 'count suppressed' : 'count', 'data-period': p.label }, cellText(cell, k));
+        })))))));
   if (!rows.length) {
-    tableEl.append(h('p', { class: 'hint' }, 'No counts in this period.'));
+    tableEl.append(h('p', { class: 'hint' }, waiting.length ? 'Nothing is published for these periods yet.' : 'No counts in this period.'));
     return;
   }
+
   tableEl.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Summary table' },
     h('table', { id: 'summary-table' },
-      h('caption', {}, `Every count on this page (hidden counts read "hidden")`),
+      h('caption', {}, `Every count on this page, one per line, as in the CSV (hidden counts read "hidden")`),
       h('thead', {}, h('tr', {}, ['Period', 'What', 'Key', 'Count'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows.map((row) => h('tr', { 'data-metric': row.metric, 'data-key': row.key, 'data-period': row.period },
         h('td', {}, row.period),
@@ -261,10 +343,60 @@ document.getElementById('download-csv').addEventListener('click', () => {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 });
 
+// ---- quick ranges ---------------------------------------------------------------------
+
+// The last N weeks up to the last week the station has published (once an answer said which),
+// else up to the last week that has ended.
+for (const button of document.querySelectorAll('[data-quick-weeks]')) {
+  button.addEventListener('click', () => {
+    const weeks = Number(button.dataset.quickWeeks);
+    const to = (shown && shown.publishedThrough) || lastEndedWeek();
+    queryForm.elements.from.value = plusWeeks(to, -(weeks - 1));
+    queryForm.elements.to.value = to;
+    if (shown && shown.period === 'total') queryForm.elements.period.value = 'week';
+    load();
+  });
+}
+
+// ---- the station: its name and its rules ---------------------------------------------
+
+async function showStation() {
+  let identity;
+  try {
+    const response = await fetch('/api/v1/station', { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
+    if (!response.ok) return;
+    identity = await response.json();
+  } catch {
+    return;
+  }
+  const time = Date.parse(identity.time);
+  if (Number.isFinite(time)) stationTime = time;
+  if (typeof identity.name === 'string' && identity.name) {
+    document.getElementById('station-name').textContent = identity.name;
+    document.title = `Usage summary · ${identity.name}`;
+  }
+  if (Number.isInteger(identity.k) && Number.isInteger(identity.seal_after_days)) {
+    const k = identity.k;
+    document.getElementById('rules').textContent =
+      `This station counts visits by week only, never per person. A week is published once it has been over for ${identity.seal_after_days} days (it is then sealed and never changes); until then it is shown as "not sealed yet", not as 0. `
+      + `A week's count from 1 to ${k - 1} is shown as "hidden" (k = ${k}), and so is every month, year or total that includes such a week, so no hidden count can be worked out from the others; a hidden count may be any size. `
+      + 'Months and years are shown only whole: one the range cuts is shown as "partial".';
+  }
+}
+
 // ---- start ----------------------------------------------------------------------------
 
-const weeks = defaultWeeks();
-queryForm.elements.from.value = weeks.from;
-queryForm.elements.to.value = weeks.to;
-showTokenState();
-if (currentToken()) load();
+function start() {
+  // The picker waits for the station's clock; the fields are filled at once so nothing typed
+  // meanwhile is overwritten.
+  stationKnown = showStation().then(fillWeekPicker);
+  const fromAddress = new URLSearchParams(location.search);
+  const weeks = defaultWeeks();
+  queryForm.elements.from.value = parseWeek(fromAddress.get('from') || '') || weeks.from;
+  queryForm.elements.to.value = parseWeek(fromAddress.get('to') || '') || weeks.to;
+  if (['week', 'month', 'year', 'total'].includes(fromAddress.get('period'))) queryForm.elements.period.value = fromAddress.get('period');
+  showTokenState();
+  if (currentToken()) load();
+}
+
+start();

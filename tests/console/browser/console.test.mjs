@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATION_SERVER, startStation, call, adminToken, enrollKiosk, enrollWithCode, kioskManifest } from '../lib/station.mjs';
+import { STATION_SERVER, startStation, restartStation, clockOffsetTo, call, adminToken, enrollKiosk, enrollWithCode, kioskManifest } from '../lib/station.mjs';
 import { openBrowser, signIn, screenshot, byId } from '../lib/browser.mjs';
 
 const TIMEOUT = { timeout: 90000 };
@@ -61,9 +61,18 @@ test('an admin fixes a bad booking link the server refused, publishes, the kiosk
     assert.equal(after.json.document.providers[0].booking_url, 'https://booking.example.org/new-link');
 
     await page.click('#main-nav a[data-view=versions]');
-    page.once('dialog', (dialog) => dialog.accept());
     await page.click(`[data-rollback="${originalVersion}"]`);
+    // Before anything is published, what the rollback would change.
+    const change = page.locator('#rollback-diff tr[data-field="/providers/0/booking_url"]');
+    await change.waitFor();
+    assert.match(await change.textContent(), /booking\.example\.org\/new-link/);
+    assert.ok((await change.textContent()).includes(originalLink));
+    assert.equal(await page.locator('#rollback-diff tbody tr').count(), 1, 'only the link differs');
+    assert.equal((await kioskManifest(station, kioskToken)).json.version, after.json.version, 'nothing is published yet');
+    await page.fill('#rollback-note', 'the new link is not live yet');
+    await page.click('#confirm-rollback');
     await page.locator('.message-ok', { hasText: 'Rolled back' }).waitFor();
+    assert.match(await page.locator('#view-versions table').textContent(), /the new link is not live yet/);
     await screenshot(page, 'console-versions');
     const rolledBack = await kioskManifest(station, kioskToken);
     assert.equal(rolledBack.json.document.providers[0].booking_url, originalLink);
@@ -293,7 +302,7 @@ test('a session that ends on the server sends the console back to sign-in with a
 
 test('signing in and out works by keyboard alone', TIMEOUT, async () => {
   await withStationAndBrowser(async ({ station, page }) => {
-    await page.goto(`${station.baseUrl}/admin/`);
+    await page.goto(`${station.baseUrl}/admin/#content`);
     await page.locator('#signin-username').waitFor();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'signin-username');
     await page.keyboard.type('admin');
@@ -434,4 +443,203 @@ test('an admin puts a 24-hour number and an emergency number on Urgent help, tie
     await errors.waitFor({ state: 'visible' });
     assert.match(await errors.textContent(), /translation is missing/);
   });
+});
+
+test('two admins in two browsers publishing against each other: the second is stopped with a diff, merges, and neither change is lost; reloading drops only the stale edit', { timeout: 120000 }, async () => {
+  const station = await startStation({ connectionsPerAddress: 64 });
+  const first = await openBrowser();
+  const second = await openBrowser();
+  try {
+    const pageA = await first.context.newPage();
+    const pageB = await second.context.newPage();
+    await signIn(pageA, station);
+    await signIn(pageB, station);
+    const live = async () => (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) })).json;
+
+    await pageA.fill(byId('f.attract_text.en'), 'Take a breath. Tap anywhere.');
+    await pageA.click('#publish-button');
+    await pageA.locator('.status', { hasText: 'Published version 2' }).waitFor();
+
+    // The second admin is still editing from version 1.
+    await pageB.fill(byId('f.providers.0.booking_url'), 'https://booking.example.org/second');
+    await pageB.click('#publish-button');
+    await pageB.locator('#conflict', { hasText: 'version 2 was published' }).waitFor();
+    assert.equal((await live()).version, '2', 'nothing was published over version 2');
+    const theirRow = pageB.locator('#conflict-diff tr[data-field="/attract_text/en"]');
+    assert.match(await theirRow.textContent(), /Take a breath\. Tap anywhere\./);
+    assert.match(await theirRow.locator('td').nth(4).textContent(), /admin/);
+    const myRow = pageB.locator('#conflict-diff tr[data-field="/providers/0/booking_url"]');
+    assert.match(await myRow.textContent(), /booking\.example\.org\/second/);
+    assert.equal((await myRow.locator('td').nth(4).textContent()).trim(), 'you');
+    await screenshot(pageB, 'console-conflict');
+
+    await pageB.click('#merge-button');
+    assert.equal(await pageB.inputValue(byId('f.attract_text.en')), 'Take a breath. Tap anywhere.');
+    await pageB.fill('#publish-note', 'New booking link – merged with the attract text fix');
+    await pageB.click('#publish-button');
+    await pageB.locator('.status', { hasText: 'Published version 3' }).waitFor();
+    const versions = (await call(station.baseUrl, 'GET', '/api/v1/admin/content/versions', { token: await adminToken(station) })).json.versions;
+    assert.equal(versions[0].note, 'New booking link – merged with the attract text fix');
+
+    // The audit log shows the note and who signed in from where.
+    await pageB.click('#main-nav a[data-view=audit]');
+    await pageB.locator('#view-audit table').waitFor();
+    const audit = await pageB.locator('#view-audit table').textContent();
+    assert.match(audit, /New booking link – merged with the attract text fix/);
+    assert.match(audit, /sign in.*from 127\.0\.0\.1/s);
+    const merged = await live();
+    assert.equal(merged.document.attract_text.en, 'Take a breath. Tap anywhere.', "the first admin's fix is kept");
+    assert.equal(merged.document.providers[0].booking_url, 'https://booking.example.org/second');
+
+    // Now the first admin is behind: reloading takes version 3 and drops only their stale edit.
+    await pageA.fill(byId('f.attract_text.en'), 'A stale edit');
+    await pageA.click('#publish-button');
+    await pageA.locator('#conflict', { hasText: 'version 3 was published' }).waitFor();
+    await pageA.click('#reload-button');
+    await pageA.locator('.status', { hasText: 'Loaded version 3' }).waitFor();
+    assert.equal(await pageA.inputValue(byId('f.providers.0.booking_url')), 'https://booking.example.org/second');
+    assert.equal(await pageA.inputValue(byId('f.attract_text.en')), 'Take a breath. Tap anywhere.');
+    assert.equal((await live()).version, '3');
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await first.close();
+    await second.close();
+    await station.stop();
+  }
+});
+
+test('a laptop whose clock is ahead of the station by more than a session stays signed in, and a session ending on the summary page asks to sign in again and comes back to the same range', { timeout: 120000 }, async () => {
+  // The station's clock is ten hours behind this browser's; a session lasts eight.
+  const station = await startStation({ clockOffset: -10 * 3600 });
+  const browser = await openBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await signIn(page, station);
+    await page.reload();
+    await page.locator('#publish-button').waitFor();
+    assert.ok(await page.locator('#signin-view').isHidden(), 'still signed in after a reload');
+
+    await page.goto(`${station.baseUrl}/summary/?from=2026-W40&to=2026-W47&period=month`);
+    await page.locator('#token-state', { hasText: 'admin console session' }).waitFor();
+    await page.locator('#results').waitFor();
+    // The session ends on the station (signed out everywhere from another laptop).
+    const other = await adminToken(station);
+    assert.equal((await call(station.baseUrl, 'DELETE', '/api/v1/admin/sessions', { token: other })).status, 204);
+    await page.click('#show');
+    await page.locator('#sign-in-again').waitFor();
+    assert.ok(await page.locator('#results').isHidden());
+    await page.click('#sign-in-again');
+    await page.locator('#signin-message', { hasText: 'go back to the summary' }).waitFor();
+    await page.fill('#signin-username', 'admin');
+    await page.fill('#signin-password', station.password);
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForURL(/\/summary\/\?from=2026-W40&to=2026-W47&period=month$/);
+    await page.locator('#results-meta', { hasText: '2026-W40' }).waitFor();
+    assert.equal(await page.inputValue('#period'), 'month');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});
+
+test('the console lands on the station status: silent, late and ok kiosks by the station\'s clock, what each runs against the live version, unused codes\' expiry, and a header badge', { timeout: 120000 }, async () => {
+  const start = Date.UTC(2026, 10, 20, 9);
+  const hours = (n) => n * 3600 * 1000;
+  const contact = (station, token, version) => call(station.baseUrl, 'GET', '/api/v1/kiosk/content', { token, headers: { 'X-Content-Version': version } });
+  let station = await startStation({ clockOffset: clockOffsetTo(start) });
+  const browser = await openBrowser();
+  try {
+    const quiet = await enrollKiosk(station, await adminToken(station), 'basement room');
+    assert.equal((await contact(station, quiet, '1')).status, 200);
+    station = await restartStation(station, { clockOffset: clockOffsetTo(start + hours(67)) });
+    const late = await enrollKiosk(station, await adminToken(station), 'second floor');
+    assert.equal((await contact(station, late, '1')).status, 200);
+    station = await restartStation(station, { clockOffset: clockOffsetTo(start + hours(73)) });
+    const admin = await adminToken(station);
+    const current = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: admin });
+    const document = { ...current.json.document, idle_timeout_seconds: 75 };
+    assert.equal((await call(station.baseUrl, 'PUT', '/api/v1/admin/content', { token: admin, body: document, headers: { 'If-Match': current.headers.get('etag') } })).status, 200);
+    const fine = await enrollKiosk(station, admin, 'lobby');
+    assert.equal((await contact(station, fine, '2')).status, 200);
+    assert.equal((await call(station.baseUrl, 'POST', '/api/v1/admin/kiosks', { token: admin, body: { name: 'new room' } })).status, 201);
+
+    const page = await browser.context.newPage();
+    await page.goto(`${station.baseUrl}/admin/`);
+    await page.fill('#signin-username', 'admin');
+    await page.fill('#signin-password', station.password);
+    await page.click('#signin-form button[type=submit]');
+    await page.locator('#view-status table').waitFor();
+    assert.match(await page.locator('#status-summary').textContent(), /Needs attention: 1 kiosk silent, 1 kiosk late/);
+    const row = (name) => page.locator('#view-status tbody tr', { hasText: name });
+    assert.match(await row('basement room').textContent(), /Silent.*3 days ago.*runs version 1, live is 2/);
+    assert.match(await row('second floor').textContent(), /Late.*6 h ago/);
+    assert.match(await row('lobby').textContent(), /OK.*just now.*runs live version 2/);
+    assert.match(await row('new room').textContent(), /Waiting for enrollment.*expires in 23 h/);
+    assert.equal(await page.locator('#view-status tbody tr').first().locator('[data-health]').getAttribute('data-health'), 'silent', 'worst first');
+    assert.match(await page.locator('#status-storage').textContent(), /OK/);
+    await screenshot(page, 'console-status');
+    // The badge stays in the header on every page.
+    await page.click('#main-nav a[data-view=tokens]');
+    await page.locator('#view-tokens').waitFor();
+    await page.locator('#health-badge', { hasText: '1 kiosk silent' }).waitFor();
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});
+
+test('renaming an exercise\'s id in the console carries the check-in suggestions that point at it, and a rename onto another one\'s id moves nothing', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    const id = page.locator(byId('f.exercises.1.id'));
+    assert.equal(await id.inputValue(), '4-7-8');
+    await id.fill('4-7-8-calm');
+    await id.press('Tab');
+    await page.locator('.status', { hasText: 'Renamed exercise "4-7-8" to "4-7-8-calm": 2 check-in suggestions' }).waitFor();
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    const live = (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) })).json.document;
+    const targets = live.checkin.levels.flatMap((level) => level.suggestions).map((s) => s.exercise_id).filter(Boolean);
+    assert.equal(targets.filter((t) => t === '4-7-8-calm').length, 2);
+    assert.ok(!targets.includes('4-7-8'));
+
+    const topics = await page.locator('[id^="f.checkin.topics."][id$=".id"]').evaluateAll((inputs) => inputs.map((input) => [input.id, input.value]));
+    const sleep = topics.find(([, value]) => value === 'sleep');
+    assert.ok(sleep, `a topic "sleep" among ${topics.map(([, v]) => v)}`);
+    const topic = page.locator(byId(sleep[0]));
+    await topic.fill('grief');
+    await topic.press('Tab');
+    await page.locator('.status', { hasText: 'Another topic already has the id "grief"' }).waitFor();
+  });
+});
+
+test('an unpublished edit is kept on the station as a draft: the same admin on another laptop resumes it and publishes it, and the draft is gone', { timeout: 120000 }, async () => {
+  const station = await startStation({ connectionsPerAddress: 64 });
+  const first = await openBrowser();
+  const second = await openBrowser();
+  try {
+    const page = await first.context.newPage();
+    await signIn(page, station);
+    await page.fill(byId('f.attract_text.en'), 'Kept in a draft on the station');
+    await page.locator('.status', { hasText: 'Draft saved on the station' }).waitFor();
+
+    const other = await second.context.newPage();
+    await signIn(other, station);
+    await other.locator('#draft-offer', { hasText: 'based on version 1' }).waitFor();
+    assert.equal(await other.inputValue(byId('f.attract_text.en')), 'Take a minute. Tap anywhere.', 'the draft is offered, not applied unasked');
+    await other.click('#resume-draft');
+    assert.equal(await other.inputValue(byId('f.attract_text.en')), 'Kept in a draft on the station');
+    await other.click('#publish-button');
+    await other.locator('.status', { hasText: 'Published version 2' }).waitFor();
+    const token = await adminToken(station);
+    assert.equal((await call(station.baseUrl, 'GET', '/api/v1/admin/content/draft', { token })).status, 404);
+    assert.equal((await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token })).json.document.attract_text.en, 'Kept in a draft on the station');
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await first.close();
+    await second.close();
+    await station.stop();
+  }
 });

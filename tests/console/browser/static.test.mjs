@@ -71,3 +71,42 @@ test('the station serves the console and summary pages with a strict Content-Sec
     await station.stop();
   }
 });
+
+test('the console\'s files come gzipped with an ETag, and a reload in chromium revalidates them (304) instead of downloading them again', { timeout: 90000, skip: !STATION_SERVER && 'STATION_SERVER not set' }, async () => {
+  const { openBrowser, signIn } = await import('../lib/browser.mjs');
+  const station = await startStation();
+  const browser = await openBrowser();
+  try {
+    // Node's fetch asks for gzip and unpacks it: what arrives is the file, byte for byte.
+    const script = await call(station.baseUrl, 'GET', '/admin/js/content-editor.js');
+    assert.equal(script.status, 200);
+    assert.equal(script.headers.get('content-encoding'), 'gzip');
+    assert.equal(script.headers.get('vary'), 'Accept-Encoding');
+    assert.equal(script.text, await readFile(join(WEB, 'admin/js/content-editor.js'), 'utf8'));
+    const etag = script.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]+-gzip"$/);
+    const again = await call(station.baseUrl, 'GET', '/admin/js/content-editor.js', { headers: { 'If-None-Match': etag } });
+    assert.equal(again.status, 304);
+    assert.equal(again.text, '');
+
+    const page = await browser.context.newPage();
+    await signIn(page, station);
+    const seen = [];
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/admin/')) seen.push({ path, status: response.status(), asked: (await response.request().allHeaders())['if-none-match'], document: response.request().isNavigationRequest() });
+    });
+    await page.reload();
+    await page.locator('#publish-button').waitFor();
+    const files = seen.filter((entry) => !entry.document);
+    assert.ok(files.length >= 4, `the page's files were asked for: ${seen.map((entry) => entry.path)}`);
+    assert.deepEqual(files.filter((entry) => entry.status !== 304), [], 'every file revalidated as unchanged');
+    // Chromium shows a revalidated page itself as 200 from its cache; what it asked is the test.
+    const html = seen.find((entry) => entry.document);
+    assert.equal(html.asked, (await call(station.baseUrl, 'GET', '/admin/')).headers.get('etag'));
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});

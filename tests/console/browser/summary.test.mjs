@@ -88,3 +88,100 @@ test('the summary page shows a count under k as "hidden", never as its value or 
     await station.stop();
   }
 });
+
+test('the summary page marks weeks not sealed yet and the open week instead of drawing 0, keeps the range in the address, and reads weeks as 2026-W47', { timeout: 120000 }, async () => {
+  // W44..W47 are sealed on 23 December (28 days after they end); W48..W51 have ended but are
+  // not sealed; W52 is the station's open week.
+  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28, stationName: 'North precinct' });
+  const browser = await openBrowser({ width: 390, height: 844 });
+  try {
+    const kiosk = await enrollKiosk(station, await adminToken(station));
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
+    const counts = [];
+    for (const week of ['2026-W44', '2026-W45', '2026-W46', '2026-W47']) {
+      counts.push(count(week, 'visit', 'start', 40), count(week, 'checkin.level', 'ill', 9), count(week, 'checkin.level', 'healthy', 12));
+      counts.push(count(week, 'crisis.viewed', 'list', 3)); // every week hidden
+    }
+    await postCounts(station, kiosk, counts);
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
+    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
+    const page = await browser.context.newPage();
+    await page.goto(`${station.baseUrl}/summary/?from=2026-W44&to=2026-W52&period=week`);
+    await page.locator('#station-name', { hasText: 'North precinct' }).waitFor();
+    const rules = await page.locator('#rules').textContent();
+    assert.match(rules, /over for 28 days/);
+    assert.match(rules, /from 1 to 4 is shown as "hidden" \(k = 5\)/);
+    assert.equal(await page.inputValue('#from'), '2026-W44', 'the range comes from the address');
+    assert.equal(await page.inputValue('#to'), '2026-W52');
+    await page.fill('#token', created.json.token);
+    await page.click('#token-save');
+    await page.locator('#pivot-table').waitFor();
+
+    const pivotCell = (metric, key, period) => page.locator(`#pivot-table tr[data-metric="${metric}"][data-key="${key}"] td[data-period="${period}"]`);
+    assert.equal((await pivotCell('visit', 'start', '2026-W44').textContent()).trim(), '40');
+    assert.equal((await pivotCell('visit', 'start', '2026-W49').textContent()).trim(), 'not sealed yet');
+    assert.equal((await pivotCell('visit', 'start', '2026-W52').textContent()).trim(), 'open: not over yet');
+    assert.equal((await pivotCell('crisis.viewed', 'list', '2026-W45').textContent()).trim(), 'hidden');
+    const visitsChart = page.locator('#charts figure', { hasText: 'Visits' });
+    assert.equal(await visitsChart.locator('rect[data-period-note="unsealed"]').count(), 4, 'W48..W51 are grey bands');
+    assert.equal(await visitsChart.locator('rect[data-period-note="open"]').count(), 1);
+    assert.equal(await visitsChart.locator('text.bar-label', { hasText: /^0$/ }).count(), 0, 'no period is drawn as 0 visits');
+    assert.match(await page.locator('#hidden-why').textContent(), /may be any size/);
+
+    // Levels in the continuum's order, every topic a look of its own.
+    const levels = await page.locator('#charts figure', { hasText: 'Check-in levels' }).locator('.legend li').allTextContents();
+    assert.deepEqual(levels.slice(0, 4), ['healthy', 'reacting', 'injured', 'ill']);
+    const topics = page.locator('#charts figure', { hasText: 'Check-in topics' });
+    const looks = await topics.locator('.legend li').evaluateAll((items) => items.slice(0, 10).map((li) => {
+      const rect = li.querySelector('rect');
+      const pattern = li.querySelector('pattern');
+      return `${rect.getAttribute('stroke') || rect.getAttribute('fill')} ${pattern ? pattern.firstElementChild.nextElementSibling.tagName : 'solid'}`;
+    }));
+    assert.equal(looks.length, 10);
+    assert.equal(new Set(looks).size, 10, `ten topics, ten looks: ${looks.join(', ')}`);
+
+    // Every crisis cell is hidden: the axis still reaches k.
+    const crisisAxis = await page.locator('#charts figure', { hasText: 'Crisis lines viewed' }).locator('text.axis-label').allTextContents();
+    assert.ok(Math.max(...crisisAxis.map(Number).filter(Number.isFinite)) >= 5, `axis ${crisisAxis}`);
+
+    // A wide chart scrolls at full size on a phone rather than shrinking its text.
+    const size = await visitsChart.locator('svg[role=img]').evaluate((el) => ({ drawn: el.getBoundingClientRect().width, natural: Number(el.getAttribute('width')), box: el.parentElement.clientWidth }));
+    assert.ok(size.natural > size.box, 'the chart is wider than the phone');
+    assert.ok(Math.abs(size.drawn - size.natural) < 1, `drawn at ${size.drawn} of ${size.natural}`);
+    await screenshot(page, 'summary-phone');
+
+    // Weeks are typed as 2026-W47: forgiving about case, refusing a week the year lacks.
+    await page.fill('#from', '2026w45');
+    await page.fill('#to', '2026-W47');
+    await page.click('#show');
+    await page.waitForURL(/from=2026-W45&to=2026-W47/);
+    assert.equal(await page.inputValue('#from'), '2026-W45');
+    await page.fill('#to', '2025-W53');
+    await page.click('#show');
+    await page.locator('#query-message', { hasText: 'a week the year has' }).waitFor();
+    assert.equal(await page.locator('#week-options option[value="2026-W47"]').count(), 1, 'the picker offers the week');
+
+    // Quick range: the last 4 weeks the station has published.
+    await page.click('[data-quick-weeks="4"]');
+    await page.waitForURL(/from=2026-W44&to=2026-W47/);
+    assert.equal(await page.locator('#pivot-table td.waiting').count(), 0);
+
+    // Months: October whole is shown, November's last week is not sealed: named, not drawn.
+    await page.fill('#from', '2026-W40');
+    await page.selectOption('#period', 'month');
+    await page.click('#show');
+    await page.waitForURL(/from=2026-W40&to=2026-W47&period=month/);
+    assert.equal((await pivotCell('visit', 'start', '2026-10').textContent()).trim(), '40');
+    assert.equal((await pivotCell('visit', 'start', '2026-11').textContent()).trim(), 'not sealed yet');
+    // From W41 October is cut by the range: nothing is published, and each month says why.
+    await page.fill('#from', '2026-W41');
+    await page.click('#show');
+    await page.waitForURL(/from=2026-W41/);
+    assert.equal((await pivotCell('all', '', '2026-10').textContent()).trim(), 'partial: cut by the range');
+    assert.equal((await pivotCell('all', '', '2026-11').textContent()).trim(), 'not sealed yet');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});

@@ -43,8 +43,9 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
+// Signs in on the content editor (the console otherwise lands on the station status).
 export async function signIn(page, station) {
-  await page.goto(`${station.baseUrl}/admin/`);
+  await page.goto(`${station.baseUrl}/admin/#content`);
   await page.fill('#signin-username', 'admin');
   await page.fill('#signin-password', station.password);
   await page.click('#signin-form button[type=submit]');

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,16 +24,21 @@ export function clockOffsetTo(wanted, now = Date.now()) {
 }
 
 // `sealAfterDays`: weeks seal that long after their end (the station's summary.seal_after_days).
-// `dataDir` and `password`: start again on an earlier station's data (see restartStation).
-export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, dataDir: reuse, password } = {}) {
+// `stationName`: the station's station.name. `connectionsPerAddress`: its
+// limits.connections_per_address (two browsers on one machine share the address that two
+// laptops would not). `dataDir` and `password`: start again on an earlier station's data and
+// settings (see restartStation).
+export async function startStation({ clockOffset = clockOffsetForClosedWeeks(), sealAfterDays, stationName, connectionsPerAddress, dataDir: reuse, password } = {}) {
   if (!STATION_SERVER) throw new Error('STATION_SERVER (the station-server binary) is not set');
   const dataDir = reuse || await mkdtemp(join(tmpdir(), 'console-station-'));
   // Plain HTTP on loopback: the browser tests are about the pages; TLS has its own tests.
   const args = ['serve', '--data', dataDir, '--port', '0', '--bind', '127.0.0.1', '--clock-offset', String(clockOffset), '--plain-http'];
-  if (sealAfterDays !== undefined) {
-    await writeFile(join(dataDir, 'station.properties'), `summary.seal_after_days = ${sealAfterDays}\n`);
-  }
-  if (sealAfterDays !== undefined || reuse) args.push('--config', join(dataDir, 'station.properties'));
+  const settings = [];
+  if (sealAfterDays !== undefined) settings.push(`summary.seal_after_days = ${sealAfterDays}`);
+  if (stationName !== undefined) settings.push(`station.name = ${stationName}`);
+  if (connectionsPerAddress !== undefined) settings.push(`limits.connections_per_address = ${connectionsPerAddress}`);
+  if (settings.length) await writeFile(join(dataDir, 'station.properties'), `${settings.join('\n')}\n`);
+  if (settings.length || (reuse && existsSync(join(dataDir, 'station.properties')))) args.push('--config', join(dataDir, 'station.properties'));
   if (WEB_DIR) args.push('--web', WEB_DIR);
   const child = spawn(STATION_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

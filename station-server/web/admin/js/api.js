@@ -2,7 +2,7 @@
 // (never a cookie); any 401 clears it and sends the person back to sign-in.
 
 const TOKEN_KEY = 'wellness.admin.token';
-const EXPIRES_KEY = 'wellness.admin.expires_at';
+const EXPIRES_KEY = 'wellness.admin.deadline_ms';
 
 export class ApiError extends Error {
   constructor(status, code, message, details = []) {
@@ -18,23 +18,24 @@ export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
+// The session's end on this browser's own clock: now plus the lifetime the station gave, so a
+// laptop whose clock is off from the station's neither drops a live session nor keeps a dead
+// one (the station still judges every request by its own clock).
 export function getToken() {
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) return null;
-  const expires = sessionStorage.getItem(EXPIRES_KEY);
-  if (expires) {
-    const at = Date.parse(expires) || Number(expires) * 1000;
-    if (at && at <= Date.now()) {
-      clearToken();
-      return null;
-    }
+  const deadline = Number(sessionStorage.getItem(EXPIRES_KEY));
+  if (deadline && deadline <= Date.now()) {
+    clearToken();
+    return null;
   }
   return token;
 }
 
-export function storeToken(token, expiresAt) {
+export function storeToken(token, expiresInSeconds) {
   sessionStorage.setItem(TOKEN_KEY, token);
-  if (expiresAt !== undefined && expiresAt !== null) sessionStorage.setItem(EXPIRES_KEY, String(expiresAt));
+  const seconds = Number(expiresInSeconds);
+  if (Number.isFinite(seconds) && seconds > 0) sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + seconds * 1000));
   else sessionStorage.removeItem(EXPIRES_KEY);
 }
 
@@ -66,8 +67,8 @@ async function errorFrom(response) {
 
 // One request. `body` may be an object (sent as JSON), a Blob/File (sent as is, with its type)
 // or undefined. Returns parsed JSON, a Blob (when `as: 'blob'`), or null for empty answers.
-export async function request(method, path, { body, as = 'json', contentType, auth = true } = {}) {
-  const headers = { Accept: as === 'blob' ? '*/*' : 'application/json' };
+export async function request(method, path, { body, as = 'json', contentType, auth = true, headers: extra = {} } = {}) {
+  const headers = { ...extra, Accept: as === 'blob' ? '*/*' : 'application/json' };
   if (auth) {
     const token = getToken();
     if (!token) {
@@ -124,9 +125,19 @@ export const api = {
     request('POST', '/api/v1/admin/session', { body: { username, password }, auth: false }),
   signOut: () => request('DELETE', '/api/v1/admin/session'),
   getContent: () => request('GET', '/api/v1/admin/content'),
-  putContent: (document) => request('PUT', '/api/v1/admin/content', { body: document }),
+  // Based on the version the edit started from: the station answers 412 when another admin has
+  // published since (its ETag is "content-<version>").
+  // The note travels percent-encoded in a header, since the body is the document itself.
+  putContent: (document, basedOnVersion, note = '') => request('PUT', '/api/v1/admin/content', {
+    body: document,
+    headers: { 'If-Match': `"content-${basedOnVersion}"`, ...(note ? { 'X-Publish-Note': encodeURIComponent(note) } : {}) },
+  }),
   listVersions: () => request('GET', '/api/v1/admin/content/versions'),
-  rollback: (version) => request('POST', '/api/v1/admin/content/rollback', { body: { version } }),
+  getDraft: () => request('GET', '/api/v1/admin/content/draft'),
+  saveDraft: (basedOnVersion, document) => request('PUT', '/api/v1/admin/content/draft', { body: { based_on: String(basedOnVersion), document } }),
+  deleteDraft: () => request('DELETE', '/api/v1/admin/content/draft'),
+  getVersion: (version) => request('GET', `/api/v1/admin/content/versions/${encodeURIComponent(version)}`),
+  rollback: (version, note = '') => request('POST', '/api/v1/admin/content/rollback', { body: note ? { version, note } : { version } }),
   listAssets: () => request('GET', '/api/v1/admin/assets'),
   getAsset: (name) => request('GET', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { as: 'blob' }),
   putAsset: (name, file) =>

@@ -3,7 +3,8 @@
 // server's validation problems shown next to the field each concerns.
 
 import { api, ApiError, listFrom } from './api.js';
-import { h, clear } from './dom.js';
+import { h, clear, formatTime } from './dom.js';
+import { changedFields, mergeEdits, shortValue } from './merge.js';
 import {
   UI_STRING_KEYS, OPTIONAL_UI_STRING_KEYS, BUILTIN_UI_TEXT, PROVIDER_KINDS, PHASE_KINDS,
   SLUG_PATTERN, LOCALE_PATTERN,
@@ -42,11 +43,14 @@ export class ContentEditor {
 
   async load() {
     clear(this.root).append(h('p', { class: 'loading' }, 'Loading the current content…'));
-    const [content, assets] = await Promise.all([
+    const [content, assets, draft] = await Promise.all([
       api.getContent(),
       api.listAssets().catch(() => []),
+      api.getDraft().catch(() => null),
     ]);
     this.setFromServer(content);
+    // A draft kept on the station (from another tab or laptop) is offered, never applied unasked.
+    this.draftOffer = draft && draft.document && (String(draft.based_on) !== String(this.version) || JSON.stringify(draft.document) !== JSON.stringify(this.doc)) ? draft : null;
     this.assetNames = listFrom(assets, 'assets').map((a) => (typeof a === 'string' ? a : a.name)).filter(Boolean);
     this.render();
   }
@@ -61,7 +65,11 @@ export class ContentEditor {
   setFromServer(content) {
     const document = content && typeof content === 'object' && content.document ? content.document : content;
     this.doc = clone(document) || {};
+    // The version this edit is based on, kept whole: a publish names it (If-Match), and when
+    // another admin has published since, it is what both sides' changes are measured from.
+    this.base = clone(document) || {};
     this.version = content && content.version !== undefined ? content.version : null;
+    this.conflict = null;
     this.dirty = false;
     this.problems = [];
   }
@@ -71,6 +79,47 @@ export class ContentEditor {
       this.dirty = true;
       this.updateStatus();
     }
+    this.scheduleDraftSave();
+  }
+
+  // Every change is kept on the station as this admin's draft a moment after typing stops, so
+  // a closed tab or another laptop loses nothing.
+  scheduleDraftSave() {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(async () => {
+      if (!this.dirty || this.version === null) return;
+      try {
+        const saved = await api.saveDraft(this.version, withoutBlankOptionalTexts(this.doc));
+        this.draftSavedAt = saved && saved.saved_at;
+        this.updateStatus();
+      } catch {
+        // The edit is still in this tab; the next change tries again.
+      }
+    }, 1500);
+  }
+
+  async dropDraft() {
+    clearTimeout(this.draftTimer);
+    this.draftSavedAt = null;
+    await api.deleteDraft().catch(() => {});
+  }
+
+  async resumeDraft() {
+    const draft = this.draftOffer;
+    const base = await api.getVersion(draft.based_on).catch(() => null);
+    this.draftOffer = null;
+    this.doc = clone(draft.document);
+    // Measured from the version it started from, so a publish meanwhile is merged, not lost.
+    if (base) {
+      this.base = clone(base.document);
+      this.version = base.version;
+    }
+    this.dirty = true;
+    this.draftSavedAt = draft.saved_at;
+    this.render('publish-button');
+    const text = `Resumed your draft from ${formatTime(draft.saved_at)}, based on version ${draft.based_on}.`;
+    this.statusEl.textContent = text;
+    this.announce(text);
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -87,9 +136,24 @@ export class ContentEditor {
 
     this.statusEl = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.problemBox = h('div', { class: 'problem-summary', id: 'problem-summary', tabindex: '-1', hidden: true });
+    this.conflictBox = h('div', { class: 'conflict', id: 'conflict', tabindex: '-1', role: 'region', 'aria-labelledby': 'conflict-h', hidden: true });
+    const draftBox = this.draftOffer ? h('div', { class: 'draft-offer', id: 'draft-offer', role: 'region', 'aria-labelledby': 'draft-offer-h' },
+      h('h3', { id: 'draft-offer-h' }, 'You have an unpublished draft on the station'),
+      h('p', {}, `Saved ${formatTime(this.draftOffer.saved_at)}, based on version ${this.draftOffer.based_on} (live: version ${this.version}).`),
+      h('div', { class: 'toolbar' },
+        h('button', { type: 'button', class: 'primary', id: 'resume-draft', onclick: () => this.resumeDraft() }, 'Resume the draft'),
+        h('button', { type: 'button', id: 'discard-draft', onclick: async () => {
+          this.draftOffer = null;
+          await this.dropDraft();
+          this.render('publish-button');
+        } }, 'Discard the draft'))) : null;
     const toolbar = h('div', { class: 'toolbar editor-toolbar' },
       h('button', { type: 'button', class: 'primary', id: 'publish-button', onclick: () => this.publish() }, 'Publish'),
       h('button', { type: 'button', id: 'discard-button', onclick: () => this.discard() }, 'Discard changes'),
+      h('span', { class: 'publish-note' },
+        h('label', { for: 'publish-note' }, 'Note for this publish (optional)'),
+        h('input', { type: 'text', id: 'publish-note', maxlength: '200', autocomplete: 'off', value: this.note || '',
+          oninput: (event) => { this.note = event.target.value; } })),
       this.statusEl);
 
     const sections = [
@@ -124,9 +188,10 @@ export class ContentEditor {
     this.root.append(
       h('h2', {}, 'Content'),
       h('p', { class: 'hint' }, 'Change what the kiosks offer. Nothing reaches the kiosks until you publish; the server checks everything first and keeps the live version if anything is wrong.'),
-      toolbar, this.problemBox, toc, form);
+      toolbar, draftBox, this.conflictBox, this.problemBox, toc, form);
 
     this.renderProblems();
+    this.renderConflict();
     this.updateStatus();
     for (const update of this.previewUpdaters) update();
     window.scrollTo(0, scroll);
@@ -143,7 +208,8 @@ export class ContentEditor {
   updateStatus() {
     if (!this.statusEl) return;
     const live = this.version !== null ? `Live version: ${this.version}.` : '';
-    this.statusEl.textContent = this.dirty ? `${live} You have unpublished changes.` : `${live} No unpublished changes.`;
+    const kept = this.dirty && this.draftSavedAt ? ` Draft saved on the station ${formatTime(this.draftSavedAt)}.` : '';
+    this.statusEl.textContent = this.dirty ? `${live} You have unpublished changes.${kept}` : `${live} No unpublished changes.`;
   }
 
   register(path, container, focusTarget, errorList) {
@@ -160,8 +226,19 @@ export class ContentEditor {
     const el = event.target;
     if (!el.dataset || el.dataset.path === undefined) return;
     if (el.dataset.bind === 'none') return;
-    if (event.type === 'change' && el.tagName !== 'SELECT' && el.type !== 'checkbox' && el.type !== 'color') return;
     const path = el.dataset.path;
+    if (referencedIdKind(path)) {
+      // What the id was when the admin began changing it; references follow once the change is
+      // complete (on change), never through the ids typed on the way.
+      if (event.type === 'input' && el.dataset.renamedFrom === undefined) el.dataset.renamedFrom = String(getAt(this.doc, path) ?? '');
+      if (event.type === 'change') {
+        const from = el.dataset.renamedFrom;
+        delete el.dataset.renamedFrom;
+        this.followRename(path, from, el.value, el.id);
+        return;
+      }
+    }
+    if (event.type === 'change' && el.tagName !== 'SELECT' && el.type !== 'checkbox' && el.type !== 'color') return;
     let value;
     switch (el.dataset.convert) {
       case 'number': {
@@ -751,6 +828,102 @@ export class ContentEditor {
     }
   }
 
+  // An exercise, provider or topic got a new id: the check-in suggestions that point at it
+  // follow, unless another one of its kind already has that id (then nothing is moved and the
+  // validator names the duplicate).
+  followRename(path, from, to, focusId) {
+    const kind = referencedIdKind(path);
+    if (!kind || !from || from === to) return;
+    const list = getAt(this.doc, parentPointer(parentPointer(path))) || [];
+    const index = Number(path.split('/').slice(-2, -1)[0]);
+    if (list.some((item, i) => i !== index && item && item.id === to)) {
+      this.statusEl.textContent = `Another ${kind.word} already has the id "${to}": what pointed at "${from}" still does.`;
+      return;
+    }
+    let moved = 0;
+    for (const level of (this.doc.checkin && this.doc.checkin.levels) || []) {
+      for (const suggestion of level.suggestions || []) {
+        if (kind.field === 'topics') {
+          if (Array.isArray(suggestion.topics) && suggestion.topics.includes(from)) {
+            suggestion.topics = suggestion.topics.map((topic) => (topic === from ? to : topic));
+            moved += 1;
+          }
+        } else if (suggestion[kind.field] === from) {
+          suggestion[kind.field] = to;
+          moved += 1;
+        }
+      }
+    }
+    if (!moved) return;
+    this.markDirty();
+    this.render(focusId);
+    const text = `Renamed ${kind.word} "${from}" to "${to}": ${moved} check-in suggestion${moved === 1 ? '' : 's'} now point${moved === 1 ? 's' : ''} at "${to}".`;
+    this.statusEl.textContent = text;
+    this.announce(text);
+  }
+
+  // Another admin published after this edit began: what each side changed, then merge (their
+  // version with these changes on top) or reload (theirs, dropping these changes).
+  renderConflict() {
+    const box = this.conflictBox;
+    clear(box);
+    box.hidden = !this.conflict;
+    if (!this.conflict) return;
+    const { theirs, message } = this.conflict;
+    // As it would be published: the form's empty optional texts are no change.
+    const mine = withoutBlankOptionalTexts(this.doc);
+    const mineChanged = changedFields(this.base, mine);
+    const theirsChanged = changedFields(this.base, theirs.document);
+    const { conflicts } = mergeEdits(this.base, mine, theirs.document);
+    const fields = [...new Set([...theirsChanged, ...mineChanged])].sort();
+    box.append(
+      h('h3', { id: 'conflict-h' }, `Not published: version ${theirs.version} was published by ${theirs.published_by || 'another admin'} while you were editing`),
+      h('p', {}, message),
+      h('p', {}, `Your edit is based on version ${this.version}. Below, every field either of you changed since then`
+        + (conflicts.length ? `; ${conflicts.length} field(s) were changed by both, and merging keeps yours for those.` : '.')),
+      h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Changes since your version' },
+        h('table', { id: 'conflict-diff' },
+          h('caption', {}, `Changes since version ${this.version}`),
+          h('thead', {}, h('tr', {}, ['Field', `Version ${this.version}`, `Live now (version ${theirs.version})`, 'Your edit', 'Changed by'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, fields.slice(0, 300).map((path) => {
+            const who = conflicts.includes(path) || (theirsChanged.includes(path) && mineChanged.includes(path)) ? 'both'
+              : theirsChanged.includes(path) ? (theirs.published_by || 'them') : 'you';
+            return h('tr', { 'data-field': path, class: who === 'both' ? 'both' : '' },
+              h('td', {}, h('code', {}, path)),
+              h('td', {}, shortValue(getAt(this.base, path))),
+              h('td', {}, shortValue(getAt(theirs.document, path))),
+              h('td', {}, shortValue(getAt(mine, path))),
+              h('td', {}, who));
+          })))),
+      h('div', { class: 'toolbar' },
+        h('button', { type: 'button', class: 'primary', id: 'merge-button', onclick: () => this.merge() }, `Merge my changes into version ${theirs.version}`),
+        h('button', { type: 'button', id: 'reload-button', onclick: () => this.reloadTheirs() }, `Drop my changes and load version ${theirs.version}`)));
+  }
+
+  merge() {
+    const { theirs } = this.conflict;
+    const { merged, conflicts } = mergeEdits(this.base, withoutBlankOptionalTexts(this.doc), theirs.document);
+    this.doc = clone(merged);
+    this.base = clone(theirs.document);
+    this.version = theirs.version;
+    this.conflict = null;
+    this.dirty = true;
+    this.render('publish-button');
+    const text = `Merged into version ${theirs.version}: check the result, then publish.`
+      + (conflicts.length ? ` Yours was kept where both changed: ${conflicts.join(', ')}.` : '');
+    this.statusEl.textContent = text;
+    this.announce(text);
+  }
+
+  reloadTheirs() {
+    const { theirs } = this.conflict;
+    this.dropDraft();
+    this.setFromServer(theirs);
+    this.render('publish-button');
+    this.statusEl.textContent = `Loaded version ${theirs.version}; your changes were dropped.`;
+    this.announce(`Loaded version ${theirs.version}.`);
+  }
+
   // ---- actions ---------------------------------------------------------------------------
 
   async publish() {
@@ -758,8 +931,11 @@ export class ContentEditor {
     button.disabled = true;
     this.statusEl.textContent = 'Publishing…';
     try {
-      const answer = await api.putContent(withoutBlankOptionalTexts(this.doc));
+      const answer = await api.putContent(withoutBlankOptionalTexts(this.doc), this.version, (this.note || '').trim());
       this.problems = [];
+      this.note = '';
+      clearTimeout(this.draftTimer); // the station dropped the draft with the publish
+      this.draftSavedAt = null;
       const version = answer && answer.version !== undefined ? answer.version : null;
       const content = await api.getContent();
       this.setFromServer(content);
@@ -768,6 +944,17 @@ export class ContentEditor {
       this.statusEl.textContent = publishedMessage(shown, answer);
       this.announce(`Published version ${shown}.`);
     } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        const theirs = await api.getContent().catch(() => null);
+        if (theirs) {
+          this.conflict = { theirs, message: error.message };
+          this.render('merge-button');
+          this.conflictBox.scrollIntoView({ block: 'start' });
+          this.statusEl.textContent = `Not published: version ${theirs.version} was published meanwhile.`;
+          this.announce(`Not published: version ${theirs.version} was published meanwhile. Merge or reload.`);
+          return;
+        }
+      }
       if (error instanceof ApiError && error.status === 422) {
         this.problems = error.details.length ? error.details : [{ path: '', message: error.message }];
         this.render('publish-button');
@@ -788,9 +975,18 @@ export class ContentEditor {
 
   async discard() {
     if (this.dirty && !window.confirm('Throw away your unpublished changes and reload the live content?')) return;
+    await this.dropDraft();
     await this.load();
     this.announce('Reloaded the live content.');
   }
+}
+
+// Ids other parts of the document point at, and where they are pointed at from.
+function referencedIdKind(path) {
+  if (/^\/exercises\/\d+\/id$/.test(path)) return { field: 'exercise_id', word: 'exercise' };
+  if (/^\/providers\/\d+\/id$/.test(path)) return { field: 'provider_id', word: 'provider' };
+  if (/^\/checkin\/topics\/\d+\/id$/.test(path)) return { field: 'topics', word: 'topic' };
+  return null;
 }
 
 function pathParts(path) {

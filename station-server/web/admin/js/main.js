@@ -4,7 +4,7 @@
 import { api, getToken, storeToken, clearToken, setUnauthorizedHandler } from './api.js';
 import { h, clear } from './dom.js';
 import { ContentEditor } from './content-editor.js';
-import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit, renderBackup, renderAccounts } from './pages.js';
+import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit, renderBackup, renderAccounts, renderStatus, healthTroubles } from './pages.js';
 
 const signInView = document.getElementById('signin-view');
 const appView = document.getElementById('app-view');
@@ -41,6 +41,7 @@ const editor = new ContentEditor(editorRoot, { announce, assetUrl });
 let editorLoaded = false;
 
 const views = {
+  status: { title: 'Status', show: (root) => renderStatus(root) },
   content: { title: 'Content', show: async () => {
     if (!editorLoaded) {
       await editor.load();
@@ -69,7 +70,7 @@ const views = {
 
 function currentRoute() {
   const name = location.hash.replace(/^#\/?/, '').split('/')[0];
-  return views[name] ? name : 'content';
+  return views[name] ? name : 'status';
 }
 
 let routeGeneration = 0;
@@ -86,6 +87,7 @@ async function showRoute() {
   }
   document.title = `${views[name].title} · Wellness station admin`;
   const root = name === 'content' ? null : h('div', { class: 'view', id: `view-${name}` });
+  updateHealthBadge();
   clear(main);
   if (root) main.append(root);
   try {
@@ -100,6 +102,19 @@ async function showRoute() {
       h('h2', {}, `${views[name].title} could not be loaded`), h('p', {}, error.message),
       h('button', { type: 'button', onclick: () => showRoute() }, 'Try again')));
   }
+}
+
+// On every page, a badge in the header when a kiosk is late or silent or the storage fails.
+const healthBadge = document.getElementById('health-badge');
+async function updateHealthBadge() {
+  let troubles = [];
+  try {
+    troubles = healthTroubles(await api.listKiosks());
+  } catch {
+    return; // a 401 is handled by the sign-in screen; other failures show on the page itself
+  }
+  healthBadge.hidden = troubles.length === 0;
+  healthBadge.textContent = troubles.length ? `⚠ ${troubles.join(', ')}` : '';
 }
 
 // The sign-in page says which certificate this station has, so an admin can check it before
@@ -120,6 +135,13 @@ async function showStationIdentity() {
   } catch {
     // the sign-in form works without it
   }
+}
+
+// Another page of the station that sent the admin here to sign in again (/summary/ when the
+// session it used ended): only a path of this station's own pages, never another site.
+function returnPath() {
+  const back = new URLSearchParams(location.search).get('return') || '';
+  return /^\/summary\/(\?[A-Za-z0-9=&%_.-]*)?$/.test(back) ? back : null;
 }
 
 function showSignIn(message) {
@@ -164,10 +186,15 @@ signInForm.addEventListener('submit', async (event) => {
   signInMessage.textContent = 'Signing in…';
   try {
     const session = await api.signIn(username, password);
-    storeToken(session.token, session.expires_at);
+    storeToken(session.token, session.expires_in_seconds);
     signInForm.elements.password.value = '';
     signInMessage.textContent = '';
     signInMessage.hidden = true;
+    const back = returnPath();
+    if (back) {
+      location.assign(back);
+      return;
+    }
     showApp();
   } catch (error) {
     signInMessage.textContent = error.status === 401
@@ -196,4 +223,4 @@ window.addEventListener('hashchange', () => {
 });
 
 if (getToken()) showApp();
-else showSignIn();
+else showSignIn(returnPath() ? 'Your session has ended. Sign in again to go back to the summary.' : undefined);

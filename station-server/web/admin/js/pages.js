@@ -3,7 +3,8 @@
 
 import { api, listFrom } from './api.js';
 import { h, clear, table, formatTime, formatBytes } from './dom.js';
-import { publishedMessage } from './content-model.js';
+import { publishedMessage, getAt } from './content-model.js';
+import { changedFields, shortValue } from './merge.js';
 
 function pick(row, ...names) {
   for (const name of names) if (row[name] !== undefined && row[name] !== null) return row[name];
@@ -45,10 +46,9 @@ export async function renderVersions(root, { announce, onRollback }) {
   const live = current ? current.version : (body && body.current);
   const area = messageArea();
   const rows = versions.map((v) => (typeof v === 'object' ? v : { version: v }));
-  const rollback = async (version) => {
-    if (!window.confirm(`Make version ${version} live again? Kiosks pick it up at their next sync.`)) return;
+  const rollback = async (version, note) => {
     try {
-      const answer = await api.rollback(version);
+      const answer = await api.rollback(version, note);
       announce(`Version ${version} is live again.`);
       await renderVersions(root, { announce, onRollback });
       const published = answer && answer.version !== undefined ? publishedMessage(answer.version, answer) : '';
@@ -58,10 +58,42 @@ export async function renderVersions(root, { announce, onRollback }) {
       showMessage(area, `Rollback failed: ${error.message}`, 'error');
     }
   };
+  // Before a rollback, what it would change: every field of the live version that differs.
+  const review = h('div', { class: 'rollback-review', id: 'rollback-review', tabindex: '-1', role: 'region', 'aria-labelledby': 'rollback-review-h', hidden: true });
+  const preview = async (version) => {
+    let old;
+    let now;
+    try {
+      [old, now] = await Promise.all([api.getVersion(version), api.getContent()]);
+    } catch (error) {
+      showMessage(area, `Could not read version ${version}: ${error.message}`, 'error');
+      return;
+    }
+    const fields = changedFields(now.document, old.document);
+    const noteInput = h('input', { type: 'text', id: 'rollback-note', maxlength: '200', autocomplete: 'off' });
+    clear(review).append(
+      h('h3', { id: 'rollback-review-h' }, `Roll back to version ${version}?`),
+      h('p', {}, fields.length
+        ? `It publishes version ${version}'s content again as a new version. ${fields.length} field(s) would change from the live version ${now.version}:`
+        : `Version ${version} is the same as the live version ${now.version}: nothing would change.`),
+      fields.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'What the rollback changes' },
+        h('table', { id: 'rollback-diff' },
+          h('caption', {}, `Live version ${now.version} → version ${version}`),
+          h('thead', {}, h('tr', {}, ['Field', `Live now (version ${now.version})`, `After the rollback (version ${version})`].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, fields.slice(0, 300).map((path) => h('tr', { 'data-field': path },
+            h('td', {}, h('code', {}, path)), h('td', {}, shortValue(getAt(now.document, path))), h('td', {}, shortValue(getAt(old.document, path)))))))) : null,
+      h('div', { class: 'field' }, h('label', { for: 'rollback-note' }, 'Note for this rollback (optional)'), noteInput),
+      h('div', { class: 'toolbar' },
+        h('button', { type: 'button', class: 'primary', id: 'confirm-rollback', onclick: () => rollback(version, noteInput.value.trim()) }, `Roll back to version ${version}`),
+        h('button', { type: 'button', id: 'cancel-rollback', onclick: () => { review.hidden = true; } }, 'Cancel')));
+    review.hidden = false;
+    review.focus();
+  };
   clear(root).append(
     h('h2', {}, 'Version history'),
     h('p', { class: 'hint' }, 'Every publish is kept. Rolling back publishes an earlier version again.'),
     area,
+    review,
     table('Published content versions', [
       { key: 'version', label: 'Version', format: (v) => h('span', {}, String(v), String(v) === String(live) ? h('strong', { class: 'badge' }, ' live') : null) },
       { key: 'published_at', label: 'Published', format: (_, row) => formatTime(pick(row, 'published_at', 'created_at', 'at')) },
@@ -69,7 +101,7 @@ export async function renderVersions(root, { announce, onRollback }) {
       { key: 'note', label: 'Note', format: (_, row) => pick(row, 'note', 'reason', 'source') ?? '' },
       { key: 'action', label: 'Action', format: (_, row) => (String(row.version) === String(live) ? 'Live now'
         : h('button', { type: 'button', 'data-rollback': String(row.version), 'aria-label': `Roll back to version ${row.version}`,
-          onclick: () => rollback(row.version) }, 'Roll back to this')) },
+          onclick: () => preview(row.version) }, 'Roll back to this…')) },
     ], rows, { emptyText: 'No versions yet.' }));
 }
 
@@ -251,7 +283,7 @@ export async function renderAudit(root) {
   const entries = listFrom(await api.audit(), 'entries', 'audit', 'events');
   const known = new Set(['at', 'time', 'timestamp', 'admin', 'username', 'actor', 'action', 'event', 'target', 'object', 'detail', 'details', 'id']);
   clear(root).append(h('h2', {}, 'Audit log'),
-    h('p', { class: 'hint' }, 'Who changed content, kiosks and tokens, and when. Nothing about officers is ever recorded.'),
+    h('p', { class: 'hint' }, 'Who changed content, kiosks and tokens, who signed in (and wrong passwords for an account), and when. Nothing about officers is ever recorded.'),
     table('Admin changes, newest first', [
       { key: 'at', label: 'When', format: (_, row) => formatTime(pick(row, 'at', 'time', 'timestamp')) },
       { key: 'admin', label: 'Admin', format: (_, row) => pick(row, 'admin', 'username', 'actor') ?? '' },
@@ -375,4 +407,89 @@ export async function renderAccounts(root, { announce, onSignedOutEverywhere }) 
         disabled: admins.length <= 1 ? true : undefined, onclick: () => remove(row) }, 'Remove') },
     ], admins, { emptyText: 'No admins.' }),
     h('p', { class: 'hint' }, 'The last admin cannot be removed: add another first.'));
+}
+
+// ---- kiosk health: the landing dashboard ---------------------------------------------
+
+const HEALTH_WORDS = {
+  ok: 'OK',
+  late: 'Late',
+  silent: 'Silent',
+  waiting_for_enrollment: 'Waiting for enrollment',
+  revoked: 'Revoked',
+};
+// A shape with each word, so the state never rests on colour alone.
+const HEALTH_MARKS = { ok: '●', late: '▲', silent: '■', waiting_for_enrollment: '○', revoked: '–' };
+
+// "3 min ago", "2 h ago", "3 days ago", or "in 5 h", between two instants of the station's clock.
+export function relativeTime(at, now) {
+  const then = Date.parse(at);
+  const reference = Date.parse(now);
+  if (!Number.isFinite(then) || !Number.isFinite(reference)) return 'never';
+  const seconds = Math.round((reference - then) / 1000);
+  const size = Math.abs(seconds);
+  const words = size < 60 ? 'under a minute'
+    : size < 3600 ? `${Math.floor(size / 60)} min`
+      : size < 2 * 86400 ? `${Math.floor(size / 3600)} h`
+        : `${Math.floor(size / 86400)} days`;
+  if (size < 60) return seconds >= 0 ? 'just now' : 'in under a minute';
+  return seconds >= 0 ? `${words} ago` : `in ${words}`;
+}
+
+// What needs an admin's eye: kiosks late or silent, and a storage problem.
+export function healthTroubles(body) {
+  const kiosks = listFrom(body, 'kiosks');
+  const late = kiosks.filter((k) => k.health === 'late').length;
+  const silent = kiosks.filter((k) => k.health === 'silent').length;
+  const troubles = [];
+  if (silent) troubles.push(`${silent} kiosk${silent === 1 ? '' : 's'} silent`);
+  if (late) troubles.push(`${late} kiosk${late === 1 ? '' : 's'} late`);
+  if (body && body.storage && body.storage.ok === false) troubles.push('storage failing');
+  return troubles;
+}
+
+export async function renderStatus(root) {
+  clear(root).append(h('h2', {}, 'Station status'), h('p', { class: 'loading' }, 'Loading…'));
+  const body = await api.listKiosks();
+  const kiosks = listFrom(body, 'kiosks');
+  const now = body.station_time;
+  const live = body.live_content_version;
+  const interval = Number(body.contact_interval_seconds) || 3600;
+  const counts = {};
+  for (const kiosk of kiosks) counts[kiosk.health] = (counts[kiosk.health] || 0) + 1;
+  const storage = body.storage || {};
+  const troubles = healthTroubles(body);
+  const card = (id, title, ...content) => h('section', { class: 'status-card', id, 'aria-labelledby': `${id}-h` }, h('h3', { id: `${id}-h` }, title), ...content);
+  clear(root).append(
+    h('h2', {}, 'Station status'),
+    h('p', { class: troubles.length ? 'message message-error' : 'message message-ok', id: 'status-summary', role: 'status' },
+      troubles.length ? `Needs attention: ${troubles.join(', ')}.` : 'Everything is working.'),
+    h('div', { class: 'status-cards' },
+      card('status-kiosks', 'Kiosks',
+        h('p', { class: 'health-counts' }, ['ok', 'late', 'silent', 'waiting_for_enrollment'].map((state) => h('span', { class: `health health-${state}` },
+          `${HEALTH_MARKS[state]} ${counts[state] || 0} ${HEALTH_WORDS[state].toLowerCase()} `))),
+        h('p', { class: 'hint' }, `Kiosks call every ${Math.round(interval / 60)} min whether or not anyone used them: late after ${Math.round((2 * interval) / 60)} min without a call, silent after 24 h.`)),
+      card('status-content', 'Content', h('p', {}, live ? `Live version: ${live}.` : 'Nothing published yet.')),
+      card('status-storage', 'Storage',
+        h('p', {}, storage.ok === false ? `Failing: ${storage.problem || 'the disk takes no writes'}.` : 'OK: the database takes writes.'),
+        typeof storage.free_bytes === 'number' ? h('p', { class: 'hint' }, `${formatBytes(storage.free_bytes)} free.`) : null)),
+    table('Kiosks, worst first', [
+      { key: 'name', label: 'Kiosk' },
+      { key: 'health', label: 'State', format: (v) => h('span', { class: `health health-${v}`, 'data-health': v }, `${HEALTH_MARKS[v] || ''} ${HEALTH_WORDS[v] || v}`) },
+      { key: 'last_contact', label: 'Last call', format: (v, row) => (row.enrolled === false ? 'not yet'
+        : v ? h('time', { datetime: v, title: formatTime(v) }, relativeTime(v, now)) : 'never') },
+      { key: 'content_version', label: 'Content', format: (v, row) => {
+        if (row.enrolled === false || row.revoked) return '';
+        if (!v) return 'not reported yet';
+        return String(v) === String(live) ? `runs live version ${v}` : `runs version ${v}, live is ${live}`;
+      } },
+      { key: 'enrollment_code_expires_at', label: 'Enrollment code', format: (v, row) => {
+        if (row.enrolled !== false || row.revoked || !v) return '';
+        return Date.parse(v) > Date.parse(now) ? `expires ${relativeTime(v, now)}` : `expired ${relativeTime(v, now)}: add the kiosk again`;
+      } },
+    ], [...kiosks].sort((a, b) => healthRank(a.health) - healthRank(b.health)), { emptyText: 'No kiosks yet: add one under Kiosks.' }));
+}
+
+function healthRank(health) {
+  return ['silent', 'late', 'waiting_for_enrollment', 'ok', 'revoked'].indexOf(health);
 }
