@@ -15,7 +15,6 @@
 #include <sstream>
 
 using namespace station_test;
-using wellness::station::KioskHealth;
 using wellness::station::PrometheusText;
 
 namespace {

@@ -86,7 +86,7 @@ void AdminKioskHandler::serve(Poco::Net::HTTPServerRequest& request,
     auto id = parse_id(id_);
     if (!id || !store_.revoke_kiosk(*id, {clock_(), admin.admin_name}))
         throw not_found("no such kiosk");
-    send_json(response, Status::HTTP_OK, kiosk_json(*store_.find_kiosk(*id), clock_(), {}));
+    send_json(response, Status::HTTP_OK, kiosk_json(*store_.find_kiosk(*id)));
 }
 
 } // namespace wellness::station

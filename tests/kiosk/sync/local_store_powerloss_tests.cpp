@@ -236,7 +236,8 @@ TEST_CASE("Power cuts during the kiosk's counting, releases and outbox lose only
                       << (report.torn ? ", torn" : "") << ")");
         REQUIRE(integrity(file) == "ok");
         std::vector<std::string> log;
-        LocalStore store(file, [&](const std::string& line) { log.push_back(line); });
+        LocalStore store(
+            file, [&](Poco::Message::Priority, const std::string& line) { log.push_back(line); });
         CHECK(set_aside_files(dir.path()).empty());
         CHECK_FALSE(store.moved_aside());
         CHECK(store.rows_dropped_at_open() == 0);
