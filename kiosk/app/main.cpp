@@ -58,11 +58,25 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path, st
     if (!file) {
         return std::nullopt;
     }
-    std::string text(limit + 1, '\0');
-    file.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(file.gcount()));
+    // In chunks, not a buffer of `limit` bytes: that much zeroed memory would stay resident.
+    // One byte over the limit is kept so the caller can tell the file is too long.
+    std::string text;
+    char chunk[64 * 1024];
+    while (text.size() <= limit && file.read(chunk, sizeof chunk).gcount() > 0) {
+        text.append(chunk, static_cast<std::size_t>(file.gcount()));
+    }
+    if (text.size() > limit + 1) {
+        text.resize(limit + 1);
+    }
     return text;
 }
+
+// The attract circle moves slowly: 20 frames a second look smooth and cost a third.
+constexpr auto attract_frame_interval = std::chrono::milliseconds(50);
+constexpr auto fast_frame_interval = std::chrono::milliseconds(16);
+
+// DejaVu's largest face is under 1 MB.
+constexpr std::size_t max_font_file_bytes = 8 * 1024 * 1024;
 
 struct GlChoice {
     SDL_Window* window = nullptr;
@@ -308,19 +322,37 @@ int main(int argc, char** argv) {
         0x2713, 0x2713, // check mark on chosen topics
         0,
     };
-    const char* regular_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    const char* bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-    const char* serif_bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
+    // Each file is read once and shared by every size (the atlas would keep a copy per size).
+    std::string regular_font;
+    std::string bold_font;
+    std::string serif_bold_font;
+    const std::filesystem::path dejavu = "/usr/share/fonts/truetype/dejavu";
+    const std::pair<std::string*, const char*> font_files[] = {
+        {&regular_font, "DejaVuSans.ttf"},
+        {&bold_font, "DejaVuSans-Bold.ttf"},
+        {&serif_bold_font, "DejaVuSerif-Bold.ttf"},
+    };
+    for (const auto& [bytes, name] : font_files) {
+        auto text = read_small_file(dejavu / name, max_font_file_bytes);
+        if (!text || text->empty() || text->size() > max_font_file_bytes) {
+            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
+            return 1;
+        }
+        *bytes = std::move(*text);
+    }
     ImFontConfig font_config;
     font_config.OversampleH = 1; // whole-pixel glyphs (PixelSnapH): no need for more
     font_config.OversampleV = 1;
     font_config.PixelSnapH = true;
-    // Two sets: the layout's sizes, and a larger one for the text-size switch.
+    font_config.FontDataOwnedByAtlas = false;
+    // The texture is as tall as its glyphs, not the next power of two.
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     auto load_fonts = [&](float scale) {
         Fonts set;
-        auto load = [&](const char* file, float size) {
-            return io.Fonts->AddFontFromFileTTF(file, std::round(size * scale), &font_config,
-                                                glyph_ranges);
+        auto load = [&](std::string& file, float size) {
+            return io.Fonts->AddFontFromMemoryTTF(file.data(), static_cast<int>(file.size()),
+                                                  std::round(size * scale), &font_config,
+                                                  glyph_ranges);
         };
         set.body = load(regular_font, layout.font_body);
         set.small = load(regular_font, layout.font_small);
@@ -330,14 +362,9 @@ int main(int argc, char** argv) {
         return set;
     };
     const Fonts normal_fonts = load_fonts(1.0f);
-    const Fonts large_fonts = load_fonts(large_text_scale);
-    for (const Fonts* set : {&normal_fonts, &large_fonts}) {
-        if (set->body == nullptr || set->small == nullptr || set->heading == nullptr ||
-            set->title == nullptr || set->level == nullptr) {
-            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
-            return 1;
-        }
-    }
+    // The larger set for the text-size switch is rasterised the first time someone asks for
+    // it: most visits never do, and its glyphs are most of the atlas.
+    std::optional<Fonts> large_fonts;
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowPadding = {0, 0};
     style.WindowBorderSize = 0;
@@ -360,7 +387,8 @@ int main(int argc, char** argv) {
     bool palette_high_contrast = false;
     QrTextureCache qr_textures(gl);
     ProviderImageTextures provider_textures(gl);
-    // Decoded once per content, never while drawing; a bad image is skipped, not fatal.
+    // Decoded once per content, never while drawing, and first after the first frame (which is
+    // Attract, with no provider on it); a bad image is skipped, not fatal.
     const auto load_provider_textures = [&] {
         const ProviderImages images = load_provider_images(flow.content(), flow.assets_dir());
         for (const std::string& problem : images.problems) {
@@ -368,7 +396,6 @@ int main(int argc, char** argv) {
         }
         provider_textures.replace(images);
     };
-    load_provider_textures();
     PointerInput pointer;
     AttractScreen attract_screen;
     HomeScreen home_screen;
@@ -403,7 +430,6 @@ int main(int argc, char** argv) {
             sync->record(key);
         }
     };
-    sync->start();
 
     // ---------------------------------------------------------------- Main loop
     bool quit = false;
@@ -415,6 +441,7 @@ int main(int argc, char** argv) {
     bool drawn_large_text = false;
     bool drawn_high_contrast = false;
     bool drawn_still_there = false;
+    std::optional<AttractPicture> drawn_picture;
     struct {
         std::size_t phase = 0;
         long cycle = -1;
@@ -452,6 +479,13 @@ int main(int argc, char** argv) {
             if (SDL_WaitEventTimeout(&event, timeout_ms) != 0) {
                 handle(event);
             }
+        } else if (const auto wait = frame_due - std::chrono::steady_clock::now();
+                   wait > std::chrono::milliseconds(0)) {
+            // Until the next frame is due, or at once when a finger lands.
+            SDL_WaitEventTimeout(
+                nullptr, static_cast<int>(
+                             std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) +
+                             1);
         }
         while (SDL_PollEvent(&event) != 0) {
             handle(event);
@@ -495,13 +529,31 @@ int main(int argc, char** argv) {
             load_provider_textures();
             palette_generation = flow.content_generation();
         }
-        const Fonts& fonts = flow.large_text() ? large_fonts : normal_fonts;
+        if (flow.large_text() && !large_fonts) {
+            large_fonts = load_fonts(large_text_scale);
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+            io.Fonts->ClearTexData();
+        }
+        const Fonts& fonts = flow.large_text() ? *large_fonts : normal_fonts;
         const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale ||
                              flow.large_text() != drawn_large_text ||
                              flow.high_contrast() != drawn_high_contrast ||
                              flow.still_there(now) != drawn_still_there;
         if (!(continuous || had_input || changed || first_frame || flow.animating(now))) {
             continue; // nothing to show: draw nothing, stay asleep
+        }
+        // Attract's circle moves in half-pixel steps, slowest at its ends: a frame that would
+        // repeat the last one's pixels is not drawn.
+        std::optional<AttractPicture> picture;
+        if (flow.screen() == Screen::attract) {
+            picture = attract_picture(flow, layout, now);
+        }
+        if (picture && picture == drawn_picture && !(had_input || changed || first_frame) &&
+            settle_frames == 0 && !script && !bench && !pointer.pending() &&
+            flow.idle_fade(now) == 0.0) {
+            frame_due = std::chrono::steady_clock::now() + attract_frame_interval;
+            continue;
         }
 
         // One frame.
@@ -623,12 +675,19 @@ int main(int argc, char** argv) {
             }
             io.Fonts->ClearTexData(); // the atlas lives on the GPU now
             sd_notify(0, "READY=1");
+            // What the first frame did not need: uses recorded meanwhile wait in memory and
+            // the worker writes them at its start.
+            if (!quit) {
+                load_provider_textures();
+                sync->start();
+            }
         }
         drawn_screen = flow.screen();
         drawn_locale = flow.locale();
         drawn_large_text = flow.large_text();
         drawn_high_contrast = flow.high_contrast();
         drawn_still_there = still_there;
+        drawn_picture = std::move(picture);
 
         // What the person asked for this frame.
         for (const auto& intent : intents) {
@@ -657,16 +716,11 @@ int main(int argc, char** argv) {
             --settle_frames;
         }
 
-        // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync.
-        // The attract circle moves slowly: 20 frames a second look smooth and cost a third.
+        // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync. The wait is at the
+        // top of the loop, where a touch ends it.
         const bool fast = flow.screen() == Screen::breathe_running || settle_frames > 0 || script;
-        const auto interval = std::chrono::milliseconds(fast ? 16 : 50);
-        frame_due = std::max(frame_due + interval, frame_end);
-        const auto sleep = frame_due - std::chrono::steady_clock::now();
-        if (sleep > std::chrono::milliseconds(0) && !quit) {
-            SDL_Delay(static_cast<Uint32>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(sleep).count()));
-        }
+        frame_due =
+            std::max(frame_due + (fast ? fast_frame_interval : attract_frame_interval), frame_end);
     }
 
     // ---------------------------------------------------------------- Cleanup
