@@ -21,6 +21,7 @@
 #include <Poco/Logger.h>
 #include <SDL.h>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -31,6 +32,7 @@
 #include <imgui_impl_sdl.h>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <systemd/sd-daemon.h>
 
 using namespace wellness;
@@ -74,9 +76,48 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path, st
 // The attract circle moves slowly: 20 frames a second look smooth and cost a third.
 constexpr auto attract_frame_interval = std::chrono::milliseconds(50);
 constexpr auto fast_frame_interval = std::chrono::milliseconds(16);
+// The sync worker starts this long after the first frame (its timers count in minutes).
+constexpr auto sync_start_delay = std::chrono::seconds(2);
 
 // DejaVu's largest face is under 1 MB.
 constexpr std::size_t max_font_file_bytes = 8 * 1024 * 1024;
+
+// Texture swizzles came with desktop OpenGL 3.3 and OpenGL ES 3.0. `version` is GL_VERSION:
+// "4.5 (Core Profile) Mesa ..." or "OpenGL ES 3.2 Mesa ...".
+bool has_texture_swizzle(const char* version) {
+    if (version == nullptr) {
+        return false;
+    }
+    std::string_view text = version;
+    const bool es = text.starts_with("OpenGL ES ");
+    if (es) {
+        text.remove_prefix(std::string_view("OpenGL ES ").size());
+    }
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(std::string(text.substr(0, 16)).c_str(), "%d.%d", &major, &minor) != 2) {
+        return false;
+    }
+    return es ? major >= 3 : (major > 3 || (major == 3 && minor >= 3));
+}
+
+GLuint upload_alpha_texture(const GlApi& gl, const unsigned char* pixels, int width, int height) {
+    constexpr GLenum red = 0x1903;       // GL_RED
+    constexpr GLint r8 = 0x8229;         // GL_R8
+    constexpr GLenum swizzle_r = 0x8E42; // GL_TEXTURE_SWIZZLE_R; G, B and A follow it
+    GLuint texture = 0;
+    gl.GenTextures(1, &texture);
+    gl.BindTexture(GL_TEXTURE_2D, texture);
+    gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 1, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 2, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 3, static_cast<GLint>(red));
+    gl.PixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    gl.TexImage2D(GL_TEXTURE_2D, 0, r8, width, height, 0, red, GL_UNSIGNED_BYTE, pixels);
+    return texture;
+}
 
 struct GlChoice {
     SDL_Window* window = nullptr;
@@ -376,10 +417,39 @@ int main(int argc, char** argv) {
                   << reinterpret_cast<const char*>(gl.GetString(GL_VERSION)) << "\n";
         return 1;
     }
+    // The glyphs as one byte a pixel, read as white with the glyph as alpha (a swizzle): a
+    // quarter of the RGBA copy the backend uploads, and a software renderer keeps textures in
+    // the kiosk's own memory. Without swizzles (desktop GL 3.2) the backend's texture stays.
+    const bool alpha_font_texture =
+        has_texture_swizzle(reinterpret_cast<const char*>(gl.GetString(GL_VERSION)));
+    GLuint font_texture = 0;
+    const auto upload_fonts = [&] {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        if (font_texture != 0) {
+            gl.DeleteTextures(1, &font_texture);
+            font_texture = 0;
+        }
+        if (alpha_font_texture) {
+            unsigned char* pixels = nullptr;
+            int width = 0;
+            int height = 0;
+            io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+            font_texture = upload_alpha_texture(gl, pixels, width, height);
+            io.Fonts->SetTexID(
+                reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(font_texture)));
+        } else {
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
+        io.Fonts->ClearTexData(); // the atlas lives on the GPU now
+    };
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    upload_fonts();
 
     // Screens, the flow, and what hangs off them.
     SoftTone tone;
-    tone.open(); // no sound card: silent, not an error
+    // Opened once a breathing exercise is chosen and closed on Attract: an open device runs
+    // its audio thread all day. No sound card: silent, not an error.
+    bool tone_tried = false;
     MonotonicClock clock;
     Flow flow(content.document, clock.now(), content.assets_dir);
     Palette palette = make_palette(flow.content());
@@ -450,6 +520,7 @@ int main(int argc, char** argv) {
     const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
     auto last_pet = std::chrono::steady_clock::now();
     auto frame_due = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> sync_start_due;
     while (!quit) {
         MonotonicMs now = clock.now();
         const bool continuous = flow.animating(now) || script.has_value() ||
@@ -531,9 +602,7 @@ int main(int argc, char** argv) {
         }
         if (flow.large_text() && !large_fonts) {
             large_fonts = load_fonts(large_text_scale);
-            ImGui_ImplOpenGL3_DestroyFontsTexture();
-            ImGui_ImplOpenGL3_CreateFontsTexture();
-            io.Fonts->ClearTexData();
+            upload_fonts();
         }
         const Fonts& fonts = flow.large_text() ? *large_fonts : normal_fonts;
         const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale ||
@@ -673,13 +742,10 @@ int main(int argc, char** argv) {
                 std::printf("{\"metric\":\"font_atlas\",\"width\":%d,\"height\":%d}\n",
                             io.Fonts->TexWidth, io.Fonts->TexHeight);
             }
-            io.Fonts->ClearTexData(); // the atlas lives on the GPU now
             sd_notify(0, "READY=1");
-            // What the first frame did not need: uses recorded meanwhile wait in memory and
-            // the worker writes them at its start.
+            sync_start_due = frame_end + sync_start_delay;
             if (!quit) {
-                load_provider_textures();
-                sync->start();
+                load_provider_textures(); // not on Attract, but soon after a touch
             }
         }
         drawn_screen = flow.screen();
@@ -715,6 +781,22 @@ int main(int argc, char** argv) {
         if (settle_frames > 0) {
             --settle_frames;
         }
+        // The worker's first store write and contact wait until the kiosk is up: uses recorded
+        // meanwhile wait in memory, and stop() writes them if the kiosk ends before.
+        if (sync_start_due && frame_end >= *sync_start_due) {
+            sync->start();
+            sync_start_due.reset();
+        }
+        const bool wants_tone = flow.screen() == Screen::breathe_choose_exercise ||
+                                flow.screen() == Screen::breathe_choose_length ||
+                                flow.screen() == Screen::breathe_running;
+        if (wants_tone && !tone_tried) {
+            tone.open();
+            tone_tried = true;
+        } else if (flow.screen() == Screen::attract && tone_tried) {
+            tone.close();
+            tone_tried = false;
+        }
 
         // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync. The wait is at the
         // top of the loop, where a touch ends it.
@@ -728,6 +810,9 @@ int main(int argc, char** argv) {
     sync->stop();
     tone.close();
     qr_textures.clear();
+    if (font_texture != 0) {
+        gl.DeleteTextures(1, &font_texture);
+    }
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();
