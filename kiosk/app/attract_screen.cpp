@@ -58,7 +58,7 @@ AttractPicture attract_picture(const Flow& flow, const Layout& layout, Monotonic
     // The line fades out and the next fades in while the circle is at its smallest.
     const double fade = 0.06;
     const double alpha = std::clamp(std::min(phase, 1.0 - phase) / fade, 0.0, 1.0);
-    return {static_cast<int>(std::lround(radius * 2)), static_cast<int>(std::lround(alpha * 64)),
+    return {static_cast<int>(std::lround(radius)), static_cast<int>(std::lround(alpha * 64)),
             flow.attract_locale(now)};
 }
 
@@ -85,7 +85,7 @@ void AttractScreen::Draw(UiContext& ui) {
     const AttractGeometry geometry = attract_geometry(layout);
     const float radius = geometry.max_radius;
     const ImVec2 centre = geometry.centre;
-    const float shown_radius = static_cast<float>(picture.radius_half_px) / 2;
+    const float shown_radius = static_cast<float>(picture.radius_px);
     draw_breathing_circle(ui, centre, radius,
                           (shown_radius - geometry.min_radius) / (radius - geometry.min_radius),
                           geometry.min_radius);

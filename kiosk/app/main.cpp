@@ -74,7 +74,7 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path, st
 }
 
 // The attract circle moves slowly: 20 frames a second look smooth and cost a third.
-constexpr auto attract_frame_interval = std::chrono::milliseconds(50);
+constexpr auto attract_frame_interval = std::chrono::milliseconds(66);
 constexpr auto fast_frame_interval = std::chrono::milliseconds(16);
 // The sync worker starts this long after the first frame (its timers count in minutes).
 constexpr auto sync_start_delay = std::chrono::seconds(2);
@@ -738,6 +738,7 @@ int main(int argc, char** argv) {
         }
         if (first_frame) {
             first_frame = false;
+            quit = quit || options.first_frame_exit;
             if (bench) {
                 std::printf("{\"metric\":\"font_atlas\",\"width\":%d,\"height\":%d}\n",
                             io.Fonts->TexWidth, io.Fonts->TexHeight);
