@@ -402,7 +402,6 @@ int main(int argc, char** argv) {
         set.level = load(serif_bold_font, layout.font_heading);
         return set;
     };
-    const Fonts normal_fonts = load_fonts(1.0f);
     // The larger set for the text-size switch is rasterised the first time someone asks for
     // it: most visits never do, and its glyphs are most of the atlas.
     std::optional<Fonts> large_fonts;
@@ -442,7 +441,15 @@ int main(int argc, char** argv) {
         }
         io.Fonts->ClearTexData(); // the atlas lives on the GPU now
     };
-    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    // The backend's device objects come with its RGBA font texture: made while the atlas holds
+    // only Dear ImGui's small default font, then dropped, so the kiosk's glyphs are never
+    // converted to RGBA.
+    if (alpha_font_texture) {
+        ImGui_ImplOpenGL3_CreateDeviceObjects();
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        io.Fonts->Clear();
+    }
+    const Fonts normal_fonts = load_fonts(1.0f);
     upload_fonts();
 
     // Screens, the flow, and what hangs off them.
