@@ -115,7 +115,9 @@ requestAnimationFrame(() => requestAnimationFrame(() => console.log("bench-first
 HTML
 
 # ------------------------------------------------------------------ the display
-Xvfb -displayfd 3 -screen 0 "${width}x${height}x24" -nolisten tcp 3>"$work/display" \
+# -noreset: by default Xvfb resets when its last client leaves, and a program started during
+# the reset finds no display (SDL then falls back to its offscreen driver).
+Xvfb -displayfd 3 -screen 0 "${width}x${height}x24" -nolisten tcp -noreset 3>"$work/display" \
   2>"$work/xvfb.log" &
 pids_to_stop+=($!)
 for _ in $(seq 1 500); do
