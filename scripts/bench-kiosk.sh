@@ -18,7 +18,8 @@
 #             CSS gets: one breathing circle and one line of text, still (idle) or animated
 # Figures (each program alone on the display):
 #   first frame and exit   process start to its first frame drawn and the process gone (the
-#                          kiosk: a --script of just "quit"; the floor: BENCH_FIRST_FRAME_EXIT;
+#                          kiosk: --first-frame-exit; the floor: BENCH_FIRST_FRAME_EXIT, both
+#                          leave their loop after the first swap;
 #                          Chromium: a console line from the second requestAnimationFrame, then
 #                          SIGTERM); Chromium's start to first frame is printed too
 #   PSS                    summed over the program's processes (/proc/PID/smaps_rollup), after
@@ -114,7 +115,9 @@ requestAnimationFrame(() => requestAnimationFrame(() => console.log("bench-first
 HTML
 
 # ------------------------------------------------------------------ the display
-Xvfb -displayfd 3 -screen 0 "${width}x${height}x24" -nolisten tcp 3>"$work/display" \
+# -noreset: by default Xvfb resets when its last client leaves, and a program started during
+# the reset finds no display (SDL then falls back to its offscreen driver).
+Xvfb -displayfd 3 -screen 0 "${width}x${height}x24" -nolisten tcp -noreset 3>"$work/display" \
   2>"$work/xvfb.log" &
 pids_to_stop+=($!)
 for _ in $(seq 1 500); do
@@ -184,7 +187,6 @@ stop() { # PID: SIGTERM, then until it is gone (at most 30 s; Chromium is not ou
 seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 record() { echo "$1 $2" >> "$work/figures"; printf '  %-34s %s\n' "$1" "$2"; }
 
-echo "quit" > "$work/quit.script"
 # shellcheck disable=SC2054 # the commas are inside flag values
 chromium_flags=(--kiosk --no-first-run --no-default-browser-check --no-sandbox
   --disable-sync --disable-background-networking --disable-component-update
@@ -194,8 +196,7 @@ chromium_flags=(--kiosk --no-first-run --no-default-browser-check --no-sandbox
 kiosk_round() {
   local start pid
   start="$(now_ns)"
-  "$kiosk" --windowed "$size" --data "$work/kiosk-data" --script "$work/quit.script" \
-    >/dev/null 2>&1
+  "$kiosk" --windowed "$size" --data "$work/kiosk-data" --first-frame-exit >/dev/null 2>&1
   record kiosk.first_frame_and_exit_s "$(seconds_since "$start")"
   "$kiosk" --windowed "$size" --data "$work/kiosk-data" >"$work/kiosk.log" 2>&1 &
   pid=$!

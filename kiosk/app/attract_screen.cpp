@@ -30,6 +30,38 @@ void draw_breathing_circle(UiContext& ui, ImVec2 centre, float max_radius, float
     list->AddCircleFilled(centre, radius, breathing_circle_fill(ui.palette), 96);
 }
 
+namespace {
+
+struct AttractGeometry {
+    ImVec2 centre;
+    float max_radius;
+    float min_radius;
+};
+
+AttractGeometry attract_geometry(const Layout& layout) {
+    const auto width = static_cast<float>(layout.width);
+    const auto height = static_cast<float>(layout.height);
+    const float max_radius = std::min(width, height) * 0.22f;
+    return {{width / 2, height * 0.45f}, max_radius, max_radius * 0.35f};
+}
+
+} // namespace
+
+AttractPicture attract_picture(const Flow& flow, const Layout& layout, MonotonicMs now) {
+    // A slow breath: about six a minute.
+    const double phase =
+        static_cast<double>(now % attract_breath_ms) / static_cast<double>(attract_breath_ms);
+    const double fullness = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * phase);
+    const AttractGeometry geometry = attract_geometry(layout);
+    const double radius =
+        geometry.min_radius + (geometry.max_radius - geometry.min_radius) * fullness;
+    // The line fades out and the next fades in while the circle is at its smallest.
+    const double fade = 0.06;
+    const double alpha = std::clamp(std::min(phase, 1.0 - phase) / fade, 0.0, 1.0);
+    return {static_cast<int>(std::lround(radius)), static_cast<int>(std::lround(alpha * 64)),
+            flow.attract_locale(now)};
+}
+
 void AttractScreen::Draw(UiContext& ui) {
     const Layout& layout = ui.layout;
     const Flow& flow = ui.flow;
@@ -49,17 +81,16 @@ void AttractScreen::Draw(UiContext& ui) {
     }
     register_area(ui, "attract.tap");
 
-    // A slow breath: about six a minute.
-    const double phase =
-        static_cast<double>(ui.now % attract_breath_ms) / static_cast<double>(attract_breath_ms);
-    const auto fullness = static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * phase));
-    const float radius = std::min(width, height) * 0.22f;
-    const ImVec2 centre{width / 2, height * 0.45f};
-    draw_breathing_circle(ui, centre, radius, fullness);
+    const AttractPicture picture = attract_picture(flow, layout, ui.now);
+    const AttractGeometry geometry = attract_geometry(layout);
+    const float radius = geometry.max_radius;
+    const ImVec2 centre = geometry.centre;
+    const float shown_radius = static_cast<float>(picture.radius_px);
+    draw_breathing_circle(ui, centre, radius,
+                          (shown_radius - geometry.min_radius) / (radius - geometry.min_radius),
+                          geometry.min_radius);
 
-    // The line fades out and the next fades in while the circle is at its smallest.
-    const double fade = 0.06;
-    const double alpha = std::clamp(std::min(phase, 1.0 - phase) / fade, 0.0, 1.0);
+    const double alpha = static_cast<double>(picture.text_alpha_64ths) / 64.0;
     const std::string text = localized(content.attract_text, locale, content.default_locale);
     const float wrap = width - 2 * layout.margin;
     const ImVec2 at{layout.margin, centre.y + radius + layout.gap * 2};

@@ -212,6 +212,7 @@ std::string usage_text() {
            "  --clock-offset SEC     shift the wall clock given to sync (tests only)\n"
            "  --script FILE          drive the kiosk with injected input events (tests)\n"
            "  --bench                print performance figures as JSON lines and exit\n"
+           "  --first-frame-exit     exit as soon as the first frame is shown (benchmarks)\n"
            "  --help                 show this text\n";
 }
 
@@ -278,6 +279,10 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
             flags.bench = true;
             continue;
         }
+        if (arg == "--first-frame-exit") {
+            flags.first_frame_exit = true;
+            continue;
+        }
         if (arg == "--gles") {
             flags.gles = true;
             continue;
@@ -315,6 +320,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
     KioskOptions options;
     options.bench = flags.bench;
+    options.first_frame_exit = flags.first_frame_exit;
     if (auto config = given.find("config"); config != given.end()) {
         std::ifstream file(config->second, std::ios::binary);
         if (!file) {

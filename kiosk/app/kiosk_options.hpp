@@ -35,6 +35,8 @@ struct KioskOptions {
     // when standard error is the journal's stream (JOURNAL_STREAM).
     std::optional<LogFormat> log_format;
     bool bench = false;
+    // Leave right after the first frame is shown (the side-by-side benchmark's start-up figure).
+    bool first_frame_exit = false;
     bool help = false;
 };
 

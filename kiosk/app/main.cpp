@@ -21,6 +21,7 @@
 #include <Poco/Logger.h>
 #include <SDL.h>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -31,6 +32,7 @@
 #include <imgui_impl_sdl.h>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <systemd/sd-daemon.h>
 
 using namespace wellness;
@@ -58,10 +60,65 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path, st
     if (!file) {
         return std::nullopt;
     }
-    std::string text(limit + 1, '\0');
-    file.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(file.gcount()));
+    // In chunks, not a buffer of `limit` bytes: that much zeroed memory would stay resident.
+    // One byte over the limit is kept so the caller can tell the file is too long.
+    std::string text;
+    char chunk[64 * 1024];
+    while (text.size() <= limit && file.read(chunk, sizeof chunk).gcount() > 0) {
+        text.append(chunk, static_cast<std::size_t>(file.gcount()));
+    }
+    if (text.size() > limit + 1) {
+        text.resize(limit + 1);
+    }
     return text;
+}
+
+// Attract's circle takes 10 s a breath: at 10 frames a second its radius moves at most 1 % of
+// its diameter a frame (5 px at 1080p), still a smooth swell, and a software renderer pays for
+// every pixel of every frame (clear, fill, present), so the rate is most of Attract's cost.
+constexpr auto attract_frame_interval = std::chrono::milliseconds(100);
+constexpr auto fast_frame_interval = std::chrono::milliseconds(16);
+// The sync worker starts this long after the first frame (its timers count in minutes).
+constexpr auto sync_start_delay = std::chrono::seconds(2);
+
+// DejaVu's largest face is under 1 MB.
+constexpr std::size_t max_font_file_bytes = 8 * 1024 * 1024;
+
+// Texture swizzles came with desktop OpenGL 3.3 and OpenGL ES 3.0. `version` is GL_VERSION:
+// "4.5 (Core Profile) Mesa ..." or "OpenGL ES 3.2 Mesa ...".
+bool has_texture_swizzle(const char* version) {
+    if (version == nullptr) {
+        return false;
+    }
+    std::string_view text = version;
+    const bool es = text.starts_with("OpenGL ES ");
+    if (es) {
+        text.remove_prefix(std::string_view("OpenGL ES ").size());
+    }
+    int major = 0;
+    int minor = 0;
+    if (std::sscanf(std::string(text.substr(0, 16)).c_str(), "%d.%d", &major, &minor) != 2) {
+        return false;
+    }
+    return es ? major >= 3 : (major > 3 || (major == 3 && minor >= 3));
+}
+
+GLuint upload_alpha_texture(const GlApi& gl, const unsigned char* pixels, int width, int height) {
+    constexpr GLenum red = 0x1903;       // GL_RED
+    constexpr GLint r8 = 0x8229;         // GL_R8
+    constexpr GLenum swizzle_r = 0x8E42; // GL_TEXTURE_SWIZZLE_R; G, B and A follow it
+    GLuint texture = 0;
+    gl.GenTextures(1, &texture);
+    gl.BindTexture(GL_TEXTURE_2D, texture);
+    gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 1, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 2, GL_ONE);
+    gl.TexParameteri(GL_TEXTURE_2D, swizzle_r + 3, static_cast<GLint>(red));
+    gl.PixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    gl.TexImage2D(GL_TEXTURE_2D, 0, r8, width, height, 0, red, GL_UNSIGNED_BYTE, pixels);
+    return texture;
 }
 
 struct GlChoice {
@@ -308,19 +365,37 @@ int main(int argc, char** argv) {
         0x2713, 0x2713, // check mark on chosen topics
         0,
     };
-    const char* regular_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    const char* bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-    const char* serif_bold_font = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf";
+    // Each file is read once and shared by every size (the atlas would keep a copy per size).
+    std::string regular_font;
+    std::string bold_font;
+    std::string serif_bold_font;
+    const std::filesystem::path dejavu = "/usr/share/fonts/truetype/dejavu";
+    const std::pair<std::string*, const char*> font_files[] = {
+        {&regular_font, "DejaVuSans.ttf"},
+        {&bold_font, "DejaVuSans-Bold.ttf"},
+        {&serif_bold_font, "DejaVuSerif-Bold.ttf"},
+    };
+    for (const auto& [bytes, name] : font_files) {
+        auto text = read_small_file(dejavu / name, max_font_file_bytes);
+        if (!text || text->empty() || text->size() > max_font_file_bytes) {
+            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
+            return 1;
+        }
+        *bytes = std::move(*text);
+    }
     ImFontConfig font_config;
     font_config.OversampleH = 1; // whole-pixel glyphs (PixelSnapH): no need for more
     font_config.OversampleV = 1;
     font_config.PixelSnapH = true;
-    // Two sets: the layout's sizes, and a larger one for the text-size switch.
+    font_config.FontDataOwnedByAtlas = false;
+    // The texture is as tall as its glyphs, not the next power of two.
+    io.Fonts->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     auto load_fonts = [&](float scale) {
         Fonts set;
-        auto load = [&](const char* file, float size) {
-            return io.Fonts->AddFontFromFileTTF(file, std::round(size * scale), &font_config,
-                                                glyph_ranges);
+        auto load = [&](std::string& file, float size) {
+            return io.Fonts->AddFontFromMemoryTTF(file.data(), static_cast<int>(file.size()),
+                                                  std::round(size * scale), &font_config,
+                                                  glyph_ranges);
         };
         set.body = load(regular_font, layout.font_body);
         set.small = load(regular_font, layout.font_small);
@@ -329,15 +404,9 @@ int main(int argc, char** argv) {
         set.level = load(serif_bold_font, layout.font_heading);
         return set;
     };
-    const Fonts normal_fonts = load_fonts(1.0f);
-    const Fonts large_fonts = load_fonts(large_text_scale);
-    for (const Fonts* set : {&normal_fonts, &large_fonts}) {
-        if (set->body == nullptr || set->small == nullptr || set->heading == nullptr ||
-            set->title == nullptr || set->level == nullptr) {
-            kiosk_log.fatal("cannot load DejaVu fonts (fonts-dejavu-core)");
-            return 1;
-        }
-    }
+    // The larger set for the text-size switch is rasterised the first time someone asks for
+    // it: most visits never do, and its glyphs are most of the atlas.
+    std::optional<Fonts> large_fonts;
     ImGuiStyle& style = ImGui::GetStyle();
     style.WindowPadding = {0, 0};
     style.WindowBorderSize = 0;
@@ -349,10 +418,47 @@ int main(int argc, char** argv) {
                   << reinterpret_cast<const char*>(gl.GetString(GL_VERSION)) << "\n";
         return 1;
     }
+    // The glyphs as one byte a pixel, read as white with the glyph as alpha (a swizzle): a
+    // quarter of the RGBA copy the backend uploads, and a software renderer keeps textures in
+    // the kiosk's own memory. Without swizzles (desktop GL 3.2) the backend's texture stays.
+    const bool alpha_font_texture =
+        has_texture_swizzle(reinterpret_cast<const char*>(gl.GetString(GL_VERSION)));
+    GLuint font_texture = 0;
+    const auto upload_fonts = [&] {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        if (font_texture != 0) {
+            gl.DeleteTextures(1, &font_texture);
+            font_texture = 0;
+        }
+        if (alpha_font_texture) {
+            unsigned char* pixels = nullptr;
+            int width = 0;
+            int height = 0;
+            io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+            font_texture = upload_alpha_texture(gl, pixels, width, height);
+            io.Fonts->SetTexID(
+                reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(font_texture)));
+        } else {
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
+        io.Fonts->ClearTexData(); // the atlas lives on the GPU now
+    };
+    // The backend's device objects come with its RGBA font texture: made while the atlas holds
+    // only Dear ImGui's small default font, then dropped, so the kiosk's glyphs are never
+    // converted to RGBA.
+    if (alpha_font_texture) {
+        ImGui_ImplOpenGL3_CreateDeviceObjects();
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        io.Fonts->Clear();
+    }
+    const Fonts normal_fonts = load_fonts(1.0f);
+    upload_fonts();
 
     // Screens, the flow, and what hangs off them.
     SoftTone tone;
-    tone.open(); // no sound card: silent, not an error
+    // Opened once a breathing exercise is chosen and closed on Attract: an open device runs
+    // its audio thread all day. No sound card: silent, not an error.
+    bool tone_tried = false;
     MonotonicClock clock;
     Flow flow(content.document, clock.now(), content.assets_dir);
     Palette palette = make_palette(flow.content());
@@ -360,7 +466,8 @@ int main(int argc, char** argv) {
     bool palette_high_contrast = false;
     QrTextureCache qr_textures(gl);
     ProviderImageTextures provider_textures(gl);
-    // Decoded once per content, never while drawing; a bad image is skipped, not fatal.
+    // Decoded once per content, never while drawing, and first after the first frame (which is
+    // Attract, with no provider on it); a bad image is skipped, not fatal.
     const auto load_provider_textures = [&] {
         const ProviderImages images = load_provider_images(flow.content(), flow.assets_dir());
         for (const std::string& problem : images.problems) {
@@ -368,7 +475,6 @@ int main(int argc, char** argv) {
         }
         provider_textures.replace(images);
     };
-    load_provider_textures();
     PointerInput pointer;
     AttractScreen attract_screen;
     HomeScreen home_screen;
@@ -403,7 +509,6 @@ int main(int argc, char** argv) {
             sync->record(key);
         }
     };
-    sync->start();
 
     // ---------------------------------------------------------------- Main loop
     bool quit = false;
@@ -415,6 +520,7 @@ int main(int argc, char** argv) {
     bool drawn_large_text = false;
     bool drawn_high_contrast = false;
     bool drawn_still_there = false;
+    std::optional<AttractPicture> drawn_picture;
     struct {
         std::size_t phase = 0;
         long cycle = -1;
@@ -423,6 +529,7 @@ int main(int argc, char** argv) {
     const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
     auto last_pet = std::chrono::steady_clock::now();
     auto frame_due = std::chrono::steady_clock::now();
+    std::optional<std::chrono::steady_clock::time_point> sync_start_due;
     while (!quit) {
         MonotonicMs now = clock.now();
         const bool continuous = flow.animating(now) || script.has_value() ||
@@ -452,6 +559,13 @@ int main(int argc, char** argv) {
             if (SDL_WaitEventTimeout(&event, timeout_ms) != 0) {
                 handle(event);
             }
+        } else if (const auto wait = frame_due - std::chrono::steady_clock::now();
+                   wait > std::chrono::milliseconds(0)) {
+            // Until the next frame is due, or at once when a finger lands.
+            SDL_WaitEventTimeout(
+                nullptr, static_cast<int>(
+                             std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) +
+                             1);
         }
         while (SDL_PollEvent(&event) != 0) {
             handle(event);
@@ -495,13 +609,29 @@ int main(int argc, char** argv) {
             load_provider_textures();
             palette_generation = flow.content_generation();
         }
-        const Fonts& fonts = flow.large_text() ? large_fonts : normal_fonts;
+        if (flow.large_text() && !large_fonts) {
+            large_fonts = load_fonts(large_text_scale);
+            upload_fonts();
+        }
+        const Fonts& fonts = flow.large_text() ? *large_fonts : normal_fonts;
         const bool changed = flow.screen() != drawn_screen || flow.locale() != drawn_locale ||
                              flow.large_text() != drawn_large_text ||
                              flow.high_contrast() != drawn_high_contrast ||
                              flow.still_there(now) != drawn_still_there;
         if (!(continuous || had_input || changed || first_frame || flow.animating(now))) {
             continue; // nothing to show: draw nothing, stay asleep
+        }
+        // Attract's circle moves in half-pixel steps, slowest at its ends: a frame that would
+        // repeat the last one's pixels is not drawn.
+        std::optional<AttractPicture> picture;
+        if (flow.screen() == Screen::attract) {
+            picture = attract_picture(flow, layout, now);
+        }
+        if (picture && picture == drawn_picture && !(had_input || changed || first_frame) &&
+            settle_frames == 0 && !script && !bench && !pointer.pending() &&
+            flow.idle_fade(now) == 0.0) {
+            frame_due = std::chrono::steady_clock::now() + attract_frame_interval;
+            continue;
         }
 
         // One frame.
@@ -617,18 +747,23 @@ int main(int argc, char** argv) {
         }
         if (first_frame) {
             first_frame = false;
+            quit = quit || options.first_frame_exit;
             if (bench) {
                 std::printf("{\"metric\":\"font_atlas\",\"width\":%d,\"height\":%d}\n",
                             io.Fonts->TexWidth, io.Fonts->TexHeight);
             }
-            io.Fonts->ClearTexData(); // the atlas lives on the GPU now
             sd_notify(0, "READY=1");
+            sync_start_due = frame_end + sync_start_delay;
+            if (!quit) {
+                load_provider_textures(); // not on Attract, but soon after a touch
+            }
         }
         drawn_screen = flow.screen();
         drawn_locale = flow.locale();
         drawn_large_text = flow.large_text();
         drawn_high_contrast = flow.high_contrast();
         drawn_still_there = still_there;
+        drawn_picture = std::move(picture);
 
         // What the person asked for this frame.
         for (const auto& intent : intents) {
@@ -656,17 +791,28 @@ int main(int argc, char** argv) {
         if (settle_frames > 0) {
             --settle_frames;
         }
-
-        // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync.
-        // The attract circle moves slowly: 20 frames a second look smooth and cost a third.
-        const bool fast = flow.screen() == Screen::breathe_running || settle_frames > 0 || script;
-        const auto interval = std::chrono::milliseconds(fast ? 16 : 50);
-        frame_due = std::max(frame_due + interval, frame_end);
-        const auto sleep = frame_due - std::chrono::steady_clock::now();
-        if (sleep > std::chrono::milliseconds(0) && !quit) {
-            SDL_Delay(static_cast<Uint32>(
-                std::chrono::duration_cast<std::chrono::milliseconds>(sleep).count()));
+        // The worker's first store write and contact wait until the kiosk is up: uses recorded
+        // meanwhile wait in memory, and stop() writes them if the kiosk ends before.
+        if (sync_start_due && frame_end >= *sync_start_due) {
+            sync->start();
+            sync_start_due.reset();
         }
+        const bool wants_tone = flow.screen() == Screen::breathe_choose_exercise ||
+                                flow.screen() == Screen::breathe_choose_length ||
+                                flow.screen() == Screen::breathe_running;
+        if (wants_tone && !tone_tried) {
+            tone.open();
+            tone_tried = true;
+        } else if (flow.screen() == Screen::attract && tone_tried) {
+            tone.close();
+            tone_tried = false;
+        }
+
+        // Pace frames ourselves: Xvfb and some kmsdrm setups have no vsync. The wait is at the
+        // top of the loop, where a touch ends it.
+        const bool fast = flow.screen() == Screen::breathe_running || settle_frames > 0 || script;
+        frame_due =
+            std::max(frame_due + (fast ? fast_frame_interval : attract_frame_interval), frame_end);
     }
 
     // ---------------------------------------------------------------- Cleanup
@@ -674,6 +820,9 @@ int main(int argc, char** argv) {
     sync->stop();
     tone.close();
     qr_textures.clear();
+    if (font_texture != 0) {
+        gl.DeleteTextures(1, &font_texture);
+    }
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplSDL2_Shutdown();
     ImGui::DestroyContext();

@@ -8,6 +8,17 @@
 
 namespace wellness::kiosk {
 
+// What Attract shows at a moment, in the steps it is drawn in (the circle's radius in whole
+// pixels, the line's opacity in 64ths): two moments with the same picture give the same
+// pixels, so the main loop draws a frame only when the picture changes.
+struct AttractPicture {
+    int radius_px = 0;
+    int text_alpha_64ths = 0;
+    std::string locale;
+    bool operator==(const AttractPicture&) const = default;
+};
+AttractPicture attract_picture(const Flow& flow, const Layout& layout, MonotonicMs now);
+
 class AttractScreen {
   public:
     void Draw(UiContext& ui);

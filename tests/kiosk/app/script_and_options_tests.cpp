@@ -103,6 +103,19 @@ TEST_CASE("OpenGL ES is chosen by --gles or gles = yes in the config; other valu
     }
 }
 
+TEST_CASE("The kiosk leaves after its first frame with --first-frame-exit, a flag only",
+          "[kiosk-options]") {
+    CHECK_FALSE(parse_options({}).options->first_frame_exit);
+    const auto flag = parse_options({"--first-frame-exit", "--windowed", "800x480"});
+    REQUIRE(flag.options);
+    CHECK(flag.options->first_frame_exit);
+    CHECK(flag.options->window_width == 800);
+    // A benchmark's switch, never a kiosk's setting: no value, no config key.
+    CHECK_FALSE(parse_options({"--first-frame-exit=yes"}).options);
+    CHECK_FALSE(parse_config_text("first-frame-exit = yes\n", {}).options);
+    CHECK(usage_text().find("--first-frame-exit") != std::string::npos);
+}
+
 TEST_CASE("The log format is auto unless set to journal or plain, by flag or config file",
           "[kiosk-options]") {
     CHECK_FALSE(parse_options({}).options->log_format);
