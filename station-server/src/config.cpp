@@ -183,7 +183,8 @@ void validate_config(const StationConfig& config) {
                                     "or neither (neither: the station makes its own)");
     if (config.tls_renew_days * 2 > config.tls_certificate_days)
         throw std::invalid_argument("tls.renew_days must be at most half of tls.certificate_days");
-    if (config.kiosk_token_rotate_days * 2 > config.kiosk_token_days)
+    if (config.kiosk_token_days != 0 &&
+        config.kiosk_token_rotate_days * 2 > config.kiosk_token_days)
         throw std::invalid_argument(
             "security.kiosk_token_rotate_days must be at most half of security.kiosk_token_days, "
             "so that a kiosk that was off for a while still swaps its token before it ends");

@@ -51,7 +51,7 @@ struct StationConfig {
     // A kiosk token's life, and its age at which the kiosk is told to swap it for a fresh one
     // (it does on its next contact): a token copied off a kiosk's disk stops working once the
     // kiosk has swapped, and at the latest at its end.
-    int kiosk_token_days = 90;
+    int kiosk_token_days = 90; // 0 (no end) only set in code, for station-bench: never a file
     int kiosk_token_rotate_days = 14;
     int login_max_failures = 5;
     std::chrono::seconds login_failure_window{300};

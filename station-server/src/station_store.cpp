@@ -719,7 +719,10 @@ StationStore::Enrollment StationStore::enroll_kiosk(const std::string& code_hash
     update.bind(2, static_cast<std::int64_t>(now));
     update.bind(3, static_cast<std::int64_t>(now));
     update.bind(4, static_cast<std::int64_t>(now));
-    update.bind(5, static_cast<std::int64_t>(now + token_life));
+    if (token_life > 0)
+        update.bind(5, static_cast<std::int64_t>(now + token_life));
+    else
+        update.bind(5); // no end: only a benchmark's programmatic setting, never a config file
     update.bind(6, result.kiosk_id);
     update.exec();
     transaction.commit();
@@ -734,7 +737,10 @@ void StationStore::begin_kiosk_token_rotation(std::int64_t id, const std::string
                                      "next_token_expires_at = ? "
                                      "WHERE id = ? AND enrolled = 1 AND revoked = 0");
     update.bind(1, next_hash);
-    update.bind(2, static_cast<std::int64_t>(next_expires_at));
+    if (next_expires_at != 0)
+        update.bind(2, static_cast<std::int64_t>(next_expires_at));
+    else
+        update.bind(2); // no end
     update.bind(3, id);
     update.exec();
     forget_kiosk_credentials(id);

@@ -251,7 +251,7 @@ class StationStore {
         EnrollOutcome outcome = EnrollOutcome::unknown_code;
         std::int64_t kiosk_id = 0;
     };
-    // The token gets `token_life` seconds.
+    // The token gets `token_life` seconds (0: no end).
     Enrollment enroll_kiosk(const std::string& code_hash, const std::string& token_hash,
                             std::time_t now, std::time_t token_life);
     // Token rotation. begin: `next_hash` becomes the kiosk's fresh token beside its current one

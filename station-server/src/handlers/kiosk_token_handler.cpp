@@ -25,12 +25,15 @@ void KioskTokenHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw HttpError(Status::HTTP_CONFLICT, "rotation_not_due",
                         "this kiosk's token is not due to be swapped yet");
     const std::string secret = random_secret();
-    const std::time_t expires_at = now + static_cast<std::time_t>(config_.kiosk_token_days) * 86400;
+    const std::time_t expires_at =
+        config_.kiosk_token_days > 0
+            ? now + static_cast<std::time_t>(config_.kiosk_token_days) * 86400
+            : 0; // no end (station-bench only)
     store_.begin_kiosk_token_rotation(kiosk.id, sha256_hex(secret), expires_at);
     logger().information("a kiosk was handed a fresh token");
-    send_json(
-        response, Status::HTTP_OK,
-        {{"token", make_token('k', kiosk.id, secret)}, {"expires_at", utc_timestamp(expires_at)}});
+    send_json(response, Status::HTTP_OK,
+              {{"token", make_token('k', kiosk.id, secret)},
+               {"expires_at", expires_at != 0 ? Json(utc_timestamp(expires_at)) : Json()}});
 }
 
 } // namespace wellness::station

@@ -93,9 +93,10 @@ export async function request(method, path, { body, as = 'json', contentType, au
   }
   if (response.status === 401 && auth) {
     clearToken();
-    const error = await errorFrom(response);
+    // Before anything is awaited: a request started meanwhile finds no token, and its "Please
+    // sign in." must not be the message the admin sees.
     onUnauthorized('Your session has ended or is no longer valid. Please sign in again.');
-    throw error;
+    throw await errorFrom(response);
   }
   if (!response.ok) throw await errorFrom(response);
   if (as === 'blob') return response.blob();
