@@ -1,6 +1,7 @@
 #include "local_store.hpp"
 
 #include "sync_schedule.hpp"
+#include "wellness/kiosk_headers.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -28,6 +29,14 @@ CREATE TABLE released_weeks (week TEXT PRIMARY KEY NOT NULL);
 CREATE TABLE meta (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 )sql";
 
+// Since version 3: releases the station acknowledged, kept for a few weeks with the ledger that
+// acknowledged them, so that a station restored from an older backup gets them again.
+constexpr const char* kept_releases_sql = R"sql(
+CREATE TABLE kept_releases (
+  batch_id TEXT PRIMARY KEY NOT NULL, week TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+  ledger TEXT NOT NULL);
+)sql";
+
 // Each table's columns as "name type notnull pk", in order: anything else is not our schema
 // (a table with the right names but no primary key would break the upserts later).
 const std::vector<std::pair<std::string, std::vector<std::string>>>& expected_tables() {
@@ -37,6 +46,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& expected_ta
         {"outbox", {"batch_id TEXT 1 1", "week TEXT 1 0", "body TEXT 1 0"}},
         {"released_weeks", {"week TEXT 1 1"}},
         {"meta", {"name TEXT 1 1", "value TEXT 1 0"}},
+        {"kept_releases",
+         {"batch_id TEXT 1 1", "week TEXT 1 0", "body TEXT 1 0", "ledger TEXT 1 0"}},
     };
     return tables;
 }
@@ -68,6 +79,25 @@ Counters read_counters(SQLite::Statement& query) {
 // which refuses weeks that have not ended relative to the week it is given.
 IsoWeek far_future_week() {
     return *IsoWeek::parse("9999-W01");
+}
+
+// An outbox or kept row (batch_id, week, body, ...): the body must be the batch it says it is,
+// of its week only, as the station's own strict decoder reads it.
+bool valid_release_row(SQLite::Statement& row) {
+    if (!row.getColumn(0).isText() || !row.getColumn(1).isText() || !row.getColumn(2).isText())
+        return false;
+    const std::string batch_id = row.getColumn(0).getString();
+    const std::string week = row.getColumn(1).getString();
+    if (!is_valid_uuid(batch_id) || !valid_week_text(week))
+        return false;
+    const std::string body = row.getColumn(2).getString();
+    if (body.size() > max_batch_bytes)
+        return false;
+    const auto decoded = decode_batch(body, far_future_week());
+    if (!decoded.batch || decoded.batch->batch_id != batch_id)
+        return false;
+    return std::all_of(decoded.batch->counts.begin(), decoded.batch->counts.end(),
+                       [&](const CountEntry& entry) { return entry.week.to_string() == week; });
 }
 
 // Only these say the file itself is damaged; every other error may pass.
@@ -122,6 +152,8 @@ bool LocalStore::try_open() {
             create_schema();
         } else if (version == 1) {
             migrate_from_version_1();
+        } else if (version == 2) {
+            migrate_from_version_2();
         } else if (version != schema_version) {
             log_(Poco::Message::PRIO_ERROR,
                  "local store: unexpected schema version " + std::to_string(version));
@@ -164,6 +196,7 @@ bool LocalStore::try_open() {
 void LocalStore::create_schema() {
     SQLite::Transaction transaction(*db_);
     db_->exec(schema_sql);
+    db_->exec(kept_releases_sql);
     db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
     transaction.commit();
 }
@@ -173,8 +206,16 @@ void LocalStore::create_schema() {
 // no free pages, and the WAL is gone already (journal_mode=DELETE at open).
 void LocalStore::migrate_from_version_1() {
     db_->exec("VACUUM");
-    db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
+    migrate_from_version_2();
     log_(Poco::Message::PRIO_INFORMATION, "local store: migrated from schema version 1");
+}
+
+// Version 2 had no kept releases: acknowledged ones were deleted.
+void LocalStore::migrate_from_version_2() {
+    SQLite::Transaction transaction(*db_);
+    db_->exec(kept_releases_sql);
+    db_->exec("PRAGMA user_version=" + std::to_string(schema_version));
+    transaction.commit();
 }
 
 void LocalStore::move_aside() {
@@ -242,21 +283,11 @@ std::size_t LocalStore::drop_invalid_rows() {
     drop_where("released_weeks", [&](SQLite::Statement& row) {
         return row.getColumn(0).isText() && valid_week_text(row.getColumn(0).getString());
     });
-    drop_where("outbox", [&](SQLite::Statement& row) {
-        if (!row.getColumn(0).isText() || !row.getColumn(1).isText() || !row.getColumn(2).isText())
-            return false;
-        const std::string batch_id = row.getColumn(0).getString();
-        const std::string week = row.getColumn(1).getString();
-        if (!is_valid_uuid(batch_id) || !valid_week_text(week))
-            return false;
-        const std::string body = row.getColumn(2).getString();
-        if (body.size() > max_batch_bytes)
-            return false;
-        const auto decoded = decode_batch(body, far_future_week());
-        if (!decoded.batch || decoded.batch->batch_id != batch_id)
-            return false;
-        return std::all_of(decoded.batch->counts.begin(), decoded.batch->counts.end(),
-                           [&](const CountEntry& entry) { return entry.week.to_string() == week; });
+    drop_where("outbox", [&](SQLite::Statement& row) { return valid_release_row(row); });
+    drop_where("kept_releases", [&](SQLite::Statement& row) {
+        return valid_release_row(row) && row.getColumn(3).isText() &&
+               (row.getColumn(3).getString().empty() ||
+                is_valid_ledger_id(row.getColumn(3).getString()));
     });
     drop_where("meta", [&](SQLite::Statement& row) {
         if (!row.getColumn(0).isText() || !row.getColumn(1).isText())
@@ -463,6 +494,67 @@ void LocalStore::remove_from_outbox(const std::string& batch_id) {
     SQLite::Statement erase(*db_, "DELETE FROM outbox WHERE batch_id = ?");
     erase.bind(1, batch_id);
     erase.exec();
+}
+
+void LocalStore::acknowledge(const std::string& batch_id, const std::string& ledger) {
+    SQLite::Transaction transaction(*db_);
+    SQLite::Statement keep(*db_, "INSERT OR REPLACE INTO kept_releases(batch_id, week, body, "
+                                 "ledger) SELECT batch_id, week, body, ? FROM outbox "
+                                 "WHERE batch_id = ?");
+    keep.bind(1, ledger);
+    keep.bind(2, batch_id);
+    keep.exec();
+    remove_from_outbox(batch_id);
+    transaction.commit();
+}
+
+int LocalStore::resend_unless_acknowledged_by(const std::string& ledger) {
+    SQLite::Transaction transaction(*db_);
+    SQLite::Statement resend(*db_, "INSERT OR IGNORE INTO outbox(batch_id, week, body) "
+                                   "SELECT batch_id, week, body FROM kept_releases "
+                                   "WHERE ledger <> ?");
+    resend.bind(1, ledger);
+    const int resent = resend.exec();
+    SQLite::Statement forget(*db_, "DELETE FROM kept_releases WHERE ledger <> ?");
+    forget.bind(1, ledger);
+    forget.exec();
+    transaction.commit();
+    return resent;
+}
+
+void LocalStore::forget_kept_before(const IsoWeek& oldest_kept) {
+    std::vector<std::string> old_weeks;
+    {
+        SQLite::Statement query(*db_, "SELECT week FROM kept_releases");
+        while (query.executeStep()) {
+            const auto week = IsoWeek::parse(query.getColumn(0).getString());
+            if (!week || *week < oldest_kept)
+                old_weeks.push_back(query.getColumn(0).getString());
+        }
+    }
+    if (old_weeks.empty())
+        return;
+    SQLite::Transaction transaction(*db_);
+    SQLite::Statement forget(*db_, "DELETE FROM kept_releases WHERE week = ?");
+    for (const std::string& week : old_weeks) {
+        forget.reset();
+        forget.bind(1, week);
+        forget.exec();
+    }
+    transaction.commit();
+}
+
+std::vector<OutboxEntry> LocalStore::kept_releases() {
+    SQLite::Statement query(*db_, "SELECT batch_id, week, body FROM kept_releases ORDER BY week");
+    std::vector<OutboxEntry> entries;
+    while (query.executeStep()) {
+        const auto week = IsoWeek::parse(query.getColumn(1).getString());
+        if (!week)
+            continue;
+        entries.push_back(
+            OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
+    }
+    return entries;
 }
 
 int LocalStore::station_k() {

@@ -56,7 +56,8 @@ class LocalStore {
   public:
     // 2: the same tables as 1, in rollback-journal mode and scrubbed of free pages. A version 1
     // file (WAL mode, free pages full of old rows) is migrated in place at open.
-    static constexpr int schema_version = 2;
+    // 3: adds kept_releases (a version 2 file gets the empty table at open).
+    static constexpr int schema_version = 3;
 
     static constexpr std::chrono::milliseconds default_busy_timeout{5000};
 
@@ -108,6 +109,19 @@ class LocalStore {
     std::vector<OutboxEntry> outbox(); // oldest week first
     void remove_from_outbox(const std::string& batch_id);
 
+    // A station restored from a backup has lost what it acknowledged since that backup. So an
+    // acknowledged release moves, in one transaction, from the outbox to the kept releases with
+    // the station's ledger id (`X-Station-Ledger`, "" when it sends none); a restore gives the
+    // station a new ledger id, and every kept release acknowledged under another one goes back
+    // to the outbox (the station answers "duplicate" for what it still has). Kept releases hold
+    // only what was sent already, and are forgotten once their week is older than the station
+    // could still take.
+    void acknowledge(const std::string& batch_id, const std::string& ledger);
+    // Returns how many went back to the outbox.
+    int resend_unless_acknowledged_by(const std::string& ledger);
+    void forget_kept_before(const IsoWeek& oldest_kept);
+    std::vector<OutboxEntry> kept_releases(); // oldest week first
+
     int station_k();
     void set_station_k(int k);
     std::string kiosk_secret();
@@ -127,6 +141,7 @@ class LocalStore {
     bool try_open();
     void create_schema();
     void migrate_from_version_1();
+    void migrate_from_version_2();
     std::size_t drop_invalid_rows();
     void move_aside();
     std::string meta(const std::string& name);

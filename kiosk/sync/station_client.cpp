@@ -96,6 +96,9 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
             next && uri.getScheme() == "https")
             response.next_certificate = *next;
         response.token_rotation_due = http_response.get(token_rotation_header, "") == "due";
+        if (std::string ledger = http_response.get(station_ledger_header, "");
+            is_valid_ledger_id(ledger))
+            response.station_ledger = std::move(ledger);
         char buffer[16384];
         while (in) {
             in.read(buffer, sizeof buffer);

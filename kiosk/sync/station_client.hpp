@@ -23,6 +23,7 @@ struct StationResponse {
     std::optional<int> station_k;                // from station_k_header, when it is a number
     std::optional<std::string> next_certificate; // a valid fingerprint in next_certificate_header
     bool token_rotation_due = false;             // token_rotation_header said "due"
+    std::optional<std::string> station_ledger;   // a valid id in station_ledger_header
 };
 
 struct StationRequest {

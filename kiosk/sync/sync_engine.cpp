@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace wellness::kiosk {
 
@@ -45,6 +46,10 @@ constexpr const char* not_enrolled_message = "not enrolled / revoked";
 // At most this many batches per contact: a long outage drains over a few contacts instead of
 // one burst.
 constexpr std::size_t max_batches_per_contact = 8;
+// Acknowledged releases are kept this many weeks back from the current one, for a station
+// restored from an older backup (nightly by default); older weeks are sealed there long since
+// (two weeks after their end by default) and would be refused.
+constexpr long kept_release_weeks = 8;
 
 // The station's error code (its snake_case word), "" when the body has none.
 std::string error_code_of(const StationResponse& response) {
@@ -271,6 +276,49 @@ std::vector<std::string> station_pins(const SyncSettings& settings) {
     return pins;
 }
 
+// A station that refuses the token may have been restored from a backup older than the last
+// swap: it still knows the token before it. Tried once per contact, only after a 401.
+bool SyncEngine::take_previous_token() {
+    const auto previous = read_token(settings_.data_dir / previous_token_file_name);
+    if (!previous || previous == token_)
+        return false;
+    refused_token_ = token_;
+    token_ = previous;
+    revoked_ = false;
+    return true;
+}
+
+void SyncEngine::keep_previous_token_if_taken() {
+    if (!refused_token_)
+        return;
+    if (revoked_) {
+        token_ = std::exchange(refused_token_, std::nullopt); // refused too: nothing changes
+        return;
+    }
+    refused_token_.reset();
+    try {
+        write_token(settings_.data_dir / token_file_name, *token_);
+        std::error_code ignored;
+        std::filesystem::remove(settings_.data_dir / previous_token_file_name, ignored);
+    } catch (const std::exception& failure) {
+        log_(Poco::Message::PRIO_ERROR,
+             std::string("could not keep the token the station knows: ") + failure.what());
+        return;
+    }
+    log_(Poco::Message::PRIO_NOTICE, "the station knows only the token before the last swap "
+                                     "(restored from a backup?): using it again");
+}
+
+void SyncEngine::learn_station_ledger(const std::string& ledger) {
+    if (station_ledger_ == ledger)
+        return;
+    station_ledger_ = ledger;
+    if (const int resent = store().resend_unless_acknowledged_by(ledger); resent > 0)
+        log_(Poco::Message::PRIO_NOTICE,
+             "the station's ledger is new (restored from a backup?): " + std::to_string(resent) +
+                 " acknowledged releases go again");
+}
+
 void SyncEngine::learn_next_certificate(const std::string& fingerprint) {
     auto pins = client_.pins();
     if (std::find(pins.begin(), pins.end(), fingerprint) != pins.end())
@@ -344,6 +392,7 @@ void SyncEngine::rotate_token(std::time_t now) {
         return;
     }
     try {
+        write_token(settings_.data_dir / previous_token_file_name, *token_);
         write_token(settings_.data_dir / token_file_name, *token);
     } catch (const std::exception& failure) {
         // Not kept, so not used: the current token stays the one that works.
@@ -367,6 +416,8 @@ bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
     // Every answer says the station's current k, 304 included (promise 7).
     if ((response->status == 200 || response->status == 304) && response->station_k)
         learn_station_k(*response->station_k);
+    if ((response->status == 200 || response->status == 304) && response->station_ledger)
+        learn_station_ledger(*response->station_ledger);
     if (response->status == 304)
         return true;
     if (response->status != 200) {
@@ -451,7 +502,7 @@ bool SyncEngine::send_outbox(std::string& error) {
                                       ((*parsed.value)["status"] == "applied" ||
                                        (*parsed.value)["status"] == "duplicate");
             if (acknowledged) {
-                store().remove_from_outbox(entry.batch_id);
+                store().acknowledge(entry.batch_id, station_ledger_.value_or(""));
                 continue;
             }
             error = "counts: unexpected answer";
@@ -491,6 +542,11 @@ void SyncEngine::contact(std::time_t now) {
         ok = enroll(error);
     if (ok && token_) {
         ok = fetch_content(now, error);
+        if (revoked_ && !stopping() && take_previous_token()) {
+            error.clear();
+            ok = fetch_content(now, error);
+            keep_previous_token_if_taken();
+        }
         if (token_rotation_due_ && !revoked_ && !stopping())
             rotate_token(now);
         // A contact that learnt k may release what was waiting for it, and send it now.
@@ -504,6 +560,8 @@ void SyncEngine::contact(std::time_t now) {
                 error = counts_error;
             ok = ok && counts_ok;
         }
+        store().forget_kept_before(
+            IsoWeek::from_local_time(now).plus_weeks(-kept_release_weeks));
     }
     status_.enrolled = token_.has_value() && !revoked_;
     status_.weeks_waiting = store().weeks_waiting(IsoWeek::from_local_time(now));

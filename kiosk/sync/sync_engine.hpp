@@ -74,6 +74,9 @@ class SyncEngine {
     bool enroll(std::string& error);
     void rotate_token(std::time_t now);
     void learn_next_certificate(const std::string& fingerprint);
+    void learn_station_ledger(const std::string& ledger);
+    bool take_previous_token();
+    void keep_previous_token_if_taken();
     std::optional<StationResponse> call(const StationRequest& request, std::string& error);
     bool stopping() const { return abort_ && abort_->load(); }
 
@@ -93,6 +96,8 @@ class SyncEngine {
     std::optional<std::string> token_;
     bool revoked_ = false;
     bool token_rotation_due_ = false; // the station said so in this contact
+    std::optional<std::string> station_ledger_; // the last one the station told
+    std::optional<std::string> refused_token_;  // while the previous token is tried
     std::time_t next_contact_ = 0;
     SyncStatus status_;
 };

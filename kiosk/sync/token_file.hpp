@@ -10,6 +10,9 @@ namespace wellness::kiosk {
 
 // The token's file in the kiosk's data directory.
 inline constexpr const char* token_file_name = "token";
+// The token before the last swap: a station restored from a backup taken before that swap
+// knows only this one (its own swap then follows at once, the token being old).
+inline constexpr const char* previous_token_file_name = "token.previous";
 
 // nullopt if missing or not a plausible token (1 to 256 printable ASCII characters). A token
 // file others can read is tightened to 0600 first.

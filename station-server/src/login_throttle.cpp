@@ -79,19 +79,20 @@ std::optional<long> AccountThrottle::begin_attempt(const std::string& account,
         accounts_.erase(oldest == accounts_.end() ? accounts_.begin() : oldest);
     }
     Account& record = accounts_[account];
-    const bool known = known_locked(record, address);
-    if (!known) {
-        if (record.failures >= free_failures_) {
-            const int doublings = std::min(record.failures - free_failures_, 30);
-            const long delay = std::min<long>(max_delay_seconds_, 1L << doublings);
-            if (now < record.last_failure + delay)
-                return std::max<long>(1, static_cast<long>(record.last_failure + delay - now));
-        }
-        if (unknown_checks_running_ >= 1)
-            return 1; // a password check for an unknown address is running already
-        ++unknown_checks_running_;
-        gated = true;
+    // Attempts from the account's own addresses neither wait nor count against it: the owner's
+    // typo must not make a new address wait, and only the per-address throttle limits them.
+    if (known_locked(record, address))
+        return std::nullopt;
+    if (record.failures >= free_failures_) {
+        const int doublings = std::min(record.failures - free_failures_, 30);
+        const long delay = std::min<long>(max_delay_seconds_, 1L << doublings);
+        if (now < record.last_failure + delay)
+            return std::max<long>(1, static_cast<long>(record.last_failure + delay - now));
     }
+    if (unknown_checks_running_ >= 1)
+        return 1; // a password check for an unknown address is running already
+    ++unknown_checks_running_;
+    gated = true;
     ++record.failures;
     record.last_failure = now;
     return std::nullopt;
@@ -108,7 +109,11 @@ void AccountThrottle::record_success(const std::string& account, const std::stri
                                      std::time_t) {
     std::lock_guard lock(mutex_);
     Account& record = accounts_[account];
-    record.failures = 0;
+    // Only a success from a new address (one that got past the wait) forgives the failures:
+    // were the owner's everyday sign-in to do it, each would hand a guesser its free tries
+    // again, and each of those is a password check on the station's CPU.
+    if (!known_locked(record, address))
+        record.failures = 0;
     auto& known = record.known_addresses;
     known.erase(std::remove(known.begin(), known.end(), address), known.end());
     known.push_front(address);

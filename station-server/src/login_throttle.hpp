@@ -39,7 +39,8 @@ class LoginThrottle {
 // gets nowhere: after `free_failures`, each further attempt on the account from an address it
 // has not signed in from waits twice as long as the one before (1 s, 2 s, 4 s, ... up to
 // `max_delay`), refused before any password is hashed. Addresses the account signed in from
-// (the last few) skip that wait, so a flood from elsewhere never locks the real admin out; at
+// (the last few) skip that wait and are not counted, so a flood from elsewhere never locks the
+// real admin out, and the real admin's sign-ins there do not forgive the flood's failures; at
 // most one password check at a time is spent on attempts from unknown addresses, so a flood
 // of made-up names cannot take the CPU the real sign-in needs. In memory only.
 class AccountThrottle {

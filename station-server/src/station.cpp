@@ -85,6 +85,7 @@ Station::Station(StationConfig config, Clock clock, Poco::Logger& logger)
         throw StoreError(error.what());
     }
     store_ = std::make_unique<StationStore>(database_file(config_), config_.database_connections);
+    ledger_id_ = load_or_make_ledger_id(config_.data_dir);
     // Only request threads queue batches, each waiting for its own: max_threads bounds the queue.
     counts_writer_ = std::make_unique<CountsWriter>(
         *store_, logger_, static_cast<std::size_t>(config_.max_threads), 512, seal_policy(config_));
@@ -181,7 +182,7 @@ void Station::start() {
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         account_throttle_, enroll_throttle_, *manifests_,
                                         *counts_writer_, *release_gate_, *connections_, tls_.get(),
-                                        request_metrics_, metrics_token_),
+                                        request_metrics_, metrics_token_, ledger_id_),
         *threads_, socket, params, *connections_);
     server_->start();
     port_ = socket.address().port();

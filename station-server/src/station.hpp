@@ -65,6 +65,7 @@ class Station {
     RequestMetrics request_metrics_; // outlives every server: answers are counted in it
     MetricsToken metrics_token_;
     std::unique_ptr<ManifestCache> manifests_;
+    std::string ledger_id_; // station_backup.hpp, load_or_make_ledger_id
     std::unique_ptr<StationTls> tls_;
     std::unique_ptr<CountsWriter> counts_writer_; // declared after store_: stops before it closes
     std::unique_ptr<ReleaseGate> release_gate_;

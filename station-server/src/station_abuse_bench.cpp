@@ -140,8 +140,11 @@ int run_abuse_bench(bool quick) {
             held.back()->send("POST /api/v1/admin/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
                               "application/json\r\nContent-Length: 1000\r\n\r\n{");
         }
-        std::atomic<bool> flooding{true};
-        std::atomic<long> guesses{0}, guesses_checked{0};
+        // The guess flood can be paused, so that its cost to the real admin's sign-in is
+        // measured in pairs (paused, flooding) taken one right after the other: a busy spell
+        // of the machine then falls on both halves of a pair, not on one phase.
+        std::atomic<bool> flooding{true}, paused{false};
+        std::atomic<long> guesses{0}, guesses_checked{0}, guesses_in_flight{0};
         std::vector<std::thread> guessers;
         for (int g = 0; g < 4; ++g)
             guessers.emplace_back([&, g] {
@@ -149,6 +152,11 @@ int run_abuse_bench(bool quick) {
                 // the station leaves, so the figures show what refusing costs the station.
                 ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
                 for (long i = 0; flooding; ++i) {
+                    if (paused) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                        continue;
+                    }
+                    ++guesses_in_flight;
                     const std::string source = "127.0." + std::to_string(1 + (i / 250) % 200) +
                                                "." + std::to_string(1 + (i * 4 + g) % 250);
                     LoopbackClient guess(source, port);
@@ -159,6 +167,7 @@ int run_abuse_bench(bool quick) {
                     const int status = LoopbackClient::status_of(guess.read_all(30));
                     ++guesses;
                     guesses_checked += status == 401 ? 1 : 0;
+                    --guesses_in_flight;
                 }
             });
         for (const auto& probe : probes) {
@@ -170,7 +179,41 @@ int run_abuse_bench(bool quick) {
                                  .dump()
                           << std::endl;
         }
+        {
+            const Probe& sign_in_probe = probes.back();
+            const int pairs = quick ? 3 : 40;
+            std::vector<double> paused_ms, flooding_ms, extra_ms;
+            for (int pair = 0; pair < pairs; ++pair) {
+                paused = true;
+                // Bounded: a guess ends within its 30 s read at worst.
+                for (int spins = 0; guesses_in_flight > 0 && spins < 30000; ++spins)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                const Figures calm = time_probes(1, sign_in_probe.request, port, 200);
+                const long before = guesses.load();
+                paused = false;
+                // The flood is under way again once a few guesses have been answered.
+                for (int spins = 0; guesses < before + 8 && spins < 30000; ++spins)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                const Figures flooded = time_probes(1, sign_in_probe.request, port, 200);
+                failures += calm.failures + flooded.failures;
+                paused_ms.push_back(calm.p50_ms);
+                flooding_ms.push_back(flooded.p50_ms);
+                extra_ms.push_back(flooded.p50_ms - calm.p50_ms);
+            }
+            auto median = [](std::vector<double> values) {
+                std::sort(values.begin(), values.end());
+                return values[values.size() / 2];
+            };
+            std::cout << Json{{"bench", "abuse_guess_flood_pairs"},
+                              {"pairs", pairs},
+                              {"sign_in_p50_ms_paused", median(paused_ms)},
+                              {"sign_in_p50_ms_flooding", median(flooding_ms)},
+                              {"extra_median_ms", median(extra_ms)}}
+                             .dump()
+                      << std::endl;
+        }
         flooding = false;
+        paused = false;
         for (auto& guesser : guessers)
             guesser.join();
         std::cout << Json{{"bench", "abuse_guesses"},

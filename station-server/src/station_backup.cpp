@@ -3,6 +3,7 @@
 #include "security.hpp"
 #include "station_store.hpp"
 #include "wellness/durable_file.hpp"
+#include "wellness/kiosk_headers.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -396,6 +397,27 @@ std::optional<fs::path> latest_backup(const fs::path& dir) {
     return backups.back();
 }
 
+namespace {
+
+std::string fresh_ledger_id() {
+    // random_secret() is longer and not hex: the id is the first 128 bits of its hash.
+    return sha256_hex(random_secret()).substr(0, 32);
+}
+
+} // namespace
+
+std::string load_or_make_ledger_id(const fs::path& data_dir) {
+    const fs::path file = data_dir / ledger_file_name;
+    if (auto text = read_file_limited(file, 64)) {
+        std::string id = text->substr(0, text->find('\n'));
+        if (wellness::is_valid_ledger_id(id))
+            return id;
+    }
+    std::string id = fresh_ledger_id();
+    write_file_atomically(file, id + "\n", 0600);
+    return id;
+}
+
 void restore_backup(const fs::path& data_dir, const fs::path& file) {
     auto bytes = read_file_limited(file, max_backup_bytes);
     if (!bytes)
@@ -462,6 +484,10 @@ void restore_backup(const fs::path& data_dir, const fs::path& file) {
             old += suffix;
             remove_file(old);
         }
+        // A new ledger before the database takes its place: a restore stopped in between leaves
+        // the old database with a new ledger, which costs kiosks only duplicates.
+        write_file_atomically(data_dir / ledger_file_name, fresh_ledger_id() + "\n", 0600);
+        owner.give(data_dir / ledger_file_name);
         fs::rename(incoming, database);
         sync_directory(data_dir);
     } catch (const std::exception& error) {

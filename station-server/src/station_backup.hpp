@@ -88,10 +88,17 @@ std::filesystem::path write_backup_into(const std::filesystem::path& data_dir,
 // The newest backup write_backup_into left in `dir`, if any.
 std::optional<std::filesystem::path> latest_backup(const std::filesystem::path& dir);
 
+// The id of the station's ledger of acknowledged batches (kiosk_headers.hpp,
+// station_ledger_header), kept in `data_dir`/ledger-id: read, or made and written when missing
+// or damaged. restore_backup gives the restored station a new one, so kiosks send again what
+// the old ledger acknowledged after the backup was taken.
+inline constexpr const char* ledger_file_name = "ledger-id";
+std::string load_or_make_ledger_id(const std::filesystem::path& data_dir);
+
 // Puts the backup `file` into the data directory of a stopped station. Refuses (BackupError,
 // the data directory untouched) a file that is not a station backup, damaged or truncated, a
 // database that fails SQLite's integrity check or is from a newer station-server, and a data
-// directory a station is using.
+// directory a station is using. The restored station gets a new ledger id.
 void restore_backup(const std::filesystem::path& data_dir, const std::filesystem::path& file);
 
 } // namespace wellness::station

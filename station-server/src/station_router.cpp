@@ -97,7 +97,7 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              ManifestCache& manifests, CountsWriter& counts_writer,
                              ReleaseGate& release_gate, ConnectionWatch& connections,
                              const StationTls* tls, RequestMetrics& requests,
-                             MetricsToken& metrics_token)
+                             MetricsToken& metrics_token, const std::string& ledger_id)
     : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
       logger_(logger), unmatched_counters_(&requests.route("unmatched")) {
     auto& log = logger_;
@@ -171,8 +171,8 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
          false,
          {"GET"},
          false,
-         [&store, &clock, &cfg, &manifests, tls, &log](RequestTarget&) {
-             return new KioskContentHandler(store, clock, cfg, manifests, tls, log);
+         [&store, &clock, &cfg, &manifests, tls, &ledger_id, &log](RequestTarget&) {
+             return new KioskContentHandler(store, clock, cfg, manifests, tls, ledger_id, log);
          }},
         {{"api", "v1", "kiosk", "assets", "*"},
          false,

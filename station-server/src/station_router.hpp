@@ -41,7 +41,7 @@ class StationRouter : public StoppableHandlerFactory {
                   AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                   ManifestCache& manifests, CountsWriter& counts_writer, ReleaseGate& release_gate,
                   ConnectionWatch& connections, const StationTls* tls, RequestMetrics& requests,
-                  MetricsToken& metrics_token);
+                  MetricsToken& metrics_token, const std::string& ledger_id);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;

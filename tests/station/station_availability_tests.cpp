@@ -185,6 +185,43 @@ TEST_CASE("Guesses on an account from a fresh address each wait twice as long ea
     CHECK(*capped == 899); // 900 s after the last failure, never 2^40
 }
 
+TEST_CASE("The real admin signing in from their own address gives a guesser no fresh free tries",
+          "[station][availability][accounts]") {
+    wellness::station::AccountThrottle throttle(3, 900);
+    const std::time_t t = 1'800'000'000;
+    bool gated = false;
+    auto attempt = [&](const std::string& address, std::time_t at) {
+        auto wait = throttle.begin_attempt("alice", address, at, gated);
+        throttle.finish_attempt(gated);
+        return wait;
+    };
+    auto sign_in_at_desk = [&](std::time_t at) {
+        REQUIRE_FALSE(throttle.begin_attempt("alice", "10.0.0.7", at, gated));
+        throttle.record_success("alice", "10.0.0.7", at);
+        throttle.finish_attempt(gated);
+    };
+    sign_in_at_desk(t);
+    for (int i = 0; i < 3; ++i)
+        CHECK_FALSE(attempt("192.0.2." + std::to_string(i), t + 1));
+    CHECK(attempt("192.0.2.10", t + 1) == 1);
+    // The admin signs in (and mistypes once) at the desk while the flood goes on.
+    CHECK_FALSE(throttle.begin_attempt("alice", "10.0.0.7", t + 1, gated));
+    CHECK_FALSE(gated); // the desk's attempt is no check for an unknown address
+    throttle.finish_attempt(gated);
+    sign_in_at_desk(t + 1);
+    // The guesser still waits: its three free tries are spent, the admin's typo counted nothing.
+    CHECK(attempt("192.0.2.11", t + 1) == 1);
+    CHECK_FALSE(attempt("192.0.2.12", t + 2));
+    CHECK(attempt("192.0.2.13", t + 3) == 1);
+    // A success from a new address (one that got past the wait) does forgive the failures.
+    REQUIRE_FALSE(throttle.begin_attempt("alice", "10.0.0.99", t + 4, gated));
+    throttle.record_success("alice", "10.0.0.99", t + 4);
+    throttle.finish_attempt(gated);
+    for (int i = 0; i < 3; ++i)
+        CHECK_FALSE(attempt("198.51.100." + std::to_string(i), t + 5));
+    CHECK(attempt("198.51.100.9", t + 5) == 1);
+}
+
 TEST_CASE("At most one password check at a time is spent on addresses an account has not signed "
           "in from",
           "[station][availability][accounts]") {

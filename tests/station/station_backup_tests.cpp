@@ -8,6 +8,7 @@
 #include "station_backup.hpp"
 #include "station_fixture.hpp"
 #include "station_tls.hpp"
+#include "wellness/kiosk_headers.hpp"
 
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
@@ -465,4 +466,43 @@ TEST_CASE("station-server backup and restore from the command line, refusing wit
     CHECK(run({"restore", "--data", fresh.string(), file.string()}, err) == 0);
     TestStation restored({}, fresh);
     CHECK(summary_of(restored, coordinator) == summary_of(running, coordinator));
+}
+
+TEST_CASE("every kiosk manifest answer names the station's ledger: the same across restarts, a "
+          "new one after a restore, and a damaged ledger file is made again",
+          "[station][backup]") {
+    TempDir temp;
+    TestStation original({}, temp.path() / "data");
+    const std::string kiosk = original.kiosk_token();
+    const Reply first = original.get("/api/v1/kiosk/content", kiosk);
+    REQUIRE(first.status == 200);
+    const std::string ledger = first.header("X-Station-Ledger");
+    CHECK(wellness::is_valid_ledger_id(ledger));
+    Request again;
+    again.path = "/api/v1/kiosk/content";
+    again.token = kiosk;
+    again.headers["If-None-Match"] = first.header("ETag");
+    const Reply not_modified = original.call(again);
+    CHECK(not_modified.status == 304);
+    CHECK(not_modified.header("X-Station-Ledger") == ledger);
+    wellness::station::write_backup(original.data_dir(), temp.path() / "night.backup");
+    original.restart();
+    CHECK(original.get("/api/v1/kiosk/content", kiosk).header("X-Station-Ledger") == ledger);
+    CHECK(file_mode(temp.path() / "data" / "ledger-id") == 0600);
+    original.stop();
+
+    wellness::station::restore_backup(temp.path() / "data", temp.path() / "night.backup");
+    TestStation restored({}, temp.path() / "data");
+    const std::string after_restore =
+        restored.get("/api/v1/kiosk/content", kiosk).header("X-Station-Ledger");
+    CHECK(wellness::is_valid_ledger_id(after_restore));
+    CHECK(after_restore != ledger);
+    restored.stop();
+
+    write_bytes(temp.path() / "data" / "ledger-id", "2026-11-18 13:05\n");
+    TestStation repaired({}, temp.path() / "data");
+    const std::string remade =
+        repaired.get("/api/v1/kiosk/content", kiosk).header("X-Station-Ledger");
+    CHECK(wellness::is_valid_ledger_id(remade));
+    CHECK(remade != after_restore);
 }

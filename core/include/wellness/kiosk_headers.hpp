@@ -3,6 +3,9 @@
 // The HTTP headers of the kiosk-station contract (DESIGN.md, HTTP contract), named once for
 // both sides.
 
+#include <algorithm>
+#include <string_view>
+
 namespace wellness {
 
 // Kiosk to station, on every request: the content version the kiosk runs, so the console's
@@ -16,5 +19,15 @@ inline constexpr const char* next_certificate_header = "X-Station-Next-Certifica
 // Station to kiosk, on manifest answers: "due" once the kiosk's token should be swapped for a
 // fresh one (POST /api/v1/kiosk/token).
 inline constexpr const char* token_rotation_header = "X-Kiosk-Token-Rotate";
+// Station to kiosk, on every manifest answer: the id of the station's ledger of acknowledged
+// batches, 32 lowercase hex digits. A restore from a backup gives it a new one; a kiosk then
+// sends again the releases an earlier ledger acknowledged (the backup may not hold them).
+inline constexpr const char* station_ledger_header = "X-Station-Ledger";
+
+inline bool is_valid_ledger_id(std::string_view text) {
+    return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
 
 } // namespace wellness

@@ -92,6 +92,9 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     // The station's current k on every answer, 304 included: a kiosk whose content has not
     // changed still learns a raised k before it prepares its next release (promise 7).
     response.set(station_k_header, std::to_string(config_.k));
+    // Which ledger acknowledges this kiosk's batches: a new one after a restore (promise: a
+    // restore from a backup loses no count the station acknowledged since).
+    response.set(station_ledger_header, ledger_id_);
     // A renewed certificate, told over the pinned channel before it takes over.
     if (tls_)
         if (auto next = tls_->next_fingerprint())

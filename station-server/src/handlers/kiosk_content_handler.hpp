@@ -31,9 +31,10 @@ class ManifestCache {
 class KioskContentHandler : public StationHandler {
   public:
     KioskContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        ManifestCache& manifests, const StationTls* tls, Poco::Logger& logger)
+                        ManifestCache& manifests, const StationTls* tls,
+                        const std::string& ledger_id, Poco::Logger& logger)
         : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          manifests_(manifests), tls_(tls) {}
+          manifests_(manifests), tls_(tls), ledger_id_(ledger_id) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -48,6 +49,7 @@ class KioskContentHandler : public StationHandler {
     const StationConfig& config_;
     ManifestCache& manifests_;
     const StationTls* tls_;
+    const std::string& ledger_id_;
 };
 
 } // namespace wellness::station

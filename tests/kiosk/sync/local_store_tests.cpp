@@ -301,3 +301,103 @@ TEST_CASE("The station's k is kept only when it is at least the minimum", "[kios
     store.set_station_k(2);
     CHECK(store.station_k() == 7);
 }
+
+TEST_CASE("An acknowledged release is kept with the ledger that took it, and goes back to the "
+          "outbox byte for byte when the station's ledger is a new one",
+          "[kiosk-sync][backup]") {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.sqlite3";
+    const std::string ledger(32, 'a'), restored(32, 'b');
+    const std::string first = new_batch_id(), second = new_batch_id();
+    std::string first_body;
+    {
+        LocalStore store(file, {});
+        store.add_uses(uses("2026-W46", visit(), 6));
+        store.prepare_release(week("2026-W46"), shape(), 5, first);
+        first_body = store.outbox().at(0).body;
+        store.acknowledge(first, ledger);
+        store.add_uses(uses("2026-W47", visit(), 7));
+        store.prepare_release(week("2026-W47"), shape(), 5, second);
+        store.acknowledge(second, ""); // a station that tells no ledger
+        CHECK(store.outbox().empty());
+        CHECK(store.weeks_waiting(week("2026-W48")) == 0);
+    }
+    LocalStore store(file, {}); // across a restart
+    REQUIRE(store.kept_releases().size() == 2);
+    CHECK(store.resend_unless_acknowledged_by(ledger) == 1); // the one no ledger took
+    REQUIRE(store.outbox().size() == 1);
+    CHECK(store.outbox()[0].batch_id == second);
+    store.acknowledge(second, ledger);
+    CHECK(store.resend_unless_acknowledged_by(ledger) == 0);
+
+    // The station was restored from a backup: it has a new ledger.
+    CHECK(store.resend_unless_acknowledged_by(restored) == 2);
+    const auto outbox = store.outbox();
+    REQUIRE(outbox.size() == 2);
+    CHECK(outbox[0].batch_id == first);
+    CHECK(outbox[0].body == first_body);
+    CHECK(store.kept_releases().empty());
+    CHECK(store.weeks_waiting(week("2026-W48")) == 2);
+    // Nothing is released twice: the weeks stay released.
+    CHECK(store.unreleased_weeks_before(week("2026-W48")).empty());
+}
+
+TEST_CASE("Kept releases are forgotten once their week is older than a station still takes",
+          "[kiosk-sync][backup]") {
+    TempDir dir;
+    LocalStore store(dir.path() / "kiosk.sqlite3", {});
+    for (const char* text : {"2026-W40", "2026-W41", "2026-W42"}) {
+        store.add_uses(uses(text, visit(), 5));
+        const std::string id = new_batch_id();
+        store.prepare_release(week(text), shape(), 5, id);
+        store.acknowledge(id, std::string(32, 'c'));
+    }
+    store.forget_kept_before(week("2026-W41"));
+    const auto kept = store.kept_releases();
+    REQUIRE(kept.size() == 2);
+    CHECK(kept[0].week == week("2026-W41"));
+    CHECK(kept[1].week == week("2026-W42"));
+}
+
+TEST_CASE("A version 2 store keeps its outbox and opens with kept releases; damaged kept rows are "
+          "dropped",
+          "[kiosk-sync][backup]") {
+    TempDir dir;
+    const auto file = dir.path() / "kiosk.sqlite3";
+    std::string waiting_body;
+    const std::string waiting = new_batch_id();
+    {
+        LocalStore made(file, {});
+        made.add_uses(uses("2026-W46", visit(), 6));
+        made.prepare_release(week("2026-W46"), shape(), 5, waiting);
+        waiting_body = made.outbox().at(0).body;
+        // As a version 2 kiosk left it.
+        made.database().exec("DROP TABLE kept_releases");
+        made.database().exec("PRAGMA user_version=2");
+    }
+    {
+        LocalStore store(file, {});
+        CHECK_FALSE(store.moved_aside().has_value());
+        CHECK(store.database().execAndGet("PRAGMA user_version").getInt() == 3);
+        REQUIRE(store.outbox().size() == 1);
+        CHECK(store.outbox()[0].body == waiting_body);
+        store.acknowledge(waiting, std::string(32, 'd'));
+        auto& db = store.database();
+        // Hostile rows: a ledger that is not one, a body that is not its batch, a bad id.
+        SQLite::Statement bad(db, "INSERT INTO kept_releases VALUES (?, ?, ?, ?)");
+        const std::string other = new_batch_id();
+        bad.bind(1, other);
+        bad.bind(2, "2026-W47");
+        bad.bind(3, waiting_body);
+        bad.bind(4, std::string(32, 'd'));
+        bad.exec();
+        db.exec("INSERT INTO kept_releases VALUES ('not-a-uuid', '2026-W48', '{}', '')");
+        SQLite::Statement bad_ledger(db, "UPDATE kept_releases SET ledger = ? WHERE batch_id = ?");
+        bad_ledger.bind(1, "2026-11-18 13:05 Wednesday");
+        bad_ledger.bind(2, waiting);
+        bad_ledger.exec();
+    }
+    LocalStore store(file, {});
+    CHECK(store.rows_dropped_at_open() == 3);
+    CHECK(store.kept_releases().empty());
+}
