@@ -560,8 +560,7 @@ void SyncEngine::contact(std::time_t now) {
                 error = counts_error;
             ok = ok && counts_ok;
         }
-        store().forget_kept_before(
-            IsoWeek::from_local_time(now).plus_weeks(-kept_release_weeks));
+        store().forget_kept_before(IsoWeek::from_local_time(now).plus_weeks(-kept_release_weeks));
     }
     status_.enrolled = token_.has_value() && !revoked_;
     status_.weeks_waiting = store().weeks_waiting(IsoWeek::from_local_time(now));

@@ -95,7 +95,7 @@ class SyncEngine {
     std::string etag_;
     std::optional<std::string> token_;
     bool revoked_ = false;
-    bool token_rotation_due_ = false; // the station said so in this contact
+    bool token_rotation_due_ = false;           // the station said so in this contact
     std::optional<std::string> station_ledger_; // the last one the station told
     std::optional<std::string> refused_token_;  // while the previous token is tried
     std::time_t next_contact_ = 0;

@@ -4,8 +4,8 @@
 #include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
-#include "station_metrics.hpp"
 #include "static_files.hpp"
+#include "station_metrics.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>

@@ -328,9 +328,8 @@ TEST_CASE(
     std::vector<std::string> names;
     while (tables.executeStep())
         names.push_back(tables.getColumn(0).getString());
-    CHECK(names ==
-          std::vector<std::string>{"carry", "counters", "kept_releases", "meta", "outbox",
-                                   "released_weeks"});
+    CHECK(names == std::vector<std::string>{"carry", "counters", "kept_releases", "meta", "outbox",
+                                            "released_weeks"});
     const std::regex finer_than_week(R"(\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|T\d{2})");
     for (const auto& table : names) {
         SQLite::Statement rows(db, "SELECT * FROM " + table);
