@@ -14,7 +14,9 @@ Json token_json(const CoordinatorTokenRecord& token) {
             {"label", token.label},
             {"created_at", utc_timestamp(token.created_at)},
             {"expires_at", utc_timestamp(token.expires_at)},
-            {"revoked", token.revoked}};
+            {"revoked", token.revoked},
+            {"last_used_day",
+             token.last_used_day.empty() ? Json(nullptr) : Json(token.last_used_day)}};
 }
 
 } // namespace
