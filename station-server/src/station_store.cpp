@@ -319,7 +319,13 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
     SQLite::Statement releases(db, "SELECT kiosk_id FROM kiosk_releases WHERE week = ?");
     SQLite::Statement reporting(
         db, "INSERT OR REPLACE INTO week_reporting(week, released, enrolled) VALUES(?,?,?)");
-    for (IsoWeek week = start; week <= through; week = week.next()) {
+    // The first seal also gives figures for the weeks since the first enrollment that came
+    // before any count: a week nobody released is one the summary must mark too.
+    IsoWeek reporting_start = start;
+    if (!sealed)
+        for (const ExpectedKiosk& kiosk : kiosks)
+            reporting_start = std::min(reporting_start, kiosk.first_week);
+    for (IsoWeek week = reporting_start; week <= through; week = week.next()) {
         {
             std::set<std::int64_t> released;
             releases.bind(1, week.to_string());
@@ -336,6 +342,8 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
             reporting.exec();
             reporting.reset();
         }
+        if (week < start)
+            continue;
         std::vector<WeeklyCount> counts;
         week_counts.bind(1, week.to_string());
         while (week_counts.executeStep())
