@@ -350,15 +350,19 @@ Json summary_to_json(const Summary& summary) {
                              {"released", week.released},
                              {"enrolled", week.enrolled}});
     }
-    return {{"from", summary.from.to_string()},
-            {"to", summary.to.to_string()},
-            {"period", std::string(to_string(summary.period))},
-            {"k", summary.k},
-            {"published_through", summary.published_through
-                                      ? Json(summary.published_through->to_string())
-                                      : Json(nullptr)},
-            {"kiosks_reporting", std::move(reporting)},
-            {"rows", std::move(rows)}};
+    Json answer = {{"from", summary.from.to_string()},
+                   {"to", summary.to.to_string()},
+                   {"period", std::string(to_string(summary.period))},
+                   {"k", summary.k},
+                   {"published_through", summary.published_through
+                                             ? Json(summary.published_through->to_string())
+                                             : Json(nullptr)},
+                   {"rows", std::move(rows)}};
+    // Absent, not empty, when there are no figures: as a station from before them answered.
+    if (!reporting.empty()) {
+        answer["kiosks_reporting"] = std::move(reporting);
+    }
+    return answer;
 }
 
 std::optional<WeekReporting> reporting_of(const Summary& summary, std::string_view period) {
@@ -422,8 +426,8 @@ std::string summary_to_csv(const Summary& summary) {
         auto [place, fresh] = reported.try_emplace(cell.period);
         if (fresh) {
             if (auto figures = reporting_of(summary, cell.period)) {
-                place->second = std::to_string(figures->released) + " of " +
-                                std::to_string(figures->enrolled);
+                place->second =
+                    std::to_string(figures->released) + " of " + std::to_string(figures->enrolled);
             }
         }
     }
@@ -537,8 +541,7 @@ std::optional<std::string> decode_reporting(const Json& list, Summary& summary) 
                 return where + "unknown field " + quoted_name(item.key());
             }
         }
-        if (!entry.contains("week") || !entry.contains("released") ||
-            !entry.contains("enrolled")) {
+        if (!entry.contains("week") || !entry.contains("released") || !entry.contains("enrolled")) {
             return where + "needs week, released and enrolled";
         }
         const Json& week_text = entry.at("week");
@@ -567,9 +570,8 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
         error = "a summary must be a JSON object";
         return std::nullopt;
     }
-    if (auto problem =
-            unknown_field(json, {"from", "to", "period", "k", "published_through",
-                                         "kiosks_reporting", "rows"})) {
+    if (auto problem = unknown_field(
+            json, {"from", "to", "period", "k", "published_through", "kiosks_reporting", "rows"})) {
         error = "summary: " + *problem;
         return std::nullopt;
     }

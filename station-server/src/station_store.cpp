@@ -311,10 +311,10 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
         SQLite::Statement enrolled(db, "SELECT id, coalesce(enrolled_at, created_at), revoked "
                                        "FROM kiosks WHERE enrolled = 1");
         while (enrolled.executeStep())
-            kiosks.push_back(
-                {enrolled.getColumn(0).getInt64(),
-                 IsoWeek::from_local_time(static_cast<std::time_t>(enrolled.getColumn(1).getInt64())),
-                 enrolled.getColumn(2).getInt() != 0});
+            kiosks.push_back({enrolled.getColumn(0).getInt64(),
+                              IsoWeek::from_local_time(
+                                  static_cast<std::time_t>(enrolled.getColumn(1).getInt64())),
+                              enrolled.getColumn(2).getInt() != 0});
     }
     SQLite::Statement releases(db, "SELECT kiosk_id FROM kiosk_releases WHERE week = ?");
     SQLite::Statement reporting(

@@ -348,8 +348,7 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         auto run = run_rollup(with_csv);
         INFO(run.err);
         REQUIRE(run.exit_code == 0);
-        CHECK(run.out.rfind("period,metric,key,n,suppressed,at_least,kiosks_reported\r\n", 0) ==
-              0);
+        CHECK(run.out.rfind("period,metric,key,n,suppressed,at_least,kiosks_reported\r\n", 0) == 0);
         CHECK(run.out.find("total,visit,start,27,false,,2 of 14\r\n") != std::string::npos);
         CHECK(run.out.find("total,checkin.topic,sleep,,true,7,2 of 14\r\n") != std::string::npos);
         CHECK(run.err.find(down_url) != std::string::npos);

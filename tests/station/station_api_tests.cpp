@@ -925,9 +925,7 @@ TEST_CASE("A publish and a rollback keep their admin's note in the versions and 
     const Reply rolled =
         station.rollback_content({{"version", "1"}, {"note", "back to the default"}}, admin);
     REQUIRE(rolled.status == 200);
-    CHECK(
-        station.rollback_content({{"version", "1"}, {"note", "a\tb"}}, admin)
-            .status == 422);
+    CHECK(station.rollback_content({{"version", "1"}, {"note", "a\tb"}}, admin).status == 422);
     const Json audit = station.get("/api/v1/admin/audit", admin).json()["entries"];
     CHECK(audit[0]["details"] == "back to the default");
     CHECK(audit[1]["details"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
@@ -1080,8 +1078,7 @@ TEST_CASE("An admin's draft is kept on the station for that admin alone, survive
     CHECK(station.get("/api/v1/admin/content/draft").status == 401);
 }
 
-TEST_CASE("coordinator tokens show the day they were last used, never a finer time",
-          "[station]") {
+TEST_CASE("coordinator tokens show the day they were last used, never a finer time", "[station]") {
     TestStation station; // now: Wednesday 18 November 2026
     auto admin = station.admin_token();
     auto created =
@@ -1089,8 +1086,8 @@ TEST_CASE("coordinator tokens show the day they were last used, never a finer ti
     REQUIRE(created.status == 201);
     std::string token = created.json()["token"];
     auto last_used = [&] {
-        return station.get("/api/v1/admin/coordinator-tokens", admin).json()["tokens"][0]
-            ["last_used_day"];
+        return station.get("/api/v1/admin/coordinator-tokens", admin)
+            .json()["tokens"][0]["last_used_day"];
     };
     CHECK(last_used().is_null());
     REQUIRE(station.get("/api/v1/summary", token).status == 200);
@@ -1100,8 +1097,9 @@ TEST_CASE("coordinator tokens show the day they were last used, never a finer ti
     auto listed = station.get("/api/v1/admin/coordinator-tokens", admin);
     CHECK(listed.json()["tokens"][0]["last_used_day"] == "2026-11-20");
     // A refused token is not "used": a revoked one keeps its last good day.
-    CHECK(station.del("/api/v1/admin/coordinator-tokens/" + created.json()["id"].get<std::string>(),
-                      admin)
+    CHECK(station
+              .del("/api/v1/admin/coordinator-tokens/" + created.json()["id"].get<std::string>(),
+                   admin)
               .status == 200);
     station.now += 24 * 3600;
     CHECK(station.get("/api/v1/summary", token).error_code() == "token_revoked");

@@ -378,14 +378,14 @@ TEST_CASE("each sealed week of a summary says how many kiosks released it of how
     auto third = station.kiosk_token("room 3");
     auto revoked = station.kiosk_token("room 4");
     for (const auto* kiosk : {&first, &second, &third, &revoked})
-        REQUIRE(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 5),
-                             *kiosk)
-                    .json()["status"] == "applied");
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 5), *kiosk)
+                .json()["status"] == "applied");
     // W46: room 3 is switched off, and room 4 is revoked after releasing it.
     for (const auto* kiosk : {&first, &second, &revoked})
-        REQUIRE(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 5),
-                             *kiosk)
-                    .json()["status"] == "applied");
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 5), *kiosk)
+                .json()["status"] == "applied");
     const std::string revoked_id = revoked.substr(1, revoked.find('.') - 1);
     REQUIRE(station.del("/api/v1/admin/kiosks/" + revoked_id, admin).status == 200);
     station.now += 2 * week_seconds; // Wednesday of W49: W45 to W47 sealed

@@ -10,13 +10,13 @@ namespace wellness::station {
 namespace {
 
 Json token_json(const CoordinatorTokenRecord& token) {
-    return {{"id", std::to_string(token.id)},
-            {"label", token.label},
-            {"created_at", utc_timestamp(token.created_at)},
-            {"expires_at", utc_timestamp(token.expires_at)},
-            {"revoked", token.revoked},
-            {"last_used_day",
-             token.last_used_day.empty() ? Json(nullptr) : Json(token.last_used_day)}};
+    return {
+        {"id", std::to_string(token.id)},
+        {"label", token.label},
+        {"created_at", utc_timestamp(token.created_at)},
+        {"expires_at", utc_timestamp(token.expires_at)},
+        {"revoked", token.revoked},
+        {"last_used_day", token.last_used_day.empty() ? Json(nullptr) : Json(token.last_used_day)}};
 }
 
 } // namespace
