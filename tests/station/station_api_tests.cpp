@@ -1096,6 +1096,7 @@ TEST_CASE("coordinator tokens show the day they were last used, never a finer ti
     REQUIRE(station.get("/api/v1/summary", token).status == 200);
     auto listed = station.get("/api/v1/admin/coordinator-tokens", admin);
     CHECK(listed.json()["tokens"][0]["last_used_day"] == "2026-11-20");
+    CHECK(listed.json()["station_time"].get<std::string>().starts_with("2026-11-20T"));
     // A refused token is not "used": a revoked one keeps its last good day.
     CHECK(station
               .del("/api/v1/admin/coordinator-tokens/" + created.json()["id"].get<std::string>(),

@@ -737,16 +737,16 @@ test('coordinator tokens show the day they were last used, and "never" before', 
     await signIn(page, station);
     await page.click('[data-view="tokens"]');
     await page.fill('#token-label', 'Region west');
-    await page.click('form.card button[type=submit]');
+    await page.click('#view-tokens form button[type=submit]');
     const token = (await page.locator('[data-once-value]').textContent()).trim();
-    const lastUsed = () => page.locator('table tbody tr', { hasText: 'Region west' }).locator('td').nth(3).textContent();
+    const lastUsed = () => page.locator('#view-tokens tbody tr', { hasText: 'Region west' }).locator('td').nth(3).textContent();
     assert.equal((await lastUsed()).trim(), 'never');
     assert.equal((await call(station.baseUrl, 'GET', '/api/v1/summary', { token })).status, 200);
     await page.click('[data-view="status"]');
     await page.click('[data-view="tokens"]');
-    await page.locator('table tbody tr', { hasText: 'Region west' }).waitFor();
+    await page.locator('#view-tokens tbody tr', { hasText: 'Region west' }).waitFor();
     assert.match(await lastUsed(), /^today \(\d{1,2} \w{3} \d{4}\)$/);
-    assert.match(await page.locator('table thead').textContent(), /Last used/);
+    assert.match(await page.locator('#view-tokens thead').textContent(), /Last used/);
   });
 });
 

@@ -212,7 +212,7 @@ test('the summary page marks a week not every kiosk reported, in the table, the 
     assert.match(await header.textContent(), /1 of 2 kiosks reported/);
     assert.doesNotMatch(await page.locator('#pivot-table th[data-period="2026-W44"]').textContent(), /reported/);
     const visitsChart = page.locator('#charts figure', { hasText: 'Visits' });
-    assert.equal(await visitsChart.locator('rect.reporting-band').count(), 1);
+    assert.equal(await visitsChart.locator('svg[role=img] rect.reporting-band').count(), 1, 'one week framed');
     assert.equal(await visitsChart.locator('rect.reporting-band[data-reporting="2026-W45"]').count(), 1);
     assert.equal(await visitsChart.locator('text.reporting-label').textContent(), '1 of 2');
     assert.match(await visitsChart.locator('.legend').textContent(), /not every kiosk reported/);

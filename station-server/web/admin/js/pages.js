@@ -235,7 +235,10 @@ function kioskStatus(row) {
 
 export async function renderTokens(root, { announce }) {
   clear(root).append(h('h2', {}, 'Coordinator tokens'), h('p', { class: 'loading' }, 'Loading…'));
-  const tokens = listFrom(await api.listCoordinatorTokens(), 'tokens', 'coordinator_tokens');
+  const listed = await api.listCoordinatorTokens();
+  const tokens = listFrom(listed, 'tokens', 'coordinator_tokens');
+  const stationNow = listed && Date.parse(listed.station_time);
+  const today = Number.isFinite(stationNow) ? new Date(stationNow) : new Date();
   const area = messageArea();
   const labelInput = h('input', { type: 'text', id: 'token-label', maxlength: 80, autocomplete: 'off', required: true });
   const form = h('form', { class: 'card', onsubmit: async (event) => {
@@ -277,7 +280,7 @@ export async function renderTokens(root, { announce }) {
       { key: 'label', label: 'Label' },
       { key: 'created_at', label: 'Created', format: (_, row) => formatTime(pick(row, 'created_at', 'created')) },
       { key: 'expires_at', label: 'Expires', format: (_, row) => formatTime(row.expires_at) },
-      { key: 'last_used_day', label: 'Last used', format: (v) => lastUsedText(v) },
+      { key: 'last_used_day', label: 'Last used', format: (v) => lastUsedText(v, today) },
       { key: 'status', label: 'Status', format: (_, row) => (isRevoked(row) ? 'Revoked'
         : (row.expires_at && Date.parse(row.expires_at) <= Date.now() ? 'Expired' : 'Active')) },
       { key: 'action', label: 'Action', format: (_, row) => (isRevoked(row) ? '' :
@@ -287,7 +290,7 @@ export async function renderTokens(root, { announce }) {
 }
 
 // The station keeps the day only ("2026-11-18", UTC): said as that date, and how long ago by
-// this browser's calendar, never as a time of day it does not know.
+// the station's calendar (`today`), never as a time of day it does not know.
 export function lastUsedText(day, today = new Date()) {
   if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return 'never';
   const then = Date.parse(`${day}T00:00:00Z`);
