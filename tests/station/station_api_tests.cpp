@@ -1085,8 +1085,9 @@ TEST_CASE("coordinator tokens show the day they were last used, never a finer ti
         station.post("/api/v1/admin/coordinator-tokens", {{"label", "region west"}}, admin);
     REQUIRE(created.status == 201);
     std::string token = created.json()["token"];
+    // Signed in afresh each time: the clock moves by days, past an admin session's end.
     auto last_used = [&] {
-        return station.get("/api/v1/admin/coordinator-tokens", admin)
+        return station.get("/api/v1/admin/coordinator-tokens", station.admin_token())
             .json()["tokens"][0]["last_used_day"];
     };
     CHECK(last_used().is_null());
@@ -1094,13 +1095,13 @@ TEST_CASE("coordinator tokens show the day they were last used, never a finer ti
     CHECK(last_used() == "2026-11-18");
     station.now += 2 * 24 * 3600 + 3600;
     REQUIRE(station.get("/api/v1/summary", token).status == 200);
-    auto listed = station.get("/api/v1/admin/coordinator-tokens", admin);
+    auto listed = station.get("/api/v1/admin/coordinator-tokens", station.admin_token());
     CHECK(listed.json()["tokens"][0]["last_used_day"] == "2026-11-20");
     CHECK(listed.json()["station_time"].get<std::string>().starts_with("2026-11-20T"));
     // A refused token is not "used": a revoked one keeps its last good day.
     CHECK(station
               .del("/api/v1/admin/coordinator-tokens/" + created.json()["id"].get<std::string>(),
-                   admin)
+                   station.admin_token())
               .status == 200);
     station.now += 24 * 3600;
     CHECK(station.get("/api/v1/summary", token).error_code() == "token_revoked");

@@ -388,8 +388,8 @@ TEST_CASE("each sealed week of a summary says how many kiosks released it of how
                 .json()["status"] == "applied");
     const std::string revoked_id = revoked.substr(1, revoked.find('.') - 1);
     REQUIRE(station.del("/api/v1/admin/kiosks/" + revoked_id, admin).status == 200);
-    station.now += 2 * week_seconds; // Wednesday of W49: W45 to W47 sealed
-    // One enrolled now, in W49, was never expected to release the weeks before.
+    station.now += 3 * week_seconds; // Wednesday of W50: W45 to W47 sealed
+    // One enrolled now, in W50, was never expected to release the weeks before.
     station.kiosk_token("room 5", 0);
 
     auto summary = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
@@ -405,7 +405,7 @@ TEST_CASE("each sealed week of a summary says how many kiosks released it of how
     CHECK(total.body.find("total,visit,start,35,false,,7 of 8\r\n") != std::string::npos);
     // Decided at the seal: revoking another kiosk now changes no sealed week's figures.
     const std::string third_id = third.substr(1, third.find('.') - 1);
-    REQUIRE(station.del("/api/v1/admin/kiosks/" + third_id, admin).status == 200);
+    REQUIRE(station.del("/api/v1/admin/kiosks/" + third_id, station.admin_token()).status == 200);
     auto again = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
     CHECK(again["kiosks_reporting"] == summary["kiosks_reporting"]);
 }
