@@ -344,14 +344,59 @@ Json summary_to_json(const Summary& summary) {
         }
         rows.push_back(std::move(row));
     }
-    return {{"from", summary.from.to_string()},
-            {"to", summary.to.to_string()},
-            {"period", std::string(to_string(summary.period))},
-            {"k", summary.k},
-            {"published_through", summary.published_through
-                                      ? Json(summary.published_through->to_string())
-                                      : Json(nullptr)},
-            {"rows", std::move(rows)}};
+    Json reporting = Json::array();
+    for (const WeekReporting& week : summary.reporting) {
+        reporting.push_back({{"week", week.week.to_string()},
+                             {"released", week.released},
+                             {"enrolled", week.enrolled}});
+    }
+    Json answer = {{"from", summary.from.to_string()},
+                   {"to", summary.to.to_string()},
+                   {"period", std::string(to_string(summary.period))},
+                   {"k", summary.k},
+                   {"published_through", summary.published_through
+                                             ? Json(summary.published_through->to_string())
+                                             : Json(nullptr)},
+                   {"rows", std::move(rows)}};
+    // Absent, not empty, when there are no figures: as a station from before them answered.
+    if (!reporting.empty()) {
+        answer["kiosks_reporting"] = std::move(reporting);
+    }
+    return answer;
+}
+
+std::optional<WeekReporting> reporting_of(const Summary& summary, std::string_view period) {
+    if (!summary.published_through || summary.reporting.empty()) {
+        return std::nullopt;
+    }
+    const IsoWeek last_published = std::min(summary.to, *summary.published_through);
+    IsoWeek first = summary.from;
+    IsoWeek last = last_published;
+    if (period != "total") {
+        const auto period_first = first_week_of(period);
+        const auto period_last = last_week_of(period);
+        if (!period_first || !period_last) {
+            return std::nullopt;
+        }
+        first = std::max(first, *period_first);
+        last = std::min(last, *period_last);
+    }
+    if (last < first) {
+        return std::nullopt;
+    }
+    WeekReporting sum{first, 0, 0};
+    auto entry = std::lower_bound(
+        summary.reporting.begin(), summary.reporting.end(), first,
+        [](const WeekReporting& one, const IsoWeek& week) { return one.week < week; });
+    for (IsoWeek week = first; week <= last; week = week.next()) {
+        if (entry == summary.reporting.end() || entry->week != week) {
+            return std::nullopt;
+        }
+        sum.released += entry->released;
+        sum.enrolled += entry->enrolled;
+        ++entry;
+    }
+    return sum;
 }
 
 namespace {
@@ -375,13 +420,24 @@ std::string csv_field(std::string_view text) {
 } // namespace
 
 std::string summary_to_csv(const Summary& summary) {
-    std::string csv = "period,metric,key,n,suppressed,at_least\r\n";
+    std::string csv = "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n";
+    std::map<std::string, std::string, std::less<>> reported; // per period label
+    for (const SummaryCell& cell : summary.cells) {
+        auto [place, fresh] = reported.try_emplace(cell.period);
+        if (fresh) {
+            if (auto figures = reporting_of(summary, cell.period)) {
+                place->second =
+                    std::to_string(figures->released) + " of " + std::to_string(figures->enrolled);
+            }
+        }
+    }
     for (const SummaryCell& cell : summary.cells) {
         const bool hidden = cell.suppressed || !cell.n;
         csv += csv_field(cell.period) + ',' + csv_field(cell.metric) + ',' + csv_field(cell.key) +
                ',' + (hidden ? std::string() : std::to_string(*cell.n)) + ',' +
                (hidden ? "true" : "false") + ',' +
-               (hidden && cell.at_least ? std::to_string(*cell.at_least) : std::string()) + "\r\n";
+               (hidden && cell.at_least ? std::to_string(*cell.at_least) : std::string()) + ',' +
+               reported.find(cell.period)->second + "\r\n";
     }
     return csv;
 }
@@ -405,7 +461,8 @@ std::optional<std::string> unknown_field(const Json& object,
         }
     }
     for (const std::string_view name : allowed) {
-        if (name != "at_least" && name != "published_through" && !object.contains(name)) {
+        if (name != "at_least" && name != "published_through" && name != "kiosks_reporting" &&
+            !object.contains(name)) {
             return "missing field \"" + std::string(name) + "\"";
         }
     }
@@ -465,13 +522,56 @@ std::optional<std::string> period_problem(const std::string& period, const Summa
     return "an unknown period";
 }
 
+// Fills summary.reporting from an untrusted list, or says what is wrong with it.
+std::optional<std::string> decode_reporting(const Json& list, Summary& summary) {
+    if (!list.is_array()) {
+        return "must be an array";
+    }
+    if (list.size() > static_cast<std::size_t>(max_summary_weeks)) {
+        return "lists more weeks than a summary covers";
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const Json& entry = list[i];
+        const std::string where = "entry " + std::to_string(i) + ": ";
+        if (!entry.is_object()) {
+            return where + "must be an object";
+        }
+        for (const auto& item : entry.items()) {
+            if (item.key() != "week" && item.key() != "released" && item.key() != "enrolled") {
+                return where + "unknown field " + quoted_name(item.key());
+            }
+        }
+        if (!entry.contains("week") || !entry.contains("released") || !entry.contains("enrolled")) {
+            return where + "needs week, released and enrolled";
+        }
+        const Json& week_text = entry.at("week");
+        const auto week =
+            week_text.is_string() ? IsoWeek::parse(week_text.get<std::string>()) : std::nullopt;
+        if (!week || *week < summary.from || summary.to < *week || !summary.published_through ||
+            *summary.published_through < *week) {
+            return where + "week must be a published ISO week of the summary's range";
+        }
+        if (!summary.reporting.empty() && !(summary.reporting.back().week < *week)) {
+            return where + "weeks must be listed once each, in order";
+        }
+        const auto released = integer_in(entry.at("released"), 0, max_summary_n);
+        const auto enrolled = integer_in(entry.at("enrolled"), 0, max_summary_n);
+        if (!released || !enrolled || *released > *enrolled) {
+            return where + "released and enrolled must be whole numbers with released <= "
+                           "enrolled";
+        }
+        summary.reporting.push_back({*week, *released, *enrolled});
+    }
+    return std::nullopt;
+}
+
 std::optional<Summary> decode_summary(const Json& json, std::string& error) {
     if (!json.is_object()) {
         error = "a summary must be a JSON object";
         return std::nullopt;
     }
-    if (auto problem =
-            unknown_field(json, {"from", "to", "period", "k", "published_through", "rows"})) {
+    if (auto problem = unknown_field(
+            json, {"from", "to", "period", "k", "published_through", "kiosks_reporting", "rows"})) {
         error = "summary: " + *problem;
         return std::nullopt;
     }
@@ -522,6 +622,13 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
             summary_request_problem({summary.from, summary.to, summary.period, summary.k})) {
         error = "summary: " + *problem;
         return std::nullopt;
+    }
+
+    if (json.contains("kiosks_reporting")) {
+        if (auto problem = decode_reporting(json.at("kiosks_reporting"), summary)) {
+            error = "summary: kiosks_reporting " + *problem;
+            return std::nullopt;
+        }
     }
 
     const Json& rows = json.at("rows");
@@ -696,6 +803,26 @@ Summary merge_summaries(const std::vector<Summary>& summaries, int k) {
         merged.cells.push_back(std::move(cell));
     }
     std::sort(merged.cells.begin(), merged.cells.end(), canonical_order);
+
+    // A week's figures only when every station gave them: a station that did not say may have
+    // had a kiosk off, so a sum without it would claim a completeness nobody vouched for.
+    std::map<IsoWeek, std::pair<WeekReporting, std::size_t>> weeks;
+    for (const Summary& summary : summaries) {
+        for (const WeekReporting& week : summary.reporting) {
+            auto& [sum, stations] =
+                weeks.try_emplace(week.week, WeekReporting{week.week, 0, 0}, std::size_t{0})
+                    .first->second;
+            sum.released += week.released;
+            sum.enrolled += week.enrolled;
+            ++stations;
+        }
+    }
+    for (const auto& [week, entry] : weeks) {
+        if (entry.second == summaries.size() && merged.published_through &&
+            week <= *merged.published_through) {
+            merged.reporting.push_back(entry.first);
+        }
+    }
     return merged;
 }
 

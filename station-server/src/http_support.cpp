@@ -189,6 +189,10 @@ Principal authenticate(const Poco::Net::HTTPServerRequest& request, StationStore
             throw unauthorized("token_expired", "the token expired on " +
                                                     utc_timestamp(record->expires_at) +
                                                     ": ask the station's admin for a new one");
+        // The day only, written once a day at most: enough to tell a token still in use from
+        // one to revoke, and no record of when in a day a coordinator reads.
+        if (std::string day = utc_timestamp(now).substr(0, 10); day != record->last_used_day)
+            store.note_coordinator_token_use(parsed->id, day);
         return {Role::coordinator, parsed->id, ""};
     }
     case 'k': {

@@ -165,6 +165,18 @@ CREATE TABLE content_drafts (
   saved_at INTEGER NOT NULL
 );
 )sql",
+    // Issue 16, summaries that say when a kiosk was off: per sealed week, how many kiosks
+    // released it of how many were enrolled for it, decided at the seal like its cells (weeks
+    // sealed before this version have none: who was enrolled then is not known). And the UTC
+    // day a coordinator token was last used ("YYYY-MM-DD"), no finer.
+    R"sql(
+CREATE TABLE week_reporting (
+  week TEXT PRIMARY KEY,
+  released INTEGER NOT NULL CHECK (released >= 0),
+  enrolled INTEGER NOT NULL CHECK (enrolled >= released)
+) WITHOUT ROWID;
+ALTER TABLE coordinator_tokens ADD COLUMN last_used_day TEXT;
+)sql",
 };
 
 std::unique_ptr<SQLite::Database> open_connection(const std::filesystem::path& file) {
@@ -287,7 +299,51 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
                 start = *week;
     }
     SQLite::Statement week_counts(db, "SELECT metric, key, n FROM weekly_counts WHERE week = ?");
-    for (IsoWeek week = start; week <= through; week = week.next()) {
+    // A kiosk is expected to release every week from the one it was enrolled in while it is
+    // not revoked; a revoked kiosk still counts for the weeks it did release.
+    struct ExpectedKiosk {
+        std::int64_t id;
+        IsoWeek first_week;
+        bool revoked;
+    };
+    std::vector<ExpectedKiosk> kiosks;
+    {
+        SQLite::Statement enrolled(db, "SELECT id, coalesce(enrolled_at, created_at), revoked "
+                                       "FROM kiosks WHERE enrolled = 1");
+        while (enrolled.executeStep())
+            kiosks.push_back({enrolled.getColumn(0).getInt64(),
+                              IsoWeek::from_local_time(
+                                  static_cast<std::time_t>(enrolled.getColumn(1).getInt64())),
+                              enrolled.getColumn(2).getInt() != 0});
+    }
+    SQLite::Statement releases(db, "SELECT kiosk_id FROM kiosk_releases WHERE week = ?");
+    SQLite::Statement reporting(
+        db, "INSERT OR REPLACE INTO week_reporting(week, released, enrolled) VALUES(?,?,?)");
+    // The first seal also gives figures for the weeks since the first enrollment that came
+    // before any count: a week nobody released is one the summary must mark too.
+    IsoWeek reporting_start = start;
+    if (!sealed)
+        for (const ExpectedKiosk& kiosk : kiosks)
+            reporting_start = std::min(reporting_start, kiosk.first_week);
+    for (IsoWeek week = reporting_start; week <= through; week = week.next()) {
+        {
+            std::set<std::int64_t> released;
+            releases.bind(1, week.to_string());
+            while (releases.executeStep())
+                released.insert(releases.getColumn(0).getInt64());
+            releases.reset();
+            std::int64_t expected = 0;
+            for (const ExpectedKiosk& kiosk : kiosks)
+                if (released.contains(kiosk.id) || (!kiosk.revoked && kiosk.first_week <= week))
+                    ++expected;
+            reporting.bind(1, week.to_string());
+            reporting.bind(2, static_cast<std::int64_t>(released.size()));
+            reporting.bind(3, std::max(expected, static_cast<std::int64_t>(released.size())));
+            reporting.exec();
+            reporting.reset();
+        }
+        if (week < start)
+            continue;
         std::vector<WeeklyCount> counts;
         week_counts.bind(1, week.to_string());
         while (week_counts.executeStep())
@@ -351,6 +407,7 @@ CoordinatorTokenRecord read_token(SQLite::Statement& row) {
     token.revoked = row.getColumn(3).getInt() != 0;
     token.token_hash = row.getColumn(4).getString();
     token.expires_at = static_cast<std::time_t>(row.getColumn(5).getInt64());
+    token.last_used_day = row.getColumn(6).isNull() ? "" : row.getColumn(6).getString();
     return token;
 }
 
@@ -874,7 +931,7 @@ std::int64_t StationStore::create_coordinator_token(const std::string& label,
 std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::int64_t id) {
     auto lease = borrow();
     auto query = lease.statement("SELECT id, label, created_at, revoked, token_hash, "
-                                 "expires_at FROM coordinator_tokens WHERE id = ?");
+                                 "expires_at, last_used_day FROM coordinator_tokens WHERE id = ?");
     query->bind(1, id);
     if (!query->executeStep())
         return std::nullopt;
@@ -884,11 +941,21 @@ std::optional<CoordinatorTokenRecord> StationStore::find_coordinator_token(std::
 std::vector<CoordinatorTokenRecord> StationStore::list_coordinator_tokens() {
     auto lease = borrow();
     SQLite::Statement query(*lease, "SELECT id, label, created_at, revoked, token_hash, "
-                                    "expires_at FROM coordinator_tokens ORDER BY id");
+                                    "expires_at, last_used_day FROM coordinator_tokens "
+                                    "ORDER BY id");
     std::vector<CoordinatorTokenRecord> tokens;
     while (query.executeStep())
         tokens.push_back(read_token(query));
     return tokens;
+}
+
+void StationStore::note_coordinator_token_use(std::int64_t id, const std::string& day) {
+    auto lease = borrow();
+    SQLite::Statement update(*lease,
+                             "UPDATE coordinator_tokens SET last_used_day = ? WHERE id = ?");
+    update.bind(1, day);
+    update.bind(2, id);
+    update.exec();
 }
 
 bool StationStore::revoke_coordinator_token(std::int64_t id, const AuditStamp& stamp) {
@@ -1232,6 +1299,19 @@ std::vector<PublishedCell> StationStore::published_cells(const IsoWeek& from, co
     cells.insert(cells.end(), months.begin(), months.end());
     cells.insert(cells.end(), years.begin(), years.end());
     return cells;
+}
+
+std::vector<WeekReporting> StationStore::week_reporting(const IsoWeek& from, const IsoWeek& to) {
+    auto lease = borrow();
+    SQLite::Statement query(*lease, "SELECT week, released, enrolled FROM week_reporting "
+                                    "WHERE week >= ? AND week <= ? ORDER BY week");
+    query.bind(1, from.to_string());
+    query.bind(2, to.to_string());
+    std::vector<WeekReporting> weeks;
+    while (query.executeStep())
+        if (auto week = IsoWeek::parse(query.getColumn(0).getString()))
+            weeks.push_back({*week, query.getColumn(1).getInt64(), query.getColumn(2).getInt64()});
+    return weeks;
 }
 
 std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const IsoWeek& to) {

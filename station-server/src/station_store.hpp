@@ -102,6 +102,7 @@ struct CoordinatorTokenRecord {
     bool revoked = false;
     std::string token_hash;
     std::time_t expires_at = 0;
+    std::string last_used_day; // UTC "YYYY-MM-DD", "" if never used
 };
 
 struct ContentVersionRecord {
@@ -278,6 +279,8 @@ class StationStore {
     std::optional<CoordinatorTokenRecord> find_coordinator_token(std::int64_t id);
     std::vector<CoordinatorTokenRecord> list_coordinator_tokens();
     bool revoke_coordinator_token(std::int64_t id, const AuditStamp& stamp);
+    // Records the UTC day a token was used on (the caller writes only when the day changed).
+    void note_coordinator_token_use(std::int64_t id, const std::string& day);
 
     // Content: the current version is the newest one.
     std::optional<ContentVersionRecord> current_content();
@@ -316,6 +319,8 @@ class StationStore {
     std::optional<IsoWeek> seal_due_weeks(std::time_t now, const SealPolicy& policy);
     // The kept cells of weeks, months and years that lie within [from, to].
     std::vector<PublishedCell> published_cells(const IsoWeek& from, const IsoWeek& to);
+    // The kiosks-reporting figures of the sealed weeks within [from, to], in week order.
+    std::vector<WeekReporting> week_reporting(const IsoWeek& from, const IsoWeek& to);
 
     // An admin's action that changes nothing stored but must be on record (a backup download).
     void record_audit(const AuditStamp& stamp, const std::string& action,

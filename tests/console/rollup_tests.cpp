@@ -332,6 +332,14 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         for (const auto& row : merged["rows"])
             if (row["metric"] == "checkin.topic" && row["key"] == "sleep")
                 CHECK(row.value("at_least", 0) != 10);
+        // Each station's one kiosk released one week of the published W40..W46; the merged
+        // figures add the stations' kiosks up, week by week.
+        REQUIRE(merged["published_through"] == "2026-W46");
+        REQUIRE(merged["kiosks_reporting"].size() == 7);
+        CHECK(merged["kiosks_reporting"][1] ==
+              json::parse(R"({"week": "2026-W41", "released": 1, "enrolled": 2})"));
+        CHECK(merged["kiosks_reporting"][0] ==
+              json::parse(R"({"week": "2026-W40", "released": 0, "enrolled": 2})"));
     }
 
     SECTION("as CSV") {
@@ -340,9 +348,9 @@ TEST_CASE("The rollup merges the stations that answer, names the one that is dow
         auto run = run_rollup(with_csv);
         INFO(run.err);
         REQUIRE(run.exit_code == 0);
-        CHECK(run.out.rfind("period,metric,key,n,suppressed,at_least\r\n", 0) == 0);
-        CHECK(run.out.find("total,visit,start,27,false,\r\n") != std::string::npos);
-        CHECK(run.out.find("total,checkin.topic,sleep,,true,7\r\n") != std::string::npos);
+        CHECK(run.out.rfind("period,metric,key,n,suppressed,at_least,kiosks_reported\r\n", 0) == 0);
+        CHECK(run.out.find("total,visit,start,27,false,,2 of 14\r\n") != std::string::npos);
+        CHECK(run.out.find("total,checkin.topic,sleep,,true,7,2 of 14\r\n") != std::string::npos);
         CHECK(run.err.find(down_url) != std::string::npos);
     }
 

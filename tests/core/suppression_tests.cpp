@@ -286,18 +286,18 @@ TEST_CASE("A summary is written as CSV with an empty n for hidden cells", "[summ
     const auto summary = total_summary({shown("total", "visit", "start", 31),
                                         hidden_cell("total", "checkin.level", "heavy"),
                                         hidden_cell("total", "checkin.level", "okay", 12)});
-    CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least\r\n"
-                                     "total,visit,start,31,false,\r\n"
-                                     "total,checkin.level,heavy,,true,\r\n"
-                                     "total,checkin.level,okay,,true,12\r\n");
+    CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
+                                     "total,visit,start,31,false,,\r\n"
+                                     "total,checkin.level,heavy,,true,,\r\n"
+                                     "total,checkin.level,okay,,true,12,\r\n");
 }
 
 TEST_CASE("CSV fields holding commas, quotes or line breaks are quoted", "[summary]") {
     const auto summary = total_summary(
         {shown("total", "odd,metric", "say \"hi\"", 8), shown("total", "visit", "two\nlines", 9)});
-    CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least\r\n"
-                                     "total,\"odd,metric\",\"say \"\"hi\"\"\",8,false,\r\n"
-                                     "total,visit,\"two\nlines\",9,false,\r\n");
+    CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
+                                     "total,\"odd,metric\",\"say \"\"hi\"\"\",8,false,,\r\n"
+                                     "total,visit,\"two\nlines\",9,false,,\r\n");
 }
 
 TEST_CASE("A cell marked suppressed never shows its number on the wire", "[summary]") {
@@ -377,6 +377,118 @@ TEST_CASE("A station's summary with anything wrong is refused with a reason", "[
         CHECK_FALSE(summary_from_json(json, error));
         CHECK_FALSE(error.empty());
     }
+}
+
+namespace {
+
+// Weeks 2026-W44 to W46 published, a kiosk of three off in W45.
+Summary reported_weeks() {
+    Summary summary;
+    summary.from = week("2026-W44");
+    summary.to = week("2026-W46");
+    summary.period = Period::week;
+    summary.published_through = week("2026-W46");
+    for (const char* label : {"2026-W44", "2026-W45", "2026-W46"})
+        summary.cells.push_back({label, "visit", "start", std::int64_t{20}, false, std::nullopt});
+    summary.reporting = {
+        {week("2026-W44"), 3, 3}, {week("2026-W45"), 2, 3}, {week("2026-W46"), 3, 3}};
+    return summary;
+}
+
+} // namespace
+
+TEST_CASE("Each published week says how many kiosks released it of how many were enrolled, in "
+          "JSON and CSV",
+          "[summary]") {
+    const Summary summary = reported_weeks();
+    const Json json = summary_to_json(summary);
+    CHECK(json["kiosks_reporting"][1] ==
+          Json::parse(R"({"week": "2026-W45", "released": 2, "enrolled": 3})"));
+    std::string error;
+    const auto back = summary_from_json(json, error);
+    REQUIRE(back);
+    CHECK(back->reporting == summary.reporting);
+    CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
+                                     "2026-W44,visit,start,20,false,,3 of 3\r\n"
+                                     "2026-W45,visit,start,20,false,,2 of 3\r\n"
+                                     "2026-W46,visit,start,20,false,,3 of 3\r\n");
+    // A longer period adds its weeks up as kiosk-weeks.
+    const auto total = reporting_of(summary, "total");
+    REQUIRE(total);
+    CHECK(total->released == 8);
+    CHECK(total->enrolled == 9);
+    const auto november = reporting_of(summary, "2026-11");
+    REQUIRE(november);
+    CHECK(november->released == 5); // W45 and W46; W44's Thursday is in October
+}
+
+TEST_CASE("A summary from a station that keeps no kiosk figures is read, and says nothing of them",
+          "[summary]") {
+    Summary summary = reported_weeks();
+    Json json = summary_to_json(summary);
+    json.erase("kiosks_reporting");
+    std::string error;
+    const auto back = summary_from_json(json, error);
+    REQUIRE(back);
+    CHECK(back->reporting.empty());
+    CHECK_FALSE(reporting_of(*back, "2026-W45"));
+    CHECK(summary_to_csv(*back).find("2026-W45,visit,start,20,false,,\r\n") != std::string::npos);
+    // A week without figures leaves every longer period that holds it without figures too.
+    summary.reporting.erase(summary.reporting.begin() + 1);
+    CHECK(reporting_of(summary, "2026-W44"));
+    CHECK_FALSE(reporting_of(summary, "2026-W45"));
+    CHECK_FALSE(reporting_of(summary, "total"));
+}
+
+TEST_CASE("Kiosk figures that cannot be true are refused with a reason", "[summary]") {
+    const Json good = summary_to_json(reported_weeks());
+    auto with_entry = [&](std::size_t i, const Json& entry) {
+        Json json = good;
+        json["kiosks_reporting"][i] = entry;
+        return json;
+    };
+    Json not_array = good;
+    not_array["kiosks_reporting"] = Json::object();
+    Json repeated = good;
+    repeated["kiosks_reporting"][1]["week"] = "2026-W44";
+    const std::vector<std::pair<std::string, Json>> bad = {
+        {"not an array", not_array},
+        {"entry not an object", with_entry(0, 3)},
+        {"more released than enrolled",
+         with_entry(0, R"({"week": "2026-W44", "released": 4, "enrolled": 3})"_json)},
+        {"negative", with_entry(0, R"({"week": "2026-W44", "released": -1, "enrolled": 3})"_json)},
+        {"as text", with_entry(0, R"({"week": "2026-W44", "released": "3", "enrolled": 3})"_json)},
+        {"missing enrolled", with_entry(0, R"({"week": "2026-W44", "released": 3})"_json)},
+        {"unknown field",
+         with_entry(0, R"({"week": "2026-W44", "released": 3, "enrolled": 3, "x": 1})"_json)},
+        {"week outside the range",
+         with_entry(2, R"({"week": "2026-W47", "released": 3, "enrolled": 3})"_json)},
+        {"not a week", with_entry(0, R"({"week": "2026-13", "released": 3, "enrolled": 3})"_json)},
+        {"a week twice", repeated},
+    };
+    for (const auto& [what, json] : bad) {
+        INFO(what);
+        std::string error;
+        CHECK_FALSE(summary_from_json(json, error));
+        CHECK(error.find("kiosks_reporting") != std::string::npos);
+    }
+}
+
+TEST_CASE("Merged summaries add kiosk figures per week, only for weeks every station gave",
+          "[summary]") {
+    const Summary north = reported_weeks();
+    Summary south = reported_weeks();
+    south.reporting = {{week("2026-W44"), 1, 2}, {week("2026-W46"), 2, 2}};
+    Summary old_station = reported_weeks();
+    old_station.reporting.clear();
+    CHECK(merge_summaries({north, south}, 5).reporting ==
+          std::vector<WeekReporting>{{week("2026-W44"), 4, 5}, {week("2026-W46"), 5, 5}});
+    CHECK(merge_summaries({north, old_station}, 5).reporting.empty());
+    // A station published only through W45 leaves W46 out of the merged figures.
+    south.published_through = week("2026-W45");
+    south.reporting.pop_back();
+    CHECK(merge_summaries({north, south}, 5).reporting ==
+          std::vector<WeekReporting>{{week("2026-W44"), 4, 5}});
 }
 
 TEST_CASE("Merged summaries add shown cells and keep hidden ones as lower bounds", "[summary]") {

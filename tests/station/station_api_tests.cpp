@@ -489,13 +489,13 @@ TEST_CASE("publishing content validates it, keeps versions and rolls back", "[st
     CHECK(versions["current"] == "2");
     CHECK(versions["versions"].size() == 2);
 
-    auto rolled = station.post("/api/v1/admin/content/rollback", {{"version", "1"}}, admin);
+    auto rolled = station.rollback_content({{"version", "1"}}, admin);
     REQUIRE(rolled.status == 200);
     CHECK(rolled.json()["version"] == "3");
     CHECK(station.get("/api/v1/kiosk/content", kiosk).json()["document"]["idle_timeout_seconds"] ==
           default_document()["idle_timeout_seconds"]);
-    CHECK(station.post("/api/v1/admin/content/rollback", {{"version", "77"}}, admin).status == 404);
-    CHECK(station.post("/api/v1/admin/content/rollback", {{"v", 1}}, admin).status == 422);
+    CHECK(station.rollback_content({{"version", "77"}}, admin).status == 404);
+    CHECK(station.rollback_content({{"v", 1}}, admin).status == 422);
 
     auto audit = station.get("/api/v1/admin/audit", admin).json()["entries"];
     REQUIRE(audit.size() >= 3);
@@ -922,12 +922,10 @@ TEST_CASE("A publish and a rollback keep their admin's note in the versions and 
     CHECK(versions[0]["note"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
     CHECK(versions[1]["note"] == "");
 
-    const Reply rolled = station.post("/api/v1/admin/content/rollback",
-                                      {{"version", "1"}, {"note", "back to the default"}}, admin);
+    const Reply rolled =
+        station.rollback_content({{"version", "1"}, {"note", "back to the default"}}, admin);
     REQUIRE(rolled.status == 200);
-    CHECK(
-        station.post("/api/v1/admin/content/rollback", {{"version", "1"}, {"note", "a\tb"}}, admin)
-            .status == 422);
+    CHECK(station.rollback_content({{"version", "1"}, {"note", "a\tb"}}, admin).status == 422);
     const Json audit = station.get("/api/v1/admin/audit", admin).json()["entries"];
     CHECK(audit[0]["details"] == "back to the default");
     CHECK(audit[1]["details"] == "Fixed the EAP number \u2013 per Sgt. Ruiz");
@@ -1078,4 +1076,75 @@ TEST_CASE("An admin's draft is kept on the station for that admin alone, survive
     CHECK(station.del("/api/v1/admin/content/draft", bob).status == 204);
     CHECK(station.get("/api/v1/admin/content/draft", bob).status == 404);
     CHECK(station.get("/api/v1/admin/content/draft").status == 401);
+}
+
+TEST_CASE("coordinator tokens show the day they were last used, never a finer time", "[station]") {
+    TestStation station; // now: Wednesday 18 November 2026
+    auto admin = station.admin_token();
+    auto created =
+        station.post("/api/v1/admin/coordinator-tokens", {{"label", "region west"}}, admin);
+    REQUIRE(created.status == 201);
+    std::string token = created.json()["token"];
+    // Signed in afresh each time: the clock moves by days, past an admin session's end.
+    auto last_used = [&] {
+        return station.get("/api/v1/admin/coordinator-tokens", station.admin_token())
+            .json()["tokens"][0]["last_used_day"];
+    };
+    CHECK(last_used().is_null());
+    REQUIRE(station.get("/api/v1/summary", token).status == 200);
+    CHECK(last_used() == "2026-11-18");
+    station.now += 2 * 24 * 3600 + 3600;
+    REQUIRE(station.get("/api/v1/summary", token).status == 200);
+    auto listed = station.get("/api/v1/admin/coordinator-tokens", station.admin_token());
+    CHECK(listed.json()["tokens"][0]["last_used_day"] == "2026-11-20");
+    CHECK(listed.json()["station_time"].get<std::string>().starts_with("2026-11-20T"));
+    // A refused token is not "used": a revoked one keeps its last good day.
+    CHECK(station
+              .del("/api/v1/admin/coordinator-tokens/" + created.json()["id"].get<std::string>(),
+                   station.admin_token())
+              .status == 200);
+    station.now += 24 * 3600;
+    CHECK(station.get("/api/v1/summary", token).error_code() == "token_revoked");
+    CHECK(last_used() == "2026-11-20");
+}
+
+TEST_CASE("A rollback must name the version it replaces: without If-Match 428, after another "
+          "admin's publish 412, and the other admin's version stays live",
+          "[station][content]") {
+    TestStation station;
+    const auto admin = station.admin_token();
+    auto rollback_with = [&](const std::string& if_match) {
+        Request request{"POST",
+                        "/api/v1/admin/content/rollback",
+                        Json{{"version", "1"}}.dump(),
+                        "application/json",
+                        admin,
+                        {},
+                        false};
+        if (!if_match.empty())
+            request.headers["If-Match"] = if_match;
+        return station.call(request);
+    };
+    Json document = station.get("/api/v1/admin/content", admin).json()["document"];
+    document["idle_timeout_seconds"] = 90;
+    REQUIRE(station.publish_content(document, admin).status == 200); // version 2
+
+    const Reply missing = rollback_with("");
+    CHECK(missing.status == 428);
+    CHECK(missing.error_code() == "precondition_required");
+    // The admin looked at version 2; meanwhile another publishes version 3.
+    document["idle_timeout_seconds"] = 120;
+    REQUIRE(station.publish_content(document, station.admin_token()).status == 200);
+    const Reply stale = rollback_with("\"content-2\"");
+    CHECK(stale.status == 412);
+    CHECK(stale.error_code() == "content_changed");
+    CHECK_THAT(stale.json()["error"]["message"].get<std::string>(), Catch::Contains("version 3"));
+    CHECK(rollback_with("*").status == 412);
+    const Reply live = station.get("/api/v1/admin/content", admin);
+    CHECK(live.header("ETag") == "\"content-3\"");
+    CHECK(live.json()["document"]["idle_timeout_seconds"] == 120);
+
+    const Reply current = rollback_with("\"content-3\"");
+    REQUIRE(current.status == 200);
+    CHECK(current.json()["version"] == "4");
 }

@@ -91,8 +91,13 @@ Json admin_view(TestStation& station, const std::string& admin, bool with_contac
             kiosk.erase("last_contact");
             kiosk.erase("health"); // follows from the last contact
         }
+    // The tokens without the station's time; their last use is a contact too.
+    Json tokens = station.get("/api/v1/admin/coordinator-tokens", admin).json()["tokens"];
+    if (!with_contacts)
+        for (auto& token : tokens)
+            token.erase("last_used_day");
     return {{"kiosks", kiosks},
-            {"tokens", station.get("/api/v1/admin/coordinator-tokens", admin).json()},
+            {"tokens", tokens},
             {"content", station.get("/api/v1/admin/content/versions", admin).json()},
             {"current", station.get("/api/v1/admin/content", admin).json()}};
 }

@@ -63,7 +63,7 @@ TEST_CASE("publishing says when a counting change reaches the kiosks, and wordin
     CHECK(restored.json()["counting_change"] == false);
 
     // A rollback is a publish like any other.
-    auto rolled = station.post("/api/v1/admin/content/rollback", {{"version", "3"}}, admin);
+    auto rolled = station.rollback_content({{"version", "3"}}, admin);
     REQUIRE(rolled.status == 200);
     CHECK(rolled.json()["counting_change"] == true);
 

@@ -394,6 +394,8 @@ TEST_CASE("a station whose database has the first schema keeps its applied batch
                 "ALTER TABLE coordinator_tokens DROP COLUMN expires_at; DROP TABLE health_probe;"
                 "ALTER TABLE content_versions DROP COLUMN note;"
                 "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
+                "DROP TABLE week_reporting;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN last_used_day;"
                 "PRAGMA user_version=1");
     }
     station.restart();

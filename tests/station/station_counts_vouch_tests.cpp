@@ -366,3 +366,46 @@ TEST_CASE("applied batch ids are pruned once their week is sealed, and a retry o
     CHECK(late.json()["error"]["details"][0]["path"] == "/counts");
     CHECK(counts_state(station, coordinator) == before);
 }
+
+TEST_CASE("each sealed week of a summary says how many kiosks released it of how many were "
+          "enrolled, in JSON and CSV",
+          "[station][summary]") {
+    TestStation station; // now: Wednesday of 2026-W47
+    auto admin = station.admin_token();
+    auto coordinator = station.coordinator_token();
+    auto first = station.kiosk_token("room 1");
+    auto second = station.kiosk_token("room 2");
+    auto third = station.kiosk_token("room 3");
+    auto revoked = station.kiosk_token("room 4");
+    for (const auto* kiosk : {&first, &second, &third, &revoked})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 5), *kiosk)
+                .json()["status"] == "applied");
+    // W46: room 3 is switched off, and room 4 is revoked after releasing it.
+    for (const auto* kiosk : {&first, &second, &revoked})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 5), *kiosk)
+                .json()["status"] == "applied");
+    const std::string revoked_id = revoked.substr(1, revoked.find('.') - 1);
+    REQUIRE(station.del("/api/v1/admin/kiosks/" + revoked_id, admin).status == 200);
+    station.now += 3 * week_seconds; // Wednesday of W50: W45 to W47 sealed
+    // One enrolled now, in W50, was never expected to release the weeks before.
+    station.kiosk_token("room 5", 0);
+
+    auto summary = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
+    REQUIRE(summary["published_through"] == "2026-W47");
+    CHECK(summary["kiosks_reporting"] == Json::parse(R"([
+        {"week": "2026-W45", "released": 4, "enrolled": 4},
+        {"week": "2026-W46", "released": 3, "enrolled": 4},
+        {"week": "2026-W47", "released": 0, "enrolled": 3}])"));
+    auto csv = station.get("/api/v1/summary?from=2026-W45&to=2026-W48&format=csv", coordinator);
+    CHECK(csv.body.find("2026-W46,visit,start,15,false,,3 of 4\r\n") != std::string::npos);
+    auto total = station.get("/api/v1/summary?from=2026-W45&to=2026-W46&period=total&format=csv",
+                             coordinator);
+    CHECK(total.body.find("total,visit,start,35,false,,7 of 8\r\n") != std::string::npos);
+    // Decided at the seal: revoking another kiosk now changes no sealed week's figures.
+    const std::string third_id = third.substr(1, third.find('.') - 1);
+    REQUIRE(station.del("/api/v1/admin/kiosks/" + third_id, station.admin_token()).status == 200);
+    auto again = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
+    CHECK(again["kiosks_reporting"] == summary["kiosks_reporting"]);
+}

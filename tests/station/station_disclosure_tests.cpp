@@ -312,6 +312,8 @@ TEST_CASE("a station database of schema 2 upgrades and publishes its counts once
                 "ALTER TABLE content_versions DROP COLUMN note;"
                 "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
                 "ALTER TABLE applied_batch_ids DROP COLUMN week;"
+                "DROP TABLE week_reporting;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN last_used_day;"
                 "PRAGMA user_version=2");
     }
     station.restart();

@@ -198,6 +198,17 @@ Reply TestStation::publish_content(const Json& document, const std::string& toke
                  false});
 }
 
+Reply TestStation::rollback_content(const Json& body, const std::string& token) const {
+    const Reply current = get("/api/v1/admin/content", token);
+    return call({"POST",
+                 "/api/v1/admin/content/rollback",
+                 body.dump(),
+                 "application/json",
+                 token,
+                 {{"If-Match", current.header("ETag")}},
+                 false});
+}
+
 Reply TestStation::del(const std::string& path, const std::string& token) const {
     return call({"DELETE", path, "", "", token, {}, false});
 }

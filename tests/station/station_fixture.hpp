@@ -91,6 +91,8 @@ class TestStation {
     // PUT /api/v1/admin/content as the console does: If-Match with the ETag of the content
     // GET answers now, so the publish is based on the current version.
     Reply publish_content(const Json& document, const std::string& token) const;
+    // POST /api/v1/admin/content/rollback the same way: If-Match with the current ETag.
+    Reply rollback_content(const Json& body, const std::string& token) const;
 
     // Setup shortcuts through the public API.
     std::string admin_token(); // adds "alice" on first use and signs in

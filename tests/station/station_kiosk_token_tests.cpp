@@ -178,6 +178,8 @@ TEST_CASE("Kiosks enrolled before token ends existed get a whole life from the u
                 "ALTER TABLE kiosks DROP COLUMN next_token_expires_at;"
                 "ALTER TABLE content_versions DROP COLUMN note;"
                 "ALTER TABLE audit_log DROP COLUMN details; DROP TABLE content_drafts;"
+                "DROP TABLE week_reporting;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN last_used_day;"
                 "PRAGMA user_version=5");
     }
     station.restart();

@@ -43,6 +43,17 @@ struct SummaryCell {
     bool operator==(const SummaryCell&) const = default;
 };
 
+// How many of a station's kiosks released a sealed week, of how many were enrolled for it
+// (decided at the week's seal). About devices, not people: every enrolled kiosk releases every
+// week in the same fixed shape, used or not (privacy promise 5), so a week short of kiosks was
+// a kiosk switched off or cut off, never a quiet room.
+struct WeekReporting {
+    IsoWeek week;
+    std::int64_t released = 0;
+    std::int64_t enrolled = 0;
+    bool operator==(const WeekReporting&) const = default;
+};
+
 struct Summary {
     IsoWeek from;
     IsoWeek to;
@@ -52,7 +63,15 @@ struct Summary {
     // it are not published at all, and are absent from the answer.
     std::optional<IsoWeek> published_through;
     std::vector<SummaryCell> cells; // ordered by period, then metric (catalogue order), then key
+    // Per published week of the range, in week order; a week absent is one the station cannot
+    // say (sealed before it kept these figures, or, merged, a station that did not say).
+    std::vector<WeekReporting> reporting;
 };
+
+// The kiosk-weeks released and enrolled over the published weeks of one period label of
+// `summary` (a week, "YYYY-MM", "YYYY" or "total"), or nullopt when a published week of it has
+// no reporting figures.
+std::optional<WeekReporting> reporting_of(const Summary& summary, std::string_view period);
 
 bool is_valid_k(int k); // k >= minimum_k
 
@@ -111,11 +130,14 @@ Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& 
 // Wire format shared by the station, its pages and the rollup.
 Json summary_to_json(const Summary& summary);
 std::string
-summary_to_csv(const Summary& summary); // header: period,metric,key,n,suppressed,at_least
+summary_to_csv(const Summary& summary); // header: period,metric,key,n,suppressed,at_least,
+                                        // kiosks_reported ("2 of 3" kiosk-weeks, or empty)
 // Strict decode of an untrusted summary (a station's answer read by the rollup): unknown or
 // missing fields, unknown metrics, bad keys or periods, n and `suppressed` disagreeing, counts
 // outside 0..max_summary_n, duplicate cells are refused with `error` set. Cells come back in the
-// canonical order. Never throws.
+// canonical order. `kiosks_reporting` may be absent (a station from before it: no figures);
+// when present each entry is a published week of the range, once, 0 <= released <= enrolled.
+// Never throws.
 std::optional<Summary> summary_from_json(const Json& json, std::string& error);
 
 // Regional rollup: add up stations' summaries of the same request per published cell, without
@@ -123,7 +145,8 @@ std::optional<Summary> summary_from_json(const Json& json, std::string& error);
 // period after its published_through), becomes suppressed with at_least = the sum of the shown
 // parts (unset when that is 0). A shown sum 0 < n < k is hidden (only `suppressed`). The request
 // fields (from, to, period) come from the first summary, published_through is the earliest of
-// all; k is raised to minimum_k if below.
+// all; k is raised to minimum_k if below. A week's reporting figures are the stations' sums,
+// kept only for weeks every station gave figures for.
 Summary merge_summaries(const std::vector<Summary>& summaries, int k);
 
 } // namespace wellness

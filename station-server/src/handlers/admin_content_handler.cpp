@@ -234,6 +234,8 @@ void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
 void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response) {
     Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    // As a PUT: a rollback replaces the current version, so it names the one it replaces.
+    const std::int64_t based_on = based_on_version(request);
     Json body = read_json_body(request, config_.max_json_body_bytes);
     std::optional<std::int64_t> wanted;
     if (body.is_object() && body.contains("version")) {
@@ -253,7 +255,7 @@ void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw not_found("there is no content version " + std::to_string(*wanted));
     const auto published = publish(store_, logger(), parse_stored_document(old->document),
                                    "content.rollback to " + std::to_string(*wanted),
-                                   {clock_(), admin.admin_name}, std::nullopt, note);
+                                   {clock_(), admin.admin_name}, based_on, note);
     send_json(response, Status::HTTP_OK, published_json(store_, published));
 }
 

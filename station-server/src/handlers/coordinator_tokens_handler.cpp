@@ -10,11 +10,13 @@ namespace wellness::station {
 namespace {
 
 Json token_json(const CoordinatorTokenRecord& token) {
-    return {{"id", std::to_string(token.id)},
-            {"label", token.label},
-            {"created_at", utc_timestamp(token.created_at)},
-            {"expires_at", utc_timestamp(token.expires_at)},
-            {"revoked", token.revoked}};
+    return {
+        {"id", std::to_string(token.id)},
+        {"label", token.label},
+        {"created_at", utc_timestamp(token.created_at)},
+        {"expires_at", utc_timestamp(token.expires_at)},
+        {"revoked", token.revoked},
+        {"last_used_day", token.last_used_day.empty() ? Json(nullptr) : Json(token.last_used_day)}};
 }
 
 } // namespace
@@ -26,7 +28,9 @@ void CoordinatorTokensHandler::serve(Poco::Net::HTTPServerRequest& request,
         Json tokens = Json::array();
         for (const auto& token : store_.list_coordinator_tokens())
             tokens.push_back(token_json(token));
-        send_json(response, Status::HTTP_OK, {{"tokens", tokens}});
+        // The station's own time, so the console says "today" by the station's calendar.
+        send_json(response, Status::HTTP_OK,
+                  {{"tokens", tokens}, {"station_time", utc_timestamp(clock_())}});
         return;
     }
     Json body = read_json_body(request, config_.max_json_body_bytes);

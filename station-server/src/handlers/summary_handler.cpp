@@ -60,6 +60,8 @@ void SummaryHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (sealed && from <= *sealed)
         cells = store_.published_cells(from, std::min(to, *sealed));
     Summary result = answer_from_published(cells, summary_request, sealed);
+    if (sealed && from <= *sealed)
+        result.reporting = store_.week_reporting(from, std::min(to, *sealed));
     if (format == "csv") {
         response.set("Content-Disposition", "attachment; filename=\"summary-" + from.to_string() +
                                                 "-" + to.to_string() + "-" +

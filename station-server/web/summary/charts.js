@@ -58,7 +58,8 @@ function niceStep(max) {
 // groups: x labels; notes: per group, why it has no published cells (a PERIOD_NOTES key) or
 // null; series: [{name, color, pattern}]; value(g, s) -> cell {n, suppressed, at_least} or
 // undefined.
-export function barChart({ title, description, groups, notes = [], series, value, k, wide = false }) {
+// shortfalls: per group, "2 of 3 kiosks reported" where not every kiosk released it, or null.
+export function barChart({ title, description, groups, notes = [], shortfalls = [], series, value, k, wide = false }) {
   chartCounter += 1;
   const id = `chart-${chartCounter}`;
   const cells = [];
@@ -95,7 +96,7 @@ export function barChart({ title, description, groups, notes = [], series, value
 
   const hatchId = `${id}-hatch`;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet' },
-    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, ${HIDDEN_WHY(k)} Grey bands are periods with nothing published yet. The tables below list every value.` }),
+    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, ${HIDDEN_WHY(k)} Grey bands are periods with nothing published yet. Dashed frames are periods not every kiosk reported. The tables below list every value.` }),
     svg('defs', {}, svg('pattern', { id: hatchId, patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)' },
       svg('rect', { width: 6, height: 6, fill: '#ffffff' }),
       svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#5c120e', 'stroke-width': 2 })),
@@ -117,6 +118,15 @@ export function barChart({ title, description, groups, notes = [], series, value
         svg('title', { text: `${group}: ${PERIOD_NOTES[notes[g]]}` })));
       chart.append(svg('text', { class: 'period-note', x: noteX, y: top + plotHeight / 2, 'text-anchor': 'middle',
         transform: `rotate(-90 ${noteX} ${top + plotHeight / 2})`, text: PERIOD_NOTES[notes[g]] }));
+    }
+    if (shortfalls[g]) {
+      // A dashed frame and a short label over the group: its bars may undercount, since a
+      // kiosk was off or cut off for some of it.
+      const bandX = left + g * groupWidth + 2;
+      const noteX = left + g * groupWidth + groupWidth / 2;
+      chart.append(svg('rect', { class: 'reporting-band', x: bandX, y: top, width: groupWidth - 4, height: plotHeight, 'data-reporting': group },
+        svg('title', { text: `${group}: ${shortfalls[g]}; the counts may be low` })));
+      chart.append(svg('text', { class: 'reporting-label', x: noteX, y: top - 6, 'text-anchor': 'middle', text: shortfalls[g].replace(/ kiosk(-week)?s reported$/, '') }));
     }
     series.forEach((serie, s) => {
       const cell = value(g, s);
@@ -157,6 +167,10 @@ export function barChart({ title, description, groups, notes = [], series, value
       svg('rect', { x: 1, y: 1, width: 8, height: 8, fill: '#ffffff', stroke: '#5c120e', 'stroke-width': 1.5, 'stroke-dasharray': '2 1' }),
       svg('line', { x1: 2, y1: 8, x2: 8, y2: 2, stroke: '#5c120e', 'stroke-width': 1.5 })),
     'hidden (not zero)'));
+  if (shortfalls.some(Boolean)) {
+    legendItems.push(h('li', {}, svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },
+      svg('rect', { class: 'reporting-band', x: 1, y: 1, width: 8, height: 8 })), 'dashed frame "2 of 3": not every kiosk reported that period (one was off); it may undercount'));
+  }
   if (notes.some(Boolean)) {
     legendItems.push(h('li', {}, svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },
       svg('rect', { class: 'period-band', x: 1, y: 1, width: 8, height: 8 })), 'grey band: no published counts for that period yet (not zero)'));

@@ -4,7 +4,7 @@
 
 import { h, clear } from '../admin/js/dom.js';
 import { barChart, cellText, seriesStyle, HIDDEN_WHY, PERIOD_NOTES } from './charts.js';
-import { expectedPeriods, localWeekOf, parseWeek, plusWeeks, weekDates, weekOf } from './weeks.js';
+import { expectedPeriods, localWeekOf, monthOf, parseWeek, plusWeeks, weekDates, weekOf, weeksBetween, yearOf } from './weeks.js';
 
 const TOKEN_KEY = 'wellness.summary.token';
 const ADMIN_TOKEN_KEY = 'wellness.admin.token';
@@ -179,6 +179,7 @@ async function load() {
     rows: Array.isArray(body.rows) ? body.rows : Array.isArray(body.cells) ? body.cells : [],
     unreachable: Array.isArray(body.unreachable) ? body.unreachable : [],
     publishedThrough: typeof body.published_through === 'string' ? body.published_through : null,
+    reporting: Array.isArray(body.kiosks_reporting) ? body.kiosks_reporting : null,
   };
   // The range stays in the address, so a reload or a shared link shows the same summary.
   history.replaceState(null, '', `?${new URLSearchParams({ from: shown.from, to: shown.to, period: shown.period })}`);
@@ -222,6 +223,34 @@ function periodLabel(period) {
   return period.through ? `total (through ${period.through})` : 'total';
 }
 
+// The kiosk-weeks released and enrolled over the published weeks of a period, as core's
+// reporting_of sums them; null when the station gave no figures for one of its weeks.
+export function reportingOf(summary, label) {
+  if (!summary.reporting || !summary.publishedThrough) return null;
+  const byWeek = new Map(summary.reporting.map((entry) => [entry.week, entry]));
+  const last = summary.publishedThrough < summary.to ? summary.publishedThrough : summary.to;
+  let released = 0;
+  let enrolled = 0;
+  let weeks = 0;
+  for (const week of weeksBetween(summary.from, last)) {
+    if (label !== 'total' && label !== week && monthOf(week) !== label && yearOf(week) !== label) continue;
+    const entry = byWeek.get(week);
+    if (!entry) return null;
+    released += Number(entry.released) || 0;
+    enrolled += Number(entry.enrolled) || 0;
+    weeks += 1;
+  }
+  return weeks ? { released, enrolled } : null;
+}
+
+// "2 of 3 kiosks" for a week, "11 of 12 kiosk-weeks" for longer periods: only where not every
+// kiosk released, so a quiet-looking period is never read as a quiet room.
+function shortfallText(label, figures) {
+  if (!figures || figures.released >= figures.enrolled) return null;
+  const unit = /^\d{4}-W\d{2}$/.test(label) ? 'kiosks' : 'kiosk-weeks';
+  return `${figures.released} of ${figures.enrolled} ${unit} reported`;
+}
+
 function render() {
   const { rows, k } = shown;
   const expected = expectedPeriods({ from: shown.from, to: shown.to, period: shown.period,
@@ -233,6 +262,8 @@ function render() {
   for (const p of expected) if (periodsOf(rows).includes(p.label)) p.state = 'published';
   const periods = expected.map((p) => p.label);
   const notes = expected.map((p) => (p.state === 'published' ? null : p.state));
+  const shortfalls = expected.map((p) => (p.state === 'published' ? shortfallText(p.label, reportingOf(shown, p.label)) : null));
+  const short = shortfalls.filter(Boolean).length;
   const find = lookup(rows);
   const periodWord = { week: 'by week', month: 'by month', year: 'by year', total: 'for the whole period' }[shown.period] || '';
   const hiddenCount = rows.filter((r) => r.suppressed).length;
@@ -240,6 +271,7 @@ function render() {
   resultsMeta.textContent = `Weeks ${shown.from} to ${shown.to}, ${periodWord}. k = ${k}: ${hiddenCount} of ${rows.length} counts are hidden.`
     + (shown.publishedThrough ? ` Published through ${shown.publishedThrough}.` : ' Nothing is published yet.')
     + (waiting.length ? ` ${waiting.length} period(s) have nothing published yet and are marked, not drawn as 0.` : '')
+    + (short ? ` ${short} period(s) were not reported by every kiosk (a kiosk was off or cut off, not a quiet room): they are marked and may undercount.` : '')
     + (shown.unreachable.length ? ` Not included (did not answer): ${shown.unreachable.join(', ')}.` : '');
   document.getElementById('hidden-why').textContent = hiddenCount ? `Hidden counts read ${HIDDEN_WHY(k)}` : '';
 
@@ -248,7 +280,7 @@ function render() {
   const overTime = (title, metric, colours, description) => {
     const keys = keyOrder(metric, keysOf(rows, metric));
     return barChart({
-      title, description, k, wide, groups: periods, notes,
+      title, description, k, wide, groups: periods, notes, shortfalls,
       series: keys.map((key, i) => ({ name: key, ...(colours ? { color: colours(key, i), pattern: 'solid' } : seriesStyle(i)) })),
       value: (g, s) => find(periods[g], metric, keys[s]),
     });
@@ -263,7 +295,7 @@ function render() {
   const multiples = h('div', { class: 'small-multiples' });
   for (const exercise of exercises) {
     multiples.append(barChart({
-      title: exercise, k, notes, description: `Exercise ${exercise}: sessions started and completed per period.`,
+      title: exercise, k, notes, shortfalls, description: `Exercise ${exercise}: sessions started and completed per period.`,
       groups: periods,
       series: [{ name: 'started', ...seriesStyle(0) }, { name: 'completed', ...seriesStyle(2) }],
       value: (g, s) => find(periods[g], s === 0 ? 'breathing.started' : 'breathing.completed', exercise),
@@ -291,7 +323,8 @@ function render() {
     h('table', { id: 'pivot-table' },
       h('caption', {}, 'Counts by period (rows: what was counted, columns: periods)'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Key'),
-        expected.map((p) => h('th', { scope: 'col', 'data-period': p.label }, periodLabel(p))))),
+        expected.map((p, i) => h('th', { scope: 'col', 'data-period': p.label, class: shortfalls[i] ? 'incomplete' : null },
+          periodLabel(p), shortfalls[i] ? h('span', { class: 'reporting-note', 'data-reporting': p.label }, ` (${shortfalls[i]})`) : null)))),
       h('tbody', {}, lines.map((line) => h('tr', { 'data-metric': line.metric, 'data-key': line.key },
         h('th', { scope: 'row' }, METRIC_NAMES[line.metric] || 'All counts'),
         h('td', {}, line.key),
@@ -308,12 +341,17 @@ function render() {
   tableEl.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Summary table' },
     h('table', { id: 'summary-table' },
       h('caption', {}, `Every count on this page, one per line, as in the CSV (hidden counts read "hidden")`),
-      h('thead', {}, h('tr', {}, ['Period', 'What', 'Key', 'Count'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Period', 'What', 'Key', 'Count', 'Kiosks reported'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, rows.map((row) => h('tr', { 'data-metric': row.metric, 'data-key': row.key, 'data-period': row.period },
         h('td', {}, row.period),
         h('td', {}, METRIC_NAMES[row.metric] || row.metric),
         h('td', {}, row.key),
-        h('td', { class: row.suppressed ? 'count suppressed' : 'count' }, cellText(row, k))))))));
+        h('td', { class: row.suppressed ? 'count suppressed' : 'count' }, cellText(row, k)),
+        h('td', { class: shortfallText(row.period, reportingOf(shown, row.period)) ? 'reporting incomplete' : 'reporting' }, reportedText(reportingOf(shown, row.period)))))))));
+}
+
+function reportedText(figures) {
+  return figures ? `${figures.released} of ${figures.enrolled}` : '';
 }
 
 // ---- CSV ------------------------------------------------------------------------------
@@ -324,10 +362,10 @@ function csvField(value) {
 }
 
 export function summaryCsv(summary) {
-  const lines = ['period,metric,key,n,suppressed,at_least'];
+  const lines = ['period,metric,key,n,suppressed,at_least,kiosks_reported'];
   for (const row of summary.rows) {
     lines.push([row.period, row.metric, row.key, row.suppressed ? '' : row.n, row.suppressed ? 'true' : 'false',
-      row.suppressed && typeof row.at_least === 'number' ? row.at_least : ''].map(csvField).join(','));
+      row.suppressed && typeof row.at_least === 'number' ? row.at_least : '', reportedText(reportingOf(summary, row.period))].map(csvField).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -647,3 +647,135 @@ test('an unpublished edit is kept on the station as a draft: the same admin on a
     await station.stop();
   }
 });
+
+// Publishes `change(document)` through the API as another admin would, based on the live version.
+async function publishAsAnotherAdmin(station, change) {
+  const token = await adminToken(station);
+  const current = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token });
+  const document = structuredClone(current.json.document);
+  change(document);
+  const put = await call(station.baseUrl, 'PUT', '/api/v1/admin/content', { token, body: document, headers: { 'If-Match': `"content-${current.json.version}"` } });
+  assert.equal(put.status, 200, put.text);
+  return put.json.version;
+}
+
+test('a rollback based on a version another admin has replaced is stopped, shows the changes against the new live version, and goes through once confirmed again', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    const first = (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) })).json;
+    await publishAsAnotherAdmin(station, (doc) => { doc.idle_timeout_seconds = 90; }); // version 2
+    await signIn(page, station);
+    await page.click('[data-view="versions"]');
+    await page.click(`[data-rollback="${first.version}"]`);
+    await page.locator('#rollback-diff').waitFor();
+    assert.equal(await page.getAttribute('#confirm-rollback', 'data-based-on'), '2');
+
+    // Meanwhile another admin publishes version 3.
+    await publishAsAnotherAdmin(station, (doc) => { doc.idle_timeout_seconds = 120; doc.tone_enabled = !doc.tone_enabled; });
+    await page.click('#confirm-rollback');
+    await page.locator('.message-error', { hasText: 'Not rolled back' }).waitFor();
+    assert.equal(await page.getAttribute('#confirm-rollback', 'data-based-on'), '3', 'the review is against the version live now');
+    assert.match(await page.locator('#rollback-diff caption').textContent(), /Live version 3/);
+    assert.equal(await page.locator('#rollback-diff tr[data-field="/tone_enabled"]').count(), 1, 'the other admin\'s change is in the diff');
+    const live = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) });
+    assert.equal(live.json.version, '3', 'nothing was rolled back');
+
+    await page.click('#confirm-rollback');
+    await page.locator('.message-ok', { hasText: `version ${first.version} is live again` }).waitFor();
+    const after = await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) });
+    assert.equal(after.json.version, '4');
+    assert.equal(after.json.document.idle_timeout_seconds, first.document.idle_timeout_seconds);
+  });
+});
+
+test('the problems list links to each field, and a fixed field is marked edited at once while one set back is a problem again', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ page, station }) => {
+    await signIn(page, station);
+    await page.locator(byId('f.providers.0.booking_url')).fill('http://insecure.example.org/book');
+    await page.locator(byId('f.providers.2.booking_url')).fill('http://insecure.example.org/chaplain');
+    await page.click('#publish-button');
+    const list = page.locator('#problem-list');
+    await list.waitFor();
+    assert.equal(await list.locator('li').count(), 2);
+    assert.match(await page.locator('#problem-heading').textContent(), /2 problems to fix/);
+
+    // The second problem's link takes the admin to that field, scrolled into view.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await list.locator('li').nth(1).locator('button.problem-link').click();
+    const focused = await page.evaluate(() => document.activeElement.id);
+    assert.equal(focused, 'f.providers.2.booking_url');
+    const inView = await page.locator(byId('f.providers.2.booking_url')).evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    assert.ok(inView, 'the field is scrolled into view');
+
+    // Fixing it updates the list at once, before any publish.
+    await page.locator(byId('f.providers.2.booking_url')).fill('https://chaplain.example.org/');
+    await page.locator('#problem-list li.problem-edited').waitFor();
+    assert.match(await page.locator('#problem-heading').textContent(), /1 problem to fix, 1 edited/);
+    assert.equal(await page.locator(byId('f.providers.2.booking_url')).getAttribute('aria-invalid'), null);
+    // Set back to the refused value, it is a problem again.
+    await page.locator(byId('f.providers.2.booking_url')).fill('http://insecure.example.org/chaplain');
+    await page.locator('#problem-heading', { hasText: '2 problems to fix' }).waitFor();
+    assert.equal(await page.locator('#problem-list li.problem-edited').count(), 0);
+
+    // The first one by its link, fixed, and the publish goes through.
+    await list.locator('li').nth(0).locator('button.problem-link').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'f.providers.0.booking_url');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('https://eap.example.org/book');
+    await page.locator(byId('f.providers.2.booking_url')).fill('https://chaplain.example.org/');
+    assert.match(await page.locator('#problem-heading').textContent(), /0 problems to fix, 2 edited/);
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    assert.ok(await page.locator('#problem-summary').isHidden());
+  });
+});
+
+test('coordinator tokens show the day they were last used, and "never" before', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ page, station }) => {
+    await signIn(page, station);
+    await page.click('[data-view="tokens"]');
+    await page.fill('#token-label', 'Region west');
+    await page.click('#view-tokens form button[type=submit]');
+    const token = (await page.locator('[data-once-value]').textContent()).trim();
+    const lastUsed = () => page.locator('#view-tokens tbody tr', { hasText: 'Region west' }).locator('td').nth(3).textContent();
+    assert.equal((await lastUsed()).trim(), 'never');
+    assert.equal((await call(station.baseUrl, 'GET', '/api/v1/summary', { token })).status, 200);
+    await page.click('[data-view="status"]');
+    await page.click('[data-view="tokens"]');
+    await page.locator('#view-tokens tbody tr', { hasText: 'Region west' }).waitFor();
+    assert.match(await lastUsed(), /^today \(\d{1,2} \w{3} \d{4}\)$/);
+    assert.match(await page.locator('#view-tokens thead').textContent(), /Last used/);
+  });
+});
+
+test('an admin makes the metrics token on its page, shown once with the scrape lines; replacing it stops the old one and revoking stops all', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ page, station }) => {
+    page.on('dialog', (dialog) => dialog.accept());
+    await signIn(page, station);
+    await page.click('[data-view="metrics"]');
+    await page.locator('#metrics-state', { hasText: 'No metrics token yet' }).waitFor();
+    await page.click('#make-metrics-token');
+    const first = (await page.locator('[data-once-value]').textContent()).trim();
+    assert.match(first, /^m\./);
+    const config = await page.locator('#scrape-config').textContent();
+    assert.match(config, /credentials_file: \/etc\/prometheus\/wellness-metrics-token/);
+    assert.ok(config.includes(new URL(station.baseUrl).host), 'the scrape target is this station');
+    assert.match(await page.locator('#scrape-curl').textContent(), /\/metrics$/);
+    const scrape = async (token) => (await call(station.baseUrl, 'GET', '/metrics', { token })).status;
+    assert.equal(await scrape(first), 200);
+    assert.match(await page.locator('#metrics-state').textContent(), /A metrics token is set/);
+
+    await page.click('#make-metrics-token'); // "Replace the token…", confirmed
+    await page.locator('[data-once-value]', { hasNotText: first }).waitFor();
+    const second = (await page.locator('[data-once-value]').textContent()).trim();
+    assert.equal(await scrape(second), 200);
+    assert.equal(await scrape(first), 401, 'the replaced token no longer works');
+
+    await page.click('#revoke-metrics-token');
+    await page.locator('#metrics-state', { hasText: 'No metrics token yet' }).waitFor();
+    assert.equal(await scrape(second), 401);
+    assert.equal(await page.locator('[data-once-value]').count(), 0, 'the token is not shown again');
+  });
+});

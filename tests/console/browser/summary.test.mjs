@@ -67,9 +67,9 @@ test('the summary page shows a count under k as "hidden", never as its value or 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     const csv = await readFile(await download.path(), 'utf8');
     const lines = csv.trim().split('\r\n');
-    assert.equal(lines[0], 'period,metric,key,n,suppressed,at_least');
-    assert.ok(lines.includes('2026-W46,checkin.topic,sleep,,true,'), 'the hidden cell is hidden in the CSV too');
-    assert.ok(lines.includes('2026-W44,visit,start,20,false,'));
+    assert.equal(lines[0], 'period,metric,key,n,suppressed,at_least,kiosks_reported');
+    assert.ok(lines.includes('2026-W46,checkin.topic,sleep,,true,,1 of 1'), 'the hidden cell is hidden in the CSV too');
+    assert.ok(lines.includes('2026-W44,visit,start,20,false,,1 of 1'));
     const tableRows = await page.locator('#summary-table tbody tr').count();
     assert.equal(lines.length - 1, tableRows, 'the CSV holds exactly the rows on the page');
     // And it is what the station itself sends as CSV for the same query.
@@ -179,6 +179,60 @@ test('the summary page marks weeks not sealed yet and the open week instead of d
     await page.waitForURL(/from=2026-W41/);
     assert.equal((await pivotCell('all', '', '2026-10').textContent()).trim(), 'partial: cut by the range');
     assert.equal((await pivotCell('all', '', '2026-11').textContent()).trim(), 'not sealed yet');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});
+
+test('the summary page marks a week not every kiosk reported, in the table, the charts and the CSV, and a week all reported is not marked', { timeout: 120000 }, async () => {
+  // Two kiosks enrolled on 7 October; room 2 is off in W45. Read on 23 December: W44..W47 sealed.
+  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28 });
+  const browser = await openBrowser({ width: 1100, height: 900 });
+  try {
+    const admin = await adminToken(station);
+    const first = await enrollKiosk(station, admin, 'room 1');
+    const second = await enrollKiosk(station, admin, 'room 2');
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
+    for (const week of ['2026-W44', '2026-W45', '2026-W46', '2026-W47']) {
+      await postCounts(station, first, [count(week, 'visit', 'start', 10)]);
+      if (week !== '2026-W45') await postCounts(station, second, [count(week, 'visit', 'start', 10)]);
+    }
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
+    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
+    const page = await browser.context.newPage();
+    await page.goto(`${station.baseUrl}/summary/?from=2026-W44&to=2026-W47&period=week`);
+    await page.fill('#token', created.json.token);
+    await page.click('#token-save');
+    await page.locator('#summary-table').waitFor();
+
+    // The quiet-looking week says why it is quiet.
+    const header = page.locator('#pivot-table th[data-period="2026-W45"]');
+    assert.match(await header.textContent(), /1 of 2 kiosks reported/);
+    assert.doesNotMatch(await page.locator('#pivot-table th[data-period="2026-W44"]').textContent(), /reported/);
+    const visitsChart = page.locator('#charts figure', { hasText: 'Visits' });
+    assert.equal(await visitsChart.locator('svg[role=img] rect.reporting-band').count(), 1, 'one week framed');
+    assert.equal(await visitsChart.locator('rect.reporting-band[data-reporting="2026-W45"]').count(), 1);
+    assert.equal(await visitsChart.locator('text.reporting-label').textContent(), '1 of 2');
+    assert.match(await visitsChart.locator('.legend').textContent(), /not every kiosk reported/);
+    assert.match(await page.locator('#results-meta').textContent(), /1 period\(s\) were not reported by every kiosk/);
+    const row = page.locator('#summary-table tr[data-metric="visit"][data-period="2026-W45"] td');
+    assert.equal((await row.nth(3).textContent()).trim(), '10');
+    assert.equal((await row.nth(4).textContent()).trim(), '1 of 2');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.ok(csv.split('\r\n').includes('2026-W45,visit,start,10,false,,1 of 2'));
+    assert.ok(csv.split('\r\n').includes('2026-W46,visit,start,20,false,,2 of 2'));
+    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: created.json.token });
+    assert.equal(csv, serverCsv.text, 'the page\'s CSV is the station\'s');
+
+    // The whole range: kiosk-weeks.
+    await page.selectOption('#period', 'total');
+    await page.click('#show');
+    await page.waitForURL(/period=total/);
+    assert.match(await page.locator('#pivot-table th[data-period="total"]').textContent(), /7 of 8 kiosk-weeks reported/);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

@@ -138,7 +138,12 @@ export const api = {
   saveDraft: (basedOnVersion, document) => request('PUT', '/api/v1/admin/content/draft', { body: { based_on: String(basedOnVersion), document } }),
   deleteDraft: () => request('DELETE', '/api/v1/admin/content/draft'),
   getVersion: (version) => request('GET', `/api/v1/admin/content/versions/${encodeURIComponent(version)}`),
-  rollback: (version, note = '') => request('POST', '/api/v1/admin/content/rollback', { body: note ? { version, note } : { version } }),
+  // Like a publish, a rollback names the live version it replaces: 412 when another admin has
+  // published since.
+  rollback: (version, basedOnVersion, note = '') => request('POST', '/api/v1/admin/content/rollback', {
+    body: note ? { version, note } : { version },
+    headers: { 'If-Match': `"content-${basedOnVersion}"` },
+  }),
   listAssets: () => request('GET', '/api/v1/admin/assets'),
   getAsset: (name) => request('GET', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { as: 'blob' }),
   putAsset: (name, file) =>
@@ -158,5 +163,8 @@ export const api = {
   createCoordinatorToken: (label) => request('POST', '/api/v1/admin/coordinator-tokens', { body: { label } }),
   revokeCoordinatorToken: (id) => request('DELETE', `/api/v1/admin/coordinator-tokens/${encodeURIComponent(id)}`),
   audit: () => request('GET', '/api/v1/admin/audit'),
+  metricsToken: () => request('GET', '/api/v1/admin/metrics-token'),
+  makeMetricsToken: () => request('POST', '/api/v1/admin/metrics-token'),
+  revokeMetricsToken: () => request('DELETE', '/api/v1/admin/metrics-token'),
   latestBackup: () => request('GET', '/api/v1/admin/backups/latest', { as: 'blob' }),
 };

@@ -24,6 +24,12 @@ function humanKey(key) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+// The pointer a registered field was registered under.
+function entryPath(registry, entry) {
+  for (const [path, known] of registry) if (known === entry) return path;
+  return '';
+}
+
 export class ContentEditor {
   constructor(root, { announce, assetUrl }) {
     this.root = root;
@@ -272,6 +278,7 @@ export class ContentEditor {
     setAt(this.doc, path, value);
     if (el.dataset.onchange === 'image') this.ensureAssetListed(value);
     this.markDirty();
+    this.refreshProblems(path);
     const preview = el.closest('[data-preview-scope]');
     if (preview && preview.previewUpdate) preview.previewUpdate();
   }
@@ -812,20 +819,61 @@ export class ContentEditor {
       entry.container.classList.add('has-error');
       if (entry.focusTarget) entry.focusTarget.setAttribute('aria-invalid', 'true');
     }
-    box.append(
-      h('h3', {}, `Not published: ${this.problems.length} ${this.problems.length === 1 ? 'problem' : 'problems'} to fix`),
-      h('p', {}, 'The kiosks still get the live version. Each problem is shown next to its field.'));
+    // One line per problem, each a button that takes the admin to its field. Editing that
+    // field moves the line to "edited": the station checks it again at the next publish, so
+    // the console never claims a problem is solved, only that it has been worked on.
+    this.problemItems = mapped.map(({ problem, entry }, index) => {
+      const label = entry.container.querySelector('label, legend');
+      const where = label ? label.textContent.trim() : problem.path;
+      const go = h('button', { type: 'button', class: 'link problem-link', 'data-problem-path': problem.path, onclick: () => {
+        const target = entry.focusTarget || entry.container;
+        target.scrollIntoView({ block: 'center' });
+        if (entry.focusTarget) entry.focusTarget.focus({ preventScroll: true });
+      } }, where);
+      const state = h('span', { class: 'problem-state' });
+      const li = h('li', { 'data-problem-index': String(index) }, go, ': ', problem.message, ' ', state);
+      return { problem, entry, path: entryPath(this.registry, entry), original: JSON.stringify(getAt(this.doc, entryPath(this.registry, entry)) ?? null), li, state, edited: false };
+    });
+    this.problemHeading = h('h3', { id: 'problem-heading' });
+    box.append(this.problemHeading,
+      h('p', {}, 'The kiosks still get the live version. Each problem is also shown next to its field; choose one to go there.'));
+    if (this.problemItems.length) box.append(h('ol', { class: 'problem-list', id: 'problem-list' }, this.problemItems.map((item) => item.li)));
     if (unmapped.length) {
       box.append(h('ul', { class: 'unmapped' }, unmapped.map((p) => h('li', {}, p.path ? h('code', {}, p.path) : 'Whole document', ': ', p.message))));
     }
-    if (mapped.length) {
-      const first = mapped[0].entry;
-      box.append(h('p', {}, h('button', { type: 'button', class: 'link', id: 'first-problem', onclick: () => {
-        const target = first.focusTarget || first.container;
-        target.scrollIntoView({ block: 'center' });
-        if (first.focusTarget) first.focusTarget.focus();
-      } }, 'Go to the first problem')));
+    this.updateProblemCount();
+  }
+
+  updateProblemCount() {
+    const items = this.problemItems || [];
+    const edited = items.filter((item) => item.edited).length;
+    const open = this.problems.length - edited;
+    this.problemHeading.textContent = `Not published: ${open} ${open === 1 ? 'problem' : 'problems'} to fix`
+      + (edited ? `, ${edited} edited (checked again when you publish)` : '');
+  }
+
+  // After an edit at `path`: each problem of that field is "edited" while its value differs
+  // from the one the station refused and the browser finds nothing wrong with the field.
+  refreshProblems(path) {
+    let changed = false;
+    for (const item of this.problemItems || []) {
+      if (!(path === item.path || path.startsWith(`${item.path}/`))) continue;
+      const differs = JSON.stringify(getAt(this.doc, item.path) ?? null) !== item.original;
+      const invalid = item.entry.container.querySelector(':invalid') !== null;
+      const edited = differs && !invalid;
+      if (edited === item.edited) continue;
+      item.edited = edited;
+      changed = true;
+      item.li.classList.toggle('problem-edited', edited);
+      item.state.textContent = edited ? '(edited)' : '';
+      const stillOpen = this.problemItems.some((other) => other.entry === item.entry && !other.edited);
+      item.entry.container.classList.toggle('has-error', stillOpen);
+      if (item.entry.focusTarget) {
+        if (stillOpen) item.entry.focusTarget.setAttribute('aria-invalid', 'true');
+        else item.entry.focusTarget.removeAttribute('aria-invalid');
+      }
     }
+    if (changed) this.updateProblemCount();
   }
 
   // An exercise, provider or topic got a new id: the check-in suggestions that point at it

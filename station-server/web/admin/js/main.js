@@ -4,7 +4,7 @@
 import { api, getToken, storeToken, clearToken, setUnauthorizedHandler } from './api.js';
 import { h, clear } from './dom.js';
 import { ContentEditor } from './content-editor.js';
-import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit, renderBackup, renderAccounts, renderStatus, healthTroubles } from './pages.js';
+import { renderVersions, renderImages, renderKiosks, renderTokens, renderAudit, renderBackup, renderAccounts, renderMetrics, renderStatus, healthTroubles } from './pages.js';
 
 const signInView = document.getElementById('signin-view');
 const appView = document.getElementById('app-view');
@@ -61,6 +61,7 @@ const views = {
   tokens: { title: 'Coordinator tokens', show: (root) => renderTokens(root, { announce }) },
   audit: { title: 'Audit log', show: (root) => renderAudit(root) },
   backup: { title: 'Backup', show: (root) => renderBackup(root, { announce }) },
+  metrics: { title: 'Metrics for IT', show: (root) => renderMetrics(root, { announce }) },
   accounts: { title: 'Accounts', show: (root) => renderAccounts(root, { announce, onSignedOutEverywhere: () => {
     clearToken();
     editor.dirty = false;

@@ -46,15 +46,22 @@ export async function renderVersions(root, { announce, onRollback }) {
   const live = current ? current.version : (body && body.current);
   const area = messageArea();
   const rows = versions.map((v) => (typeof v === 'object' ? v : { version: v }));
-  const rollback = async (version, note) => {
+  const rollback = async (version, basedOn, note) => {
     try {
-      const answer = await api.rollback(version, note);
+      const answer = await api.rollback(version, basedOn, note);
       announce(`Version ${version} is live again.`);
       await renderVersions(root, { announce, onRollback });
       const published = answer && answer.version !== undefined ? publishedMessage(answer.version, answer) : '';
       showMessage(root.querySelector('.message-area'), `Rolled back: version ${version} is live again. ${published}`.trim(), 'ok');
       if (onRollback) onRollback();
     } catch (error) {
+      if (error.status === 412) {
+        // Another admin published while this one reviewed: nothing was rolled back. The review
+        // is shown again against what is live now, so the admin decides on what they would undo.
+        await preview(version);
+        showMessage(area, `Not rolled back: ${error.message}. The changes below are against the version live now; check them and roll back again, or cancel.`, 'error');
+        return;
+      }
       showMessage(area, `Rollback failed: ${error.message}`, 'error');
     }
   };
@@ -84,7 +91,7 @@ export async function renderVersions(root, { announce, onRollback }) {
             h('td', {}, h('code', {}, path)), h('td', {}, shortValue(getAt(now.document, path))), h('td', {}, shortValue(getAt(old.document, path)))))))) : null,
       h('div', { class: 'field' }, h('label', { for: 'rollback-note' }, 'Note for this rollback (optional)'), noteInput),
       h('div', { class: 'toolbar' },
-        h('button', { type: 'button', class: 'primary', id: 'confirm-rollback', onclick: () => rollback(version, noteInput.value.trim()) }, `Roll back to version ${version}`),
+        h('button', { type: 'button', class: 'primary', id: 'confirm-rollback', 'data-based-on': String(now.version), onclick: () => rollback(version, now.version, noteInput.value.trim()) }, `Roll back to version ${version}`),
         h('button', { type: 'button', id: 'cancel-rollback', onclick: () => { review.hidden = true; } }, 'Cancel')));
     review.hidden = false;
     review.focus();
@@ -228,7 +235,10 @@ function kioskStatus(row) {
 
 export async function renderTokens(root, { announce }) {
   clear(root).append(h('h2', {}, 'Coordinator tokens'), h('p', { class: 'loading' }, 'Loading…'));
-  const tokens = listFrom(await api.listCoordinatorTokens(), 'tokens', 'coordinator_tokens');
+  const listed = await api.listCoordinatorTokens();
+  const tokens = listFrom(listed, 'tokens', 'coordinator_tokens');
+  const stationNow = listed && Date.parse(listed.station_time);
+  const today = Number.isFinite(stationNow) ? new Date(stationNow) : new Date();
   const area = messageArea();
   const labelInput = h('input', { type: 'text', id: 'token-label', maxlength: 80, autocomplete: 'off', required: true });
   const form = h('form', { class: 'card', onsubmit: async (event) => {
@@ -270,12 +280,84 @@ export async function renderTokens(root, { announce }) {
       { key: 'label', label: 'Label' },
       { key: 'created_at', label: 'Created', format: (_, row) => formatTime(pick(row, 'created_at', 'created')) },
       { key: 'expires_at', label: 'Expires', format: (_, row) => formatTime(row.expires_at) },
+      { key: 'last_used_day', label: 'Last used', format: (v) => lastUsedText(v, today) },
       { key: 'status', label: 'Status', format: (_, row) => (isRevoked(row) ? 'Revoked'
         : (row.expires_at && Date.parse(row.expires_at) <= Date.now() ? 'Expired' : 'Active')) },
       { key: 'action', label: 'Action', format: (_, row) => (isRevoked(row) ? '' :
         h('button', { type: 'button', class: 'danger', 'data-revoke-token': String(pick(row, 'id', 'token_id')),
           'aria-label': `Revoke token ${row.label || ''}`, onclick: () => revoke(row) }, 'Revoke')) },
     ], tokens, { emptyText: 'No coordinator tokens yet.' }));
+}
+
+// The station keeps the day only ("2026-11-18", UTC): said as that date, and how long ago by
+// the station's calendar (`today`), never as a time of day it does not know.
+export function lastUsedText(day, today = new Date()) {
+  if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return 'never';
+  const then = Date.parse(`${day}T00:00:00Z`);
+  const todayUtc = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const days = Math.round((todayUtc - then) / 86400000);
+  const date = new Date(then).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  if (days <= 0) return `today (${date})`;
+  if (days === 1) return `yesterday (${date})`;
+  return `${date} (${days} days ago)`;
+}
+
+// The metrics token: one per station, for the precinct's IT to scrape /metrics with
+// Prometheus. Made here, shown once, replaced or revoked here.
+export async function renderMetrics(root, { announce }) {
+  clear(root).append(h('h2', {}, 'Metrics for IT'), h('p', { class: 'loading' }, 'Loading…'));
+  const state = await api.metricsToken();
+  const configured = Boolean(state && state.configured);
+  const area = messageArea();
+  const target = location.host;
+  const scheme = location.protocol === 'https:' ? 'https' : 'http';
+  const scrapeConfig = (tokenFile) => [
+    'scrape_configs:',
+    '  - job_name: wellness-station',
+    `    scheme: ${scheme}`,
+    ...(scheme === 'https' ? ['    tls_config: {ca_file: station-certificate.pem}'] : []),
+    `    authorization: {credentials_file: ${tokenFile}}`,
+    `    static_configs: [{targets: ["${target}"]}]`,
+  ].join('\n');
+  const tokenFile = '/etc/prometheus/wellness-metrics-token';
+  const make = async () => {
+    if (configured && !window.confirm('Make a new metrics token? The current one stops working at once; Prometheus needs the new one.')) return;
+    try {
+      const made = await api.makeMetricsToken();
+      await renderMetrics(root, { announce });
+      const box = onceBox('Metrics token', made.token,
+        `Put it in ${tokenFile} on the Prometheus server (readable by Prometheus only), then add the scrape lines below. It reads /metrics only: technical figures, never a count of any use.`);
+      box.insertBefore(h('div', { class: 'scrape-config' },
+        h('p', {}, 'Prometheus scrape configuration (prometheus.yml):'),
+        h('pre', { id: 'scrape-config', tabindex: '0' }, scrapeConfig(tokenFile)),
+        h('p', {}, 'Or try it once by hand: ', h('code', { id: 'scrape-curl' }, `curl ${scheme === 'https' ? '--cacert station-certificate.pem ' : ''}-H "Authorization: Bearer ${made.token}" ${scheme}://${target}/metrics`))),
+      box.querySelector('button'));
+      root.querySelector('.once-slot').append(box);
+      box.querySelector('.once-value').focus();
+      announce(configured ? 'New metrics token made; the old one no longer works.' : 'Metrics token made.');
+    } catch (error) {
+      showMessage(area, `Could not make the token: ${error.message}`, 'error');
+    }
+  };
+  const revoke = async () => {
+    if (!window.confirm('Revoke the metrics token? Prometheus can no longer read /metrics until you make a new one.')) return;
+    try {
+      await api.revokeMetricsToken();
+      announce('Metrics token revoked.');
+      await renderMetrics(root, { announce });
+      showMessage(root.querySelector('.message-area'), 'Revoked: /metrics refuses the old token from now on.', 'ok');
+    } catch (error) {
+      showMessage(area, `Could not revoke: ${error.message}`, 'error');
+    }
+  };
+  clear(root).append(h('h2', {}, 'Metrics for IT'),
+    h('p', {}, 'The station serves technical figures at /metrics for the precinct\'s IT to watch with Prometheus: requests and errors by route, sync failures, storage health, kiosks by health state. Never a count of any use.'),
+    h('p', { id: 'metrics-state', class: configured ? 'message message-ok' : 'message message-info' },
+      configured ? 'A metrics token is set. It is not shown again: make a new one if it was lost.' : 'No metrics token yet: /metrics answers nobody.'),
+    area, h('div', { class: 'once-slot' }),
+    h('div', { class: 'toolbar' },
+      h('button', { type: 'button', class: 'primary', id: 'make-metrics-token', onclick: make }, configured ? 'Replace the token…' : 'Make a metrics token'),
+      configured ? h('button', { type: 'button', class: 'danger', id: 'revoke-metrics-token', onclick: revoke }, 'Revoke the token') : null));
 }
 
 export async function renderAudit(root) {
