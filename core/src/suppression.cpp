@@ -1,6 +1,7 @@
 #include "wellness/suppression.hpp"
 
 #include "wellness/content.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -114,17 +115,17 @@ bool is_valid_k(int k) {
     return k >= minimum_k;
 }
 
-std::optional<std::string> summary_request_problem(const SummaryRequest& request) {
+SummaryRequestCheck check_summary_request(const SummaryRequest& request) {
     if (request.to < request.from) {
-        return "the range ends before it starts";
+        return {"the range ends before it starts"};
     }
     if (request.to.weeks_since(request.from) >= max_summary_weeks) {
-        return "the range is longer than " + std::to_string(max_summary_weeks) + " weeks";
+        return {"the range is longer than " + std::to_string(max_summary_weeks) + " weeks"};
     }
     if (!is_valid_k(request.k)) {
-        return "k must be at least " + std::to_string(minimum_k);
+        return {"k must be at least " + std::to_string(minimum_k)};
     }
-    return std::nullopt;
+    return {};
 }
 
 std::string year_label(const IsoWeek& week) {
@@ -219,7 +220,7 @@ Summary answer_from_published(const std::vector<PublishedCell>& published,
     summary.published_through = published_through;
     SummaryRequest checked = request;
     checked.k = summary.k;
-    if (summary_request_problem(checked) || !published_through ||
+    if (!check_summary_request(checked).ok() || !published_through ||
         *published_through < request.from) {
         return summary;
     }
@@ -492,9 +493,10 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
         error = "summary: period must be \"week\", \"month\" or \"total\"";
         return std::nullopt;
     }
-    const auto k = integer_in(json.at("k"), minimum_k, max_count);
+    const auto k = integer_in(json.at("k"), minimum_k, shared_limits::max_k);
     if (!k) {
-        error = "summary: k must be a whole number of at least " + std::to_string(minimum_k);
+        error = "summary: k must be a whole number from " + std::to_string(minimum_k) + " to " +
+                std::to_string(shared_limits::max_k);
         return std::nullopt;
     }
     summary.from = *from_week;
@@ -518,9 +520,10 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
             summary.published_through = *week;
         }
     }
-    if (auto problem =
-            summary_request_problem({summary.from, summary.to, summary.period, summary.k})) {
-        error = "summary: " + *problem;
+    if (const auto check =
+            check_summary_request({summary.from, summary.to, summary.period, summary.k});
+        !check.ok()) {
+        error = "summary: " + check.problem;
         return std::nullopt;
     }
 
@@ -605,13 +608,17 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
 
 } // namespace
 
-std::optional<Summary> summary_from_json(const Json& json, std::string& error) {
+SummaryReadResult summary_from_json(const Json& json) {
+    SummaryReadResult result;
     try {
-        return decode_summary(json, error);
+        result.summary = decode_summary(json, result.error);
     } catch (const std::exception&) {
-        error = "summary: malformed";
-        return std::nullopt;
+        result.summary.reset();
+        result.error = "summary: malformed";
     }
+    if (result.summary)
+        result.error.clear();
+    return result;
 }
 
 Summary merge_summaries(const std::vector<Summary>& summaries, int k) {

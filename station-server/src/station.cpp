@@ -136,7 +136,7 @@ void Station::publish_default_content() {
             std::string name = entry.get<std::string>();
             auto bytes = read_file(config_.content_dir / "assets" / name, config_.max_asset_bytes);
             std::string media_type(asset_media_type(name));
-            if (!bytes || check_image(*bytes, media_type, name, config_.max_image_side))
+            if (!bytes || !check_image(*bytes, media_type, name, config_.max_image_side).image)
                 continue;
             AssetRecord asset{
                 {name, media_type, sha256_hex(*bytes), static_cast<std::int64_t>(bytes->size())},

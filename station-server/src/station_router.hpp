@@ -4,8 +4,8 @@
 #include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
-#include "station_metrics.hpp"
 #include "static_files.hpp"
+#include "station_metrics.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -48,13 +48,16 @@ class StationRouter : public StoppableHandlerFactory {
 
   private:
     using Create = std::function<StationHandler*(RequestTarget&)>;
+    // Whether the pattern may be followed by more segments (a folder of files).
+    enum class PathMatch { exact, prefix };
+    // Admin routes tell a wrong method (405) only to signed-in admins, like everything else
+    // about them; others tell anyone.
+    enum class WrongMethod { anyone, admins_only };
     struct Route {
         std::vector<std::string_view> pattern; // "*" matches any one segment
-        bool prefix = false;                   // the pattern may be followed by more segments
+        PathMatch match = PathMatch::exact;
         std::vector<std::string> methods;
-        // Admin routes tell a wrong method (405) only to signed-in admins, like everything else
-        // about them.
-        bool admin_only = false;
+        WrongMethod wrong_method = WrongMethod::anyone;
         Create create;
     };
     static bool matches(const Route& route, const std::vector<std::string>& segments);

@@ -482,11 +482,10 @@ TEST_CASE("Every range, period and format asked of three stations through the ro
                 body.erase("stations");
                 body.erase("answered");
                 body.erase("unreachable");
-                std::string error;
-                auto answer = wellness::summary_from_json(body, error);
-                INFO(error);
-                REQUIRE(answer);
-                add_answer(system, *answer);
+                const auto read = wellness::summary_from_json(body);
+                INFO(read.error);
+                REQUIRE(read.summary);
+                add_answer(system, *read.summary);
                 auto with_csv = base;
                 with_csv.insert(with_csv.end(), {"--format", "csv"});
                 auto as_csv = run_rollup(with_csv);

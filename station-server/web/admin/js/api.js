@@ -139,6 +139,8 @@ export const api = {
   deleteDraft: () => request('DELETE', '/api/v1/admin/content/draft'),
   getVersion: (version) => request('GET', `/api/v1/admin/content/versions/${encodeURIComponent(version)}`),
   rollback: (version, note = '') => request('POST', '/api/v1/admin/content/rollback', { body: note ? { version, note } : { version } }),
+  // The limits the station checks (core/limits.hpp with its settings), to refuse early.
+  getLimits: () => request('GET', '/api/v1/admin/limits'),
   listAssets: () => request('GET', '/api/v1/admin/assets'),
   getAsset: (name) => request('GET', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { as: 'blob' }),
   putAsset: (name, file) =>
