@@ -1,3 +1,12 @@
+// Summaries and small-number suppression (privacy promises 7 and 8). Sections, in order:
+//   1. Helpers: effective k, the cells' canonical order, period labels.
+//   2. Requests: parse_period, check_summary_request, first_week_of / last_week_of.
+//   3. The suppression pattern: publish_week (a sealed week's cells), publish_whole (a month's
+//      or year's), answer_from_published, summarize.
+//   4. The wire: summary_to_json, summary_to_csv.
+//   5. Reading a summary back (the rollup's side): decode_summary, summary_from_json.
+//   6. The rollup merge: merge_summaries.
+
 #include "wellness/suppression.hpp"
 
 #include "wellness/content.hpp"

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "http_support.hpp"
-
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +9,8 @@
 #include <string>
 
 namespace wellness::station {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus; // as http_support.hpp names it
 
 class RouteCounters;
 

@@ -180,7 +180,7 @@ void Station::start() {
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         account_throttle_, enroll_throttle_, *manifests_,
-                                        *counts_writer_, *release_gate_, *connections_, tls_.get(),
+                                        *counts_writer_, *release_gate_, tls_.get(),
                                         request_metrics_, metrics_token_),
         *threads_, socket, params, *connections_);
     server_->start();

@@ -96,11 +96,10 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                              ManifestCache& manifests, CountsWriter& counts_writer,
-                             ReleaseGate& release_gate, ConnectionWatch& connections,
-                             const StationTls* tls, RequestMetrics& requests,
-                             MetricsToken& metrics_token)
-    : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
-      logger_(logger), unmatched_counters_(&requests.route("unmatched")) {
+                             ReleaseGate& release_gate, const StationTls* tls,
+                             RequestMetrics& requests, MetricsToken& metrics_token)
+    : clock_(clock), body_time_(config.body_read_time), store_(store), logger_(logger),
+      unmatched_counters_(&requests.route("unmatched")) {
     auto& log = logger_;
     const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
@@ -404,6 +403,16 @@ StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request
 
 HTTPRequestHandler*
 StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
+    return make_handler(request, nullptr);
+}
+
+HTTPRequestHandler* StationRouter::create_handler(const Poco::Net::HTTPServerRequest& request,
+                                                  RequestConnection& connection) {
+    return make_handler(request, &connection);
+}
+
+StationHandler* StationRouter::make_handler(const Poco::Net::HTTPServerRequest& request,
+                                            RequestConnection* connection) {
     // Poco answers a throwing or empty factory itself, outside the contract: never do either.
     StationHandler* handler = nullptr;
     RouteCounters* counters = unmatched_counters_;
@@ -412,7 +421,7 @@ StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     } catch (...) {
         handler = new FailureHandler(std::current_exception(), logger_);
     }
-    handler->guard(body_time_, connections_, *counters);
+    handler->guard(body_time_, connection, *counters);
     return handler;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "config.hpp"
-#include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
 #include "static_files.hpp"
+#include "station_connection.hpp"
 #include "station_metrics.hpp"
 #include "station_store.hpp"
 
@@ -40,11 +40,13 @@ class StationRouter : public StoppableHandlerFactory {
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                   ManifestCache& manifests, CountsWriter& counts_writer, ReleaseGate& release_gate,
-                  ConnectionWatch& connections, const StationTls* tls, RequestMetrics& requests,
-                  MetricsToken& metrics_token);
+                  const StationTls* tls, RequestMetrics& requests, MetricsToken& metrics_token);
 
+    // Poco's way in (no StationConnection: the handler has no connection to ask).
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+    Poco::Net::HTTPRequestHandler* create_handler(const Poco::Net::HTTPServerRequest& request,
+                                                  RequestConnection& connection) override;
 
   private:
     using Create = std::function<StationHandler*(RequestTarget&)>;
@@ -64,10 +66,11 @@ class StationRouter : public StoppableHandlerFactory {
     // The label /metrics counts a route's answers under: its pattern ("*" for a segment).
     static std::string route_name(const Route& route);
     StationHandler* route(const Poco::Net::HTTPServerRequest& request, RouteCounters*& counters);
+    StationHandler* make_handler(const Poco::Net::HTTPServerRequest& request,
+                                 RequestConnection* connection);
 
     const Clock& clock_;
     std::chrono::milliseconds body_time_;
-    ConnectionWatch& connections_;
     StationStore& store_;
     Poco::Logger& logger_;
     StaticFileCache static_files_;
