@@ -37,7 +37,9 @@ class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
 // A request on a station connection, and what its handler may ask of the connection: its
 // watch is told when the request begins and ends, and the answer may be left to another thread.
-class StationRequest : public Poco::Net::HTTPServerRequestImpl, public RequestConnection {
+class StationRequest : public Poco::Net::HTTPServerRequestImpl,
+                       public RequestConnection,
+                       public AnswerDeferral {
   public:
     StationRequest(Poco::Net::HTTPServerResponseImpl& response,
                    Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerParams* params,
@@ -50,6 +52,7 @@ class StationRequest : public Poco::Net::HTTPServerRequestImpl, public RequestCo
                                                  DeferredAnswer::Reply fallback) override;
     void defer(std::shared_ptr<DeferredAnswer> answer) override { deferred_ = std::move(answer); }
     bool deferred() const override { return deferred_ != nullptr; }
+    AnswerDeferral& deferral() override { return *this; }
     const std::shared_ptr<DeferredAnswer>& deferred_answer() const { return deferred_; }
 
   private:

@@ -1,5 +1,6 @@
 #include "kiosk_counts_handler.hpp"
 
+#include "deferred_answer.hpp"
 #include "request_connection.hpp"
 #include "wellness/counts.hpp"
 
@@ -85,15 +86,16 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     RequestConnection* connection = this->connection();
     if (!connection) // only a StationConnection can carry an answer written later
         throw busy();
+    AnswerDeferral& deferral = connection->deferral();
     auto answer =
-        connection->answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
+        deferral.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
     answer->count_in(route_counters());
     auto pending = std::make_shared<const PendingBatch>(
         PendingBatch{std::move(*decoded.batch), kiosk.id, now});
     if (!writer_.submit(std::move(pending), std::make_shared<CountsAnswer>(answer)))
         throw busy();
     // The writer may have answered already; either way this thread is done with the request.
-    connection->defer(std::move(answer));
+    deferral.defer(std::move(answer));
 }
 
 } // namespace wellness::station
