@@ -490,7 +490,7 @@ TEST_CASE("Every range, period and format asked of three stations through the ro
                 with_csv.insert(with_csv.end(), {"--format", "csv"});
                 auto as_csv = run_rollup(with_csv);
                 REQUIRE(as_csv.exit_code == 0);
-                add_answer(system, summary_from_csv(as_csv.out, *answer));
+                add_answer(system, summary_from_csv(as_csv.out, *read.summary));
                 runs += 2;
             }
     CHECK(runs == 360);

@@ -256,7 +256,7 @@ TEST_CASE("every range, period and format asked of a station leaves each hidden 
                 add_answer(system, *read.summary);
                 auto csv = station.get(query + "&format=csv", coordinator);
                 REQUIRE(csv.status == 200);
-                add_answer(system, summary_from_csv(csv.body, *answer));
+                add_answer(system, summary_from_csv(csv.body, *read.summary));
                 requests += 2;
             }
         }

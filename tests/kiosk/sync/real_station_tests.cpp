@@ -151,13 +151,23 @@ class RealStation {
             request.set("If-Match", if_match);
         request.setContentType(type);
         request.setContentLength(static_cast<std::streamsize>(body.size()));
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        const std::string answer(std::istreambuf_iterator<char>(in), {});
-        INFO(path << ": " << answer);
-        return static_cast<int>(response.getStatus());
+        try {
+            session.sendRequest(request) << body;
+        } catch (const Poco::Exception&) {
+            // A station refusing a body by its Content-Length answers and stops reading: the
+            // rest of a large body may not be taken. Its answer may still be there to read.
+        }
+        try {
+            Poco::Net::HTTPResponse response;
+            std::istream& in = session.receiveResponse(response);
+            const std::string answer(std::istreambuf_iterator<char>(in), {});
+            INFO(path << ": " << answer);
+            return static_cast<int>(response.getStatus());
+        } catch (const Poco::Exception&) {
+            return refused_unread; // the station closed the connection on the refused body
+        }
     }
+    static constexpr int refused_unread = 0;
 
     // `serve` with `config`, expected to refuse to start: its exit code and what it said.
     std::pair<int, std::string> start_refused(const std::filesystem::path& config) {
@@ -827,13 +837,19 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
                           "image/png", admin) == 201);
         names.push_back(name);
     }
-    CHECK(station.put("/api/v1/admin/assets/over.png", png_of(1, shared::max_asset_bytes + 1),
-                      "image/png", admin) == 413);
+    const int over = station.put("/api/v1/admin/assets/over.png",
+                                 png_of(1, shared::max_asset_bytes + 1), "image/png", admin);
+    CHECK((over == 413 || over == RealStation::refused_unread));
     CHECK(station.put("/api/v1/admin/assets/wide.png", png_of(shared::max_image_side + 1, 4096),
                       "image/png", admin) == 422);
     CHECK(station.put("/api/v1/admin/assets/small.png", png_of(1, 1000), "image/png", admin) ==
           201);
 
+    const Json assets = station.call("GET", "/api/v1/admin/assets", Json(), admin, 200);
+    for (const Json& asset : assets.at("assets")) {
+        CHECK(asset.at("name") != "over.png");
+        CHECK(asset.at("name") != "wide.png");
+    }
     Json document = station.call("GET", "/api/v1/admin/content", Json(), admin, 200).at("document");
     // One byte over the total: refused at publishing, so no kiosk is offered it.
     Json over = document;
