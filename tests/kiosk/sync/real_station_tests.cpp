@@ -837,9 +837,9 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
                           "image/png", admin) == 201);
         names.push_back(name);
     }
-    const int over = station.put("/api/v1/admin/assets/over.png",
-                                 png_of(1, shared::max_asset_bytes + 1), "image/png", admin);
-    CHECK((over == 413 || over == RealStation::refused_unread));
+    const int oversized = station.put("/api/v1/admin/assets/over.png",
+                                      png_of(1, shared::max_asset_bytes + 1), "image/png", admin);
+    CHECK((oversized == 413 || oversized == RealStation::refused_unread));
     CHECK(station.put("/api/v1/admin/assets/wide.png", png_of(shared::max_image_side + 1, 4096),
                       "image/png", admin) == 422);
     CHECK(station.put("/api/v1/admin/assets/small.png", png_of(1, 1000), "image/png", admin) ==
