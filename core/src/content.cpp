@@ -1,3 +1,14 @@
+// The content model's rules (DESIGN.md, content) and its reader. Sections, in order:
+//   1. Text checks: JSON pointers, UTF-8 lengths, colours, locale ids, phones, booking URLs.
+//   2. The reader (a Reader that collects every problem, not just the first):
+//      typed reads (read_string ... read_list), then one reader per part of the document:
+//      locales, theme (with its contrast check), ui words, exercises, assets, providers,
+//      check-in, crisis lines, emergency numbers, and read_document putting them together.
+//   3. The ui words every document must have, and the built-in ones.
+//   4. parse_content (from JSON or text) and to_json, its inverse.
+//   5. Small public helpers: localized, is_valid_slug, is_asset_name, asset_media_type.
+//   6. The counting structure (promise 6): counting_structure, same_counting_structure.
+
 #include "wellness/content.hpp"
 
 #include "wellness/json_input.hpp"

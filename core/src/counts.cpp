@@ -1,3 +1,9 @@
+// Counts: the catalogue and the kiosk-station batch (DESIGN.md, counts catalogue). Sections:
+//   1. The catalogue: known_metrics, is_known_metric, catalogue_keys.
+//   2. Batches out (the kiosk's side): encode_batch, encode_fixed_size_batch, decide_release.
+//   3. Batches in (the station's side): the SAX BatchReader (RawValue / RawEntry / RawBatch),
+//      then decode_batch's checks of what it read.
+
 #include "wellness/counts.hpp"
 
 #include <algorithm>

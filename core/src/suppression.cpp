@@ -1,6 +1,16 @@
+// Summaries and small-number suppression (privacy promises 7 and 8). Sections, in order:
+//   1. Helpers: effective k, the cells' canonical order, period labels.
+//   2. Requests: parse_period, check_summary_request, first_week_of / last_week_of.
+//   3. The suppression pattern: publish_week (a sealed week's cells), publish_whole (a month's
+//      or year's), answer_from_published, summarize.
+//   4. The wire: summary_to_json, summary_to_csv.
+//   5. Reading a summary back (the rollup's side): decode_summary, summary_from_json.
+//   6. The rollup merge: merge_summaries.
+
 #include "wellness/suppression.hpp"
 
 #include "wellness/content.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -114,17 +124,17 @@ bool is_valid_k(int k) {
     return k >= minimum_k;
 }
 
-std::optional<std::string> summary_request_problem(const SummaryRequest& request) {
+SummaryRequestCheck check_summary_request(const SummaryRequest& request) {
     if (request.to < request.from) {
-        return "the range ends before it starts";
+        return {"the range ends before it starts"};
     }
     if (request.to.weeks_since(request.from) >= max_summary_weeks) {
-        return "the range is longer than " + std::to_string(max_summary_weeks) + " weeks";
+        return {"the range is longer than " + std::to_string(max_summary_weeks) + " weeks"};
     }
     if (!is_valid_k(request.k)) {
-        return "k must be at least " + std::to_string(minimum_k);
+        return {"k must be at least " + std::to_string(minimum_k)};
     }
-    return std::nullopt;
+    return {};
 }
 
 std::string year_label(const IsoWeek& week) {
@@ -219,7 +229,7 @@ Summary answer_from_published(const std::vector<PublishedCell>& published,
     summary.published_through = published_through;
     SummaryRequest checked = request;
     checked.k = summary.k;
-    if (summary_request_problem(checked) || !published_through ||
+    if (!check_summary_request(checked).ok() || !published_through ||
         *published_through < request.from) {
         return summary;
     }
@@ -592,9 +602,10 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
         error = "summary: period must be \"week\", \"month\" or \"total\"";
         return std::nullopt;
     }
-    const auto k = integer_in(json.at("k"), minimum_k, max_count);
+    const auto k = integer_in(json.at("k"), minimum_k, shared_limits::max_k);
     if (!k) {
-        error = "summary: k must be a whole number of at least " + std::to_string(minimum_k);
+        error = "summary: k must be a whole number from " + std::to_string(minimum_k) + " to " +
+                std::to_string(shared_limits::max_k);
         return std::nullopt;
     }
     summary.from = *from_week;
@@ -618,9 +629,10 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
             summary.published_through = *week;
         }
     }
-    if (auto problem =
-            summary_request_problem({summary.from, summary.to, summary.period, summary.k})) {
-        error = "summary: " + *problem;
+    if (const auto check =
+            check_summary_request({summary.from, summary.to, summary.period, summary.k});
+        !check.ok()) {
+        error = "summary: " + check.problem;
         return std::nullopt;
     }
 
@@ -712,13 +724,17 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
 
 } // namespace
 
-std::optional<Summary> summary_from_json(const Json& json, std::string& error) {
+SummaryReadResult summary_from_json(const Json& json) {
+    SummaryReadResult result;
     try {
-        return decode_summary(json, error);
+        result.summary = decode_summary(json, result.error);
     } catch (const std::exception&) {
-        error = "summary: malformed";
-        return std::nullopt;
+        result.summary.reset();
+        result.error = "summary: malformed";
     }
+    if (result.summary)
+        result.error.clear();
+    return result;
 }
 
 Summary merge_summaries(const std::vector<Summary>& summaries, int k) {

@@ -7,49 +7,47 @@
 #include <optional>
 #include <stb_image_resize.h>
 #include <system_error>
-#include <variant>
+#include <utility>
 
 namespace wellness::kiosk {
 
 namespace {
 
-using ImageResult = std::variant<DecodedImage, std::string>; // the image, or why not
+// The bytes of a file, or why not (CONTRIBUTING.md: a result struct).
+struct FileReadResult {
+    std::optional<std::string> bytes; // set only when problem is empty
+    std::string problem;
+};
 
-std::optional<std::string> read_limited(const std::filesystem::path& path, std::string& why) {
+FileReadResult read_limited(const std::filesystem::path& path) {
     std::error_code error;
     const auto size = std::filesystem::file_size(path, error);
-    if (error) {
-        why = "cannot read (" + error.message() + ")";
-        return std::nullopt;
-    }
-    if (size == 0 || size > provider_image_limits::max_file_bytes) {
-        why = "file size " + std::to_string(size) + " bytes out of range";
-        return std::nullopt;
-    }
+    if (error)
+        return {std::nullopt, "cannot read (" + error.message() + ")"};
+    if (size == 0 || size > provider_image_limits::max_file_bytes)
+        return {std::nullopt, "file size " + std::to_string(size) + " bytes out of range"};
     std::ifstream in(path, std::ios::binary);
     std::string bytes(static_cast<std::size_t>(size), '\0');
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-        why = "cannot read";
-        return std::nullopt;
-    }
-    return bytes;
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+        return {std::nullopt, "cannot read"};
+    return {std::move(bytes), ""};
 }
 
-ImageResult decode(const std::filesystem::path& path, int max_side) {
-    std::string why;
-    const auto bytes = read_limited(path, why);
-    if (!bytes) {
-        return why;
+// Core's decode result, scaled down to `max_side` when larger.
+ImageDecodeResult decode(const std::filesystem::path& path, int max_side) {
+    const auto read = read_limited(path);
+    if (!read.bytes) {
+        ImageDecodeResult refused;
+        refused.problem = read.problem;
+        return refused;
     }
-    auto decoded = decode_image(*bytes, provider_image_limits::max_decode_side);
-    if (!decoded.image) {
-        return decoded.problem;
-    }
+    auto decoded = decode_image(*read.bytes, provider_image_limits::max_decode_side);
+    if (!decoded.image)
+        return decoded;
     const int width = decoded.image->width;
     const int height = decoded.image->height;
-    if (std::max(width, height) <= max_side) {
-        return std::move(*decoded.image);
-    }
+    if (std::max(width, height) <= max_side)
+        return decoded;
     DecodedImage image;
     const double scale = std::min(1.0, static_cast<double>(max_side) / std::max(width, height));
     image.width = std::max(1, static_cast<int>(width * scale));
@@ -57,9 +55,12 @@ ImageResult decode(const std::filesystem::path& path, int max_side) {
     image.rgba.resize(static_cast<std::size_t>(image.width) * image.height * 4);
     if (stbir_resize_uint8(decoded.image->rgba.data(), width, height, 0, image.rgba.data(),
                            image.width, image.height, 0, 4) != 1) {
-        return std::string("cannot scale down");
+        decoded.image.reset();
+        decoded.problem = "cannot scale down";
+        return decoded;
     }
-    return image;
+    decoded.image = std::move(image);
+    return decoded;
 }
 
 } // namespace
@@ -81,11 +82,11 @@ ProviderImages load_provider_images(const ContentDocument& content,
             continue;
         }
         auto decoded = decode(assets_dir / name, max_side);
-        if (auto* why = std::get_if<std::string>(&decoded)) {
-            result.problems.push_back("provider image " + name + ": " + *why);
+        if (!decoded.image) {
+            result.problems.push_back("provider image " + name + ": " + decoded.problem);
             continue;
         }
-        result.by_provider_id[provider.id] = std::move(std::get<DecodedImage>(decoded));
+        result.by_provider_id[provider.id] = std::move(*decoded.image);
     }
     return result;
 }

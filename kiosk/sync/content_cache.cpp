@@ -17,15 +17,6 @@ constexpr const char* pointer_file_name = "current";
 constexpr const char* pending_file_name = "pending"; // "c-<hex> <week>\n"
 constexpr const char* manifest_file_name = "manifest.json";
 
-bool is_sha256_hex(const std::string& text) {
-    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
-bool is_valid_version(const std::string& version) {
-    return !version.empty() && version.size() <= 128 &&
-           std::all_of(version.begin(), version.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-}
-
 bool is_content_dir_name(const std::string& name) {
     return name.size() == 2 + 16 && name.rfind("c-", 0) == 0 &&
            name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
@@ -35,84 +26,7 @@ std::string random_dir_suffix() {
     return make_kiosk_secret().substr(0, 16);
 }
 
-Json manifest_to_json(const ContentManifest& manifest) {
-    Json assets = Json::array();
-    for (const auto& asset : manifest.assets)
-        assets.push_back({{"name", asset.name}, {"sha256", asset.sha256}, {"size", asset.size}});
-    return Json{{"version", manifest.version}, {"document", manifest.document}, {"assets", assets}};
-}
-
-std::string describe(const Problems& problems) {
-    std::string text;
-    for (std::size_t i = 0; i < problems.size() && i < 5; ++i)
-        text += (i ? "; " : "") + problems[i].path + ": " + problems[i].message;
-    if (problems.size() > 5)
-        text += "; and " + std::to_string(problems.size() - 5) + " more";
-    return text;
-}
-
 } // namespace
-
-ManifestParseResult parse_manifest(std::string_view body) {
-    JsonLimits limits;
-    limits.max_bytes = max_manifest_bytes;
-    auto parsed = parse_json_input(body, limits);
-    if (!parsed.value)
-        return {std::nullopt, "manifest is not acceptable JSON: " + parsed.message};
-    const Json& json = *parsed.value;
-    if (!json.is_object())
-        return {std::nullopt, "manifest is not an object"};
-    ContentManifest manifest;
-    const auto version = json.find("version");
-    if (version == json.end() || !version->is_string() ||
-        !is_valid_version(version->get<std::string>()))
-        return {std::nullopt, "manifest has no valid version"};
-    manifest.version = version->get<std::string>();
-    const auto document = json.find("document");
-    if (document == json.end() || !document->is_object())
-        return {std::nullopt, "manifest has no document"};
-    manifest.document = *document;
-    const auto assets = json.find("assets");
-    if (assets == json.end() || !assets->is_array())
-        return {std::nullopt, "manifest has no asset list"};
-    if (assets->size() > max_assets)
-        return {std::nullopt, "manifest lists too many assets"};
-    std::set<std::string> names;
-    std::size_t total = 0;
-    for (const Json& asset : *assets) {
-        if (!asset.is_object())
-            return {std::nullopt, "manifest asset is not an object"};
-        const auto name = asset.find("name");
-        const auto sha = asset.find("sha256");
-        const auto size = asset.find("size");
-        if (name == asset.end() || !name->is_string() || !is_asset_name(name->get<std::string>()))
-            return {std::nullopt, "manifest asset has no valid name"};
-        if (sha == asset.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>()))
-            return {std::nullopt, "manifest asset has no valid sha256"};
-        if (size == asset.end() || !size->is_number_unsigned() || size->get<std::uint64_t>() == 0 ||
-            size->get<std::uint64_t>() > max_asset_bytes)
-            return {std::nullopt, "manifest asset has no valid size"};
-        ManifestAsset entry{name->get<std::string>(), sha->get<std::string>(),
-                            size->get<std::size_t>()};
-        if (!names.insert(entry.name).second)
-            return {std::nullopt, "manifest lists an asset twice"};
-        total += entry.size;
-        manifest.assets.push_back(std::move(entry));
-    }
-    if (total > max_total_asset_bytes)
-        return {std::nullopt, "manifest assets are too large in total"};
-    const auto k = json.find("k");
-    if (k != json.end()) {
-        if (!k->is_number_integer() || k->get<std::int64_t>() < minimum_k ||
-            k->get<std::int64_t>() > 10000)
-            return {std::nullopt, "manifest k is not valid"};
-        manifest.k = k->get<int>();
-    }
-    const auto content = parse_content(manifest.document, &names);
-    if (!content.document)
-        return {std::nullopt, "content failed validation: " + describe(content.problems)};
-    return {std::move(manifest), ""};
-}
 
 // Decoded whole by core's one image module, as the screen will decode it: an asset that is not
 // a complete PNG or JPEG of its name's type within the side limit never becomes content.
@@ -122,7 +36,7 @@ bool is_png_or_jpeg(const std::string& name, std::string_view bytes) {
     const auto format = sniff_image_format(bytes);
     if (!format || media_type_of(*format) != asset_media_type(name))
         return false;
-    return decode_image(bytes, max_image_side).image.has_value();
+    return decode_image(bytes, shared_limits::max_image_side).image.has_value();
 }
 
 ContentCache::ContentCache(std::filesystem::path dir, TechnicalLog log)
@@ -201,7 +115,8 @@ std::optional<ActiveContent> ContentCache::load_current() {
 std::optional<ActiveContent> ContentCache::load_dir(const std::string& dir_name) {
     const std::optional<std::string> name = dir_name;
     const auto content_dir = dir_ / *name;
-    const auto text = read_file_limited(content_dir / manifest_file_name, max_manifest_bytes);
+    const auto text =
+        read_file_limited(content_dir / manifest_file_name, shared_limits::max_manifest_bytes);
     if (!text) {
         log_(Poco::Message::PRIO_WARNING, "content cache: cached content is missing");
         return std::nullopt;
@@ -213,7 +128,8 @@ std::optional<ActiveContent> ContentCache::load_dir(const std::string& dir_name)
         return std::nullopt;
     }
     for (const auto& asset : parsed.manifest->assets) {
-        const auto bytes = read_file_limited(content_dir / "assets" / asset.name, max_asset_bytes);
+        const auto bytes =
+            read_file_limited(content_dir / "assets" / asset.name, shared_limits::max_asset_bytes);
         if (!bytes || bytes->size() != asset.size || sha256_hex(*bytes) != asset.sha256 ||
             !is_png_or_jpeg(asset.name, *bytes)) {
             log_(Poco::Message::PRIO_WARNING,
@@ -253,8 +169,8 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
             std::optional<std::string> bytes;
             if (current) {
                 // Reuse what is cached only if it still matches: the disk is not trusted.
-                auto cached =
-                    read_file_limited(dir_ / *current / "assets" / asset.name, max_asset_bytes);
+                auto cached = read_file_limited(dir_ / *current / "assets" / asset.name,
+                                                shared_limits::max_asset_bytes);
                 if (cached && cached->size() == asset.size && sha256_hex(*cached) == asset.sha256)
                     bytes = std::move(cached);
             }
@@ -275,8 +191,10 @@ ContentInstallResult ContentCache::install(const ContentManifest& manifest,
             names.insert(asset.name);
         auto content = parse_content(manifest.document, &names);
         if (!content.document)
-            return fail("content failed validation: " + describe(content.problems));
-        write_file_atomically(staging / manifest_file_name, manifest_to_json(manifest).dump(),
+            return fail("content failed validation: " + describe_problems(content.problems));
+        write_file_atomically(staging / manifest_file_name,
+                              encode_manifest(ContentManifest{manifest.version, manifest.document,
+                                                              manifest.assets, std::nullopt}),
                               0644);
         std::filesystem::rename(staging, final_dir);
         if (pending_from) {

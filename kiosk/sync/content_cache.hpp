@@ -6,9 +6,11 @@
 // good content. What is on disk is checked again when it is loaded (the disk may have been
 // tampered with or half-written by a crash).
 
-#include "kiosk_sync.hpp"
 #include "local_store.hpp"
+#include "sync_types.hpp"
 #include "wellness/image.hpp"
+#include "wellness/limits.hpp"
+#include "wellness/manifest.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -23,37 +25,11 @@
 
 namespace wellness::kiosk {
 
-inline constexpr std::size_t max_manifest_bytes = 2 * 1024 * 1024;
-inline constexpr std::size_t max_asset_bytes = 4 * 1024 * 1024;
-inline constexpr std::size_t max_total_asset_bytes = 32 * 1024 * 1024;
-inline constexpr std::size_t max_assets = 64;
-inline constexpr int max_image_side = wellness::max_image_side; // core/image.hpp
-
-struct ManifestAsset {
-    std::string name;
-    std::string sha256; // 64 lowercase hex digits
-    std::size_t size = 0;
-};
-
-// The body of GET /api/v1/kiosk/content.
-struct ContentManifest {
-    std::string version;
-    Json document;
-    std::vector<ManifestAsset> assets;
-    std::optional<int> k; // the station's k, when it says
-};
-
-struct ManifestParseResult {
-    std::optional<ContentManifest> manifest;
-    std::string error; // human words when manifest is empty
-};
-
-// Strict: size limits, field types, asset names, sha256 format, and core's content validation
-// against the listed assets.
-ManifestParseResult parse_manifest(std::string_view body);
+// The manifest (ContentManifest, parse_manifest) and its limits are core's: wellness/manifest.hpp
+// and wellness/limits.hpp, the same the station encodes with.
 
 // True if `bytes` is a complete-looking PNG or JPEG header that stb_image can read, matching the
-// file name's extension, with sides within max_image_side.
+// file name's extension, with sides within shared_limits::max_image_side.
 bool is_png_or_jpeg(const std::string& name, std::string_view bytes);
 
 // Downloads one asset; nullopt on any failure. Must not return more than `max_bytes`.

@@ -2,6 +2,7 @@
 
 #include "sync_schedule.hpp"
 #include "wellness/kiosk_headers.hpp"
+#include "wellness/limits.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -302,7 +303,7 @@ std::size_t LocalStore::drop_invalid_rows() {
                 value.find_first_not_of("0123456789") != std::string::npos)
                 return false;
             const int k = std::stoi(value);
-            return k >= minimum_k && k <= 10000;
+            return shared_limits::is_k_in_range(k);
         }
         return false;
     });
@@ -563,7 +564,7 @@ int LocalStore::station_k() {
 }
 
 void LocalStore::set_station_k(int k) {
-    if (k < minimum_k || k > 10000)
+    if (!shared_limits::is_k_in_range(k))
         return;
     if (k != station_k())
         set_meta("station_k", std::to_string(k));

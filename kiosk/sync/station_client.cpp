@@ -47,13 +47,14 @@ void StationClient::set_pins(std::vector<std::string> pins) {
     tls_->set_pins(std::move(pins));
 }
 
-std::optional<StationResponse> StationClient::send(const StationRequest& request,
-                                                   std::string& error) const {
+StationCallResult StationClient::send(const StationRequest& request) const {
+    const auto refused = [](std::string why) {
+        return StationCallResult{std::nullopt, std::move(why)};
+    };
     try {
         const Poco::URI uri(base_url_ + request.path);
         if (uri.getScheme() != "http" && uri.getScheme() != "https") {
-            error = "station URL must be http or https";
-            return std::nullopt;
+            return refused("station URL must be http or https");
         }
         auto session = make_session(uri, *tls_);
         const Poco::Timespan timeout(static_cast<long>(timeout_.count()), 0);
@@ -81,8 +82,7 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
         if (http_response.hasContentLength() &&
             http_response.getContentLength64() >
                 static_cast<Poco::Int64>(request.max_response_bytes)) {
-            error = "station answer too large";
-            return std::nullopt;
+            return refused("station answer too large");
         }
         StationResponse response;
         response.status = static_cast<int>(http_response.getStatus());
@@ -104,30 +104,26 @@ std::optional<StationResponse> StationClient::send(const StationRequest& request
             in.read(buffer, sizeof buffer);
             response.body.append(buffer, static_cast<std::size_t>(in.gcount()));
             if (response.body.size() > request.max_response_bytes) {
-                error = "station answer too large";
-                return std::nullopt;
+                return refused("station answer too large");
             }
         }
         if (http_response.hasContentLength() &&
             static_cast<Poco::Int64>(response.body.size()) != http_response.getContentLength64()) {
-            error = "station answer cut short";
-            return std::nullopt;
+            return refused("station answer cut short");
         }
-        return response;
+        return {std::move(response), ""};
     } catch (const Poco::Net::SSLException& exception) {
         const auto presented = tls_->last_presented();
         const auto pins = tls_->pins();
         if (!presented.empty() && std::find(pins.begin(), pins.end(), presented) == pins.end())
-            error = "station refused: its certificate (SHA256 " + presented +
-                    ") is not the pinned one; nothing was sent";
-        else
-            error = "station unreachable: " + exception.displayText();
+            return refused("station refused: its certificate (SHA256 " + presented +
+                           ") is not the pinned one; nothing was sent");
+        return refused("station unreachable: " + exception.displayText());
     } catch (const Poco::Exception& exception) {
-        error = "station unreachable: " + exception.displayText();
+        return refused("station unreachable: " + exception.displayText());
     } catch (const std::exception& exception) {
-        error = std::string("station unreachable: ") + exception.what();
+        return refused(std::string("station unreachable: ") + exception.what());
     }
-    return std::nullopt;
 }
 
 } // namespace wellness::kiosk

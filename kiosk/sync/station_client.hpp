@@ -35,6 +35,13 @@ struct StationRequest {
     std::size_t max_response_bytes = 64 * 1024;
 };
 
+// An exchange with the station: the answer, or why there is none (CONTRIBUTING.md: a result
+// struct).
+struct StationCallResult {
+    std::optional<StationResponse> response; // set only when error is empty
+    std::string error;                       // technical words otherwise
+};
+
 class StationClient {
   public:
     // `base_url`: "https://host:port" (optionally with a path prefix), or http:// for a station
@@ -51,9 +58,9 @@ class StationClient {
 
     bool configured() const { return !base_url_.empty(); }
 
-    // nullopt when the station could not be reached, timed out, or answered more than
+    // No response when the station could not be reached, timed out, or answered more than
     // max_response_bytes; `error` then says why in technical words.
-    std::optional<StationResponse> send(const StationRequest& request, std::string& error) const;
+    StationCallResult send(const StationRequest& request) const;
 
     // The content version the kiosk runs, sent as X-Content-Version on every request, so the
     // console's version column is true (a counting change waits on the kiosk for the next week).

@@ -3,6 +3,7 @@
 #include "durable_file.hpp"
 #include "token_file.hpp"
 #include "wellness/fingerprint.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/UUIDGenerator.h>
 #include <algorithm>
@@ -166,7 +167,7 @@ void SyncEngine::activate(ActiveContent content) {
 
 void SyncEngine::learn_station_k(int k) {
     store().set_station_k(k);
-    if (k >= minimum_k && k <= 10000)
+    if (shared_limits::is_k_in_range(k))
         k_learnt_ = true;
 }
 
@@ -246,7 +247,10 @@ int SyncEngine::maintain(std::time_t now) {
 std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
     if (active_)
         client_.set_content_version(active_->version);
-    auto response = client_.send(request, error);
+    auto answer = client_.send(request);
+    if (!answer.response)
+        error = answer.error;
+    auto& response = answer.response;
     status_.station_reachable = response.has_value();
     if (response && response->next_certificate)
         learn_next_certificate(*response->next_certificate);
@@ -409,7 +413,8 @@ void SyncEngine::rotate_token(std::time_t now) {
 }
 
 bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
-    StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, max_manifest_bytes};
+    constexpr std::size_t most = shared_limits::max_manifest_bytes;
+    StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, most};
     const auto response = call(request, error);
     if (!response)
         return false;

@@ -4,8 +4,8 @@
 // runs it on its worker thread; tests drive it directly and step time exactly.
 
 #include "content_cache.hpp"
-#include "kiosk_sync.hpp"
 #include "local_store.hpp"
+#include "sync_types.hpp"
 #include "station_client.hpp"
 #include "sync_schedule.hpp"
 

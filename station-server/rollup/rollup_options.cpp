@@ -1,5 +1,7 @@
 #include "rollup_options.hpp"
 
+#include "wellness/limits.hpp"
+
 #include <charconv>
 #include <map>
 
@@ -127,9 +129,9 @@ OptionsResult parse_rollup_options(const std::vector<std::string>& arguments) {
     }
     if (values.contains("k")) {
         auto k = parse_int(values["k"]);
-        if (!k || !is_valid_k(*k) || *k > 1000) {
-            result.error =
-                "--k must be a whole number from " + std::to_string(minimum_k) + " to 1000";
+        if (!k || !shared_limits::is_k_in_range(*k)) {
+            result.error = "--k must be a whole number from " + std::to_string(minimum_k) + " to " +
+                           std::to_string(shared_limits::max_k);
             return result;
         }
         options.request.k = *k;

@@ -121,10 +121,10 @@ FetchOutcome fetch_summary(const StationEntry& station, const SummaryRequest& re
             outcome.error = "the answer is not usable JSON: " + parsed.message;
             return outcome;
         }
-        std::string decode_error;
-        auto summary = summary_from_json(*parsed.value, decode_error);
+        auto read = summary_from_json(*parsed.value);
+        auto& summary = read.summary;
         if (!summary) {
-            outcome.error = "the answer is not a summary: " + decode_error;
+            outcome.error = "the answer is not a summary: " + read.error;
             return outcome;
         }
         if (summary->from != request.from || summary->to != request.to ||

@@ -2,6 +2,7 @@
 
 #include "security.hpp"
 #include "wellness/counts.hpp"
+#include "wellness/limits.hpp"
 #include "wellness/shipped_files.hpp"
 
 #include <Poco/Net/IPAddress.h>
@@ -169,6 +170,27 @@ void validate_config(const StationConfig& config) {
         throw std::invalid_argument("summary.k is " + std::to_string(config.k) +
                                     ": it must be at least " + std::to_string(wellness::minimum_k) +
                                     " so that small numbers stay hidden");
+    // Nothing a kiosk would refuse (limits.hpp): a station that accepted it would serve content
+    // no kiosk takes, and every kiosk would stay on its old content without a word to the admin.
+    if (config.k > shared_limits::max_k)
+        throw std::invalid_argument("summary.k is " + std::to_string(config.k) +
+                                    ": kiosks accept a k of at most " +
+                                    std::to_string(shared_limits::max_k));
+    if (config.max_asset_bytes > shared_limits::max_asset_bytes)
+        throw std::invalid_argument("limits.asset_bytes is " +
+                                    std::to_string(config.max_asset_bytes) +
+                                    ": kiosks accept an asset of at most " +
+                                    std::to_string(shared_limits::max_asset_bytes) +
+                                    " bytes, so content using a larger one would never reach them");
+    if (config.max_content_body_bytes > shared_limits::max_content_document_bytes)
+        throw std::invalid_argument(
+            "limits.content_body_bytes is " + std::to_string(config.max_content_body_bytes) +
+            ": kiosks accept a content document of at most " +
+            std::to_string(shared_limits::max_content_document_bytes) + " bytes");
+    if (config.max_image_side > shared_limits::max_image_side)
+        throw std::invalid_argument("an image side of " + std::to_string(config.max_image_side) +
+                                    " pixels is more than kiosks show (" +
+                                    std::to_string(shared_limits::max_image_side) + ")");
     if (config.data_dir.empty())
         throw std::invalid_argument("no data directory: pass --data DIR or set station.data");
     if (config.pbkdf2_iterations < 1)

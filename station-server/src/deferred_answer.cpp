@@ -1,5 +1,6 @@
 #include "deferred_answer.hpp"
 
+#include "http_support.hpp"
 #include "socket_cut.hpp"
 #include "station_metrics.hpp"
 

@@ -1,15 +1,17 @@
 #pragma once
 
-#include "http_support.hpp"
-
+#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 namespace wellness::station {
+
+using Status = Poco::Net::HTTPResponse::HTTPStatus; // as http_support.hpp names it
 
 class RouteCounters;
 
@@ -66,6 +68,19 @@ class DeferredAnswer {
     std::condition_variable done_;
     State state_ = State::open;
     bool awaited_ = false; // a settle() waits, so the writer must wake it
+};
+
+// What a handler whose answer another thread writes asks of its request's connection
+// (RequestConnection::deferral()).
+class AnswerDeferral {
+  public:
+    virtual ~AnswerDeferral() = default;
+    // An answer to this request that another thread may write (until `deadline`; after it the
+    // connection answers `fallback`). It takes effect once passed to defer().
+    virtual std::shared_ptr<DeferredAnswer>
+    answer_later(DeferredAnswer::Steady::time_point deadline, DeferredAnswer::Reply fallback) = 0;
+    // The handler returns without answering; `answer` will.
+    virtual void defer(std::shared_ptr<DeferredAnswer> answer) = 0;
 };
 
 } // namespace wellness::station

@@ -1,8 +1,7 @@
 #include "http_support.hpp"
 
-#include "connection_watch.hpp"
+#include "request_connection.hpp"
 #include "security.hpp"
-#include "station_connection.hpp"
 #include "station_metrics.hpp"
 
 #include <Poco/DateTimeFormat.h>
@@ -94,14 +93,10 @@ HttpError invalid_request(const std::string& code, const std::string& message) {
 void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
     deadline_ = std::chrono::steady_clock::now() + body_time_;
-    // The station's connections hand every handler their own request type, which knows the
-    // connection's socket.
-    auto* connection = dynamic_cast<StationRequest*>(&request);
-    if (connections_ && connection)
-        connections_->request_began(connection->socket());
+    if (connection_)
+        connection_->request_began();
     struct Ended {
-        ConnectionWatch* connections;
-        StationRequest* connection;
+        RequestConnection* connection;
         RouteCounters* counters;
         Poco::Net::HTTPServerResponse& response;
         ~Ended() {
@@ -111,10 +106,10 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                 return;
             if (counters)
                 counters->count(static_cast<int>(response.getStatus()));
-            if (connections && connection)
-                connections->request_ended(connection->socket(), ConnectionWatch::Steady::now());
+            if (connection)
+                connection->request_ended();
         }
-    } ended{connections_, connection, counters_, response};
+    } ended{connection_, counters_, response};
     try {
         serve(request, response);
     } catch (const HttpError& error) {
@@ -129,13 +124,13 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
             return;
         }
         response.setKeepAlive(false);
-        if (!connections_ || !connection) {
+        if (!connection_) {
             discard_body(request, 8 * 1024 * 1024, deadline_);
             send_error(response, error);
             return;
         }
         send_error_now(response, error);
-        connections_->close_lingering(connection->socket());
+        connection_->close_lingering();
     } catch (const std::exception& error) {
         logger_.error(std::string("request failed: ") + error.what());
         if (response.sent())

@@ -24,7 +24,7 @@ class HTTPServerResponse;
 
 namespace wellness::station {
 
-class ConnectionWatch;
+class RequestConnection;
 class RouteCounters;
 
 using Status = Poco::Net::HTTPResponse::HTTPStatus;
@@ -67,13 +67,13 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
 
-    // How long the request's body may take to arrive, counted from when its handling began, and
-    // the watch told when the request begins and ends (its connection is not cut meanwhile),
-    // and the route's counters its answer is counted in.
-    void guard(std::chrono::milliseconds body_time, ConnectionWatch& connections,
+    // How long the request's body may take to arrive, counted from when its handling began, the
+    // connection it came on (told when the request begins and ends, so it is not cut meanwhile;
+    // nullptr outside a StationConnection), and the route's counters its answer is counted in.
+    void guard(std::chrono::milliseconds body_time, RequestConnection* connection,
                RouteCounters& counters) {
         body_time_ = body_time;
-        connections_ = &connections;
+        connection_ = connection;
         counters_ = &counters;
     }
 
@@ -83,6 +83,8 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     Poco::Logger& logger() { return logger_; }
     // Where an answer written later (DeferredAnswer) is counted; nullptr outside the router.
     RouteCounters* route_counters() { return counters_; }
+    // The request's connection, for an answer written later; nullptr outside a StationConnection.
+    RequestConnection* connection() { return connection_; }
 
     // The free functions of the same names, with this request's deadline.
     std::string read_body(Poco::Net::HTTPServerRequest& request, std::size_t limit) {
@@ -95,7 +97,7 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
   private:
     Poco::Logger& logger_;
     std::chrono::milliseconds body_time_{30000};
-    ConnectionWatch* connections_ = nullptr;
+    RequestConnection* connection_ = nullptr;
     RouteCounters* counters_ = nullptr;
     BodyDeadline deadline_;
 };

@@ -137,7 +137,7 @@ void Station::publish_default_content() {
             std::string name = entry.get<std::string>();
             auto bytes = read_file(config_.content_dir / "assets" / name, config_.max_asset_bytes);
             std::string media_type(asset_media_type(name));
-            if (!bytes || check_image(*bytes, media_type, name, config_.max_image_side))
+            if (!bytes || !check_image(*bytes, media_type, name, config_.max_image_side).image)
                 continue;
             AssetRecord asset{
                 {name, media_type, sha256_hex(*bytes), static_cast<std::int64_t>(bytes->size())},
@@ -181,7 +181,7 @@ void Station::start() {
     server_ = std::make_unique<WatchedHttpServer>(
         Poco::makeShared<StationRouter>(config_, clock_, *store_, logger_, login_throttle_,
                                         account_throttle_, enroll_throttle_, *manifests_,
-                                        *counts_writer_, *release_gate_, *connections_, tls_.get(),
+                                        *counts_writer_, *release_gate_, tls_.get(),
                                         request_metrics_, metrics_token_, ledger_id_),
         *threads_, socket, params, *connections_);
     server_->start();

@@ -48,8 +48,20 @@ bool wait_readable(const Poco::Net::StreamSocket& socket,
 
 StationRequest::StationRequest(Poco::Net::HTTPServerResponseImpl& response,
                                Poco::Net::HTTPServerSession& session,
-                               Poco::Net::HTTPServerParams* params)
-    : HTTPServerRequestImpl(response, session, params), response_(response) {}
+                               Poco::Net::HTTPServerParams* params, ConnectionWatch& watch)
+    : HTTPServerRequestImpl(response, session, params), response_(response), watch_(watch) {}
+
+void StationRequest::request_began() {
+    watch_.request_began(socket());
+}
+
+void StationRequest::request_ended() {
+    watch_.request_ended(socket(), ConnectionWatch::Steady::now());
+}
+
+void StationRequest::close_lingering() {
+    watch_.close_lingering(socket());
+}
 
 std::shared_ptr<DeferredAnswer>
 StationRequest::answer_later(DeferredAnswer::Steady::time_point deadline,
@@ -121,7 +133,7 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
     Poco::Net::HTTPServerResponseImpl response(session);
     std::optional<StationRequest> parsed;
     try {
-        parsed.emplace(response, session, params_);
+        parsed.emplace(response, session, params_, watch_);
     } catch (const Poco::SyntaxException&) {
         // Poco reads Content-Length as a number while it builds the request; anything but
         // digits ends up here, before any handler could answer.
@@ -147,7 +159,7 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
         response.set("Server", server);
     try {
         std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(
-            factory_->createRequestHandler(request));
+            factory_->create_handler(request, request));
         if (!handler) {
             send_error_response(session,
                                 HttpError(Poco::Net::HTTPResponse::HTTP_NOT_IMPLEMENTED,
@@ -158,7 +170,7 @@ void StationConnection::serve_one(Poco::Net::HTTPServerSession& session) {
             response.sendContinue();
         handler->handleRequest(request, response);
         session.setKeepAlive(may_keep_alive && response.getKeepAlive());
-        deferred_ = request.deferred();
+        deferred_ = request.deferred_answer();
     } catch (const Poco::Exception&) {
         if (!response.sent()) {
             try {

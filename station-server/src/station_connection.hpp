@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deferred_answer.hpp"
+#include "request_connection.hpp"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -26,26 +27,37 @@ class ConnectionWatch;
 class StoppableHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   public:
     using Ptr = Poco::SharedPtr<StoppableHandlerFactory>;
+    // The handler for a request on a station connection, which the handler may ask of its
+    // connection (RequestConnection) without knowing its type.
+    virtual Poco::Net::HTTPRequestHandler*
+    create_handler(const Poco::Net::HTTPServerRequest& request, RequestConnection& connection) = 0;
     void announce_stop(const void* server) { serverStopped(server, false); }
     Poco::BasicEvent<const bool>& stop_announced() { return serverStopped; }
 };
 
-// A request on a station connection; its handler may leave the answer to another thread.
-class StationRequest : public Poco::Net::HTTPServerRequestImpl {
+// A request on a station connection, and what its handler may ask of the connection: its
+// watch is told when the request begins and ends, and the answer may be left to another thread.
+class StationRequest : public Poco::Net::HTTPServerRequestImpl,
+                       public RequestConnection,
+                       public AnswerDeferral {
   public:
     StationRequest(Poco::Net::HTTPServerResponseImpl& response,
-                   Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerParams* params);
+                   Poco::Net::HTTPServerSession& session, Poco::Net::HTTPServerParams* params,
+                   ConnectionWatch& watch);
 
-    // An answer to this request that another thread may write (until `deadline`; after it the
-    // connection answers `fallback`). It takes effect once passed to defer().
+    void request_began() override;
+    void request_ended() override;
+    void close_lingering() override;
     std::shared_ptr<DeferredAnswer> answer_later(DeferredAnswer::Steady::time_point deadline,
-                                                 DeferredAnswer::Reply fallback);
-    // The handler returns without answering; `answer` will.
-    void defer(std::shared_ptr<DeferredAnswer> answer) { deferred_ = std::move(answer); }
-    const std::shared_ptr<DeferredAnswer>& deferred() const { return deferred_; }
+                                                 DeferredAnswer::Reply fallback) override;
+    void defer(std::shared_ptr<DeferredAnswer> answer) override { deferred_ = std::move(answer); }
+    bool deferred() const override { return deferred_ != nullptr; }
+    AnswerDeferral& deferral() override { return *this; }
+    const std::shared_ptr<DeferredAnswer>& deferred_answer() const { return deferred_; }
 
   private:
     Poco::Net::HTTPServerResponseImpl& response_;
+    ConnectionWatch& watch_;
     std::shared_ptr<DeferredAnswer> deferred_;
 };
 

@@ -4,6 +4,7 @@
 #include "handlers/admin_assets_handler.hpp"
 #include "handlers/admin_content_handler.hpp"
 #include "handlers/admin_kiosks_handler.hpp"
+#include "handlers/admin_limits_handler.hpp"
 #include "handlers/admin_session_handler.hpp"
 #include "handlers/audit_handler.hpp"
 #include "handlers/backup_download_handler.hpp"
@@ -95,120 +96,120 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                              ManifestCache& manifests, CountsWriter& counts_writer,
-                             ReleaseGate& release_gate, ConnectionWatch& connections,
-                             const StationTls* tls, RequestMetrics& requests,
-                             MetricsToken& metrics_token, const std::string& ledger_id)
-    : clock_(clock), body_time_(config.body_read_time), connections_(connections), store_(store),
-      logger_(logger), unmatched_counters_(&requests.route("unmatched")) {
+                             ReleaseGate& release_gate, const StationTls* tls,
+                             RequestMetrics& requests, MetricsToken& metrics_token,
+                             const std::string& ledger_id)
+    : clock_(clock), body_time_(config.body_read_time), store_(store), logger_(logger),
+      unmatched_counters_(&requests.route("unmatched")) {
     auto& log = logger_;
     const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
     routes_ = {
         {{},
-         false,
+         PathMatch::exact,
          {"GET", "HEAD"},
-         false,
+         WrongMethod::anyone,
          [&log](RequestTarget&) { return new RootRedirectHandler(log); }},
         {{"healthz"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [&store, &log](RequestTarget&) { return new HealthHandler(store, log); }},
         {{"api", "v1", "station"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [tls, &cfg, &clock, &log](RequestTarget&) {
              return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::json,
                                                log);
          }},
         {{"station-certificate.pem"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [tls, &cfg, &clock, &log](RequestTarget&) {
              return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::pem,
                                                log);
          }},
         {{"admin"},
-         true,
+         PathMatch::prefix,
          {"GET", "HEAD"},
-         false,
+         WrongMethod::anyone,
          [&cfg, this, &log](RequestTarget& target) {
              return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
                                            std::move(target.segments), log);
          }},
         {{"summary"},
-         true,
+         PathMatch::prefix,
          {"GET", "HEAD"},
-         false,
+         WrongMethod::anyone,
          [&cfg, this, &log](RequestTarget& target) {
              return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
                                            std::move(target.segments), log);
          }},
         {{"api", "v1", "summary"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, &log](RequestTarget& target) {
              return new SummaryHandler(store, clock, cfg, std::move(target.query), log);
          }},
         {{"api", "v1", "kiosk", "enroll"},
-         false,
+         PathMatch::exact,
          {"POST"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, &enroll_throttle, &log](RequestTarget&) {
              return new KioskEnrollHandler(store, clock, cfg, enroll_throttle, log);
          }},
         {{"api", "v1", "kiosk", "token"},
-         false,
+         PathMatch::exact,
          {"POST"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new KioskTokenHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "kiosk", "content"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, &manifests, tls, &ledger_id, &log](RequestTarget&) {
              return new KioskContentHandler(store, clock, cfg, manifests, tls, ledger_id, log);
          }},
         {{"api", "v1", "kiosk", "assets", "*"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &log, last](RequestTarget& target) {
              return new KioskAssetHandler(store, clock, last(target), log);
          }},
         {{"api", "v1", "kiosk", "counts"},
-         false,
+         PathMatch::exact,
          {"POST"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &counts_writer, &release_gate, &cfg, &log](RequestTarget&) {
              return new KioskCountsHandler(store, clock, counts_writer, release_gate,
                                            cfg.counts_commit_wait, log);
          }},
         {{"api", "v1", "admin", "session"},
-         false,
+         PathMatch::exact,
          {"POST", "DELETE"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminSessionHandler(store, clock, cfg, login_throttle, account_throttle,
                                             log);
          }},
         {{"api", "v1", "admin", "admins"},
-         false,
+         PathMatch::exact,
          {"GET", "POST"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::admins, "", store,
                                              clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "admins", "*"},
-         false,
+         PathMatch::exact,
          {"DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &login_throttle, &account_throttle, &log,
           last](RequestTarget& target) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::admin, last(target),
@@ -216,128 +217,135 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                                              log);
          }},
         {{"api", "v1", "admin", "password"},
-         false,
+         PathMatch::exact,
          {"PUT"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::password, "", store,
                                              clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "sessions"},
-         false,
+         PathMatch::exact,
          {"DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
              return new AdminAccountsHandler(AdminAccountsHandler::Resource::sessions, "", store,
                                              clock, cfg, login_throttle, account_throttle, log);
          }},
         {{"api", "v1", "admin", "content"},
-         false,
+         PathMatch::exact,
          {"GET", "PUT"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new AdminContentHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "admin", "content", "versions"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log](RequestTarget&) {
              return new AdminContentVersionsHandler(store, clock, log);
          }},
         {{"api", "v1", "admin", "content", "versions", "*"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log, last](RequestTarget& target) {
              return new AdminContentVersionHandler(store, clock, last(target), log);
          }},
         {{"api", "v1", "admin", "content", "draft"},
-         false,
+         PathMatch::exact,
          {"GET", "PUT", "DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new AdminContentDraftHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "admin", "content", "rollback"},
-         false,
+         PathMatch::exact,
          {"POST"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new AdminContentRollbackHandler(store, clock, cfg, log);
          }},
-        {{"api", "v1", "admin", "assets"},
-         false,
+        {{"api", "v1", "admin", "limits"},
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
+         [&store, &clock, &cfg, &log](RequestTarget&) {
+             return new AdminLimitsHandler(store, clock, cfg, log);
+         }},
+        {{"api", "v1", "admin", "assets"},
+         PathMatch::exact,
+         {"GET"},
+         WrongMethod::admins_only,
          [&store, &clock, &log](RequestTarget&) {
              return new AdminAssetListHandler(store, clock, log);
          }},
         {{"api", "v1", "admin", "assets", "*"},
-         false,
+         PathMatch::exact,
          {"GET", "PUT"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log, last](RequestTarget& target) {
              return new AdminAssetHandler(store, clock, cfg, last(target), log);
          }},
         {{"api", "v1", "admin", "kiosks"},
-         false,
+         PathMatch::exact,
          {"GET", "POST"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, tls, &log](RequestTarget&) {
              return new AdminKiosksHandler(store, clock, cfg, tls, log);
          }},
         {{"api", "v1", "admin", "kiosks", "*"},
-         false,
+         PathMatch::exact,
          {"DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log, last](RequestTarget& target) {
              return new AdminKioskHandler(store, clock, last(target), log);
          }},
         {{"api", "v1", "admin", "coordinator-tokens"},
-         false,
+         PathMatch::exact,
          {"GET", "POST"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new CoordinatorTokensHandler(store, clock, cfg, log);
          }},
         {{"api", "v1", "admin", "coordinator-tokens", "*"},
-         false,
+         PathMatch::exact,
          {"DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log, last](RequestTarget& target) {
              return new CoordinatorTokenHandler(store, clock, last(target), log);
          }},
         {{"api", "v1", "admin", "audit"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log](RequestTarget&) { return new AuditHandler(store, clock, log); }},
         {{"api", "v1", "admin", "backups", "latest"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &cfg, &log](RequestTarget&) {
              return new BackupDownloadHandler(store, clock, cfg.data_dir / backups_directory, log);
          }},
         {{"metrics"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         false,
+         WrongMethod::anyone,
          [&store, &clock, &cfg, tls, &requests, &metrics_token, &log](RequestTarget&) {
              return new MetricsHandler(store, clock, cfg, tls, requests, metrics_token, log);
          }},
         {{"api", "v1", "admin", "metrics-token"},
-         false,
+         PathMatch::exact,
          {"GET", "POST", "DELETE"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &metrics_token, &log](RequestTarget&) {
              return new MetricsTokenHandler(store, clock, metrics_token, log);
          }},
         {{"api", "v1", "admin", "qr.svg"},
-         false,
+         PathMatch::exact,
          {"GET"},
-         true,
+         WrongMethod::admins_only,
          [&store, &clock, &log](RequestTarget& target) {
              return new QrHandler(store, clock, std::move(target.query), log);
          }},
@@ -350,14 +358,14 @@ std::string StationRouter::route_name(const Route& route) {
     std::string name;
     for (const auto& segment : route.pattern)
         name += "/" + std::string(segment);
-    if (route.prefix)
+    if (route.match == PathMatch::prefix)
         name += "/**";
     return name.empty() ? "/" : name;
 }
 
 bool StationRouter::matches(const Route& route, const std::vector<std::string>& segments) {
-    if (route.prefix ? segments.size() < route.pattern.size()
-                     : segments.size() != route.pattern.size())
+    if (route.match == PathMatch::prefix ? segments.size() < route.pattern.size()
+                                         : segments.size() != route.pattern.size())
         return false;
     for (std::size_t i = 0; i < route.pattern.size(); ++i)
         if (route.pattern[i] != "*" && route.pattern[i] != segments[i])
@@ -387,14 +395,25 @@ StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request
         for (const auto& method : route.methods)
             if (method == request.getMethod())
                 return route.create(target);
-        return new MethodNotAllowedHandler(join(route.methods),
-                                           route.admin_only ? &store_ : nullptr, clock_, logger_);
+        return new MethodNotAllowedHandler(
+            join(route.methods), route.wrong_method == WrongMethod::admins_only ? &store_ : nullptr,
+            clock_, logger_);
     }
     throw not_found();
 }
 
 HTTPRequestHandler*
 StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
+    return make_handler(request, nullptr);
+}
+
+HTTPRequestHandler* StationRouter::create_handler(const Poco::Net::HTTPServerRequest& request,
+                                                  RequestConnection& connection) {
+    return make_handler(request, &connection);
+}
+
+StationHandler* StationRouter::make_handler(const Poco::Net::HTTPServerRequest& request,
+                                            RequestConnection* connection) {
     // Poco answers a throwing or empty factory itself, outside the contract: never do either.
     StationHandler* handler = nullptr;
     RouteCounters* counters = unmatched_counters_;
@@ -403,7 +422,7 @@ StationRouter::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     } catch (...) {
         handler = new FailureHandler(std::current_exception(), logger_);
     }
-    handler->guard(body_time_, connections_, *counters);
+    handler->guard(body_time_, connection, *counters);
     return handler;
 }
 

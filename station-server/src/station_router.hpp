@@ -1,10 +1,10 @@
 #pragma once
 
 #include "config.hpp"
-#include "connection_watch.hpp"
 #include "counts_writer.hpp"
 #include "login_throttle.hpp"
 #include "static_files.hpp"
+#include "station_connection.hpp"
 #include "station_metrics.hpp"
 #include "station_store.hpp"
 
@@ -40,31 +40,38 @@ class StationRouter : public StoppableHandlerFactory {
                   Poco::Logger& logger, LoginThrottle& login_throttle,
                   AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
                   ManifestCache& manifests, CountsWriter& counts_writer, ReleaseGate& release_gate,
-                  ConnectionWatch& connections, const StationTls* tls, RequestMetrics& requests,
-                  MetricsToken& metrics_token, const std::string& ledger_id);
+                  const StationTls* tls, RequestMetrics& requests, MetricsToken& metrics_token,
+                  const std::string& ledger_id);
 
+    // Poco's way in (no StationConnection: the handler has no connection to ask).
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+    Poco::Net::HTTPRequestHandler* create_handler(const Poco::Net::HTTPServerRequest& request,
+                                                  RequestConnection& connection) override;
 
   private:
     using Create = std::function<StationHandler*(RequestTarget&)>;
+    // Whether the pattern may be followed by more segments (a folder of files).
+    enum class PathMatch { exact, prefix };
+    // Admin routes tell a wrong method (405) only to signed-in admins, like everything else
+    // about them; others tell anyone.
+    enum class WrongMethod { anyone, admins_only };
     struct Route {
         std::vector<std::string_view> pattern; // "*" matches any one segment
-        bool prefix = false;                   // the pattern may be followed by more segments
+        PathMatch match = PathMatch::exact;
         std::vector<std::string> methods;
-        // Admin routes tell a wrong method (405) only to signed-in admins, like everything else
-        // about them.
-        bool admin_only = false;
+        WrongMethod wrong_method = WrongMethod::anyone;
         Create create;
     };
     static bool matches(const Route& route, const std::vector<std::string>& segments);
     // The label /metrics counts a route's answers under: its pattern ("*" for a segment).
     static std::string route_name(const Route& route);
     StationHandler* route(const Poco::Net::HTTPServerRequest& request, RouteCounters*& counters);
+    StationHandler* make_handler(const Poco::Net::HTTPServerRequest& request,
+                                 RequestConnection* connection);
 
     const Clock& clock_;
     std::chrono::milliseconds body_time_;
-    ConnectionWatch& connections_;
     StationStore& store_;
     Poco::Logger& logger_;
     StaticFileCache static_files_;

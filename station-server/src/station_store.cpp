@@ -1,3 +1,14 @@
+// The station's SQLite store, through SQLiteCpp with bound parameters only. Sections, in order:
+//   1. The schema: its migrations, one entry per version (never edited once released).
+//   2. Helpers: opening a connection, migrating, the audit row, published cells, sealing.
+//   3. The pool of connections with their kept statements (borrow / Lease).
+//   4. Admins and their sessions (sign-in, password, removal).
+//   5. Kiosks: creation, enrollment, token rotation, credentials, revocation, contacts.
+//   6. Coordinator tokens.
+//   7. Content: versions, publishing, drafts; assets.
+//   8. Counts: the group writer, checkpoints, sealing due weeks, published cells, weekly counts.
+//   9. The audit log.
+
 #include "station_store.hpp"
 
 #include <SQLiteCpp/Statement.h>

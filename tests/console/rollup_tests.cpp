@@ -490,16 +490,15 @@ TEST_CASE("Every range, period and format asked of three stations through the ro
                 body.erase("stations");
                 body.erase("answered");
                 body.erase("unreachable");
-                std::string error;
-                auto answer = wellness::summary_from_json(body, error);
-                INFO(error);
-                REQUIRE(answer);
-                add_answer(system, *answer);
+                const auto decoded = wellness::summary_from_json(body);
+                INFO(decoded.error);
+                REQUIRE(decoded.summary);
+                add_answer(system, *decoded.summary);
                 auto with_csv = base;
                 with_csv.insert(with_csv.end(), {"--format", "csv"});
                 auto as_csv = run_rollup(with_csv);
                 REQUIRE(as_csv.exit_code == 0);
-                add_answer(system, summary_from_csv(as_csv.out, *answer));
+                add_answer(system, summary_from_csv(as_csv.out, *decoded.summary));
                 runs += 2;
             }
     CHECK(runs == 360);

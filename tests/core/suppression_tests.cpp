@@ -68,8 +68,8 @@ TEST_CASE("A k below 3 is refused and never used to publish", "[suppression]") {
     CHECK_FALSE(is_valid_k(-5));
     CHECK(is_valid_k(3));
     CHECK(is_valid_k(default_k));
-    CHECK(summary_request_problem({week("2026-W40"), week("2026-W47"), Period::week, 2}));
-    CHECK_FALSE(summary_request_problem({week("2026-W40"), week("2026-W47"), Period::week, 3}));
+    CHECK_FALSE(check_summary_request({week("2026-W40"), week("2026-W47"), Period::week, 2}).ok());
+    CHECK(check_summary_request({week("2026-W40"), week("2026-W47"), Period::week, 3}).ok());
 
     // Even if a caller forgets to check, a summary is published with at least k = 3.
     const auto summary = summarize({{week("2026-W40"), "visit", "start", 2}},
@@ -80,9 +80,9 @@ TEST_CASE("A k below 3 is refused and never used to publish", "[suppression]") {
 }
 
 TEST_CASE("A request ending before it starts or spanning over a century is refused", "[summary]") {
-    CHECK(summary_request_problem({week("2026-W47"), week("2026-W40"), Period::week, 5}));
-    CHECK(summary_request_problem({week("1920-W01"), week("2026-W40"), Period::week, 5}));
-    CHECK_FALSE(summary_request_problem({week("2000-W01"), week("2026-W40"), Period::week, 5}));
+    CHECK_FALSE(check_summary_request({week("2026-W47"), week("2026-W40"), Period::week, 5}).ok());
+    CHECK_FALSE(check_summary_request({week("1920-W01"), week("2026-W40"), Period::week, 5}).ok());
+    CHECK(check_summary_request({week("2000-W01"), week("2026-W40"), Period::week, 5}).ok());
     CHECK(summarize({{week("2026-W45"), "visit", "start", 9}},
                     {week("2026-W47"), week("2026-W40"), Period::week, 5})
               .cells.empty());
@@ -271,10 +271,10 @@ TEST_CASE("A summary is written as JSON with null n for hidden cells", "[summary
              "suppressed": true, "at_least": 12}
         ]})"));
 
-    std::string error;
-    const auto back = summary_from_json(json, error);
+    const auto read = summary_from_json(json);
+    const auto& back = read.summary;
     REQUIRE(back);
-    CHECK(error.empty());
+    CHECK(read.error.empty());
     CHECK(back->from == summary.from);
     CHECK(back->to == summary.to);
     CHECK(back->period == Period::total);
@@ -316,8 +316,7 @@ TEST_CASE("A station's summary with anything wrong is refused with a reason", "[
             {"period": "2026-W41", "metric": "checkin.level", "key": "heavy", "n": null,
              "suppressed": true, "at_least": 3}
         ]})");
-    std::string error;
-    REQUIRE(summary_from_json(good, error));
+    REQUIRE(summary_from_json(good).summary);
 
     // Each entry replaces (or, with null, sets to null) the named fields of a copy.
     auto with = [&](const Json& changes) {
@@ -373,9 +372,9 @@ TEST_CASE("A station's summary with anything wrong is refused with a reason", "[
     };
     for (const auto& [what, json] : bad) {
         INFO(what);
-        error.clear();
-        CHECK_FALSE(summary_from_json(json, error));
-        CHECK_FALSE(error.empty());
+        const auto read = summary_from_json(json);
+        CHECK_FALSE(read.summary);
+        CHECK_FALSE(read.error.empty());
     }
 }
 
@@ -404,8 +403,7 @@ TEST_CASE("Each published week says how many kiosks released it of how many were
     const Json json = summary_to_json(summary);
     CHECK(json["kiosks_reporting"][1] ==
           Json::parse(R"({"week": "2026-W45", "released": 2, "enrolled": 3})"));
-    std::string error;
-    const auto back = summary_from_json(json, error);
+    const auto back = summary_from_json(json).summary;
     REQUIRE(back);
     CHECK(back->reporting == summary.reporting);
     CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
@@ -427,8 +425,7 @@ TEST_CASE("A summary from a station that keeps no kiosk figures is read, and say
     Summary summary = reported_weeks();
     Json json = summary_to_json(summary);
     json.erase("kiosks_reporting");
-    std::string error;
-    const auto back = summary_from_json(json, error);
+    const auto back = summary_from_json(json).summary;
     REQUIRE(back);
     CHECK(back->reporting.empty());
     CHECK_FALSE(reporting_of(*back, "2026-W45"));
@@ -468,9 +465,9 @@ TEST_CASE("Kiosk figures that cannot be true are refused with a reason", "[summa
     };
     for (const auto& [what, json] : bad) {
         INFO(what);
-        std::string error;
-        CHECK_FALSE(summary_from_json(json, error));
-        CHECK(error.find("kiosks_reporting") != std::string::npos);
+        const auto read = summary_from_json(json);
+        CHECK_FALSE(read.summary);
+        CHECK(read.error.find("kiosks_reporting") != std::string::npos);
     }
 }
 

@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto parsed = wellness::parse_json_input(text);
     if (!parsed.value)
         return 0;
-    std::string error;
-    auto summary = wellness::summary_from_json(*parsed.value, error);
+    auto read = wellness::summary_from_json(*parsed.value);
+    auto& summary = read.summary;
     if (summary) {
         (void)wellness::summary_to_csv(*summary);
         (void)wellness::merge_summaries({*summary, *summary}, wellness::default_k);

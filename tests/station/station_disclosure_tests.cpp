@@ -250,14 +250,13 @@ TEST_CASE("every range, period and format asked of a station leaves each hidden 
                                           "&to=" + to.to_string() + "&period=" + period;
                 auto json = station.get(query + "&format=json", coordinator);
                 REQUIRE(json.status == 200);
-                std::string error;
-                auto answer = wellness::summary_from_json(json.json(), error);
-                INFO(error);
-                REQUIRE(answer);
-                add_answer(system, *answer);
+                const auto read = wellness::summary_from_json(json.json());
+                INFO(read.error);
+                REQUIRE(read.summary);
+                add_answer(system, *read.summary);
                 auto csv = station.get(query + "&format=csv", coordinator);
                 REQUIRE(csv.status == 200);
-                add_answer(system, summary_from_csv(csv.body, *answer));
+                add_answer(system, summary_from_csv(csv.body, *read.summary));
                 requests += 2;
             }
         }

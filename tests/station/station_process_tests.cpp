@@ -102,6 +102,30 @@ TEST_CASE("serve refuses a k below 3 with a clear error", "[station]") {
     CHECK(text.find("at least 3") != std::string::npos);
 }
 
+TEST_CASE("serve refuses at start-up an asset limit or a k its kiosks would reject, and says why",
+          "[station][limits]") {
+    // Issue 13: a station with these settings started and served content no kiosk would take.
+    const std::vector<std::pair<std::string, std::string>> settings = {
+        {"limits.asset_bytes = 8388608\n", "kiosks accept an asset of at most 4194304 bytes"},
+        {"summary.k = 20000\n", "kiosks accept a k of at most 10000"},
+        {"limits.content_body_bytes = 2097152\n",
+         "kiosks accept a content document of at most 1048576 bytes"},
+    };
+    for (const auto& [setting, words] : settings) {
+        TempDir dir;
+        std::ofstream(dir.path() / "station.properties") << setting;
+        Poco::Pipe out;
+        auto child = launch({"serve", "--data", (dir.path() / "data").string(), "--port", "0",
+                             "--config", (dir.path() / "station.properties").string()},
+                            out);
+        std::string text = read_all(*child.output);
+        INFO(setting << text);
+        CHECK(child.handle.wait() != 0);
+        CHECK(text.find(words) != std::string::npos);
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "data" / "port"));
+    }
+}
+
 TEST_CASE("serve speaks HTTPS by default, keeps the first password out of its output, and exits "
           "0 on SIGTERM",
           "[station][tls]") {

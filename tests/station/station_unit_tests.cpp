@@ -3,10 +3,12 @@
 #include "config.hpp"
 #include "connection_watch.hpp"
 #include "deferred_answer.hpp"
+#include "handlers/admin_limits_handler.hpp"
 #include "kiosk_health.hpp"
 #include "login_throttle.hpp"
 #include "security.hpp"
 #include "static_files.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/ServerSocket.h>
@@ -90,6 +92,49 @@ TEST_CASE("the configuration file sets limits and a k below 3 is refused", "[sta
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
     file->setString("station.port", "eighty");
     CHECK_THROWS_AS(apply_configuration(*file, config), std::invalid_argument);
+}
+
+TEST_CASE("A station takes every setting its kiosks accept, up to the shared limits, and no more",
+          "[station][limits]") {
+    const auto checked = [](const std::string& key, long value) {
+        Poco::AutoPtr<Poco::Util::MapConfiguration> file(new Poco::Util::MapConfiguration);
+        file->setString(key, std::to_string(value));
+        StationConfig config;
+        config.data_dir = "/tmp/x";
+        apply_configuration(*file, config);
+        validate_config(config);
+    };
+    namespace shared = wellness::shared_limits;
+    CHECK_NOTHROW(checked("limits.asset_bytes", shared::max_asset_bytes));
+    CHECK_THROWS_WITH(checked("limits.asset_bytes", shared::max_asset_bytes + 1),
+                      Catch::Contains("kiosks accept an asset of at most"));
+    CHECK_NOTHROW(checked("summary.k", shared::max_k));
+    CHECK_THROWS_WITH(checked("summary.k", shared::max_k + 1),
+                      Catch::Contains("kiosks accept a k of at most"));
+    CHECK_NOTHROW(checked("summary.k", wellness::minimum_k));
+    CHECK_THROWS_WITH(checked("summary.k", wellness::minimum_k - 1), Catch::Contains("at least 3"));
+    CHECK_NOTHROW(checked("limits.content_body_bytes", shared::max_content_document_bytes));
+    CHECK_THROWS_WITH(checked("limits.content_body_bytes", shared::max_content_document_bytes + 1),
+                      Catch::Contains("kiosks accept a content document of at most"));
+    StationConfig config;
+    config.data_dir = "/tmp/x";
+    config.max_image_side = shared::max_image_side + 1;
+    CHECK_THROWS_WITH(validate_config(config), Catch::Contains("more than kiosks show"));
+}
+
+TEST_CASE("The station serves its limits to the console as the shared ones, with its own "
+          "stricter settings",
+          "[station][limits]") {
+    StationConfig config;
+    config.max_asset_bytes = 100000;
+    config.k = 7;
+    const wellness::Json limits = wellness::station::limits_json(config);
+    CHECK(limits.at("asset_bytes") == 100000);
+    CHECK(limits.at("image_side") == wellness::shared_limits::max_image_side);
+    CHECK(limits.at("total_asset_bytes") == wellness::shared_limits::max_total_asset_bytes);
+    CHECK(limits.at("k") ==
+          wellness::Json{{"min", 3}, {"max", wellness::shared_limits::max_k}, {"current", 7}});
+    CHECK(limits.at("batch_entries") == wellness::max_batch_entries);
 }
 
 TEST_CASE("the configuration example in the station's README is a file the station accepts",

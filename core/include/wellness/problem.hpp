@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,16 @@ struct Problem {
 };
 
 using Problems = std::vector<Problem>;
+
+// The first `shown` problems as one line ("path: message; ...; and N more"), for a log or an
+// error string where a list does not fit.
+inline std::string describe_problems(const Problems& problems, std::size_t shown = 5) {
+    std::string text;
+    for (std::size_t i = 0; i < problems.size() && i < shown; ++i)
+        text += (i ? "; " : "") + problems[i].path + ": " + problems[i].message;
+    if (problems.size() > shown)
+        text += "; and " + std::to_string(problems.size() - shown) + " more";
+    return text;
+}
 
 } // namespace wellness

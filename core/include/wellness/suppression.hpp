@@ -80,9 +80,13 @@ inline constexpr long max_summary_weeks = 5300; // the most a station may be con
 inline constexpr std::int64_t max_summary_n = 1'000'000'000'000; // room for many stations' sums
 inline constexpr std::size_t max_summary_cells = 500'000;
 
-// Why a request cannot be answered (from after to, a range longer than max_summary_weeks, a k
-// below minimum_k), or nullopt when it can.
-std::optional<std::string> summary_request_problem(const SummaryRequest& request);
+// Whether a request can be answered: `problem` says why not (from after to, a range longer than
+// max_summary_weeks, a k below minimum_k) and is empty when it can.
+struct SummaryRequestCheck {
+    std::string problem;
+    bool ok() const { return problem.empty(); }
+};
+SummaryRequestCheck check_summary_request(const SummaryRequest& request);
 
 // Privacy promise 8: a station publishes fixed, calendar-aligned cells only, decided once when
 // a week is sealed and kept: the sealed week ("2026-W44"), and once their last week is sealed,
@@ -118,7 +122,7 @@ std::optional<IsoWeek> last_week_of(std::string_view label);
 // row per (metric, key): the sum of the range's published week cells, shown only if every one
 // of them is shown (a function of shown cells only), else hidden. Weeks after
 // published_through are not published: absent. A k below minimum_k is raised to minimum_k; a
-// range summary_request_problem refuses gives no cells.
+// range check_summary_request refuses gives no cells.
 Summary answer_from_published(const std::vector<PublishedCell>& published,
                               const SummaryRequest& request,
                               std::optional<IsoWeek> published_through);
@@ -138,7 +142,11 @@ summary_to_csv(const Summary& summary); // header: period,metric,key,n,suppresse
 // canonical order. `kiosks_reporting` may be absent (a station from before it: no figures);
 // when present each entry is a published week of the range, once, 0 <= released <= enrolled.
 // Never throws.
-std::optional<Summary> summary_from_json(const Json& json, std::string& error);
+struct SummaryReadResult {
+    std::optional<Summary> summary; // set only when error is empty
+    std::string error;
+};
+SummaryReadResult summary_from_json(const Json& json);
 
 // Regional rollup: add up stations' summaries of the same request per published cell, without
 // un-hiding anything. A cell that any station hid, or that a station has not published yet (a

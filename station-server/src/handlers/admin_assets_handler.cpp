@@ -49,9 +49,10 @@ void AdminAssetHandler::upload(Poco::Net::HTTPServerRequest& request,
         throw HttpError(Status::HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                         "assets must be image/png or image/jpeg");
     std::string bytes = read_body(request, config_.max_asset_bytes);
-    if (auto problem = check_image(bytes, media_type, name_, config_.max_image_side))
-        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_image", *problem,
-                        {{"", *problem}});
+    if (auto checked = check_image(bytes, media_type, name_, config_.max_image_side);
+        !checked.image)
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_image", checked.problem,
+                        {{"", checked.problem}});
     AssetRecord asset{
         {name_, media_type, sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())},
         std::move(bytes)};

@@ -2,11 +2,13 @@
 
 #include "wellness/content.hpp"
 #include "wellness/iso_week.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
+#include <set>
 
 namespace wellness::station {
 
@@ -108,6 +110,27 @@ HttpError changed_since(StationStore& store, const ContentChanged& changed) {
                      {{"/current_version", std::to_string(changed.current)}});
 }
 
+// A kiosk keeps at most max_total_asset_bytes of assets per version (limits.hpp): content over
+// that would be refused by every kiosk, so it is refused here, before anything is published.
+void refuse_more_assets_than_kiosks_keep(StationStore& store, const Json& document) {
+    std::set<std::string> named;
+    if (document.contains("assets") && document["assets"].is_array())
+        for (const auto& name : document["assets"])
+            if (name.is_string())
+                named.insert(name.get<std::string>());
+    std::int64_t total = 0;
+    for (const auto& asset : store.list_assets())
+        if (named.contains(asset.name))
+            total += asset.size;
+    if (total > static_cast<std::int64_t>(shared_limits::max_total_asset_bytes))
+        throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_content",
+                        "the content's assets are " + std::to_string(total) +
+                            " bytes together; kiosks keep at most " +
+                            std::to_string(shared_limits::max_total_asset_bytes) +
+                            "; the published content is unchanged",
+                        {{"/assets", "the assets are too large together"}});
+}
+
 // Validates against core's rules and the uploaded assets, then publishes with its audit entry
 // (with `based_on`, only while that version is still current).
 Published publish(StationStore& store, Poco::Logger& logger, const Json& document,
@@ -121,6 +144,7 @@ Published publish(StationStore& store, Poco::Logger& logger, const Json& documen
                         "the content has " + std::to_string(parsed.problems.size()) +
                             " problem(s); the published content is unchanged",
                         parsed.problems);
+    refuse_more_assets_than_kiosks_keep(store, document);
     const auto counted_now = counted_by_this_week(store, stamp.at);
     Published published;
     try {

@@ -5,6 +5,8 @@
 #include "station_tls.hpp"
 #include "wellness/content.hpp"
 #include "wellness/kiosk_headers.hpp"
+#include "wellness/limits.hpp"
+#include "wellness/manifest.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -47,20 +49,15 @@ void ManifestCache::remember(std::int64_t version, std::string body) {
 }
 
 std::string KioskContentHandler::build_manifest(const ContentVersionRecord& current) {
-    Json document = parse_stored_document(current.document);
-    Json assets = Json::array();
-    if (document.contains("assets") && document["assets"].is_array())
-        for (const auto& name : document["assets"])
+    ContentManifest manifest{
+        std::to_string(current.version), parse_stored_document(current.document), {}, config_.k};
+    if (manifest.document.contains("assets") && manifest.document["assets"].is_array())
+        for (const auto& name : manifest.document["assets"])
             if (name.is_string())
                 if (auto asset = store_.asset(name.get<std::string>()))
-                    assets.push_back({{"name", asset->info.name},
-                                      {"sha256", asset->info.sha256},
-                                      {"size", asset->info.size}});
-    Json manifest = {{"version", std::to_string(current.version)},
-                     {"document", std::move(document)},
-                     {"assets", assets},
-                     {"k", config_.k}};
-    return manifest.dump(-1, ' ', false, Json::error_handler_t::replace);
+                    manifest.assets.push_back({asset->info.name, asset->info.sha256,
+                                               static_cast<std::size_t>(asset->info.size)});
+    return encode_manifest(manifest);
 }
 
 void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& version) {
@@ -84,7 +81,8 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     std::optional<std::string> reported;
     if (request.has(content_version_header)) {
         std::string value = request.get(content_version_header);
-        if (!value.empty() && value.size() <= 32 && is_valid_slug(value))
+        if (!value.empty() && value.size() <= shared_limits::max_version_chars &&
+            is_valid_slug(value))
             reported = value;
     }
     response.set("ETag", "\"" + version + "\"");

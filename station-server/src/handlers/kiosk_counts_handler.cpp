@@ -1,6 +1,7 @@
 #include "kiosk_counts_handler.hpp"
 
-#include "station_connection.hpp"
+#include "deferred_answer.hpp"
+#include "request_connection.hpp"
 #include "wellness/counts.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
@@ -82,16 +83,19 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!credentials)
         throw unauthorized("invalid_token", "the token is not valid");
     gate_.check(*decoded.batch, credentials->enrolled_at, now);
-    auto& connection = dynamic_cast<StationRequest&>(request); // the station serves no other
+    RequestConnection* connection = this->connection();
+    if (!connection) // only a StationConnection can carry an answer written later
+        throw busy();
+    AnswerDeferral& deferral = connection->deferral();
     auto answer =
-        connection.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
+        deferral.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
     answer->count_in(route_counters());
     auto pending = std::make_shared<const PendingBatch>(
         PendingBatch{std::move(*decoded.batch), kiosk.id, now});
     if (!writer_.submit(std::move(pending), std::make_shared<CountsAnswer>(answer)))
         throw busy();
     // The writer may have answered already; either way this thread is done with the request.
-    connection.defer(std::move(answer));
+    deferral.defer(std::move(answer));
 }
 
 } // namespace wellness::station

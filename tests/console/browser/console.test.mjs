@@ -163,6 +163,23 @@ test('an uploaded image is listed with a thumbnail and can be chosen for a provi
   });
 });
 
+test('an image larger than the station and its kiosks take is refused in the console with the limit, and never sent', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    await signIn(page, station);
+    const limits = await call(station.baseUrl, 'GET', '/api/v1/admin/limits', { token: await adminToken(station) });
+    assert.equal(limits.status, 200);
+    const most = limits.json.asset_bytes;
+    await page.click('#main-nav a[data-view=images]');
+    await page.locator('.hint', { hasText: 'At most 2.0 MiB and 4096 pixels a side' }).waitFor();
+    const big = Buffer.concat([tinyPng(), Buffer.alloc(most + 1 - tinyPng().length)]);
+    await page.locator('#image-file').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+    await page.click('.upload-form button[type=submit]');
+    await page.locator('.message-error', { hasText: 'take images of at most 2.0 MiB' }).waitFor();
+    const listed = await call(station.baseUrl, 'GET', '/api/v1/admin/assets', { token: await adminToken(station) });
+    assert.ok(!listed.json.assets.some((a) => a.name === 'big.png'));
+  });
+});
+
 test('a new kiosk\'s enrollment code is shown once, it enrolls, and revoking the kiosk locks it out', TIMEOUT, async () => {
   await withStationAndBrowser(async ({ station, page }) => {
     await signIn(page, station);

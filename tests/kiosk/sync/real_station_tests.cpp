@@ -9,8 +9,11 @@
 #include "sync_schedule.hpp"
 #include "sync_test_support.hpp"
 #include "token_file.hpp"
+#include "wellness/limits.hpp"
 #include "wellness/pinned_context.hpp"
 
+#include <Poco/Checksum.h>
+#include <Poco/DeflatingStream.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -22,7 +25,9 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <optional>
 #include <regex>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -115,11 +120,10 @@ class RealStation {
     Json call(const std::string& method, const std::string& path, const Json& body,
               const std::string& token, int expected_status) {
         StationClient client(url_, std::chrono::seconds(5), {fingerprint_});
-        std::string error;
-        const auto response = client.send(
-            StationRequest{method, path, body.is_null() ? "" : body.dump(), token, "", 1 << 20},
-            error);
-        INFO(method << " " << path << ": " << error);
+        const auto answer = client.send(
+            StationRequest{method, path, body.is_null() ? "" : body.dump(), token, "", 1 << 20});
+        const auto& response = answer.response;
+        INFO(method << " " << path << ": " << answer.error);
         REQUIRE(response);
         INFO(response->body);
         REQUIRE(response->status == expected_status);
@@ -130,23 +134,51 @@ class RealStation {
     // based on (the kiosk's client has no use for If-Match, so this speaks HTTPS itself).
     void publish_content(const Json& document, const std::string& token,
                          const std::string& based_on_etag) {
+        REQUIRE(put("/api/v1/admin/content", document.dump(), "application/json", token,
+                    based_on_etag) == Poco::Net::HTTPResponse::HTTP_OK);
+    }
+
+    // A PUT with a body of any type (an image upload, a content document); its status.
+    int put(const std::string& path, const std::string& body, const std::string& type,
+            const std::string& token, const std::string& if_match = "") {
         wellness::tls::PinnedContext pins({fingerprint_});
         const Poco::URI station(url_);
         Poco::Net::HTTPSClientSession session(station.getHost(), station.getPort(), pins.context());
-        session.setTimeout(Poco::Timespan(10, 0));
-        Poco::Net::HTTPRequest request("PUT", "/api/v1/admin/content",
-                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        session.setTimeout(Poco::Timespan(30, 0));
+        Poco::Net::HTTPRequest request("PUT", path, Poco::Net::HTTPMessage::HTTP_1_1);
         request.set("Authorization", "Bearer " + token);
-        request.set("If-Match", based_on_etag);
-        const std::string body = document.dump();
-        request.setContentType("application/json");
+        if (!if_match.empty())
+            request.set("If-Match", if_match);
+        request.setContentType(type);
         request.setContentLength(static_cast<std::streamsize>(body.size()));
-        session.sendRequest(request) << body;
-        Poco::Net::HTTPResponse response;
-        std::istream& in = session.receiveResponse(response);
-        const std::string answer(std::istreambuf_iterator<char>(in), {});
-        INFO(answer);
-        REQUIRE(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+        try {
+            session.sendRequest(request) << body;
+        } catch (const Poco::Exception&) {
+            // A station refusing a body by its Content-Length answers and stops reading: the
+            // rest of a large body may not be taken. Its answer may still be there to read.
+        }
+        try {
+            Poco::Net::HTTPResponse response;
+            std::istream& in = session.receiveResponse(response);
+            const std::string answer(std::istreambuf_iterator<char>(in), {});
+            INFO(path << ": " << answer);
+            return static_cast<int>(response.getStatus());
+        } catch (const Poco::Exception&) {
+            return refused_unread; // the station closed the connection on the refused body
+        }
+    }
+    static constexpr int refused_unread = 0;
+
+    // `serve` with `config`, expected to refuse to start: its exit code and what it said.
+    std::pair<int, std::string> start_refused(const std::filesystem::path& config) {
+        Poco::Pipe output;
+        auto handle = Poco::Process::launch(STATION_SERVER_BINARY,
+                                            {"serve", "--data", data_.string(), "--port", "0",
+                                             "--bind", "127.0.0.1", "--config", config.string()},
+                                            nullptr, &output, &output);
+        Poco::PipeInputStream said(output);
+        const std::string text(std::istreambuf_iterator<char>(said), {});
+        return {handle.wait(), text};
     }
 
     std::string admin_token() {
@@ -188,6 +220,35 @@ std::string new_enrollment_code(RealStation& station, const std::string& admin) 
     return station.call("POST", "/api/v1/admin/kiosks", Json{{"name", "room-1"}}, admin, 201)
         .at("enrollment_code")
         .get<std::string>();
+}
+
+// A real PNG of `width` x 1 grey pixels, padded to exactly `size` bytes by a private ancillary
+// chunk, which decoders skip (an asset at a byte limit that is still an image both sides show).
+std::string png_of(int width, std::size_t size) {
+    const auto be32 = [](std::uint32_t value) {
+        return std::string{static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+                           static_cast<char>(value >> 8), static_cast<char>(value)};
+    };
+    const auto chunk = [&](const std::string& type, const std::string& data) {
+        Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
+        crc.update(type + data);
+        return be32(static_cast<std::uint32_t>(data.size())) + type + data + be32(crc.checksum());
+    };
+    std::ostringstream compressed;
+    {
+        Poco::DeflatingOutputStream deflate(compressed, Poco::DeflatingStreamBuf::STREAM_ZLIB);
+        deflate << std::string(static_cast<std::size_t>(width) + 1, '\0'); // filter 0, black
+        deflate.close();
+    }
+    const std::string header = be32(static_cast<std::uint32_t>(width)) + be32(1) +
+                               std::string{8, 0, 0, 0, 0}; // 8-bit grey, no interlace
+    const std::string start = std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", header);
+    const std::string end = chunk("IDAT", compressed.str()) + chunk("IEND", "");
+    const std::size_t fixed = start.size() + 12 + end.size();
+    REQUIRE(size >= fixed);
+    const std::string png = start + chunk("wlPd", std::string(size - fixed, 'x')) + end;
+    REQUIRE(png.size() == size);
+    return png;
 }
 
 void record_times(KioskSync& sync, const CounterKey& key, int times) {
@@ -377,14 +438,15 @@ TEST_CASE("The real station says its current k on 200 and 304, and a kiosk uses 
     REQUIRE(token_text);
     const std::string token = *token_text;
     StationClient client(station.url(), std::chrono::seconds(5), {station.fingerprint()});
-    std::string error;
     const auto full =
-        client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 22}, error);
+        client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 22})
+            .response;
     REQUIRE(full);
     CHECK(full->status == 200);
     CHECK(full->station_k == default_k);
-    const auto same = client.send(
-        StationRequest{"GET", "/api/v1/kiosk/content", "", token, full->etag, 1 << 22}, error);
+    const auto same =
+        client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, full->etag, 1 << 22})
+            .response;
     REQUIRE(same);
     CHECK(same->status == 304);
     CHECK(same->station_k == default_k);
@@ -470,9 +532,9 @@ TEST_CASE("A kiosk swaps its token on the real station's schedule, even after a 
     const auto token_file = settings.data_dir / token_file_name;
     const auto content_status = [&](const std::string& token) {
         StationClient client(station.url(), std::chrono::seconds(5), {station.fingerprint()});
-        std::string error;
-        const auto response = client.send(
-            StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 20}, error);
+        const auto response =
+            client.send(StationRequest{"GET", "/api/v1/kiosk/content", "", token, "", 1 << 20})
+                .response;
         REQUIRE(response);
         return response->status;
     };
@@ -822,4 +884,91 @@ TEST_CASE("A station restored from an older backup gets again, from its kiosks, 
     const std::string admin = station.admin_token();
     CHECK(summary_for(station, admin, first)[{"visit", "start"}] == 6);  // a duplicate: once
     CHECK(summary_for(station, admin, second)[{"visit", "start"}] == 8); // lost without this
+
+TEST_CASE("Station and kiosk agree at every shared limit's edge: what the station takes at the "
+          "limit a kiosk runs, and one over is refused by the station before a kiosk sees it",
+          "[kiosk-sync][station][limits]") {
+    // Issue 13: a station took an 8 MiB asset and a k of 20000 that every kiosk then refused.
+    namespace shared = shared_limits;
+    TempDir station_dir, kiosk_dir;
+    RealStation station(station_dir.path());
+    station.add_admin();
+    const auto config = station_dir.path() / "station.properties";
+    {
+        std::ofstream file(config);
+        file << "limits.asset_bytes = " << shared::max_asset_bytes << "\n"
+             << "summary.k = " << shared::max_k << "\n";
+    }
+    station.start(config);
+    const std::string admin = station.admin_token();
+    std::time_t now = std::time(nullptr);
+    auto settings = settings_for(kiosk_dir.path(), station.url(), &now);
+    settings.station_fingerprint = station.fingerprint();
+    settings.enrollment_code = new_enrollment_code(station, admin);
+    std::optional<KioskSync> sync;
+    sync.emplace(settings);
+    sync->initial_content();
+    sync->contact_once();
+    REQUIRE(sync->status().enrolled);
+    REQUIRE(sync->status().content_version == "1");
+
+    // At the edges: assets of the largest size, together the largest total, one of them the
+    // widest image; one byte or one pixel over is refused at upload.
+    constexpr std::size_t at_total = shared::max_total_asset_bytes / shared::max_asset_bytes;
+    Json names = Json::array();
+    for (std::size_t i = 0; i < at_total; ++i) {
+        const std::string name = "edge-" + std::to_string(i) + ".png";
+        const int width = i == 0 ? shared::max_image_side : 1;
+        CHECK(station.put("/api/v1/admin/assets/" + name, png_of(width, shared::max_asset_bytes),
+                          "image/png", admin) == 201);
+        names.push_back(name);
+    }
+    const int oversized = station.put("/api/v1/admin/assets/over.png",
+                                      png_of(1, shared::max_asset_bytes + 1), "image/png", admin);
+    CHECK((oversized == 413 || oversized == RealStation::refused_unread));
+    CHECK(station.put("/api/v1/admin/assets/wide.png", png_of(shared::max_image_side + 1, 4096),
+                      "image/png", admin) == 422);
+    CHECK(station.put("/api/v1/admin/assets/small.png", png_of(1, 1000), "image/png", admin) ==
+          201);
+
+    const Json assets = station.call("GET", "/api/v1/admin/assets", Json(), admin, 200);
+    for (const Json& asset : assets.at("assets")) {
+        CHECK(asset.at("name") != "over.png");
+        CHECK(asset.at("name") != "wide.png");
+    }
+    Json document = station.call("GET", "/api/v1/admin/content", Json(), admin, 200).at("document");
+    // One byte over the total: refused at publishing, so no kiosk is offered it.
+    Json over = document;
+    over["assets"] = names;
+    over["assets"].push_back("small.png");
+    CHECK(station.put("/api/v1/admin/content", over.dump(), "application/json", admin,
+                      "\"content-1\"") == 422);
+    document["assets"] = names;
+    station.publish_content(document, admin, "\"content-1\"");
+
+    sync->contact_once();
+    CHECK(sync->status().content_version == "2");
+    sync->contact_once(); // and says so on its next contact
+    sync.reset();
+    const Json kiosks = station.call("GET", "/api/v1/admin/kiosks", Json(), admin, 200);
+    CHECK(kiosks.at("kiosks").at(0).at("content_version") == "2");
+    const Json limits = station.call("GET", "/api/v1/admin/limits", Json(), admin, 200);
+    CHECK(limits.at("asset_bytes") == shared::max_asset_bytes);
+    CHECK(limits.at("k").at("current") == shared::max_k);
+    {
+        LocalStore store(kiosk_dir.path() / "kiosk.sqlite3", {});
+        CHECK(store.station_k() == shared::max_k); // the largest k reaches the kiosk
+    }
+
+    // One over either setting: the station does not start, and says which setting and why.
+    station.kill();
+    for (const std::string& setting :
+         {"limits.asset_bytes = " + std::to_string(shared::max_asset_bytes + 1),
+          "summary.k = " + std::to_string(shared::max_k + 1)}) {
+        std::ofstream(config) << setting << "\n";
+        const auto [code, said] = station.start_refused(config);
+        INFO(setting << ": " << said);
+        CHECK(code != 0);
+        CHECK(said.find("kiosks accept") != std::string::npos);
+    }
 }

@@ -144,6 +144,8 @@ export const api = {
     body: note ? { version, note } : { version },
     headers: { 'If-Match': `"content-${basedOnVersion}"` },
   }),
+  // The limits the station checks (core/limits.hpp with its settings), to refuse early.
+  getLimits: () => request('GET', '/api/v1/admin/limits'),
   listAssets: () => request('GET', '/api/v1/admin/assets'),
   getAsset: (name) => request('GET', `/api/v1/admin/assets/${encodeURIComponent(name)}`, { as: 'blob' }),
   putAsset: (name, file) =>

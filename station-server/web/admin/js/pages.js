@@ -114,7 +114,10 @@ export async function renderVersions(root, { announce, onRollback }) {
 
 export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
   clear(root).append(h('h2', {}, 'Images'), h('p', { class: 'loading' }, 'Loading…'));
-  const assets = listFrom(await api.listAssets(), 'assets').map((a) => (typeof a === 'string' ? { name: a } : a));
+  const [assetList, limits] = await Promise.all([api.listAssets(), api.getLimits().catch(() => null)]);
+  const assets = listFrom(assetList, 'assets').map((a) => (typeof a === 'string' ? { name: a } : a));
+  const maxBytes = limits && typeof limits.asset_bytes === 'number' ? limits.asset_bytes : null;
+  const maxSide = limits && typeof limits.image_side === 'number' ? limits.image_side : null;
   const area = messageArea();
   const fileInput = h('input', { type: 'file', id: 'image-file', accept: 'image/png,image/jpeg', required: true, 'aria-describedby': 'image-file-hint' });
   const nameInput = h('input', { type: 'text', id: 'image-name', pattern: '[a-z0-9._\\-]{1,64}', autocomplete: 'off', required: true, 'aria-describedby': 'image-name-hint' });
@@ -135,6 +138,10 @@ export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
       return;
     }
     if (!['image/png', 'image/jpeg'].includes(file.type)) { showMessage(area, 'Only PNG and JPEG images can be used.', 'error'); return; }
+    if (maxBytes !== null && file.size > maxBytes) {
+      showMessage(area, `${file.name} is ${formatBytes(file.size)}; the station and its kiosks take images of at most ${formatBytes(maxBytes)}.`, 'error');
+      return;
+    }
     try {
       showMessage(area, `Uploading ${name}…`);
       await api.putAsset(name, file);
@@ -148,7 +155,9 @@ export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
   } },
   h('h3', {}, 'Upload an image'),
   h('div', { class: 'field' }, h('label', { for: 'image-file' }, 'PNG or JPEG file'), fileInput,
-    h('p', { class: 'hint', id: 'image-file-hint' }, 'The station checks that it is a real PNG or JPEG within its size limit.')),
+    h('p', { class: 'hint', id: 'image-file-hint' }, maxBytes !== null && maxSide !== null
+      ? `At most ${formatBytes(maxBytes)} and ${maxSide} pixels a side. The station checks that it is a real PNG or JPEG.`
+      : 'The station checks that it is a real PNG or JPEG within its size limit.')),
   h('div', { class: 'field' }, h('label', { for: 'image-name' }, 'Name in the content'), nameInput,
     h('p', { class: 'hint', id: 'image-name-hint' }, 'e.g. eap-logo.png. Names are unique: upload a changed image under a new name.')),
   h('button', { type: 'submit', class: 'primary' }, 'Upload'));

@@ -1,0 +1,29 @@
+#include "admin_limits_handler.hpp"
+
+#include "wellness/limits.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+namespace wellness::station {
+
+Json limits_json(const StationConfig& config) {
+    namespace shared = shared_limits;
+    return {{"asset_bytes", config.max_asset_bytes},
+            {"image_side", config.max_image_side},
+            {"assets", shared::max_assets},
+            {"total_asset_bytes", shared::max_total_asset_bytes},
+            {"content_bytes", config.max_content_body_bytes},
+            {"k", {{"min", minimum_k}, {"max", shared::max_k}, {"current", config.k}}},
+            {"version_chars", shared::max_version_chars},
+            {"batch_bytes", shared::max_batch_bytes},
+            {"batch_entries", shared::max_batch_entries}};
+}
+
+void AdminLimitsHandler::serve(Poco::Net::HTTPServerRequest& request,
+                               Poco::Net::HTTPServerResponse& response) {
+    require_role(request, store_, clock_(), {Role::admin});
+    send_json(response, Status::HTTP_OK, limits_json(config_));
+}
+
+} // namespace wellness::station
