@@ -24,6 +24,8 @@ print(doc["exercises"][0]["id"], doc["providers"][0]["id"], doc["checkin"]["leve
 PY
 )
 help_idle_ms="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"]) * 1000 + 500)' "$root/content/default-content.json")"
+# core's plan_session: a one-minute session of the first exercise is a whole number of cycles.
+session_ms="$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["exercises"][0]; c=sum(round(p["seconds"]*1000) for p in e["phases"]); print(max(1, (60000 + c // 2) // c) * c)' "$root/content/default-content.json")"
 first_topic="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["checkin"]["topics"]; print(t[0]["id"] if t else "")' "$root/content/default-content.json")"
 
 for variant in $variants; do
@@ -42,9 +44,21 @@ for locale in en es; do
     echo "tap home.breathe"
     echo "tap breathe.exercise.$exercise"
     echo "tap breathe.length.1"
+    echo "expect-screen rating_before"
+    echo "screenshot $out/rating-before-$locale$suffix.png"
+    echo "tap rating.value.7"
     echo "advance-ms 2000"
     echo "wait-frames 2"
     echo "screenshot $out/breathe-$locale$suffix.png"
+    # The rest of the one-minute session; it outlasts the idle time, so "Still there?" is up.
+    echo "advance-ms $((session_ms - 2000))"
+    echo "wait-frames 2"
+    echo "touch still_there.stay"
+    echo "expect-screen rating_after"
+    echo "screenshot $out/rating-after-$locale$suffix.png"
+    echo "tap rating.value.4"
+    echo "expect-widget breathe.rating_change"
+    echo "screenshot $out/rating-change-$locale$suffix.png"
     echo "tap chrome.done"
     echo "tap attract.tap"
     echo "tap home.lang.$locale"

@@ -1125,6 +1125,62 @@ void read_emergency_numbers(Reader& reader, Fields& root, ContentDocument& docum
         });
 }
 
+// Schema 2: the optional before / after stress rating.
+void read_stress_rating(Reader& reader, Fields& root, ContentDocument& document) {
+    const Json* value = root.optional("stress_rating");
+    if (value == nullptr) {
+        return;
+    }
+    const std::string path = root.path_of("stress_rating");
+    if (document.schema < 2) {
+        reader.add(path, "needs \"schema\": 2 (a kiosk that reads only schema 1 cannot show it)");
+    }
+    Fields fields(reader, *value, path);
+    if (!fields.ok()) {
+        return;
+    }
+    StressRating rating;
+    if (auto style = read_string(reader, fields.required("style"), fields.path_of("style"))) {
+        if (*style == "scale") {
+            rating.style = RatingStyle::scale;
+        } else if (*style == "faces") {
+            rating.style = RatingStyle::faces;
+        } else {
+            reader.add(fields.path_of("style"), shown(*style) + " is not \"scale\" or \"faces\"");
+        }
+    }
+    auto sentence = [&](const char* key) {
+        return read_localized(reader, fields.required(key), fields.path_of(key),
+                              limits::max_sentence_chars, false);
+    };
+    auto name = [&](const char* key) {
+        return read_localized(reader, fields.required(key), fields.path_of(key),
+                              limits::max_name_chars, false);
+    };
+    rating.question_before = sentence("question_before");
+    rating.question_after = sentence("question_after");
+    rating.low_label = name("low_label");
+    rating.high_label = name("high_label");
+    rating.change_heading = name("change_heading");
+    const Json* faces = fields.optional("face_labels");
+    if (rating.style == RatingStyle::faces && faces == nullptr) {
+        reader.add(fields.path_of("face_labels"),
+                   "is required with \"style\": \"faces\" (five labels, calm first)");
+    } else if (rating.style == RatingStyle::scale && faces != nullptr) {
+        reader.add(fields.path_of("face_labels"),
+                   "is only for \"style\": \"faces\"; a scale shows the numbers 0 to 10");
+    } else {
+        read_list(reader, faces, fields.path_of("face_labels"), limits::rating_faces,
+                  limits::rating_faces, "face labels",
+                  [&](const Json& item, const std::string& item_path) {
+                      rating.face_labels.push_back(
+                          read_localized(reader, &item, item_path, limits::max_name_chars, false));
+                  });
+    }
+    fields.finish();
+    document.stress_rating = std::move(rating);
+}
+
 void read_document(Reader& reader, const Json& json, ContentDocument& document,
                    const std::set<std::string>* available_assets) {
     if (!json.is_object()) {
@@ -1134,11 +1190,13 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
     }
     Fields root(reader, json, "");
     if (auto schema = read_integer(reader, root.required("schema"), root.path_of("schema"))) {
-        if (*schema != 1) {
+        if (*schema < 1 || *schema > limits::max_schema) {
             reader.add(root.path_of("schema"),
-                       "schema " + std::to_string(*schema) + " is not supported (use 1)");
+                       "schema " + std::to_string(*schema) + " is not supported (use 1 or 2)");
+            document.schema = 1;
+        } else {
+            document.schema = static_cast<int>(*schema);
         }
-        document.schema = 1;
     }
     read_locales(reader, root, document);
     if (auto locale =
@@ -1197,6 +1255,7 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
     read_checkin(reader, root, document, exercise_ids, provider_ids);
     read_crisis_lines(reader, root, document);
     read_emergency_numbers(reader, root, document);
+    read_stress_rating(reader, root, document);
     root.finish();
 }
 
@@ -1465,6 +1524,23 @@ Json to_json(const ContentDocument& document) {
         out["emergency_numbers"] = std::move(numbers);
     }
     out["assets"] = document.assets;
+    if (document.stress_rating) {
+        const StressRating& rating = *document.stress_rating;
+        Json item = {{"style", std::string(to_string(rating.style))},
+                     {"question_before", localized_json(rating.question_before)},
+                     {"question_after", localized_json(rating.question_after)},
+                     {"low_label", localized_json(rating.low_label)},
+                     {"high_label", localized_json(rating.high_label)},
+                     {"change_heading", localized_json(rating.change_heading)}};
+        if (rating.style == RatingStyle::faces) {
+            Json labels = Json::array();
+            for (const auto& label : rating.face_labels) {
+                labels.push_back(localized_json(label));
+            }
+            item["face_labels"] = std::move(labels);
+        }
+        out["stress_rating"] = std::move(item);
+    }
     return out;
 }
 
@@ -1562,17 +1638,43 @@ std::string counting_structure(const ContentDocument& document) {
     Json emergency_numbers = Json::array();
     for (const auto& number : document.emergency_numbers)
         emergency_numbers.push_back(number.id);
-    const Json structure{{"counting_structure", 1},
-                         {"idle_timeout_seconds", document.idle_timeout_seconds},
-                         {"help_idle_timeout_seconds", help_idle_timeout(document)},
-                         {"visit_rest_seconds", document.visit_rest_seconds},
-                         {"exercises", exercises},
-                         {"levels", levels},
-                         {"topics", topics},
-                         {"providers", providers},
-                         {"crisis_lines", crisis_lines},
-                         {"emergency_numbers", emergency_numbers}};
+    Json structure{{"counting_structure", 1},
+                   {"idle_timeout_seconds", document.idle_timeout_seconds},
+                   {"help_idle_timeout_seconds", help_idle_timeout(document)},
+                   {"visit_rest_seconds", document.visit_rest_seconds},
+                   {"exercises", exercises},
+                   {"levels", levels},
+                   {"topics", topics},
+                   {"providers", providers},
+                   {"crisis_lines", crisis_lines},
+                   {"emergency_numbers", emergency_numbers}};
+    // Only with a rating, so every schema 1 document keeps the text (and catalogue) it had.
+    if (document.stress_rating) {
+        structure["stress_rating"] = std::string(to_string(document.stress_rating->style));
+    }
     return structure.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string_view to_string(RatingStyle style) {
+    return style == RatingStyle::faces ? "faces" : "scale";
+}
+
+std::vector<std::string> rating_buckets(const StressRating& rating) {
+    std::vector<std::string> buckets;
+    if (rating.style == RatingStyle::faces) {
+        for (std::size_t face = 1; face <= limits::rating_faces; ++face) {
+            buckets.push_back(std::to_string(face));
+        }
+    } else {
+        for (int point = 0; point <= limits::rating_scale_max; ++point) {
+            buckets.push_back(std::to_string(point));
+        }
+    }
+    return buckets;
+}
+
+int required_schema(const ContentDocument& document) {
+    return document.stress_rating ? 2 : 1;
 }
 
 bool same_counting_structure(const ContentDocument& first, const ContentDocument& second) {

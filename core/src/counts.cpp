@@ -50,6 +50,8 @@ const std::vector<std::string>& known_metrics() {
         std::string(metric::checkin_topic),
         std::string(metric::handoff_shown),
         std::string(metric::crisis_viewed),
+        std::string(metric::rating_before),
+        std::string(metric::rating_after),
     };
     return metrics;
 }
@@ -79,6 +81,12 @@ std::vector<CounterKey> catalogue_keys(const ContentDocument& content) {
         add(metric::handoff_shown, provider.id);
     }
     add(metric::crisis_viewed, std::string(crisis_key));
+    if (content.stress_rating) {
+        for (const auto& bucket : rating_buckets(*content.stress_rating)) {
+            add(metric::rating_before, bucket);
+            add(metric::rating_after, bucket);
+        }
+    }
     return {keys.begin(), keys.end()};
 }
 

@@ -56,6 +56,7 @@ void BenchDriver::before_frame(Flow& flow, MonotonicMs now) {
             const auto& exercise = flow.content().exercises.front();
             flow.apply(Intent::choose_exercise(exercise.id), now);
             flow.apply(Intent::choose_length(exercise.lengths_minutes.back()), now);
+            flow.apply(Intent::skip_rating(), now); // content with a stress rating asks first
         }
         if (static_cast<int>(frame_ms_.size()) >= breathing_frames) {
             std::printf("{\"metric\":\"breathing_frame_ms\",\"resolution\":\"%dx%d\","

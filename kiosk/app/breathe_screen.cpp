@@ -211,12 +211,45 @@ void BreatheScreen::DrawFinished(UiContext& ui) {
     top_bar(ui, flow.text(exercise->name));
     const float area_top = layout.content_top();
     const float area_h = layout.content_height();
-    const float radius = area_h * 0.25f;
-    const ImVec2 centre{static_cast<float>(layout.width) / 2, area_top + radius + layout.gap};
-    draw_breathing_circle(ui, centre, radius, 0.0f);
-    float y = centre.y + radius + layout.gap;
-    y += draw_text(ImGui::GetWindowDrawList(), ui.fonts.heading, {layout.margin, y},
-                   layout.content_width(), ui.palette.text, flow.ui("session_complete"), true);
+    // The person's own change, when they rated before and after: the circle makes room for it.
+    const std::string change = rating_change_text(flow);
+    const std::string change_heading =
+        change.empty() ? std::string() : flow.text(flow.stress_rating()->change_heading);
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    const float change_h =
+        change.empty()
+            ? 0.0f
+            : text_height(ui.fonts.body, layout.content_width(), change_heading) +
+                  text_height(ui.fonts.title, layout.content_width(), change) + layout.gap;
+    // With a change to show, the circle takes what the words and Again leave (at most a quarter
+    // of the height), and on a short screen gives way to them.
+    const float heading_h =
+        text_height(ui.fonts.heading, layout.content_width(), flow.ui("session_complete"));
+    const float radius =
+        change.empty()
+            ? area_h * 0.25f
+            : std::min(area_h * 0.25f,
+                       (area_h - 4 * layout.gap - heading_h - layout.target - change_h) / 2);
+    float y = area_top;
+    if (change.empty() || radius >= layout.mm(5.0f)) {
+        const ImVec2 centre{static_cast<float>(layout.width) / 2, area_top + radius + layout.gap};
+        draw_breathing_circle(ui, centre, radius, 0.0f);
+        y = centre.y + radius + layout.gap;
+    }
+    y += draw_text(list, ui.fonts.heading, {layout.margin, y}, layout.content_width(),
+                   ui.palette.text, flow.ui("session_complete"), true);
+    if (!change.empty()) {
+        y += layout.gap;
+        y += draw_text(list, ui.fonts.body, {layout.margin, y}, layout.content_width(),
+                       ui.palette.text_muted, change_heading, true);
+        const float change_top = y;
+        y += draw_text(list, ui.fonts.title, {layout.margin, y}, layout.content_width(),
+                       ui.palette.text, change, true);
+        const float change_w = text_run_width(ui.fonts.title, layout.content_width(), change);
+        ImGui::SetCursorScreenPos({(static_cast<float>(layout.width) - change_w) / 2, change_top});
+        ImGui::Dummy({change_w, y - change_top});
+        register_widget(ui, "breathe.rating_change");
+    }
     const float w = layout.target * 3.0f;
     ImGui::SetCursorScreenPos({(static_cast<float>(layout.width) - w) / 2, y + layout.gap});
     if (label_button(ui, "breathe.again", flow.ui("again"), {w, layout.target}, ui.palette.accent,

@@ -17,8 +17,12 @@ std::string_view to_string(Screen screen) {
         return "breathe_choose_exercise";
     case Screen::breathe_choose_length:
         return "breathe_choose_length";
+    case Screen::rating_before:
+        return "rating_before";
     case Screen::breathe_running:
         return "breathe_running";
+    case Screen::rating_after:
+        return "rating_after";
     case Screen::breathe_finished:
         return "breathe_finished";
     case Screen::checkin_level:
@@ -96,6 +100,35 @@ const Exercise* Flow::exercise() const {
     return find_by_id(content_.exercises, state_.exercise_id);
 }
 
+const StressRating* Flow::stress_rating() const {
+    return content_.stress_rating ? &*content_.stress_rating : nullptr;
+}
+
+int Flow::lowest_rating() const {
+    const StressRating* rating = stress_rating();
+    return rating != nullptr && rating->style == RatingStyle::faces ? 1 : 0;
+}
+
+int Flow::highest_rating() const {
+    const StressRating* rating = stress_rating();
+    return rating != nullptr && rating->style == RatingStyle::faces
+               ? static_cast<int>(content_limits::rating_faces)
+               : content_limits::rating_scale_max;
+}
+
+void Flow::start_session(std::vector<CounterKey>& out, MonotonicMs now) {
+    // Entered in place of the screen before it (length or rating), so Back from the session
+    // offers the lengths again, as go() arranges for a session left any other way.
+    state_.breathing_started_at = now;
+    state_.screen = Screen::breathe_running;
+    out.push_back({std::string(metric::breathing_started), state_.exercise_id});
+}
+
+void Flow::count_rating(std::vector<CounterKey>& out, std::string_view metric, int rating) {
+    // Promise 3: each rating adds to its own histogram when it is given; nothing joins the two.
+    out.push_back({std::string(metric), std::to_string(rating)});
+}
+
 const CheckinLevel* Flow::level() const {
     return find_by_id(content_.checkin.levels, state_.level_id);
 }
@@ -131,6 +164,9 @@ bool Flow::sound_switch_shown() const {
     case Screen::breathe_running:
     case Screen::breathe_finished:
         return content_.tone_enabled;
+    case Screen::rating_before:
+    case Screen::rating_after:
+        return false;
     default:
         return false;
     }
@@ -292,16 +328,48 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
             break;
         }
         state_.length_minutes = intent.number;
-        state_.breathing_started_at = now;
-        go(Screen::breathe_running);
-        counted.push_back({std::string(metric::breathing_started), chosen->id});
+        state_.rating_before.reset();
+        state_.rating_after.reset();
+        if (stress_rating() != nullptr) {
+            go(Screen::rating_before);
+        } else {
+            go(Screen::breathe_running);
+            start_session(counted, now);
+        }
         break;
     }
     case Kind::again:
         if (screen == Screen::breathe_finished && exercise() != nullptr) {
-            state_.breathing_started_at = now;
-            state_.screen = Screen::breathe_running;
-            counted.push_back({std::string(metric::breathing_started), state_.exercise_id});
+            state_.rating_before.reset();
+            state_.rating_after.reset();
+            if (stress_rating() != nullptr) {
+                state_.screen = Screen::rating_before;
+            } else {
+                start_session(counted, now);
+            }
+        }
+        break;
+    case Kind::rate:
+        if ((screen != Screen::rating_before && screen != Screen::rating_after) ||
+            stress_rating() == nullptr || intent.number < lowest_rating() ||
+            intent.number > highest_rating()) {
+            break;
+        }
+        if (screen == Screen::rating_before) {
+            state_.rating_before = intent.number;
+            count_rating(counted, metric::rating_before, intent.number);
+            start_session(counted, now);
+        } else {
+            state_.rating_after = intent.number;
+            count_rating(counted, metric::rating_after, intent.number);
+            state_.screen = Screen::breathe_finished;
+        }
+        break;
+    case Kind::skip_rating:
+        if (screen == Screen::rating_before) {
+            start_session(counted, now);
+        } else if (screen == Screen::rating_after) {
+            state_.screen = Screen::breathe_finished;
         }
         break;
     case Kind::choose_level:
@@ -402,6 +470,7 @@ bool Flow::asks_still_there() const {
     case Screen::checkin_suggestions:
     case Screen::talk_provider:
     case Screen::breathe_running:
+    case Screen::rating_after:
     case Screen::breathe_finished:
         return true;
     default:
@@ -484,7 +553,9 @@ std::vector<CounterKey> Flow::tick(MonotonicMs now) {
         // came first (the window side may tick late) decides.
         if (breathing_state(*running, state_.length_minutes, elapsed).finished &&
             end < fade_start() + idle_fade_ms) {
-            state_.screen = Screen::breathe_finished;
+            // The question again only for someone who answered it before: their change is the
+            // point, and a person who skipped it is not asked twice.
+            state_.screen = state_.rating_before ? Screen::rating_after : Screen::breathe_finished;
             counted.push_back({std::string(metric::breathing_completed), running->id});
         }
     }

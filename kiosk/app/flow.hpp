@@ -22,7 +22,9 @@ enum class Screen {
     home,
     breathe_choose_exercise,
     breathe_choose_length,
+    rating_before, // the optional stress rating before a session (content with stress_rating)
     breathe_running,
+    rating_after, // the same question after a session that had a rating before it
     breathe_finished,
     checkin_level,
     checkin_topics,
@@ -61,6 +63,8 @@ struct Intent {
         toggle_large_text, // the text-size switch every screen shows
         toggle_high_contrast, // the contrast switch every screen shows
         toggle_sound,         // the sound switch on the screens that can play a tone
+        rate,                 // number: a stress rating, one of the content's rating buckets
+        skip_rating,          // go on without a stress rating
     };
     Kind kind = Kind::touch;
     std::string id;
@@ -100,6 +104,8 @@ struct Intent {
     static Intent toggle_large_text() { return make(Kind::toggle_large_text); }
     static Intent toggle_high_contrast() { return make(Kind::toggle_high_contrast); }
     static Intent toggle_sound() { return make(Kind::toggle_sound); }
+    static Intent rate(int rating) { return make(Kind::rate, {}, rating); }
+    static Intent skip_rating() { return make(Kind::skip_rating); }
 };
 
 // Everything one person's visit has chosen. Reset to a fresh value on every return to Attract,
@@ -119,6 +125,11 @@ struct VisitState {
     bool large_text = false;
     bool high_contrast = false;
     bool sound_off = false; // this person silenced the breathing tones
+    // This person's own stress ratings around the current session, only to show them their
+    // change. Never stored or sent together: each is counted on its own when given, and Done,
+    // Home, Again and Attract forget both.
+    std::optional<int> rating_before;
+    std::optional<int> rating_after;
 };
 
 // Idle handling: after the screen's idle time without a touch the screen fades out over this
@@ -219,6 +230,12 @@ class Flow {
     // The next moment tick() or the picture may change when nothing animates ("Still there?",
     // the fade's start); the window side may sleep until then.
     std::optional<MonotonicMs> next_deadline(MonotonicMs now) const;
+    // The content's stress rating, or nullptr when it has none.
+    const StressRating* stress_rating() const;
+    // The ratings a person can give: 0 to 10 on a scale, 1 to 5 for faces.
+    int lowest_rating() const;
+    int highest_rating() const;
+
     // Milliseconds into the running breathing session (with any test clock offset included).
     MonotonicMs breathing_elapsed(MonotonicMs now) const;
 
@@ -233,6 +250,8 @@ class Flow {
     void go_home();
     void count_visit(std::vector<CounterKey>& out, MonotonicMs now);
     void note_attract(Screen before, MonotonicMs now);
+    void start_session(std::vector<CounterKey>& out, MonotonicMs now);
+    void count_rating(std::vector<CounterKey>& out, std::string_view metric, int rating);
 
     ContentDocument content_;
     std::filesystem::path assets_dir_;

@@ -362,6 +362,7 @@ int main(int argc, char** argv) {
         0x0020, 0x00FF, // Basic Latin + Latin-1 Supplement
         0x2010, 0x2027, // dashes, quotes, ellipsis
         0x20AC, 0x20AC, // euro
+        0x2192, 0x2192, // the arrow of a person's own stress change ("7 → 4")
         0x2713, 0x2713, // check mark on chosen topics
         0,
     };
@@ -479,6 +480,7 @@ int main(int argc, char** argv) {
     AttractScreen attract_screen;
     HomeScreen home_screen;
     BreatheScreen breathe_screen;
+    RatingScreen rating_screen;
     CheckinScreen checkin_screen;
     TalkScreen talk_screen;
     UrgentScreen urgent_screen;
@@ -675,6 +677,10 @@ int main(int argc, char** argv) {
         case Screen::breathe_running:
         case Screen::breathe_finished:
             breathe_screen.Draw(ui);
+            break;
+        case Screen::rating_before:
+        case Screen::rating_after:
+            rating_screen.Draw(ui);
             break;
         case Screen::checkin_level:
         case Screen::checkin_topics:

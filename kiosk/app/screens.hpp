@@ -40,6 +40,20 @@ class BreatheScreen {
     void DrawFinished(UiContext& ui);
 };
 
+// The optional stress rating before and after a session: the content's question, the ratings
+// as big targets (0 to 10, or five faces), its two end labels, and Skip.
+class RatingScreen {
+  public:
+    void Draw(UiContext& ui);
+
+  private:
+    void DrawScale(UiContext& ui, float top, float bottom);
+    void DrawFaces(UiContext& ui, float top, float bottom);
+};
+
+// "7 → 4": a person's own change, shown on the session's end screen until Done.
+std::string rating_change_text(const Flow& flow);
+
 class CheckinScreen {
   public:
     void Draw(UiContext& ui);

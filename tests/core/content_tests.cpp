@@ -220,7 +220,8 @@ TEST_CASE("Content with a field of the wrong type is refused", "[content]") {
                     "/checkin/levels/0/suggestions/0/crisis_lines", "true or false");
     require_problem(with("/assets", Json::array({7})), "/assets/0", "must be text");
     require_problem(with("/locales/0", "en"), "/locales/0", "must be an object");
-    require_problem(with("/schema", 2), "/schema", "not supported");
+    require_problem(with("/schema", 3), "/schema", "not supported");
+    require_problem(with("/schema", 0), "/schema", "not supported");
 }
 
 TEST_CASE("Content missing a required field is refused at that field", "[content]") {

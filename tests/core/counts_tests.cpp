@@ -89,10 +89,10 @@ void require_one_problem(const std::string& body, const std::string& path) {
 } // namespace
 
 TEST_CASE("The catalogue knows exactly the metrics of the design", "[counts]") {
-    CHECK(wellness::known_metrics() == std::vector<std::string>{"visit", "breathing.started",
-                                                                "breathing.completed",
-                                                                "checkin.level", "checkin.topic",
-                                                                "handoff.shown", "crisis.viewed"});
+    CHECK(wellness::known_metrics() ==
+          std::vector<std::string>{"visit", "breathing.started", "breathing.completed",
+                                   "checkin.level", "checkin.topic", "handoff.shown",
+                                   "crisis.viewed", "rating.before", "rating.after"});
     for (const auto& metric : wellness::known_metrics()) {
         CHECK(wellness::is_known_metric(metric));
     }
@@ -634,7 +634,10 @@ TEST_CASE("The zero-filled release of the default content is a batch the decoder
 
     const auto shape = wellness::catalogue_keys(content);
     CHECK(shape.size() == 2 + 2 * content.exercises.size() + content.checkin.levels.size() +
-                              content.checkin.topics.size() + content.providers.size());
+                              content.checkin.topics.size() + content.providers.size() +
+                              (content.stress_rating
+                                   ? 2 * wellness::rating_buckets(*content.stress_rating).size()
+                                   : 0));
     CountsBatch batch;
     batch.batch_id = batch_id;
     for (const IsoWeek closed : {week("2026-W45"), week("2026-W46")}) {

@@ -373,6 +373,7 @@ def people_script(content, shots):
 tap home.breathe
 tap breathe.exercise.box
 tap breathe.length.1
+tap rating.skip
 expect-screen breathe_running
 advance-ms {breathe_ms - 1000}
 expect-screen breathe_running

@@ -140,7 +140,28 @@ struct EmergencyNumber {
     bool operator==(const EmergencyNumber&) const = default;
 };
 
+// How a stress rating is given: a 0-10 scale, or five faces from calm to very stressed.
+enum class RatingStyle { scale, faces };
+
+// The optional before / after stress rating ("stress_rating" in JSON, schema 2). A person may
+// rate how stressed they feel before an exercise and again after it; the kiosk shows them their
+// own change and forgets it. Counted only as two separate histograms (rating.before and
+// rating.after, keyed by rating_buckets()), never as a pair.
+struct StressRating {
+    RatingStyle style = RatingStyle::scale; // "scale" or "faces"
+    LocalizedText question_before;          // "How stressed do you feel right now?"
+    LocalizedText question_after;           // "And now?"
+    LocalizedText low_label;                // the calm end: "Calm"
+    LocalizedText high_label;               // the other end: "Very stressed"
+    LocalizedText change_heading;           // over the person's own change: "Your change"
+    std::vector<LocalizedText> face_labels; // faces only: exactly five, calm first
+
+    bool operator==(const StressRating&) const = default;
+};
+
 struct ContentDocument {
+    // 1, or 2 when the document uses a part added in schema 2 (stress_rating). A reader that
+    // knows only schema 1 refuses a schema 2 document rather than dropping what it cannot show.
     int schema = 1;
     std::vector<Locale> locales; // 1 to 8, distinct
     std::string default_locale;
@@ -164,6 +185,7 @@ struct ContentDocument {
     std::vector<CrisisLine> crisis_lines;           // 1 to 12
     std::vector<EmergencyNumber> emergency_numbers; // optional, 0 to 4
     std::vector<std::string> assets; // file names "name.png" / "name.jpg": a-z 0-9 - _ ., 1 to 64
+    std::optional<StressRating> stress_rating; // schema 2, optional
 
     bool operator==(const ContentDocument&) const = default;
 };
@@ -204,6 +226,9 @@ inline constexpr std::size_t max_emergency_numbers = 4;
 inline constexpr double min_text_contrast =
     4.5; // theme text against background and surface (WCAG AA)
 inline constexpr std::size_t max_problems = 200; // a report stops listing after this many
+inline constexpr int max_schema = 2;             // the newest schema this build reads
+inline constexpr int rating_scale_max = 10;      // a scale rating is 0 to this
+inline constexpr std::size_t rating_faces = 5;   // a faces rating is 1 to this
 } // namespace content_limits
 
 // The words of the kiosk's own chrome (tile names, buttons, phase names), required in every
@@ -262,12 +287,21 @@ std::string localized(const LocalizedText& text, const std::string& locale,
 bool is_valid_slug(std::string_view id);
 
 std::string_view to_string(PhaseKind kind);
+std::string_view to_string(RatingStyle style);
+
+// The counter keys of a stress rating, lowest (calmest) first: "0" to "10" for a scale, "1" to
+// "5" for faces. A rating a person gives is one of these, and nothing else is ever counted.
+std::vector<std::string> rating_buckets(const StressRating& rating);
+// The lowest schema that can hold the document's parts: 2 when it has a stress rating, else 1.
+int required_schema(const ContentDocument& document);
 
 // Privacy promise 6: the counting structure of a document as canonical text. It holds, in
 // document order, everything that decides which counter a tap adds to or what a person can
 // reach: exercise ids with their phases and lengths, check-in level ids with each suggestion's
 // target and topics, topic ids, provider ids and kinds and whether each has a 24-hour number,
-// crisis line and emergency number ids, and the idle timeouts (they decide when a visit ends). It
+// crisis line and emergency number ids, the idle timeouts (they decide when a visit ends), and the
+// stress rating's style (it decides the rating keys; absent from the text without one, so a
+// schema 1 document keeps the structure it always had). It
 // leaves out wording, colours, tone, images, phone numbers, links and hours. A kiosk applies a
 // change of counting structure only at the start of an ISO week; anything else applies at once.
 std::string counting_structure(const ContentDocument& document);

@@ -24,6 +24,9 @@ inline constexpr std::string_view checkin_level = "checkin.level"; // key level 
 inline constexpr std::string_view checkin_topic = "checkin.topic"; // key topic id
 inline constexpr std::string_view handoff_shown = "handoff.shown"; // key provider id
 inline constexpr std::string_view crisis_viewed = "crisis.viewed"; // key "list"
+// Two separate histograms, keyed by rating_buckets(); never paired, never per exercise.
+inline constexpr std::string_view rating_before = "rating.before";
+inline constexpr std::string_view rating_after = "rating.after";
 } // namespace metric
 
 inline constexpr std::string_view visit_key = "start";

@@ -121,6 +121,9 @@ expect-layout
 touch breathe.exercise.$exercise
 expect-layout
 touch breathe.length.1
+expect-screen rating_before
+expect-layout
+touch rating.skip
 advance-ms 1500
 wait-frames 2
 expect-layout
@@ -181,6 +184,7 @@ touch home.lang.es
 touch home.breathe
 touch breathe.exercise.$exercise
 touch breathe.length.1
+touch rating.skip
 expect-screen breathe_running
 touch chrome.back
 touch chrome.back
@@ -227,6 +231,7 @@ tap attract.tap
 tap home.breathe
 tap breathe.exercise.$exercise
 tap breathe.length.1
+tap rating.skip
 expect-screen breathe_running
 advance-ms $((session_ms - 1000))
 expect-screen breathe_running
@@ -384,6 +389,7 @@ touch attract.tap
 touch home.breathe
 touch breathe.exercise.$exercise
 touch breathe.length.5
+touch rating.skip
 expect-screen breathe_running
 advance-ms $((idle_ms + 1000))
 wait-frames 2
@@ -407,7 +413,7 @@ for locale in ["en", "es"]:
     for e in d["exercises"]:
         out += ["touch attract.tap", f"touch home.lang.{locale}", "touch home.breathe",
                 f"touch breathe.exercise.{e['id']}", f"touch breathe.length.{e['lengths_minutes'][0]}",
-                "expect-screen breathe_running"]
+                "touch rating.skip", "expect-screen breathe_running"]
         # Through two cycles, a few times in each phase: the label never leaves the circle.
         cycle = sum(p["seconds"] for p in e["phases"])
         step = 700
@@ -420,7 +426,7 @@ for locale in ["en", "es"]:
         first = e["phases"][0]["seconds"]
         out += ["touch attract.tap", f"touch home.lang.{locale}", "touch home.breathe",
                 f"touch breathe.exercise.{e['id']}", f"touch breathe.length.{e['lengths_minutes'][0]}",
-                "expect-widget breathe.phase.inhale",
+                "touch rating.skip", "expect-widget breathe.phase.inhale",
                 f"advance-ms {int(first * 1000 + e['phases'][1]['seconds'] * 400)}",
                 "expect-widget breathe.phase.top_up", "expect-no-widget breathe.phase.inhale",
                 "expect-inside breathe.label breathe.circle",
@@ -448,6 +454,7 @@ screenshot $out/home.png
 touch home.breathe
 touch breathe.exercise.$exercise
 touch breathe.length.1
+touch rating.skip
 expect-screen breathe_running
 advance-ms 2500
 wait-frames 2
@@ -501,6 +508,7 @@ expect-layout
 touch breathe.exercise.$exercise
 expect-widget chrome.sound
 touch breathe.length.1
+touch rating.skip
 expect-screen breathe_running
 expect-widget chrome.sound
 expect-layout"

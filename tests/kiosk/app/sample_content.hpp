@@ -77,3 +77,27 @@ inline ContentDocument sample_content() {
 }
 
 } // namespace wellness::kiosk::testing
+
+namespace wellness::kiosk::testing {
+
+// The sample content with a 0 to 10 stress rating (schema 2).
+inline ContentDocument sample_content_with_rating(RatingStyle style = RatingStyle::scale) {
+    ContentDocument doc = sample_content();
+    doc.schema = 2;
+    StressRating rating;
+    rating.style = style;
+    rating.question_before = both("How stressed do you feel?", "¿Cuánto estrés sientes?");
+    rating.question_after = both("And now?", "¿Y ahora?");
+    rating.low_label = both("Calm", "En calma");
+    rating.high_label = both("Very stressed", "Muy estresado");
+    rating.change_heading = both("Your change", "Tu cambio");
+    if (style == RatingStyle::faces) {
+        for (const char* face : {"Calm", "A little tense", "Tense", "Stressed", "Very stressed"}) {
+            rating.face_labels.push_back(both(face, std::string(face) + " (es)"));
+        }
+    }
+    doc.stress_rating = rating;
+    return doc;
+}
+
+} // namespace wellness::kiosk::testing

@@ -53,8 +53,8 @@ class Harness {
         io.DisplaySize = {static_cast<float>(layout.width), static_cast<float>(layout.height)};
         io.DeltaTime = 1.0f / 60.0f;
         io.UserData = &probe_;
-        static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x20AC,
-                                         0x20AC, 0x2713, 0x2713, 0};
+        static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x20AC, 0x20AC,
+                                         0x2192, 0x2192, 0x2713, 0x2713, 0};
         const std::string dir = "/usr/share/fonts/truetype/dejavu/";
         const float scale = large_text ? large_text_scale : 1.0f;
         ImFontConfig config;
@@ -185,6 +185,10 @@ class Harness {
         case Screen::breathe_finished:
             breathe_.Draw(ui);
             break;
+        case Screen::rating_before:
+        case Screen::rating_after:
+            rating_.Draw(ui);
+            break;
         case Screen::checkin_level:
         case Screen::checkin_topics:
         case Screen::checkin_suggestions:
@@ -214,6 +218,7 @@ class Harness {
     AttractScreen attract_;
     HomeScreen home_;
     BreatheScreen breathe_;
+    RatingScreen rating_;
     CheckinScreen checkin_;
     TalkScreen talk_;
     UrgentScreen urgent_;
@@ -236,6 +241,7 @@ struct Step {
     std::string name;
     std::vector<Intent> intents;
     MonotonicMs advance = 0;
+    std::vector<Intent> after = {}; // applied once the time has advanced
 };
 
 std::vector<Step> every_screen(const wellness::ContentDocument& content) {
@@ -250,9 +256,21 @@ std::vector<Step> every_screen(const wellness::ContentDocument& content) {
         steps.push_back({"breathe length " + exercise.id, to_length});
         auto running = to_length;
         running.push_back(Intent::choose_length(exercise.lengths_minutes.front()));
+        const MonotonicMs to_end = MonotonicMs{exercise.lengths_minutes.front()} * 60000 + 500;
+        if (content.stress_rating) {
+            steps.push_back({"rating before " + exercise.id, running});
+            auto rated = running;
+            rated.push_back(
+                Intent::rate(content.stress_rating->style == wellness::RatingStyle::faces ? 4 : 7));
+            steps.push_back({"rating after " + exercise.id, rated, to_end});
+            steps.push_back({"breathe finished with a change " + exercise.id,
+                             rated,
+                             to_end,
+                             {Intent::rate(2)}});
+            running.push_back(Intent::skip_rating());
+        }
         steps.push_back({"breathe running " + exercise.id, running, 1500});
-        steps.push_back({"breathe finished " + exercise.id, running,
-                         MonotonicMs{exercise.lengths_minutes.front()} * 60000 + 500});
+        steps.push_back({"breathe finished " + exercise.id, running, to_end});
     }
     steps.push_back(
         {"checkin levels", {Intent::leave_attract(), Intent::choose_tile(Tile::checkin)}});
@@ -280,8 +298,8 @@ std::vector<Step> every_screen(const wellness::ContentDocument& content) {
     return steps;
 }
 
-void run_every_screen(bool large_text, bool high_contrast) {
-    const wellness::ContentDocument content = default_content();
+void run_every_screen(bool large_text, bool high_contrast,
+                      const wellness::ContentDocument& content = default_content()) {
     const auto steps = every_screen(content);
     for (const Display& display : displays) {
         const Layout layout = compute_layout(display.width, display.height, display.dpi);
@@ -309,6 +327,9 @@ void run_every_screen(bool large_text, bool high_contrast) {
                     now += step.advance;
                     flow.tick(now);
                 }
+                for (const Intent& intent : step.after) {
+                    flow.apply(intent, now);
+                }
                 std::ostringstream where;
                 where << step.name << " (" << to_string(flow.screen()) << "), " << locale.id << ", "
                       << display.width << "x" << display.height << " at " << display.dpi << " dpi"
@@ -331,6 +352,21 @@ TEST_CASE("Every screen holds at every size and orientation in both languages",
 TEST_CASE("Every screen holds with the large text and high contrast switches on",
           "[kiosk-layout][screens]") {
     run_every_screen(true, true);
+}
+
+TEST_CASE("Every screen holds with a five-faces stress rating, in both languages and both text "
+          "sizes",
+          "[kiosk-layout][screens][rating]") {
+    wellness::ContentDocument content = default_content();
+    REQUIRE(content.stress_rating);
+    content.stress_rating->style = wellness::RatingStyle::faces;
+    content.stress_rating->face_labels = {{{"en", "Calm"}, {"es", "En calma"}},
+                                          {{"en", "A little tense"}, {"es", "Un poco tenso"}},
+                                          {{"en", "Tense"}, {"es", "Tenso"}},
+                                          {{"en", "Stressed"}, {"es", "Estresado"}},
+                                          {{"en", "Very stressed"}, {"es", "Muy estresado"}}};
+    run_every_screen(false, false, content);
+    run_every_screen(true, true, content);
 }
 
 namespace {
@@ -406,6 +442,9 @@ TEST_CASE("The sound switch is on every breathing screen and nowhere else, and a
         if (step.advance > 0) {
             now += step.advance;
             flow.tick(now);
+        }
+        for (const Intent& intent : step.after) {
+            flow.apply(intent, now);
         }
         harness.frame(flow, now);
         INFO(step.name << " (" << to_string(flow.screen()) << ")");

@@ -192,10 +192,23 @@ TEST_CASE("A kiosk killed -9 at random moments leaves no WAL, no order of uses a
         // each page: never a row per use.
         const std::string journal = raw(sibling(file, "-journal"));
         const std::string database = raw(file);
-        for (const auto& key : catalogue_keys(content)) {
+        const auto catalogue = catalogue_keys(content);
+        // A key's row text is also the start of a longer key's ("rating.before" "1" of "10"):
+        // those are that key's own rows, not more of this one.
+        auto rows_of = [&](const std::string& bytes, const CounterKey& key) {
+            std::size_t count = occurrences(bytes, row_text(week, key));
+            for (const auto& longer : catalogue) {
+                if (longer.metric == key.metric && longer.key.size() > key.key.size() &&
+                    longer.key.rfind(key.key, 0) == 0) {
+                    count -= occurrences(bytes, row_text(week, longer));
+                }
+            }
+            return count;
+        };
+        for (const auto& key : catalogue) {
             INFO(key.metric << " " << key.key);
-            CHECK(occurrences(database, row_text(week, key)) <= 2);
-            CHECK(occurrences(journal, row_text(week, key)) <= 2);
+            CHECK(rows_of(database, key) <= 2);
+            CHECK(rows_of(journal, key) <= 2);
         }
         // Opening rolls a hot journal back; the next write removes any journal left. What is
         // left is whole people only.
