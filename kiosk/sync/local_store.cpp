@@ -76,6 +76,19 @@ Counters read_counters(SQLite::Statement& query) {
     return counters;
 }
 
+// Reads (batch_id, week, body) rows: the outbox's and the kept releases'.
+std::vector<OutboxEntry> read_releases(SQLite::Statement& query) {
+    std::vector<OutboxEntry> entries;
+    while (query.executeStep()) {
+        const auto week = IsoWeek::parse(query.getColumn(1).getString());
+        if (!week)
+            continue;
+        entries.push_back(
+            OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
+    }
+    return entries;
+}
+
 // A week far in the future: outbox entries are checked with the station's own strict decoder,
 // which refuses weeks that have not ended relative to the week it is given.
 IsoWeek far_future_week() {
@@ -480,15 +493,7 @@ PreparedRelease LocalStore::prepare_release(const IsoWeek& week,
 
 std::vector<OutboxEntry> LocalStore::outbox() {
     SQLite::Statement query(*db_, "SELECT batch_id, week, body FROM outbox ORDER BY week");
-    std::vector<OutboxEntry> entries;
-    while (query.executeStep()) {
-        const auto week = IsoWeek::parse(query.getColumn(1).getString());
-        if (!week)
-            continue;
-        entries.push_back(
-            OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
-    }
-    return entries;
+    return read_releases(query);
 }
 
 void LocalStore::remove_from_outbox(const std::string& batch_id) {
@@ -547,15 +552,7 @@ void LocalStore::forget_kept_before(const IsoWeek& oldest_kept) {
 
 std::vector<OutboxEntry> LocalStore::kept_releases() {
     SQLite::Statement query(*db_, "SELECT batch_id, week, body FROM kept_releases ORDER BY week");
-    std::vector<OutboxEntry> entries;
-    while (query.executeStep()) {
-        const auto week = IsoWeek::parse(query.getColumn(1).getString());
-        if (!week)
-            continue;
-        entries.push_back(
-            OutboxEntry{query.getColumn(0).getString(), *week, query.getColumn(2).getString()});
-    }
-    return entries;
+    return read_releases(query);
 }
 
 int LocalStore::station_k() {

@@ -465,7 +465,8 @@ def check_kiosk_database(kiosk, released, open_week, carried, catalogue):
     """Counts only, per (week, metric, key); no per-use row; nothing finer than a week."""
     tables = [row[0] for row in kiosk.db_rows(
         "SELECT name FROM sqlite_schema WHERE type = 'table'")]
-    check(set(tables) == {"counters", "carry", "outbox", "released_weeks", "meta"},
+    check(set(tables) == {"counters", "carry", "outbox", "released_weeks", "meta",
+                          "kept_releases"},
           f"unexpected tables in the kiosk database: {tables}")
     for table in tables:
         columns = [row[1] for row in kiosk.db_rows("SELECT * FROM pragma_table_info(?)",
@@ -490,6 +491,10 @@ def check_kiosk_database(kiosk, released, open_week, carried, catalogue):
           "the released weeks are not remembered, each once")
     check(kiosk.db_rows("SELECT count(*) FROM outbox") == [(0,)],
           "a batch is still waiting in the outbox")
+    # What the station acknowledged is kept a while, as sent, for a station restored from a
+    # backup: exactly the released weeks, nothing else.
+    check(sorted(kiosk.db_rows("SELECT week FROM kept_releases")) == [(w,) for w in released],
+          "the kept releases are not exactly the released weeks")
     carry = {(m, k): n for m, k, n in kiosk.db_rows("SELECT metric, key, n FROM carry")}
     check(carry == carried, f"the kiosk carries {carry}, expected {carried}")
     # The raw files too (pages SQLite freed, the write-ahead log).

@@ -86,6 +86,15 @@ TEST_CASE("after a week of use the database and log hold only weekly counters",
             SQLite::Statement weeks(db, "SELECT DISTINCT week FROM applied_batch_ids");
             while (weeks.executeStep())
                 CHECK(weeks.getColumn(0).getString() == week);
+        } else if (table == "week_reporting") {
+            // Per sealed week, how many kiosks released it of how many were enrolled: it grows
+            // with the calendar, one row a week, never with use; no kiosk, no time, no count.
+            CHECK(names == std::vector<std::string>{"week", "released", "enrolled"});
+            SQLite::Statement reported(db, "SELECT week, released, enrolled FROM week_reporting");
+            while (reported.executeStep()) {
+                CHECK(std::regex_match(reported.getColumn(0).getString(), iso_week));
+                CHECK(reported.getColumn(2).getInt() <= static_cast<int>(kiosks.size()));
+            }
         } else {
             // No other table has grown with use.
             CHECK(row_count < uses);

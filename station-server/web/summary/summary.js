@@ -18,6 +18,8 @@ const METRIC_NAMES = {
   'checkin.topic': 'Check-in topic',
   'handoff.shown': 'Provider shown (QR)',
   'crisis.viewed': 'Crisis lines viewed',
+  'rating.before': 'Stress rating before an exercise',
+  'rating.after': 'Stress rating after an exercise',
 };
 // The stress continuum, in its own order (never alphabetical), each level a distinct
 // colour-blind-safe colour running from calm to alarm.
@@ -213,6 +215,8 @@ function lookup(rows) {
 }
 
 function keyOrder(metric, keys) {
+  // Rating buckets are numbers: 0, 1, 2 ... 10, not 0, 1, 10, 2.
+  if (metric === 'rating.before' || metric === 'rating.after') return [...keys].sort((a, b) => Number(a) - Number(b));
   if (metric !== 'checkin.level') return keys;
   const rank = (key) => (LEVEL_ORDER.includes(key) ? LEVEL_ORDER.indexOf(key) : LEVEL_ORDER.length);
   return [...keys].sort((a, b) => rank(a) - rank(b));

@@ -137,6 +137,12 @@ export function catalogueOf(document) {
   for (const level of document.checkin.levels) keys.push(['checkin.level', level.id]);
   for (const topic of document.checkin.topics) keys.push(['checkin.topic', topic.id]);
   for (const provider of document.providers) keys.push(['handoff.shown', provider.id]);
+  // Content schema 2's optional stress rating: two histograms of its buckets (core's
+  // rating_buckets: faces 1..5, a scale 0..10).
+  if (document.stress_rating) {
+    const buckets = document.stress_rating.style === 'faces' ? [1, 2, 3, 4, 5] : [...Array(11).keys()];
+    for (const bucket of buckets) keys.push(['rating.before', String(bucket)], ['rating.after', String(bucket)]);
+  }
   return keys;
 }
 

@@ -884,6 +884,7 @@ TEST_CASE("A station restored from an older backup gets again, from its kiosks, 
     const std::string admin = station.admin_token();
     CHECK(summary_for(station, admin, first)[{"visit", "start"}] == 6);  // a duplicate: once
     CHECK(summary_for(station, admin, second)[{"visit", "start"}] == 8); // lost without this
+}
 
 TEST_CASE("Station and kiosk agree at every shared limit's edge: what the station takes at the "
           "limit a kiosk runs, and one over is refused by the station before a kiosk sees it",
