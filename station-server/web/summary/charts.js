@@ -59,7 +59,8 @@ function niceStep(max) {
 // null; series: [{name, color, pattern}]; value(g, s) -> cell {n, suppressed, at_least} or
 // undefined.
 // shortfalls: per group, "2 of 3 kiosks reported" where not every kiosk released it, or null.
-export function barChart({ title, description, groups, notes = [], shortfalls = [], series, value, k, wide = false }) {
+// compact: narrow bars and groups, for short group labels such as rating steps.
+export function barChart({ title, description, groups, notes = [], shortfalls = [], series, value, k, wide = false, compact = false }) {
   chartCounter += 1;
   const id = `chart-${chartCounter}`;
   const cells = [];
@@ -80,10 +81,10 @@ export function barChart({ title, description, groups, notes = [], shortfalls = 
   const shownMax = Math.max(anyHidden ? k : 1, ...present.map((c) => (c.suppressed ? Math.max(c.at_least || 0, 0) : c.n || 0)));
   const step = niceStep(shownMax);
   const yMax = Math.ceil(shownMax / step) * step;
-  const barWidth = series.length > 4 ? 14 : 22;
-  const groupGap = 18;
+  const barWidth = compact || series.length > 4 ? 14 : 22;
+  const groupGap = compact ? 8 : 18;
   // Wide enough for a label like "2026-W47" under each group.
-  const groupWidth = Math.max(series.length * barWidth + groupGap, 76);
+  const groupWidth = Math.max(series.length * barWidth + groupGap, compact ? 0 : 76);
   const left = 44;
   const top = 24;
   const plotHeight = 180;

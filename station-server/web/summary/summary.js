@@ -314,6 +314,28 @@ function render() {
   chartsEl.append(overTime('Providers shown (handoffs)', 'handoff.shown', null, 'How often each provider\'s booking QR code was shown.'));
   chartsEl.append(overTime('Crisis lines viewed', 'crisis.viewed', (key, i) => seriesStyle(i + 1).color, 'How often the crisis lines were shown.'));
 
+  // The stress rating: the before and the after distributions of each period side by side. They
+  // are two separate histograms (the kiosk never pairs one person's two ratings), so the chart
+  // compares the shapes of the two, never anyone's change.
+  const ratingKeys = keyOrder('rating.before', [...new Set([...keysOf(rows, 'rating.before'), ...keysOf(rows, 'rating.after')])]);
+  if (ratingKeys.length) {
+    const rating = h('div', { class: 'chart wide', 'data-chart': 'rating' },
+      h('h3', {}, 'Stress rating before and after an exercise'),
+      h('p', { class: 'chart-note' }, 'Two separate counts per period: how people rated their stress before an exercise, and how people rated it after one (0 calm to 10 most stressed, or the faces 1 to 5). The kiosk never keeps one person\'s two ratings together, so these are the two distributions, not anyone\'s change.'));
+    const perPeriod = h('div', { class: 'small-multiples rating-multiples' });
+    periods.forEach((period, p) => {
+      perPeriod.append(barChart({
+        title: shortfalls[p] ? `${periodLabel(expected[p])} (${shortfalls[p]})` : periodLabel(expected[p]),
+        k, compact: true, notes: ratingKeys.map(() => notes[p]), groups: ratingKeys,
+        description: `Stress ratings in ${period}: how many rated each step before an exercise and after one.`,
+        series: [{ name: 'before', ...seriesStyle(1) }, { name: 'after', ...seriesStyle(0) }],
+        value: (g, s) => find(period, s === 0 ? 'rating.before' : 'rating.after', ratingKeys[g]),
+      }));
+    });
+    rating.append(perPeriod);
+    chartsEl.append(rating);
+  }
+
   clear(pivotEl);
   clear(tableEl);
   // Metric × period: every count at a glance, unpublished periods named, not blank or 0. With

@@ -132,6 +132,50 @@ test('every field of the content editor has a label, and the provider preview sh
     await page.click('#add-locale-button');
     await page.locator(byId('f.attract_text.fr')).waitFor();
     assert.equal(await page.locator(byId('f.providers.0.name.fr')).count(), 1);
+    assert.equal(await page.locator(byId('f.stress_rating.question_before.fr')).count(), 1, 'the stress rating\'s texts too');
+  });
+});
+
+test('an admin turns the stress rating into five faces, is shown the blank faces next to their fields, fills them, publishes, and turns the rating off', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    const live = async () => (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) })).json.document;
+    await signIn(page, station);
+    const preview = page.locator('#sec-rating .preview');
+    assert.ok(await page.locator('#rating-enabled').isChecked(), 'the default content has a rating');
+    assert.equal(await preview.locator('.kiosk-rating-step').count(), 11, 'a scale previews the steps 0 to 10');
+    assert.equal((await preview.locator('.kiosk-title').textContent()).trim(), (await live()).stress_rating.question_before.en);
+
+    await page.selectOption('#rating-style', 'faces');
+    await page.locator(byId('f.stress_rating.face_labels.4.es')).waitFor();
+    assert.equal(await preview.locator('.kiosk-rating-step').count(), 5, 'faces preview five steps');
+    await page.click('#publish-button');
+    await page.locator('#problem-summary', { hasText: 'Not published' }).waitFor();
+    const faceErrors = page.locator('#sec-rating .field-errors:visible');
+    assert.ok(await faceErrors.count() >= 1, 'blank faces are problems shown in the rating section');
+    assert.equal((await live()).stress_rating.style, 'scale', 'nothing refused is live');
+
+    const faces = [['Calm', 'En calma'], ['Fine', 'Bien'], ['Tense', 'Tenso'], ['Stressed', 'Estresado'], ['Very stressed', 'Muy estresado']];
+    for (const [i, [en, es]] of faces.entries()) {
+      await page.locator(byId(`f.stress_rating.face_labels.${i}.en`)).fill(en);
+      await page.locator(byId(`f.stress_rating.face_labels.${i}.es`)).fill(es);
+    }
+    assert.deepEqual(await preview.locator('.kiosk-rating-step').allTextContents(), faces.map(([en]) => en), 'the preview shows the faces as typed');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
+    const published = await live();
+    assert.equal(published.schema, 2);
+    assert.equal(published.stress_rating.style, 'faces');
+    assert.deepEqual(published.stress_rating.face_labels, faces.map(([en, es]) => ({ en, es })));
+    await preview.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await screenshot(page, 'console-rating');
+
+    await page.click('#rating-enabled');
+    assert.equal(await page.locator(byId('f.stress_rating.question_before.en')).count(), 0, 'its fields are gone');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'Published version' }).waitFor();
+    const off = await live();
+    assert.equal(off.stress_rating, undefined);
+    assert.equal(off.schema, 1, 'without a rating the document is schema 1 again, which every kiosk reads');
   });
 });
 

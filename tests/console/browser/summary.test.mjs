@@ -28,9 +28,13 @@ test('the summary page shows a count under k as "hidden", never as its value or 
       counts.push(count(week, 'checkin.topic', 'workload', 7), count(week, 'checkin.topic', 'family', 6));
       counts.push(count(week, 'handoff.shown', 'eap', 5 + i));
       counts.push(count(week, 'crisis.viewed', 'list', 5));
+      counts.push(count(week, 'rating.before', '7', 6 + i), count(week, 'rating.before', '8', 5));
+      counts.push(count(week, 'rating.after', '3', 5 + i), count(week, 'rating.after', '4', 6));
     });
     // One week with only two people asking about sleep: must never show as 2.
     counts.push(count('2026-W46', 'checkin.topic', 'sleep', 2));
+    // And two people rating 9 after an exercise.
+    counts.push(count('2026-W46', 'rating.after', '9', 2));
     await postCounts(station, kiosk, counts);
     station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
     const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
@@ -57,6 +61,19 @@ test('the summary page shows a count under k as "hidden", never as its value or 
     const labels = await page.locator('#charts text.suppressed-label').allTextContents();
     assert.ok(labels.includes('hidden'), 'hidden bars are labelled "hidden"');
     assert.ok(!(await page.locator('body').textContent()).includes('fewer than'), 'nothing says a hidden cell is small');
+    // The stress rating: one chart per week with the before and after distributions side by
+    // side over the rating's steps in their numeric order; the 2 is hidden there too.
+    const ratingCharts = page.locator('#charts [data-chart="rating"] figure');
+    assert.equal(await ratingCharts.count(), weeks.length);
+    const w45 = ratingCharts.filter({ hasText: '2026-W45' });
+    assert.deepEqual((await w45.locator('svg text.axis-label').allTextContents()).filter((t) => /^\d+$/.test(t)).slice(-11),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10'], 'the steps run 0 to 10 along the axis');
+    const tips = await w45.locator('svg rect title').allTextContents();
+    assert.ok(tips.includes('7 · before: 7') && tips.includes('3 · after: 6'), `before and after side by side: ${tips.join(', ')}`);
+    const nineAfter = ratingCharts.filter({ hasText: '2026-W46' }).locator('rect[data-suppressed="true"]', { has: page.locator('title', { hasText: '9 · after' }) });
+    assert.equal(await nineAfter.count(), 1, 'two ratings of 9 are a hidden bar, not 2');
+    await page.locator('#charts [data-chart="rating"]').evaluate((el) => el.scrollIntoView());
+    await screenshot(page, 'summary-rating');
     const visits = page.locator('#summary-table tr[data-metric="visit"][data-period="2026-W44"] td').nth(3);
     assert.equal((await visits.textContent()).trim(), '20');
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -11,6 +11,7 @@ import {
   clone, pointer, parentPointer, getAt, setAt, localeIds, localeName,
   addLocale, removeLocale, newProvider, newCrisisLine, newEmergencyNumber, newExercise, newTopic,
   newSuggestion, moveItem, localized, publishedMessage, withoutBlankOptionalTexts,
+  RATING_FACES, setStressRating, setRatingStyle,
 } from './content-model.js';
 
 const KNOWN_ASSET = /^[a-z0-9._-]{1,64}$/;
@@ -168,6 +169,7 @@ export class ContentEditor {
       ['sec-crisis', 'Urgent help: crisis lines and emergency numbers', () => this.renderCrisisLines()],
       ['sec-exercises', 'Breathing exercises', () => this.renderExercises()],
       ['sec-checkin', 'Check-in', () => this.renderCheckin()],
+      ['sec-rating', 'Stress rating before and after', () => this.renderStressRating()],
       ['sec-ui', 'Kiosk words', () => this.renderUiStrings()],
     ];
     const toc = h('nav', { class: 'toc', 'aria-label': 'Content sections' },
@@ -774,6 +776,93 @@ export class ContentEditor {
       this.localizedField('/checkin/topics_question', 'Topics question'),
       this.listBlock('/checkin/topics', topics),
       this.addButton('/checkin/topics', 'Add topic', newTopic, { max: 16 }));
+  }
+
+  // The optional before / after stress rating. Turning it on or off, or changing its style,
+  // changes what kiosks count (two histograms of its steps), so kiosks apply that at the start of
+  // the next week; its wording reaches them at their next sync.
+  renderStressRating() {
+    const doc = this.doc;
+    const rating = doc.stress_rating;
+    const toggle = h('div', { class: 'field field-check' },
+      h('input', { type: 'checkbox', id: 'rating-enabled', 'data-bind': 'none', checked: Boolean(rating),
+        'aria-describedby': 'rating-enabled-hint',
+        onchange: (event) => {
+          setStressRating(doc, event.target.checked);
+          this.markDirty();
+          this.render('rating-enabled');
+          this.announce(event.target.checked ? 'Stress rating added: fill in its texts.' : 'Stress rating removed.');
+        } }),
+      h('label', { for: 'rating-enabled' }, 'Ask for a stress rating before and after each exercise'),
+      h('p', { class: 'hint', id: 'rating-enabled-hint' }, 'People may skip it. The kiosk shows the person their own change ("7 → 4") and forgets it with Done; it counts only how many gave each rating before and, separately, after, never the two together. Kiosks need a station and kiosk of this version (content schema 2). Turning it on or off, or changing the style, takes effect on kiosks at the start of the next week.'));
+    this.register('/stress_rating', toggle, toggle.querySelector('input'), null);
+    if (!rating) return h('div', {}, toggle);
+
+    const styleErrors = this.errorList('/stress_rating/style');
+    const styleSelect = h('select', { id: 'rating-style', 'data-bind': 'none', 'aria-describedby': styleErrors.id,
+      onchange: (event) => {
+        setRatingStyle(doc, event.target.value);
+        this.markDirty();
+        this.render('rating-style');
+      } }, [['scale', 'A scale from 0 to 10'], ['faces', 'Five faces, calm first']].map(([value, text]) =>
+      h('option', { value, selected: rating.style === value }, text)));
+    const styleField = h('div', { class: 'field' }, h('label', { for: 'rating-style' }, 'How people rate'), styleSelect, styleErrors);
+    this.register('/stress_rating/style', styleField, styleSelect, styleErrors);
+    const faces = rating.style === 'faces'
+      ? h('fieldset', { class: 'group' }, h('legend', {}, 'The five faces, calm first'),
+        this.listBlock('/stress_rating/face_labels', Array.from({ length: RATING_FACES }, (_, i) =>
+          this.localizedField(pointer('stress_rating', 'face_labels', i), `Face ${i + 1}${i === 0 ? ' (calmest)' : i === RATING_FACES - 1 ? ' (most stressed)' : ''}`))))
+      : null;
+    const section = h('div', { 'data-preview-scope': true },
+      toggle,
+      styleField,
+      this.localizedField('/stress_rating/question_before', 'Question before an exercise'),
+      this.localizedField('/stress_rating/question_after', 'Question after it'),
+      h('div', { class: 'row' },
+        this.localizedField('/stress_rating/low_label', rating.style === 'faces' ? 'Word at the calm end' : 'Word at 0 (the calm end)'),
+        this.localizedField('/stress_rating/high_label', rating.style === 'faces' ? 'Word at the stressed end' : 'Word at 10 (the stressed end)')),
+      this.localizedField('/stress_rating/change_heading', 'Heading over the person\'s own change'),
+      faces,
+      this.ratingPreview());
+    const preview = section.querySelector('.preview');
+    section.previewUpdate = preview.previewUpdate;
+    this.previewUpdaters.push(preview.previewUpdate);
+    return section;
+  }
+
+  // The rating screen as the kiosk shows it before an exercise: the question, the steps (0 to 10
+  // or the five faces) and the words at both ends.
+  ratingPreview() {
+    const doc = this.doc;
+    const localeSelect = h('select', { id: 'rating-preview-locale', 'data-bind': 'none' },
+      localeIds(doc).map((id) => h('option', { value: id, selected: id === doc.default_locale }, localeName(doc, id))));
+    const question = h('p', { class: 'kiosk-title' });
+    const steps = h('div', { class: 'kiosk-rating-steps' });
+    const ends = h('p', { class: 'kiosk-text kiosk-rating-ends' });
+    const screen = h('div', { class: 'kiosk-screen kiosk-rating' }, question, steps, ends);
+    const section = h('section', { class: 'preview', 'aria-label': 'Preview of the stress rating on the kiosk' },
+      h('h4', {}, 'Preview on the kiosk'),
+      h('div', { class: 'field' }, h('label', { for: 'rating-preview-locale' }, 'Preview language'), localeSelect),
+      screen);
+    const update = () => {
+      const rating = this.doc.stress_rating;
+      if (!rating) return;
+      const locale = localeSelect.value || this.doc.default_locale;
+      const def = this.doc.default_locale;
+      const theme = this.doc.theme || {};
+      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
+        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
+      }
+      question.textContent = localized(rating.question_before, locale, def) || '(no question)';
+      const labels = rating.style === 'faces'
+        ? (rating.face_labels || []).map((label, i) => localized(label, locale, def) || `(face ${i + 1})`)
+        : Array.from({ length: 11 }, (_, i) => String(i));
+      clear(steps).append(...labels.map((label) => h('span', { class: 'kiosk-rating-step' }, label)));
+      ends.textContent = `${localized(rating.low_label, locale, def) || '(calm end)'} · ${localized(rating.high_label, locale, def) || '(stressed end)'}`;
+    };
+    localeSelect.addEventListener('change', update);
+    section.previewUpdate = update;
+    return section;
   }
 
   renderUiStrings() {

@@ -125,6 +125,11 @@ export function localizedTexts(doc) {
   for (const p of doc.providers || []) { add(p.name); add(p.description); add(p.hours); }
   for (const c of doc.crisis_lines || []) { add(c.name); add(c.description); }
   for (const n of doc.emergency_numbers || []) { add(n.name); add(n.description); }
+  const rating = doc.stress_rating;
+  if (rating && typeof rating === 'object') {
+    for (const key of RATING_TEXT_KEYS) add(rating[key]);
+    for (const label of Array.isArray(rating.face_labels) ? rating.face_labels : []) add(label);
+  }
   return texts;
 }
 
@@ -237,6 +242,40 @@ export function newTopic(doc) {
 }
 
 // A new suggestion points at nothing: core reads any target field that is present as a target.
+// The before / after stress rating (content schema 2): its texts, and the number of faces core
+// asks for (content.hpp's rating_faces).
+export const RATING_TEXT_KEYS = ['question_before', 'question_after', 'low_label', 'high_label', 'change_heading'];
+export const RATING_FACES = 5;
+
+// Turns the rating on with empty texts in every language (a document with one is schema 2), or
+// off again (back to schema 1, which every kiosk reads).
+export function setStressRating(doc, on) {
+  if (on) {
+    if (!doc.stress_rating) {
+      doc.stress_rating = { style: 'scale', ...Object.fromEntries(RATING_TEXT_KEYS.map((key) => [key, emptyText(doc)])) };
+    }
+    doc.schema = Math.max(Number(doc.schema) || 1, 2);
+  } else {
+    delete doc.stress_rating;
+    doc.schema = 1;
+  }
+}
+
+// A scale shows the numbers 0 to 10; faces need five labels, calm first (core refuses labels on
+// a scale and a faces rating without them).
+export function setRatingStyle(doc, style) {
+  const rating = doc.stress_rating;
+  if (!rating) return;
+  rating.style = style;
+  if (style === 'faces') {
+    const labels = Array.isArray(rating.face_labels) ? rating.face_labels : [];
+    while (labels.length < RATING_FACES) labels.push(emptyText(doc));
+    rating.face_labels = labels.slice(0, RATING_FACES);
+  } else {
+    delete rating.face_labels;
+  }
+}
+
 export function newSuggestion(doc) {
   return { text: emptyText(doc) };
 }
@@ -261,7 +300,7 @@ export function localized(text, locale, defaultLocale) {
 export function publishedMessage(version, answer) {
   if (answer && answer.counting_change && answer.counting_applies_from) {
     return `Published version ${version}. Wording, links and phone numbers reach kiosks at their next sync; `
-      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times) takes effect at the start of week ${answer.counting_applies_from}.`;
+      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times, the stress rating) takes effect at the start of week ${answer.counting_applies_from}.`;
   }
   return `Published version ${version}. Kiosks pick it up at their next sync.`;
 }
