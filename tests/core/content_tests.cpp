@@ -1,3 +1,4 @@
+#include "core_test_support.hpp"
 #include "wellness/content.hpp"
 
 #include <algorithm>
@@ -9,82 +10,13 @@
 
 namespace {
 
+using namespace core_test;
+
 using wellness::Json;
 using wellness::parse_content;
 using wellness::Problem;
 using wellness::Problems;
 using Pointer = Json::json_pointer;
-
-std::string default_bundle_text() {
-    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
-    std::ifstream file(path, std::ios::binary);
-    REQUIRE(file.good());
-    return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-}
-
-Json default_bundle() {
-    static const Json bundle = Json::parse(default_bundle_text());
-    return bundle;
-}
-
-std::string describe(const Problems& problems) {
-    std::ostringstream out;
-    for (const auto& problem : problems) {
-        out << "  '" << problem.path << "': " << problem.message << "\n";
-    }
-    return out.str();
-}
-
-Problems problems_of(const Json& document, const std::set<std::string>* assets = nullptr) {
-    const auto result = parse_content(document, assets);
-    CHECK(result.document.has_value() == result.problems.empty());
-    return result.problems;
-}
-
-bool contains_text(const std::string& text, const std::string& part) {
-    std::string lower_text = text;
-    std::string lower_part = part;
-    const auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
-    std::transform(lower_text.begin(), lower_text.end(), lower_text.begin(), lower);
-    std::transform(lower_part.begin(), lower_part.end(), lower_part.begin(), lower);
-    return lower_text.find(lower_part) != std::string::npos;
-}
-
-// The document is refused with a problem at `path` whose message mentions `words`.
-void require_problem(const Json& document, const std::string& path, const std::string& words,
-                     const std::set<std::string>* assets = nullptr) {
-    const Problems problems = problems_of(document, assets);
-    INFO("expected a problem at '" << path << "' mentioning '" << words << "'; got:\n"
-                                   << describe(problems));
-    const bool found = std::any_of(problems.begin(), problems.end(), [&](const Problem& p) {
-        return p.path == path && contains_text(p.message, words);
-    });
-    CHECK(found);
-}
-
-void require_valid(const Json& document, const std::set<std::string>* assets = nullptr) {
-    const Problems problems = problems_of(document, assets);
-    INFO(describe(problems));
-    CHECK(problems.empty());
-}
-
-Json with(const std::string& pointer, Json value) {
-    Json document = default_bundle();
-    document[Pointer(pointer)] = std::move(value);
-    return document;
-}
-
-Json without(const std::string& pointer) {
-    Json document = default_bundle();
-    const Pointer target(pointer);
-    Json& parent = document[target.parent_pointer()];
-    if (parent.is_array()) {
-        parent.erase(static_cast<std::size_t>(std::stoul(target.back())));
-    } else {
-        parent.erase(target.back());
-    }
-    return document;
-}
 
 Json translated(const std::string& en, const std::string& es) {
     return Json{{"en", en}, {"es", es}};

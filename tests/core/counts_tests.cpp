@@ -1,3 +1,4 @@
+#include "core_test_support.hpp"
 #include "wellness/counts.hpp"
 
 #include <algorithm>
@@ -21,11 +22,7 @@ using namespace std::string_literals;
 
 namespace {
 
-IsoWeek week(const char* text) {
-    const auto parsed = IsoWeek::parse(text);
-    REQUIRE(parsed.has_value());
-    return *parsed;
-}
+using core_test::week;
 
 const char* const batch_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
 

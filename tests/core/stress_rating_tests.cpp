@@ -1,6 +1,7 @@
 // The before / after stress rating in content (schema 2): its validation, field by field, and
 // what it adds to the counting structure and the catalogue.
 
+#include "core_test_support.hpp"
 #include "wellness/content.hpp"
 #include "wellness/counts.hpp"
 
@@ -13,16 +14,7 @@
 
 namespace {
 
-using wellness::Json;
-using Pointer = Json::json_pointer;
-
-Json default_bundle() {
-    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
-    std::ifstream file(path, std::ios::binary);
-    REQUIRE(file.good());
-    return Json::parse(
-        std::string{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()});
-}
+using namespace core_test;
 
 Json faces() {
     Json labels = Json::array();
@@ -37,38 +29,6 @@ Json schema_one_bundle() {
     Json document = default_bundle();
     document.erase("stress_rating");
     document["schema"] = 1;
-    return document;
-}
-
-std::string describe(const wellness::Problems& problems) {
-    std::ostringstream out;
-    for (const auto& problem : problems) {
-        out << "  '" << problem.path << "': " << problem.message << "\n";
-    }
-    return out.str();
-}
-
-void require_problem(const Json& document, const std::string& path, const std::string& words) {
-    const auto result = wellness::parse_content(document);
-    INFO("expected a problem at '" << path << "' mentioning '" << words << "'; got:\n"
-                                   << describe(result.problems));
-    CHECK_FALSE(result.document);
-    CHECK(std::any_of(result.problems.begin(), result.problems.end(),
-                      [&](const wellness::Problem& p) {
-                          return p.path == path && p.message.find(words) != std::string::npos;
-                      }));
-}
-
-Json with(const std::string& pointer, Json value) {
-    Json document = default_bundle();
-    document[Pointer(pointer)] = std::move(value);
-    return document;
-}
-
-Json without(const std::string& pointer) {
-    Json document = default_bundle();
-    const Pointer target(pointer);
-    document[target.parent_pointer()].erase(target.back());
     return document;
 }
 

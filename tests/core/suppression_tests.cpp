@@ -1,3 +1,4 @@
+#include "core_test_support.hpp"
 #include "wellness/suppression.hpp"
 
 #include <array>
@@ -13,11 +14,7 @@ using namespace wellness;
 
 namespace {
 
-IsoWeek week(const char* text) {
-    const auto parsed = IsoWeek::parse(text);
-    REQUIRE(parsed);
-    return *parsed;
-}
+using core_test::week;
 
 const SummaryCell& find_cell(const Summary& summary, const std::string& period,
                              const std::string& metric, const std::string& key) {

@@ -21,17 +21,6 @@ using wellness::IsoWeek;
 
 namespace {
 
-std::string last_week(const TestStation& station) {
-    return IsoWeek::from_local_time(station.now.load()).prev().to_string();
-}
-
-Json default_document() {
-    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return *wellness::parse_json_input(text.str()).value;
-}
-
 // Moves the station's clock past the seal of every week before `now`'s (14 days by default),
 // so the summaries publish them.
 void seal_past_weeks(TestStation& station) {

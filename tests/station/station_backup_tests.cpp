@@ -42,12 +42,6 @@ void write_bytes(const fs::path& file, const std::string& bytes) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
 }
 
-unsigned file_mode(const fs::path& file) {
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    return info.st_mode & 0777U;
-}
-
 using CountMap = std::map<std::tuple<std::string, std::string, std::string>, std::int64_t>;
 
 CountMap stored_counts(TestStation& station) {

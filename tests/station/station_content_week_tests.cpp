@@ -13,13 +13,6 @@ using wellness::IsoWeek;
 
 namespace {
 
-Json default_document() {
-    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return *wellness::parse_json_input(text.str()).value;
-}
-
 std::string next_week(const TestStation& station) {
     return IsoWeek::from_local_time(station.now.load()).next().to_string();
 }

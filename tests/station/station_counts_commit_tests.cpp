@@ -23,10 +23,6 @@ using wellness::station::PendingBatch;
 
 namespace {
 
-std::string last_week(const TestStation& station) {
-    return IsoWeek::from_local_time(station.now.load()).prev().to_string();
-}
-
 PendingBatch pending_visits(const std::string& batch_id, const IsoWeek& week, int n,
                             std::int64_t kiosk_id, std::time_t at) {
     PendingBatch pending;

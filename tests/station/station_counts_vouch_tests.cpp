@@ -20,7 +20,6 @@ using wellness::IsoWeek;
 
 namespace {
 
-constexpr std::time_t day = 24 * 3600;
 constexpr std::time_t week_seconds = 7 * day;
 
 // All the station holds of counts: every counter, every kiosk-week released, how many batch
@@ -75,13 +74,6 @@ const Json* cell(const Json& summary, const std::string& period, const std::stri
         if (row["period"] == period && row["metric"] == metric && row["key"] == key)
             return &row;
     return nullptr;
-}
-
-Json default_document() {
-    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    return *wellness::parse_json_input(text.str()).value;
 }
 
 std::vector<wellness::CounterKey> catalogue_of(const Json& document) {

@@ -15,6 +15,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace station_test {
 
@@ -261,6 +262,24 @@ std::int64_t stored_visits(const TestStation& station, const std::string& week) 
 
 std::string new_batch_id() {
     return Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+}
+
+unsigned file_mode(const std::filesystem::path& file) {
+    struct stat info {};
+    if (::stat(file.c_str(), &info) != 0)
+        throw std::runtime_error("cannot stat " + file.string());
+    return info.st_mode & 0777U;
+}
+
+std::string last_week(const TestStation& station) {
+    return wellness::IsoWeek::from_local_time(station.now.load()).prev().to_string();
+}
+
+Json default_document() {
+    std::ifstream in(wellness::station::default_content_dir() / "default-content.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    return *wellness::parse_json_input(text.str()).value;
 }
 
 const std::vector<wellness::CounterKey>& default_catalogue() {

@@ -154,6 +154,18 @@ Json release_batch(const std::string& week, const wellness::Counters& counts,
 // A release (release_batch) of `week` whose only non-zero count is `n` visits.
 Json visit_batch(const std::string& batch_id, const std::string& week, int n);
 
+// One day in seconds, for stepping a TestStation's clock.
+inline constexpr std::time_t day = 24 * 3600;
+
+// A file's permission bits (0600, 0700, ...).
+unsigned file_mode(const std::filesystem::path& file);
+
+// The ISO week before the one the station's clock is in.
+std::string last_week(const TestStation& station);
+
+// The default bundle's content document, as an admin would upload it.
+Json default_document();
+
 // (metric, key) -> n, for release_batch.
 wellness::Counters
 counters(std::initializer_list<std::tuple<std::string, std::string, std::int64_t>> entries);

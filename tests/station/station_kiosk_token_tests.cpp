@@ -14,7 +14,6 @@ using namespace station_test;
 
 namespace {
 
-constexpr std::time_t day = 24 * 3600;
 
 // 90-day tokens, swapped from 14 days on: the shipped defaults, set here so the fixture's
 // longer test-only life does not apply.

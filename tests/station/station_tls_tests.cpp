@@ -27,7 +27,6 @@ using wellness::tls::PinnedContext;
 
 namespace {
 
-constexpr std::time_t day = 24 * 3600;
 
 void with_tls(StationConfig& config) {
     config.tls_enabled = true;
@@ -38,12 +37,6 @@ std::string read_all(const std::filesystem::path& file) {
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-unsigned file_mode(const std::filesystem::path& file) {
-    struct stat info {};
-    REQUIRE(::stat(file.c_str(), &info) == 0);
-    return info.st_mode & 0777;
 }
 
 Reply get_pinned(std::uint16_t port, const std::string& path, const std::string& fingerprint,

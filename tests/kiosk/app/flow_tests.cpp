@@ -1,4 +1,5 @@
 #include "flow.hpp"
+#include "flow_visit.hpp"
 #include "sample_content.hpp"
 #include "wellness/breathing.hpp"
 
@@ -11,35 +12,8 @@ using wellness::kiosk::testing::sample_content;
 
 namespace {
 
-CounterKey counter(std::string_view metric, std::string key) {
-    return {std::string(metric), std::move(key)};
-}
-
-// Drives a flow and collects every counter it adds, as the window side does.
-struct Visit {
-    explicit Visit(ContentDocument content = sample_content()) : flow(std::move(content), 0) {}
-    Flow flow;
-    MonotonicMs now = 0;
-    std::vector<CounterKey> counted;
-
-    void tap(const Intent& intent) {
-        now += 500;
-        auto added = flow.apply(intent, now);
-        counted.insert(counted.end(), added.begin(), added.end());
-        tick();
-    }
-    void wait(MonotonicMs ms) {
-        now += ms;
-        tick();
-    }
-    void tick() {
-        auto added = flow.tick(now);
-        counted.insert(counted.end(), added.begin(), added.end());
-    }
-    long count_of(const CounterKey& key) const {
-        return std::count(counted.begin(), counted.end(), key);
-    }
-};
+using wellness::kiosk::testing::counter;
+using wellness::kiosk::testing::Visit;
 
 } // namespace
 

@@ -17,15 +17,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-ContentDocument default_content() {
-    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
-    std::ifstream file(path, std::ios::binary);
-    REQUIRE(file.good());
-    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    auto parsed = parse_content(text);
-    REQUIRE(parsed.document);
-    return *parsed.document;
-}
+using wellness::kiosk::testing::default_content;
 
 Rgb hex(const std::string& colour) {
     const auto channel = [&](std::size_t at) {

@@ -3,6 +3,7 @@
 // forget it.
 
 #include "flow.hpp"
+#include "flow_visit.hpp"
 #include "sample_content.hpp"
 #include "screens.hpp"
 #include "wellness/breathing.hpp"
@@ -18,38 +19,12 @@ using wellness::kiosk::testing::sample_content_with_rating;
 
 namespace {
 
-CounterKey counter(std::string_view metric, std::string key) {
-    return {std::string(metric), std::move(key)};
-}
+using wellness::kiosk::testing::counter;
 
-struct Visit {
-    explicit Visit(ContentDocument content = sample_content_with_rating())
-        : flow(std::move(content), 0) {}
-    Flow flow;
-    MonotonicMs now = 0;
-    std::vector<CounterKey> counted;
-
-    void tap(const Intent& intent) {
-        now += 500;
-        auto added = flow.apply(intent, now);
-        counted.insert(counted.end(), added.begin(), added.end());
-        tick();
-    }
-    void wait(MonotonicMs ms) {
-        now += ms;
-        tick();
-    }
-    void tick() {
-        auto added = flow.tick(now);
-        counted.insert(counted.end(), added.begin(), added.end());
-    }
-    long count_of(const CounterKey& key) const {
-        return std::count(counted.begin(), counted.end(), key);
-    }
-    long count_of_metric(std::string_view metric) const {
-        return std::count_if(counted.begin(), counted.end(),
-                             [&](const CounterKey& key) { return key.metric == metric; });
-    }
+// A visit with the rating in content, and the steps to its screens.
+struct RatingVisit : wellness::kiosk::testing::Visit {
+    explicit RatingVisit(ContentDocument content = sample_content_with_rating())
+        : Visit(std::move(content)) {}
     // Home, Breathe, box, one minute: the rating question before the session.
     void to_rating_before() {
         tap(Intent::leave_attract());
@@ -69,7 +44,7 @@ struct Visit {
 TEST_CASE("With a stress rating in content, choosing a length asks how stressed the person feels "
           "before the session starts",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     CHECK(visit.flow.screen() == Screen::rating_before);
     // The session has not started: nothing about breathing is counted yet.
@@ -83,7 +58,7 @@ TEST_CASE("With a stress rating in content, choosing a length asks how stressed 
 TEST_CASE("After the session the same question comes again, then the person sees their own "
           "change, counted as two separate ratings",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::rate(7));
     const MonotonicMs length = visit.session_ms();
@@ -109,7 +84,7 @@ TEST_CASE("After the session the same question comes again, then the person sees
 
 TEST_CASE("Done forgets the person's ratings: the next visit sees no change and starts fresh",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::rate(8));
     visit.wait(visit.session_ms());
@@ -124,7 +99,7 @@ TEST_CASE("Done forgets the person's ratings: the next visit sees no change and 
 
 TEST_CASE("Home and Again forget the ratings too; Again asks the question before once more",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::rate(6));
     visit.wait(visit.session_ms());
@@ -142,7 +117,7 @@ TEST_CASE("Home and Again forget the ratings too; Again asks the question before
 
 TEST_CASE("A person walking away from the rating after a session is forgotten by the idle reset",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::rate(9));
     visit.wait(visit.session_ms());
@@ -158,7 +133,7 @@ TEST_CASE("A person walking away from the rating after a session is forgotten by
 
 TEST_CASE("Skipping the rating before starts the session and is not asked again after it",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::skip_rating());
     CHECK(visit.flow.screen() == Screen::breathe_running);
@@ -173,7 +148,7 @@ TEST_CASE("Skipping the rating before starts the session and is not asked again 
 TEST_CASE("Skipping the rating after a session shows the end without a change and counts only "
           "the rating before",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::rate(6));
     visit.wait(visit.session_ms());
@@ -187,7 +162,7 @@ TEST_CASE("Skipping the rating after a session shows the end without a change an
 TEST_CASE("A rating outside the content's buckets, or on another screen, changes and counts "
           "nothing",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.tap(Intent::leave_attract());
     visit.tap(Intent::rate(5)); // on Home
     CHECK(visit.flow.screen() == Screen::home);
@@ -199,7 +174,7 @@ TEST_CASE("A rating outside the content's buckets, or on another screen, changes
         CHECK(visit.flow.screen() == Screen::rating_before);
     }
     CHECK(visit.count_of_metric(metric::rating_before) == 0);
-    Visit faces(sample_content_with_rating(RatingStyle::faces));
+    RatingVisit faces(sample_content_with_rating(RatingStyle::faces));
     faces.to_rating_before();
     for (int bad : {0, 6}) {
         faces.tap(Intent::rate(bad));
@@ -215,7 +190,7 @@ TEST_CASE("A rating outside the content's buckets, or on another screen, changes
 TEST_CASE("Back from the rating before leads to the lengths, and Back from the session after it "
           "too",
           "[kiosk-flow][rating]") {
-    Visit visit;
+    RatingVisit visit;
     visit.to_rating_before();
     visit.tap(Intent::back());
     CHECK(visit.flow.screen() == Screen::breathe_choose_length);
@@ -228,7 +203,7 @@ TEST_CASE("Back from the rating before leads to the lengths, and Back from the s
 TEST_CASE("Content without a stress rating runs breathing exactly as before: no rating screen, "
           "no rating counted",
           "[kiosk-flow][rating]") {
-    Visit visit(sample_content());
+    RatingVisit visit(sample_content());
     visit.to_rating_before();
     CHECK(visit.flow.screen() == Screen::breathe_running);
     visit.wait(visit.session_ms());

@@ -5,10 +5,27 @@
 
 #include "wellness/content.hpp"
 
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 namespace wellness::kiosk::testing {
 
 inline LocalizedText both(const std::string& en, const std::string& es) {
     return {{"en", en}, {"es", es}};
+}
+
+// The default bundle from content/, parsed as a kiosk does; for the tests that draw the real
+// content.
+inline ContentDocument default_content() {
+    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
+    std::ifstream file(path, std::ios::binary);
+    REQUIRE(file.good());
+    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    auto parsed = parse_content(text);
+    REQUIRE(parsed.document);
+    return *parsed.document;
 }
 
 inline ContentDocument sample_content() {

@@ -4,6 +4,7 @@
 // text run inside its box and never under another widget, Done far from the forward actions.
 
 #include "layout.hpp"
+#include "sample_content.hpp"
 #include "screens.hpp"
 #include "theme.hpp"
 
@@ -20,15 +21,7 @@ using namespace wellness::kiosk;
 
 namespace {
 
-wellness::ContentDocument default_content() {
-    const std::string path = std::string(WELLNESS_SOURCE_CONTENT_DIR) + "/default-content.json";
-    std::ifstream file(path, std::ios::binary);
-    REQUIRE(file.good());
-    const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
-    auto parsed = wellness::parse_content(text);
-    REQUIRE(parsed.document);
-    return *parsed.document;
-}
+using wellness::kiosk::testing::default_content;
 
 struct Display {
     int width;

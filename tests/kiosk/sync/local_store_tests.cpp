@@ -18,10 +18,6 @@ IsoWeek week(const char* text) {
     return *IsoWeek::parse(text);
 }
 
-CounterKey visit() {
-    return {"visit", "start"};
-}
-
 std::vector<Use> uses(const char* week_text, const CounterKey& key, int times) {
     return std::vector<Use>(static_cast<std::size_t>(times), Use{week(week_text), key});
 }

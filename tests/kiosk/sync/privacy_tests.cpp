@@ -22,11 +22,6 @@ using namespace wellness::kiosk::test;
 
 namespace {
 
-std::string raw(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::size_t occurrences(const std::string& haystack, const std::string& needle) {
     std::size_t count = 0;
     for (auto at = haystack.find(needle); at != std::string::npos;

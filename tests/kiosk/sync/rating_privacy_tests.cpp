@@ -17,11 +17,6 @@ using namespace wellness::kiosk::test;
 
 namespace {
 
-std::string raw(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // The kiosk's own random secret (it derives batch ids) differs from kiosk to kiosk by design;
 // zeroed, so what is left to compare is what the visits wrote.
 std::string without_secret(std::string bytes) {

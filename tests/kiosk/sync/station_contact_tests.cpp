@@ -14,14 +14,6 @@ using namespace wellness;
 using namespace wellness::kiosk;
 using namespace wellness::kiosk::test;
 
-namespace {
-
-CounterKey visit() {
-    return {"visit", "start"};
-}
-
-} // namespace
-
 TEST_CASE("The enrollment code is exchanged once for a token only the owner can read",
           "[kiosk-sync]") {
     FakeStation station;

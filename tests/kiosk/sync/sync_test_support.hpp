@@ -10,6 +10,8 @@
 #include <Poco/Net/HTTPServer.h>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +22,16 @@
 #include <vector>
 
 namespace wellness::kiosk::test {
+
+// A file's bytes as they lie on disk, as an adversary imaging the kiosk reads them.
+inline std::string raw(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline CounterKey visit() {
+    return {"visit", "start"};
+}
 
 class TempDir {
   public:
