@@ -82,10 +82,12 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
   protected:
     virtual void serve(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) = 0;
-    StationStore& store() { return services_.store; }
-    const Clock& clock() const { return services_.clock; }
+    StationStore& store() const { return services_.store; }
+    // The station's clock decides which weeks are over and when tokens end, whatever a
+    // client's clock says.
+    std::time_t station_time() const { return services_.clock(); }
     const StationConfig& config() const { return services_.config; }
-    Poco::Logger& logger() { return services_.logger; }
+    Poco::Logger& logger() const { return services_.logger; }
     // Where an answer written later (DeferredAnswer) is counted; nullptr outside the router.
     RouteCounters* route_counters() { return counters_; }
     // The request's connection, for an answer written later; nullptr outside a StationConnection.

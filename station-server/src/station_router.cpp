@@ -69,7 +69,7 @@ class MethodNotAllowedHandler : public StationHandler {
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override {
         if (admins_only_)
-            require_role(request, store(), clock()(), {Role::admin});
+            require_role(request, store(), station_time(), {Role::admin});
         response.set("Allow", allowed_);
         throw HttpError(Status::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
                         "this path does not accept " + request.getMethod());

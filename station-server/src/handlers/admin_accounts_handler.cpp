@@ -25,8 +25,8 @@ std::string new_password_of(const Json& body, const std::string& member) {
 
 void AdminAccountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                  Poco::Net::HTTPServerResponse& response) {
-    const Principal admin = require_role(request, store(), clock()(), {Role::admin});
-    const AuditStamp stamp{clock()(), admin.admin_name};
+    const Principal admin = require_role(request, store(), station_time(), {Role::admin});
+    const AuditStamp stamp{station_time(), admin.admin_name};
     switch (resource_) {
     case Resource::admins:
         if (request.getMethod() == "GET") {
@@ -80,17 +80,17 @@ void AdminAccountsHandler::change_password(Poco::Net::HTTPServerRequest& request
     // A stolen session must not turn into the password: the current one is asked for, with
     // the sign-in's throttle.
     PasswordAttempt attempt(throttle_, account_throttle_, request.clientAddress().host().toString(),
-                            clock()());
+                            station_time());
     Json body = read_json_body(request, config().max_json_body_bytes);
     const std::string current = required_text(body, "current_password", 1024);
     const std::string next = new_password_of(body, "new_password");
-    attempt.for_account(admin.admin_name, clock()());
+    attempt.for_account(admin.admin_name, station_time());
     auto record = store().find_admin(admin.admin_name);
     if (!record || !verify_password(current, record->password))
         throw unauthorized("invalid_credentials", "the current password is wrong");
-    attempt.succeeded(clock()());
+    attempt.succeeded(station_time());
     store().set_admin_password(record->id, hash_password(next, config().pbkdf2_iterations),
-                               admin.id, {clock()(), admin.admin_name});
+                               admin.id, {station_time(), admin.admin_name});
     if (admin.admin_name == "admin")
         forget_first_password();
     send_no_content(response);

@@ -14,7 +14,7 @@ namespace wellness::station {
 
 void AdminAssetListHandler::serve(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     Json assets = Json::array();
     for (const auto& asset : store().list_assets())
         assets.push_back({{"name", asset.name},
@@ -26,7 +26,7 @@ void AdminAssetListHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminAssetHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET")
         send_asset(store(), name_, response);
     else
@@ -56,7 +56,7 @@ void AdminAssetHandler::upload(Poco::Net::HTTPServerRequest& request,
     AssetRecord asset{
         {name_, media_type, sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())},
         std::move(bytes)};
-    auto outcome = store().put_asset(asset, {clock()(), admin.admin_name});
+    auto outcome = store().put_asset(asset, {station_time(), admin.admin_name});
     if (outcome == AssetPutOutcome::conflict)
         throw HttpError(Status::HTTP_CONFLICT, "asset_exists",
                         "an asset with this name and other bytes exists: upload under a new name");

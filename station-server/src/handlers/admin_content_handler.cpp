@@ -170,7 +170,7 @@ Json published_json(StationStore& store, const Published& published) {
 
 void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
         auto current = store().current_content();
         if (!current)
@@ -189,14 +189,14 @@ void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     const std::string note = publish_note(request);
     Json document = read_json_body(request, config().max_content_body_bytes);
     const auto published = publish(store(), logger(), document, "content.publish",
-                                   {clock()(), admin.admin_name}, based_on, note);
+                                   {station_time(), admin.admin_name}, based_on, note);
     response.set("ETag", content_etag(published.version));
     send_json(response, Status::HTTP_OK, published_json(store(), published));
 }
 
 void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     auto history = store().content_history();
     Json versions = Json::array();
     for (const auto& record : history)
@@ -208,7 +208,7 @@ void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentVersionHandler::serve(Poco::Net::HTTPServerRequest& request,
                                        Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     const auto wanted = parse_id(version_);
     const auto record = wanted ? store().content_version(*wanted) : std::nullopt;
     if (!record)
@@ -220,7 +220,7 @@ void AdminContentVersionHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
                                      Poco::Net::HTTPServerResponse& response) {
-    const Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    const Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
         const auto draft = store().draft_of(admin.admin_name);
         if (!draft)
@@ -248,7 +248,7 @@ void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!problems.empty())
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
                         "the draft is not valid; nothing was kept", problems);
-    const ContentDraft draft{*based_on, body["document"].dump(), clock()()};
+    const ContentDraft draft{*based_on, body["document"].dump(), station_time()};
     store().save_draft(admin.admin_name, draft);
     send_json(response, Status::HTTP_OK,
               {{"based_on", std::to_string(draft.based_on)},
@@ -257,7 +257,7 @@ void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     // As a PUT: a rollback replaces the current version, so it names the one it replaces.
     const std::int64_t based_on = based_on_version(request);
     Json body = read_json_body(request, config().max_json_body_bytes);
@@ -279,7 +279,7 @@ void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw not_found("there is no content version " + std::to_string(*wanted));
     const auto published = publish(store(), logger(), parse_stored_document(old->document),
                                    "content.rollback to " + std::to_string(*wanted),
-                                   {clock()(), admin.admin_name}, based_on, note);
+                                   {station_time(), admin.admin_name}, based_on, note);
     send_json(response, Status::HTTP_OK, published_json(store(), published));
 }
 

@@ -37,11 +37,11 @@ std::string format_code(const std::string& code) {
 
 void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
         // The console's health dashboard: every time here is the station's, so a laptop with
         // a wrong clock still shows how long ago each kiosk called.
-        const std::time_t now = clock()();
+        const std::time_t now = station_time();
         Json kiosks = Json::array();
         for (const auto& kiosk : store().list_kiosks()) {
             Json entry = kiosk_json(kiosk);
@@ -66,7 +66,7 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
     Json body = read_json_body(request, config().max_json_body_bytes);
     std::string name = required_text(body, "name", 64);
     std::string code = random_code(10);
-    std::time_t now = clock()();
+    std::time_t now = station_time();
     std::time_t expires = now + static_cast<std::time_t>(config().enrollment_code_lifetime.count());
     auto id = store().create_kiosk(name, sha256_hex(code), expires, {now, admin.admin_name});
     Json created{{"kiosk_id", std::to_string(id)},
@@ -82,9 +82,9 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminKioskHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     auto id = parse_id(id_);
-    if (!id || !store().revoke_kiosk(*id, {clock()(), admin.admin_name}))
+    if (!id || !store().revoke_kiosk(*id, {station_time(), admin.admin_name}))
         throw not_found("no such kiosk");
     send_json(response, Status::HTTP_OK, kiosk_json(*store().find_kiosk(*id)));
 }

@@ -22,7 +22,7 @@ Json limits_json(const StationConfig& config) {
 
 void AdminLimitsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     send_json(response, Status::HTTP_OK, limits_json(config()));
 }
 

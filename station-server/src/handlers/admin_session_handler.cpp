@@ -19,11 +19,11 @@ void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
 void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
     const std::string address = request.clientAddress().host().toString();
-    PasswordAttempt attempt(throttle_, account_throttle_, address, clock()());
+    PasswordAttempt attempt(throttle_, account_throttle_, address, station_time());
     Json body = read_json_body(request, config().max_json_body_bytes);
     std::string username = required_text(body, "username", 64);
     std::string password = required_text(body, "password", 1024);
-    attempt.for_account(username, clock()());
+    attempt.for_account(username, station_time());
     auto admin = store().find_admin(username);
     // An unknown name costs the same hashing as a known one, so timing does not tell names.
     static const PasswordRecord decoy = hash_password("decoy-password", 1);
@@ -35,15 +35,15 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
         // Bookkeeping too: on a disk that takes no writes the answer is still 401.
         if (admin) {
             try {
-                store().record_failed_sign_in({clock()(), admin->name}, "from " + address);
+                store().record_failed_sign_in({station_time(), admin->name}, "from " + address);
             } catch (const std::exception& error) {
                 logger().warning(std::string("could not audit a failed sign-in: ") + error.what());
             }
         }
         throw unauthorized("invalid_credentials", "the name or password is wrong");
     }
-    attempt.succeeded(clock()());
-    std::time_t now = clock()();
+    attempt.succeeded(station_time());
+    std::time_t now = station_time();
     // Bookkeeping: a disk that takes no writes must not keep the admin out (the session itself
     // is then kept in memory).
     try {
@@ -66,7 +66,7 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
 
 void AdminSessionHandler::sign_out(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     store().delete_session(admin.id);
     send_no_content(response);
 }

@@ -6,7 +6,7 @@ namespace wellness::station {
 
 void AuditHandler::serve(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     Json entries = Json::array();
     for (const auto& entry : store().audit_log(500))
         entries.push_back({{"time", utc_timestamp(entry.at)},

@@ -23,14 +23,14 @@ Json token_json(const CoordinatorTokenRecord& token) {
 
 void CoordinatorTokensHandler::serve(Poco::Net::HTTPServerRequest& request,
                                      Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
         Json tokens = Json::array();
         for (const auto& token : store().list_coordinator_tokens())
             tokens.push_back(token_json(token));
         // The station's own time, so the console says "today" by the station's calendar.
         send_json(response, Status::HTTP_OK,
-                  {{"tokens", tokens}, {"station_time", utc_timestamp(clock()())}});
+                  {{"tokens", tokens}, {"station_time", utc_timestamp(station_time())}});
         return;
     }
     Json body = read_json_body(request, config().max_json_body_bytes);
@@ -44,7 +44,7 @@ void CoordinatorTokensHandler::serve(Poco::Net::HTTPServerRequest& request,
         days = body["days"].get<long>();
     }
     std::string secret = random_secret();
-    const std::time_t now = clock()();
+    const std::time_t now = station_time();
     auto id = store().create_coordinator_token(label, sha256_hex(secret), now + days * 24 * 3600,
                                                {now, admin.admin_name});
     Json answer = token_json(*store().find_coordinator_token(id));
@@ -54,9 +54,9 @@ void CoordinatorTokensHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void CoordinatorTokenHandler::serve(Poco::Net::HTTPServerRequest& request,
                                     Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     auto id = parse_id(id_);
-    if (!id || !store().revoke_coordinator_token(*id, {clock()(), admin.admin_name}))
+    if (!id || !store().revoke_coordinator_token(*id, {station_time(), admin.admin_name}))
         throw not_found("no such coordinator token");
     send_json(response, Status::HTTP_OK, token_json(*store().find_coordinator_token(*id)));
 }

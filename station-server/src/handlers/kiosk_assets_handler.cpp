@@ -20,7 +20,7 @@ void send_asset(StationStore& store, const std::string& name,
 
 void KioskAssetHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store(), clock()(), {Role::kiosk});
+    require_role(request, store(), station_time(), {Role::kiosk});
     send_asset(store(), name_, response);
 }
 

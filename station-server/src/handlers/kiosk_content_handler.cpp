@@ -64,7 +64,7 @@ void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& ve
     // Bookkeeping for the console: a disk that takes no writes must not cost the kiosk its
     // content (the answer is a read).
     try {
-        store().record_kiosk_contact(kiosk, clock()(), version);
+        store().record_kiosk_contact(kiosk, station_time(), version);
     } catch (const std::exception& error) {
         logger().warning(std::string("could not record a kiosk's contact: ") + error.what());
     }
@@ -72,7 +72,7 @@ void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& ve
 
 void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    const std::time_t now = clock()();
+    const std::time_t now = station_time();
     Principal kiosk = require_role(request, store(), now, {Role::kiosk});
     auto current = store().current_content();
     if (!current)

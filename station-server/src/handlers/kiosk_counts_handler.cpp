@@ -64,8 +64,8 @@ class CountsAnswer final : public BatchListener {
 
 void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse&) {
-    Principal kiosk = require_role(request, store(), clock()(), {Role::kiosk});
-    std::time_t now = clock()();
+    Principal kiosk = require_role(request, store(), station_time(), {Role::kiosk});
+    std::time_t now = station_time();
     // Before the body is read: a kiosk over its hour's batches costs the station nothing more.
     gate_.admit(kiosk.id, now);
     require_media_type(request, "application/json");

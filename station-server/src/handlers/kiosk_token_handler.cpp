@@ -18,7 +18,7 @@ bool kiosk_token_rotation_due(const KioskCredentials& credentials, const Station
 
 void KioskTokenHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    const std::time_t now = clock()();
+    const std::time_t now = station_time();
     Principal kiosk = require_role(request, store(), now, {Role::kiosk});
     auto credentials = store().kiosk_credentials(kiosk.id);
     if (!credentials || !kiosk_token_rotation_due(*credentials, config(), now))

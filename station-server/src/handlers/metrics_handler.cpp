@@ -64,7 +64,7 @@ void MetricsHandler::serve(Poco::Net::HTTPServerRequest& request,
                            "makes in the console");
     if (!token_.matches(token))
         throw unauthorized("invalid_token", "the metrics token is not valid");
-    const std::time_t now = clock()();
+    const std::time_t now = station_time();
 
     PrometheusText text;
     add_requests(text, requests_);
@@ -102,7 +102,7 @@ void MetricsHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void MetricsTokenHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store(), clock()(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "POST") {
         const std::string token = token_.issue();
         logger().information("a new metrics token was made by admin " + admin.admin_name);

@@ -17,7 +17,7 @@ void StationIdentityHandler::serve(Poco::Net::HTTPServerRequest&,
         return;
     }
     Json identity{{"name", config().station_name},
-                  {"time", utc_timestamp(clock()())},
+                  {"time", utc_timestamp(station_time())},
                   {"tls", tls_ != nullptr},
                   {"k", config().k},
                   {"seal_after_days", config().seal_after_days}};

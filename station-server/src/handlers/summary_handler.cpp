@@ -11,7 +11,7 @@ namespace wellness::station {
 // and nothing unsealed, and nothing but whole published periods, is ever read for an answer.
 void SummaryHandler::serve(Poco::Net::HTTPServerRequest& request,
                            Poco::Net::HTTPServerResponse& response) {
-    std::time_t now = clock()();
+    std::time_t now = station_time();
     require_role(request, store(), now, {Role::admin, Role::coordinator});
     std::map<std::string, std::string> parameters;
     for (const auto& [name, value] : query_) {
