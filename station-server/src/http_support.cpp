@@ -132,7 +132,7 @@ void StationHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
         send_error_now(response, error);
         connection_->close_lingering();
     } catch (const std::exception& error) {
-        logger_.error(std::string("request failed: ") + error.what());
+        logger().error(std::string("request failed: ") + error.what());
         if (response.sent())
             return;
         response.setKeepAlive(false);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "station_services.hpp"
 #include "station_store.hpp"
 #include "wellness/json_input.hpp"
 #include "wellness/problem.hpp"
@@ -61,9 +62,10 @@ Json read_json_body(Poco::Net::HTTPServerRequest& request, std::size_t limit,
 
 // The base of every station handler: runs serve() and turns what it throws into the contract's
 // error answer (HttpError as itself, anything else as a logged 500 that shows no internals).
+// It keeps the shared services so each handler declares only its own dependencies.
 class StationHandler : public Poco::Net::HTTPRequestHandler {
   public:
-    explicit StationHandler(Poco::Logger& logger) : logger_(logger) {}
+    explicit StationHandler(const StationServices& services) : services_(services) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) final;
 
@@ -80,7 +82,12 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
   protected:
     virtual void serve(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) = 0;
-    Poco::Logger& logger() { return logger_; }
+    StationStore& store() const { return services_.store; }
+    // The station's clock decides which weeks are over and when tokens end, whatever a
+    // client's clock says.
+    std::time_t station_time() const { return services_.clock(); }
+    const StationConfig& config() const { return services_.config; }
+    Poco::Logger& logger() const { return services_.logger; }
     // Where an answer written later (DeferredAnswer) is counted; nullptr outside the router.
     RouteCounters* route_counters() { return counters_; }
     // The request's connection, for an answer written later; nullptr outside a StationConnection.
@@ -95,7 +102,7 @@ class StationHandler : public Poco::Net::HTTPRequestHandler {
     }
 
   private:
-    Poco::Logger& logger_;
+    StationServices services_;
     std::chrono::milliseconds body_time_{30000};
     RequestConnection* connection_ = nullptr;
     RouteCounters* counters_ = nullptr;

@@ -47,8 +47,8 @@ std::vector<std::string> split_path(const std::string& path) {
 // Answers a failure found before any resource handler could take the request.
 class FailureHandler : public StationHandler {
   public:
-    FailureHandler(std::exception_ptr failure, Poco::Logger& logger)
-        : StationHandler(logger), failure_(std::move(failure)) {}
+    FailureHandler(const StationServices& services, std::exception_ptr failure)
+        : StationHandler(services), failure_(std::move(failure)) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse&) override {
@@ -62,16 +62,14 @@ class FailureHandler : public StationHandler {
 // 405 with Allow; on admin routes only after the admin's token has been checked.
 class MethodNotAllowedHandler : public StationHandler {
   public:
-    MethodNotAllowedHandler(std::string allowed, StationStore* admin_gate, const Clock& clock,
-                            Poco::Logger& logger)
-        : StationHandler(logger), allowed_(std::move(allowed)), admin_gate_(admin_gate),
-          clock_(clock) {}
+    MethodNotAllowedHandler(const StationServices& services, std::string allowed, bool admins_only)
+        : StationHandler(services), allowed_(std::move(allowed)), admins_only_(admins_only) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override {
-        if (admin_gate_)
-            require_role(request, *admin_gate_, clock_(), {Role::admin});
+        if (admins_only_)
+            require_role(request, store(), station_time(), {Role::admin});
         response.set("Allow", allowed_);
         throw HttpError(Status::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
                         "this path does not accept " + request.getMethod());
@@ -79,8 +77,7 @@ class MethodNotAllowedHandler : public StationHandler {
 
   private:
     std::string allowed_;
-    StationStore* admin_gate_;
-    const Clock& clock_;
+    bool admins_only_;
 };
 
 std::string join(const std::vector<std::string>& methods) {
@@ -99,255 +96,227 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              ReleaseGate& release_gate, const StationTls* tls,
                              RequestMetrics& requests, MetricsToken& metrics_token,
                              const std::string& ledger_id)
-    : clock_(clock), body_time_(config.body_read_time), store_(store), logger_(logger),
+    : services_{store, clock, config, logger}, body_time_(config.body_read_time),
       unmatched_counters_(&requests.route("unmatched")) {
-    auto& log = logger_;
-    const StationConfig& cfg = config;
     auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
     routes_ = {
         {{},
          PathMatch::exact,
          {"GET", "HEAD"},
          WrongMethod::anyone,
-         [&log](RequestTarget&) { return new RootRedirectHandler(log); }},
+         [this](RequestTarget&) { return new RootRedirectHandler(services_); }},
         {{"healthz"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [&store, &log](RequestTarget&) { return new HealthHandler(store, log); }},
+         [this](RequestTarget&) { return new HealthHandler(services_); }},
         {{"api", "v1", "station"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [tls, &cfg, &clock, &log](RequestTarget&) {
-             return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::json,
-                                               log);
+         [this, tls](RequestTarget&) {
+             return new StationIdentityHandler(services_, tls, StationIdentityHandler::Form::json);
          }},
         {{"station-certificate.pem"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [tls, &cfg, &clock, &log](RequestTarget&) {
-             return new StationIdentityHandler(tls, cfg, clock, StationIdentityHandler::Form::pem,
-                                               log);
+         [this, tls](RequestTarget&) {
+             return new StationIdentityHandler(services_, tls, StationIdentityHandler::Form::pem);
          }},
         {{"admin"},
          PathMatch::prefix,
          {"GET", "HEAD"},
          WrongMethod::anyone,
-         [&cfg, this, &log](RequestTarget& target) {
-             return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
-                                           std::move(target.segments), log);
+         [this](RequestTarget& target) {
+             return new StaticFilesHandler(services_, static_files_, std::move(target.path),
+                                           std::move(target.segments));
          }},
         {{"summary"},
          PathMatch::prefix,
          {"GET", "HEAD"},
          WrongMethod::anyone,
-         [&cfg, this, &log](RequestTarget& target) {
-             return new StaticFilesHandler(cfg, static_files_, std::move(target.path),
-                                           std::move(target.segments), log);
+         [this](RequestTarget& target) {
+             return new StaticFilesHandler(services_, static_files_, std::move(target.path),
+                                           std::move(target.segments));
          }},
         {{"api", "v1", "summary"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, &log](RequestTarget& target) {
-             return new SummaryHandler(store, clock, cfg, std::move(target.query), log);
+         [this](RequestTarget& target) {
+             return new SummaryHandler(services_, std::move(target.query));
          }},
         {{"api", "v1", "kiosk", "enroll"},
          PathMatch::exact,
          {"POST"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, &enroll_throttle, &log](RequestTarget&) {
-             return new KioskEnrollHandler(store, clock, cfg, enroll_throttle, log);
+         [this, &enroll_throttle](RequestTarget&) {
+             return new KioskEnrollHandler(services_, enroll_throttle);
          }},
         {{"api", "v1", "kiosk", "token"},
          PathMatch::exact,
          {"POST"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new KioskTokenHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new KioskTokenHandler(services_); }},
         {{"api", "v1", "kiosk", "content"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, &manifests, tls, &ledger_id, &log](RequestTarget&) {
-             return new KioskContentHandler(store, clock, cfg, manifests, tls, ledger_id, log);
+         [this, &manifests, tls, &ledger_id](RequestTarget&) {
+             return new KioskContentHandler(services_, manifests, tls, ledger_id);
          }},
         {{"api", "v1", "kiosk", "assets", "*"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [&store, &clock, &log, last](RequestTarget& target) {
-             return new KioskAssetHandler(store, clock, last(target), log);
+         [this, last](RequestTarget& target) {
+             return new KioskAssetHandler(services_, last(target));
          }},
         {{"api", "v1", "kiosk", "counts"},
          PathMatch::exact,
          {"POST"},
          WrongMethod::anyone,
-         [&store, &clock, &counts_writer, &release_gate, &cfg, &log](RequestTarget&) {
-             return new KioskCountsHandler(store, clock, counts_writer, release_gate,
-                                           cfg.counts_commit_wait, log);
+         [this, &counts_writer, &release_gate](RequestTarget&) {
+             return new KioskCountsHandler(services_, counts_writer, release_gate);
          }},
         {{"api", "v1", "admin", "session"},
          PathMatch::exact,
          {"POST", "DELETE"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
-             return new AdminSessionHandler(store, clock, cfg, login_throttle, account_throttle,
-                                            log);
+         [this, &login_throttle, &account_throttle](RequestTarget&) {
+             return new AdminSessionHandler(services_, login_throttle, account_throttle);
          }},
         {{"api", "v1", "admin", "admins"},
          PathMatch::exact,
          {"GET", "POST"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
-             return new AdminAccountsHandler(AdminAccountsHandler::Resource::admins, "", store,
-                                             clock, cfg, login_throttle, account_throttle, log);
+         [this, &login_throttle, &account_throttle](RequestTarget&) {
+             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::admins, "",
+                                             login_throttle, account_throttle);
          }},
         {{"api", "v1", "admin", "admins", "*"},
          PathMatch::exact,
          {"DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log,
-          last](RequestTarget& target) {
-             return new AdminAccountsHandler(AdminAccountsHandler::Resource::admin, last(target),
-                                             store, clock, cfg, login_throttle, account_throttle,
-                                             log);
+         [this, &login_throttle, &account_throttle, last](RequestTarget& target) {
+             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::admin,
+                                             last(target), login_throttle, account_throttle);
          }},
         {{"api", "v1", "admin", "password"},
          PathMatch::exact,
          {"PUT"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
-             return new AdminAccountsHandler(AdminAccountsHandler::Resource::password, "", store,
-                                             clock, cfg, login_throttle, account_throttle, log);
+         [this, &login_throttle, &account_throttle](RequestTarget&) {
+             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::password,
+                                             "", login_throttle, account_throttle);
          }},
         {{"api", "v1", "admin", "sessions"},
          PathMatch::exact,
          {"DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &login_throttle, &account_throttle, &log](RequestTarget&) {
-             return new AdminAccountsHandler(AdminAccountsHandler::Resource::sessions, "", store,
-                                             clock, cfg, login_throttle, account_throttle, log);
+         [this, &login_throttle, &account_throttle](RequestTarget&) {
+             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::sessions,
+                                             "", login_throttle, account_throttle);
          }},
         {{"api", "v1", "admin", "content"},
          PathMatch::exact,
          {"GET", "PUT"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new AdminContentHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new AdminContentHandler(services_); }},
         {{"api", "v1", "admin", "content", "versions"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &log](RequestTarget&) {
-             return new AdminContentVersionsHandler(store, clock, log);
-         }},
+         [this](RequestTarget&) { return new AdminContentVersionsHandler(services_); }},
         {{"api", "v1", "admin", "content", "versions", "*"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &log, last](RequestTarget& target) {
-             return new AdminContentVersionHandler(store, clock, last(target), log);
+         [this, last](RequestTarget& target) {
+             return new AdminContentVersionHandler(services_, last(target));
          }},
         {{"api", "v1", "admin", "content", "draft"},
          PathMatch::exact,
          {"GET", "PUT", "DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new AdminContentDraftHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new AdminContentDraftHandler(services_); }},
         {{"api", "v1", "admin", "content", "rollback"},
          PathMatch::exact,
          {"POST"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new AdminContentRollbackHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new AdminContentRollbackHandler(services_); }},
         {{"api", "v1", "admin", "limits"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new AdminLimitsHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new AdminLimitsHandler(services_); }},
         {{"api", "v1", "admin", "assets"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &log](RequestTarget&) {
-             return new AdminAssetListHandler(store, clock, log);
-         }},
+         [this](RequestTarget&) { return new AdminAssetListHandler(services_); }},
         {{"api", "v1", "admin", "assets", "*"},
          PathMatch::exact,
          {"GET", "PUT"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log, last](RequestTarget& target) {
-             return new AdminAssetHandler(store, clock, cfg, last(target), log);
+         [this, last](RequestTarget& target) {
+             return new AdminAssetHandler(services_, last(target));
          }},
         {{"api", "v1", "admin", "kiosks"},
          PathMatch::exact,
          {"GET", "POST"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, tls, &log](RequestTarget&) {
-             return new AdminKiosksHandler(store, clock, cfg, tls, log);
-         }},
+         [this, tls](RequestTarget&) { return new AdminKiosksHandler(services_, tls); }},
         {{"api", "v1", "admin", "kiosks", "*"},
          PathMatch::exact,
          {"DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &log, last](RequestTarget& target) {
-             return new AdminKioskHandler(store, clock, last(target), log);
+         [this, last](RequestTarget& target) {
+             return new AdminKioskHandler(services_, last(target));
          }},
         {{"api", "v1", "admin", "coordinator-tokens"},
          PathMatch::exact,
          {"GET", "POST"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new CoordinatorTokensHandler(store, clock, cfg, log);
-         }},
+         [this](RequestTarget&) { return new CoordinatorTokensHandler(services_); }},
         {{"api", "v1", "admin", "coordinator-tokens", "*"},
          PathMatch::exact,
          {"DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &log, last](RequestTarget& target) {
-             return new CoordinatorTokenHandler(store, clock, last(target), log);
+         [this, last](RequestTarget& target) {
+             return new CoordinatorTokenHandler(services_, last(target));
          }},
         {{"api", "v1", "admin", "audit"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &log](RequestTarget&) { return new AuditHandler(store, clock, log); }},
+         [this](RequestTarget&) { return new AuditHandler(services_); }},
         {{"api", "v1", "admin", "backups", "latest"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &cfg, &log](RequestTarget&) {
-             return new BackupDownloadHandler(store, clock, cfg.data_dir / backups_directory, log);
-         }},
+         [this](RequestTarget&) { return new BackupDownloadHandler(services_); }},
         {{"metrics"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::anyone,
-         [&store, &clock, &cfg, tls, &requests, &metrics_token, &log](RequestTarget&) {
-             return new MetricsHandler(store, clock, cfg, tls, requests, metrics_token, log);
+         [this, tls, &requests, &metrics_token](RequestTarget&) {
+             return new MetricsHandler(services_, tls, requests, metrics_token);
          }},
         {{"api", "v1", "admin", "metrics-token"},
          PathMatch::exact,
          {"GET", "POST", "DELETE"},
          WrongMethod::admins_only,
-         [&store, &clock, &metrics_token, &log](RequestTarget&) {
-             return new MetricsTokenHandler(store, clock, metrics_token, log);
+         [this, &metrics_token](RequestTarget&) {
+             return new MetricsTokenHandler(services_, metrics_token);
          }},
         {{"api", "v1", "admin", "qr.svg"},
          PathMatch::exact,
          {"GET"},
          WrongMethod::admins_only,
-         [&store, &clock, &log](RequestTarget& target) {
-             return new QrHandler(store, clock, std::move(target.query), log);
+         [this](RequestTarget& target) {
+             return new QrHandler(services_, std::move(target.query));
          }},
     };
     for (const auto& route : routes_)
@@ -395,9 +364,8 @@ StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request
         for (const auto& method : route.methods)
             if (method == request.getMethod())
                 return route.create(target);
-        return new MethodNotAllowedHandler(
-            join(route.methods), route.wrong_method == WrongMethod::admins_only ? &store_ : nullptr,
-            clock_, logger_);
+        return new MethodNotAllowedHandler(services_, join(route.methods),
+                                           route.wrong_method == WrongMethod::admins_only);
     }
     throw not_found();
 }
@@ -420,7 +388,7 @@ StationHandler* StationRouter::make_handler(const Poco::Net::HTTPServerRequest& 
     try {
         handler = route(request, counters);
     } catch (...) {
-        handler = new FailureHandler(std::current_exception(), logger_);
+        handler = new FailureHandler(services_, std::current_exception());
     }
     handler->guard(body_time_, connection, *counters);
     return handler;

@@ -6,6 +6,7 @@
 #include "static_files.hpp"
 #include "station_connection.hpp"
 #include "station_metrics.hpp"
+#include "station_services.hpp"
 #include "station_store.hpp"
 
 #include <Poco/Logger.h>
@@ -70,10 +71,8 @@ class StationRouter : public StoppableHandlerFactory {
     StationHandler* make_handler(const Poco::Net::HTTPServerRequest& request,
                                  RequestConnection* connection);
 
-    const Clock& clock_;
+    StationServices services_; // every handler's shared part, made once here
     std::chrono::milliseconds body_time_;
-    StationStore& store_;
-    Poco::Logger& logger_;
     StaticFileCache static_files_;
     std::vector<Route> routes_;
     std::vector<RouteCounters*> route_counters_; // routes_[i]'s at [i]

@@ -25,31 +25,32 @@ std::string new_password_of(const Json& body, const std::string& member) {
 
 void AdminAccountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                  Poco::Net::HTTPServerResponse& response) {
-    const Principal admin = require_role(request, store_, clock_(), {Role::admin});
-    const AuditStamp stamp{clock_(), admin.admin_name};
+    const Principal admin = require_role(request, store(), station_time(), {Role::admin});
+    const AuditStamp stamp{station_time(), admin.admin_name};
     switch (resource_) {
     case Resource::admins:
         if (request.getMethod() == "GET") {
             Json names = Json::array();
-            for (const auto& name : store_.admin_names())
+            for (const auto& name : store().admin_names())
                 names.push_back({{"username", name}});
             send_json(response, Status::HTTP_OK, {{"admins", names}});
             return;
         } else {
-            Json body = read_json_body(request, config_.max_json_body_bytes);
+            Json body = read_json_body(request, config().max_json_body_bytes);
             const std::string name = required_text(body, "username", 64);
             if (!is_valid_admin_name(name))
                 throw invalid_request("invalid_username",
                                       "a user name is 1 to 64 of a-z A-Z 0-9 . _ - @");
             const std::string password = new_password_of(body, "password");
-            if (!store_.add_admin(name, hash_password(password, config_.pbkdf2_iterations), stamp))
+            if (!store().add_admin(name, hash_password(password, config().pbkdf2_iterations),
+                                   stamp))
                 throw HttpError(Status::HTTP_CONFLICT, "admin_exists",
                                 "an admin named " + name + " exists already");
             send_json(response, Status::HTTP_CREATED, {{"username", name}});
             return;
         }
     case Resource::admin:
-        switch (store_.remove_admin(name_, stamp)) {
+        switch (store().remove_admin(name_, stamp)) {
         case StationStore::RemoveAdmin::not_found:
             throw not_found("no such admin");
         case StationStore::RemoveAdmin::last:
@@ -66,8 +67,8 @@ void AdminAccountsHandler::serve(Poco::Net::HTTPServerRequest& request,
         change_password(request, admin, response);
         return;
     case Resource::sessions:
-        if (auto record = store_.find_admin(admin.admin_name))
-            store_.delete_sessions_of(record->id, stamp);
+        if (auto record = store().find_admin(admin.admin_name))
+            store().delete_sessions_of(record->id, stamp);
         send_no_content(response);
         return;
     }
@@ -79,17 +80,17 @@ void AdminAccountsHandler::change_password(Poco::Net::HTTPServerRequest& request
     // A stolen session must not turn into the password: the current one is asked for, with
     // the sign-in's throttle.
     PasswordAttempt attempt(throttle_, account_throttle_, request.clientAddress().host().toString(),
-                            clock_());
-    Json body = read_json_body(request, config_.max_json_body_bytes);
+                            station_time());
+    Json body = read_json_body(request, config().max_json_body_bytes);
     const std::string current = required_text(body, "current_password", 1024);
     const std::string next = new_password_of(body, "new_password");
-    attempt.for_account(admin.admin_name, clock_());
-    auto record = store_.find_admin(admin.admin_name);
+    attempt.for_account(admin.admin_name, station_time());
+    auto record = store().find_admin(admin.admin_name);
     if (!record || !verify_password(current, record->password))
         throw unauthorized("invalid_credentials", "the current password is wrong");
-    attempt.succeeded(clock_());
-    store_.set_admin_password(record->id, hash_password(next, config_.pbkdf2_iterations), admin.id,
-                              {clock_(), admin.admin_name});
+    attempt.succeeded(station_time());
+    store().set_admin_password(record->id, hash_password(next, config().pbkdf2_iterations),
+                               admin.id, {station_time(), admin.admin_name});
     if (admin.admin_name == "admin")
         forget_first_password();
     send_no_content(response);
@@ -97,7 +98,7 @@ void AdminAccountsHandler::change_password(Poco::Net::HTTPServerRequest& request
 
 void AdminAccountsHandler::forget_first_password() {
     std::error_code ignored;
-    std::filesystem::remove(config_.data_dir / first_admin_password_file, ignored);
+    std::filesystem::remove(config().data_dir / first_admin_password_file, ignored);
 }
 
 } // namespace wellness::station

@@ -20,12 +20,10 @@ namespace wellness::station {
 class AdminAccountsHandler : public StationHandler {
   public:
     enum class Resource { admins, admin, password, sessions };
-    AdminAccountsHandler(Resource resource, std::string name, StationStore& store,
-                         const Clock& clock, const StationConfig& config, LoginThrottle& throttle,
-                         AccountThrottle& account_throttle, Poco::Logger& logger)
-        : StationHandler(logger), resource_(resource), name_(std::move(name)), store_(store),
-          clock_(clock), config_(config), throttle_(throttle), account_throttle_(account_throttle) {
-    }
+    AdminAccountsHandler(const StationServices& services, Resource resource, std::string name,
+                         LoginThrottle& throttle, AccountThrottle& account_throttle)
+        : StationHandler(services), resource_(resource), name_(std::move(name)),
+          throttle_(throttle), account_throttle_(account_throttle) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -39,9 +37,6 @@ class AdminAccountsHandler : public StationHandler {
 
     Resource resource_;
     std::string name_;
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
     LoginThrottle& throttle_;
     AccountThrottle& account_throttle_;
 };

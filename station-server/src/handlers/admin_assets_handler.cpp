@@ -14,9 +14,9 @@ namespace wellness::station {
 
 void AdminAssetListHandler::serve(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     Json assets = Json::array();
-    for (const auto& asset : store_.list_assets())
+    for (const auto& asset : store().list_assets())
         assets.push_back({{"name", asset.name},
                           {"sha256", asset.sha256},
                           {"size", asset.size},
@@ -26,9 +26,9 @@ void AdminAssetListHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminAssetHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET")
-        send_asset(store_, name_, response);
+        send_asset(store(), name_, response);
     else
         upload(request, response, admin);
 }
@@ -48,15 +48,15 @@ void AdminAssetHandler::upload(Poco::Net::HTTPServerRequest& request,
     if (media_type != "image/png" && media_type != "image/jpeg")
         throw HttpError(Status::HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                         "assets must be image/png or image/jpeg");
-    std::string bytes = read_body(request, config_.max_asset_bytes);
-    if (auto checked = check_image(bytes, media_type, name_, config_.max_image_side);
+    std::string bytes = read_body(request, config().max_asset_bytes);
+    if (auto checked = check_image(bytes, media_type, name_, config().max_image_side);
         !checked.image)
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_image", checked.problem,
                         {{"", checked.problem}});
     AssetRecord asset{
         {name_, media_type, sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())},
         std::move(bytes)};
-    auto outcome = store_.put_asset(asset, {clock_(), admin.admin_name});
+    auto outcome = store().put_asset(asset, {station_time(), admin.admin_name});
     if (outcome == AssetPutOutcome::conflict)
         throw HttpError(Status::HTTP_CONFLICT, "asset_exists",
                         "an asset with this name and other bytes exists: upload under a new name");

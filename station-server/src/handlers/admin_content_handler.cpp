@@ -170,9 +170,9 @@ Json published_json(StationStore& store, const Published& published) {
 
 void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
-        auto current = store_.current_content();
+        auto current = store().current_content();
         if (!current)
             throw not_found("no content has been published yet");
         Json body = version_json(*current);
@@ -184,20 +184,20 @@ void AdminContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     const std::int64_t based_on = based_on_version(request);
     // Refused before the body is read or validated: problems found in a stale edit would only
     // have to be fixed again after merging.
-    if (auto current = store_.current_content(); current && current->version != based_on)
-        throw changed_since(store_, ContentChanged(based_on, current->version));
+    if (auto current = store().current_content(); current && current->version != based_on)
+        throw changed_since(store(), ContentChanged(based_on, current->version));
     const std::string note = publish_note(request);
-    Json document = read_json_body(request, config_.max_content_body_bytes);
-    const auto published = publish(store_, logger(), document, "content.publish",
-                                   {clock_(), admin.admin_name}, based_on, note);
+    Json document = read_json_body(request, config().max_content_body_bytes);
+    const auto published = publish(store(), logger(), document, "content.publish",
+                                   {station_time(), admin.admin_name}, based_on, note);
     response.set("ETag", content_etag(published.version));
-    send_json(response, Status::HTTP_OK, published_json(store_, published));
+    send_json(response, Status::HTTP_OK, published_json(store(), published));
 }
 
 void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
-    auto history = store_.content_history();
+    require_role(request, store(), station_time(), {Role::admin});
+    auto history = store().content_history();
     Json versions = Json::array();
     for (const auto& record : history)
         versions.push_back(version_json(record));
@@ -208,9 +208,9 @@ void AdminContentVersionsHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentVersionHandler::serve(Poco::Net::HTTPServerRequest& request,
                                        Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     const auto wanted = parse_id(version_);
-    const auto record = wanted ? store_.content_version(*wanted) : std::nullopt;
+    const auto record = wanted ? store().content_version(*wanted) : std::nullopt;
     if (!record)
         throw not_found("there is no such content version");
     Json body = version_json(*record);
@@ -220,9 +220,9 @@ void AdminContentVersionHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
                                      Poco::Net::HTTPServerResponse& response) {
-    const Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    const Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
-        const auto draft = store_.draft_of(admin.admin_name);
+        const auto draft = store().draft_of(admin.admin_name);
         if (!draft)
             throw not_found("no draft is kept for this admin");
         send_json(response, Status::HTTP_OK,
@@ -232,24 +232,24 @@ void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
         return;
     }
     if (request.getMethod() == "DELETE") {
-        store_.delete_draft(admin.admin_name);
+        store().delete_draft(admin.admin_name);
         send_no_content(response);
         return;
     }
-    const Json body = read_json_body(request, config_.max_content_body_bytes);
+    const Json body = read_json_body(request, config().max_content_body_bytes);
     Problems problems;
     std::optional<std::int64_t> based_on;
     if (body.is_object() && body.contains("based_on") && body["based_on"].is_string())
         based_on = parse_id(body["based_on"].get_ref<const std::string&>());
-    if (!based_on || !store_.content_version(*based_on))
+    if (!based_on || !store().content_version(*based_on))
         problems.push_back({"/based_on", "required, the version the draft started from"});
     if (!body.is_object() || !body.contains("document") || !body["document"].is_object())
         problems.push_back({"/document", "required, a content document (an object)"});
     if (!problems.empty())
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "validation_failed",
                         "the draft is not valid; nothing was kept", problems);
-    const ContentDraft draft{*based_on, body["document"].dump(), clock_()};
-    store_.save_draft(admin.admin_name, draft);
+    const ContentDraft draft{*based_on, body["document"].dump(), station_time()};
+    store().save_draft(admin.admin_name, draft);
     send_json(response, Status::HTTP_OK,
               {{"based_on", std::to_string(draft.based_on)},
                {"saved_at", utc_timestamp(draft.saved_at)}});
@@ -257,10 +257,10 @@ void AdminContentDraftHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
                                         Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     // As a PUT: a rollback replaces the current version, so it names the one it replaces.
     const std::int64_t based_on = based_on_version(request);
-    Json body = read_json_body(request, config_.max_json_body_bytes);
+    Json body = read_json_body(request, config().max_json_body_bytes);
     std::optional<std::int64_t> wanted;
     if (body.is_object() && body.contains("version")) {
         const Json& version = body["version"];
@@ -274,13 +274,13 @@ void AdminContentRollbackHandler::serve(Poco::Net::HTTPServerRequest& request,
                         "the request is not valid", {{"/version", "required, a version number"}});
     const std::string note =
         body.contains("note") ? required_text(body, "note", max_note_bytes) : std::string();
-    auto old = store_.content_version(*wanted);
+    auto old = store().content_version(*wanted);
     if (!old)
         throw not_found("there is no content version " + std::to_string(*wanted));
-    const auto published = publish(store_, logger(), parse_stored_document(old->document),
+    const auto published = publish(store(), logger(), parse_stored_document(old->document),
                                    "content.rollback to " + std::to_string(*wanted),
-                                   {clock_(), admin.admin_name}, based_on, note);
-    send_json(response, Status::HTTP_OK, published_json(store_, published));
+                                   {station_time(), admin.admin_name}, based_on, note);
+    send_json(response, Status::HTTP_OK, published_json(store(), published));
 }
 
 } // namespace wellness::station

@@ -11,50 +11,36 @@ namespace wellness::station {
 // the old one live; 428 without If-Match; 412 when another version was published meanwhile).
 class AdminContentHandler : public StationHandler {
   public:
-    AdminContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit AdminContentHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 // GET /api/v1/admin/content/versions: the history, newest first.
 class AdminContentVersionsHandler : public StationHandler {
   public:
-    AdminContentVersionsHandler(StationStore& store, const Clock& clock, Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock) {}
+    explicit AdminContentVersionsHandler(const StationServices& services)
+        : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
 };
 
 // GET /api/v1/admin/content/versions/{version}: one version with its document, so the console
 // can show what a rollback would change before it is made.
 class AdminContentVersionHandler : public StationHandler {
   public:
-    AdminContentVersionHandler(StationStore& store, const Clock& clock, std::string version,
-                               Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), version_(std::move(version)) {}
+    AdminContentVersionHandler(const StationServices& services, std::string version)
+        : StationHandler(services), version_(std::move(version)) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     std::string version_;
 };
 
@@ -63,36 +49,23 @@ class AdminContentVersionHandler : public StationHandler {
 // gives it back (404 without one), DELETE drops it; a publish by its admin drops it too.
 class AdminContentDraftHandler : public StationHandler {
   public:
-    AdminContentDraftHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                             Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit AdminContentDraftHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 // POST /api/v1/admin/content/rollback {"version"}: publishes an old document again as a new
 // version, validated like any publish.
 class AdminContentRollbackHandler : public StationHandler {
   public:
-    AdminContentRollbackHandler(StationStore& store, const Clock& clock,
-                                const StationConfig& config, Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit AdminContentRollbackHandler(const StationServices& services)
+        : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 } // namespace wellness::station

@@ -37,25 +37,25 @@ std::string format_code(const std::string& code) {
 
 void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "GET") {
         // The console's health dashboard: every time here is the station's, so a laptop with
         // a wrong clock still shows how long ago each kiosk called.
-        const std::time_t now = clock_();
+        const std::time_t now = station_time();
         Json kiosks = Json::array();
-        for (const auto& kiosk : store_.list_kiosks()) {
+        for (const auto& kiosk : store().list_kiosks()) {
             Json entry = kiosk_json(kiosk);
-            entry["health"] = to_string(kiosk_health(kiosk, now, config_.kiosk_contact_interval));
+            entry["health"] = to_string(kiosk_health(kiosk, now, config().kiosk_contact_interval));
             kiosks.push_back(std::move(entry));
         }
-        const auto live = store_.current_content();
-        const auto storage_problem = store_.storage_problem(now);
+        const auto live = store().current_content();
+        const auto storage_problem = store().storage_problem(now);
         std::error_code space_error;
-        const auto space = std::filesystem::space(config_.data_dir, space_error);
+        const auto space = std::filesystem::space(config().data_dir, space_error);
         send_json(response, Status::HTTP_OK,
                   {{"kiosks", kiosks},
                    {"station_time", utc_timestamp(now)},
-                   {"contact_interval_seconds", config_.kiosk_contact_interval.count()},
+                   {"contact_interval_seconds", config().kiosk_contact_interval.count()},
                    {"live_content_version", live ? Json(std::to_string(live->version)) : Json()},
                    {"storage",
                     {{"ok", !storage_problem.has_value()},
@@ -63,12 +63,12 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
                      {"free_bytes", space_error ? Json() : Json(space.available)}}}});
         return;
     }
-    Json body = read_json_body(request, config_.max_json_body_bytes);
+    Json body = read_json_body(request, config().max_json_body_bytes);
     std::string name = required_text(body, "name", 64);
     std::string code = random_code(10);
-    std::time_t now = clock_();
-    std::time_t expires = now + static_cast<std::time_t>(config_.enrollment_code_lifetime.count());
-    auto id = store_.create_kiosk(name, sha256_hex(code), expires, {now, admin.admin_name});
+    std::time_t now = station_time();
+    std::time_t expires = now + static_cast<std::time_t>(config().enrollment_code_lifetime.count());
+    auto id = store().create_kiosk(name, sha256_hex(code), expires, {now, admin.admin_name});
     Json created{{"kiosk_id", std::to_string(id)},
                  {"name", name},
                  {"enrollment_code", format_code(code)},
@@ -82,11 +82,11 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void AdminKioskHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     auto id = parse_id(id_);
-    if (!id || !store_.revoke_kiosk(*id, {clock_(), admin.admin_name}))
+    if (!id || !store().revoke_kiosk(*id, {station_time(), admin.admin_name}))
         throw not_found("no such kiosk");
-    send_json(response, Status::HTTP_OK, kiosk_json(*store_.find_kiosk(*id)));
+    send_json(response, Status::HTTP_OK, kiosk_json(*store().find_kiosk(*id)));
 }
 
 } // namespace wellness::station

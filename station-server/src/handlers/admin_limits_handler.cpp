@@ -22,8 +22,8 @@ Json limits_json(const StationConfig& config) {
 
 void AdminLimitsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
-    send_json(response, Status::HTTP_OK, limits_json(config_));
+    require_role(request, store(), station_time(), {Role::admin});
+    send_json(response, Status::HTTP_OK, limits_json(config()));
 }
 
 } // namespace wellness::station

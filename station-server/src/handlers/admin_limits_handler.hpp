@@ -12,18 +12,11 @@ namespace wellness::station {
 // "batch_entries"}.
 class AdminLimitsHandler : public StationHandler {
   public:
-    AdminLimitsHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                       Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit AdminLimitsHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 // The body of GET /api/v1/admin/limits for `config`.

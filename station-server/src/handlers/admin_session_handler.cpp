@@ -19,42 +19,42 @@ void AdminSessionHandler::serve(Poco::Net::HTTPServerRequest& request,
 void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
     const std::string address = request.clientAddress().host().toString();
-    PasswordAttempt attempt(throttle_, account_throttle_, address, clock_());
-    Json body = read_json_body(request, config_.max_json_body_bytes);
+    PasswordAttempt attempt(throttle_, account_throttle_, address, station_time());
+    Json body = read_json_body(request, config().max_json_body_bytes);
     std::string username = required_text(body, "username", 64);
     std::string password = required_text(body, "password", 1024);
-    attempt.for_account(username, clock_());
-    auto admin = store_.find_admin(username);
+    attempt.for_account(username, station_time());
+    auto admin = store().find_admin(username);
     // An unknown name costs the same hashing as a known one, so timing does not tell names.
     static const PasswordRecord decoy = hash_password("decoy-password", 1);
     PasswordRecord record = admin ? admin->password : decoy;
     if (!admin)
-        record.iterations = config_.pbkdf2_iterations;
+        record.iterations = config().pbkdf2_iterations;
     bool valid = verify_password(password, record) && admin.has_value();
     if (!valid) { // already counted as failed by the attempt
         // Bookkeeping too: on a disk that takes no writes the answer is still 401.
         if (admin) {
             try {
-                store_.record_failed_sign_in({clock_(), admin->name}, "from " + address);
+                store().record_failed_sign_in({station_time(), admin->name}, "from " + address);
             } catch (const std::exception& error) {
                 logger().warning(std::string("could not audit a failed sign-in: ") + error.what());
             }
         }
         throw unauthorized("invalid_credentials", "the name or password is wrong");
     }
-    attempt.succeeded(clock_());
-    std::time_t now = clock_();
+    attempt.succeeded(station_time());
+    std::time_t now = station_time();
     // Bookkeeping: a disk that takes no writes must not keep the admin out (the session itself
     // is then kept in memory).
     try {
-        store_.delete_expired_sessions(now);
+        store().delete_expired_sessions(now);
     } catch (const std::exception& error) {
         logger().warning(std::string("could not remove ended sessions: ") + error.what());
     }
     std::string secret = random_secret();
-    std::time_t expires = now + static_cast<std::time_t>(config_.admin_token_lifetime.count());
-    auto session = store_.create_session(admin->id, sha256_hex(secret), expires, {now, admin->name},
-                                         "from " + address);
+    std::time_t expires = now + static_cast<std::time_t>(config().admin_token_lifetime.count());
+    auto session = store().create_session(admin->id, sha256_hex(secret), expires,
+                                          {now, admin->name}, "from " + address);
     // The lifetime as well as the end: a browser whose clock is off from the station's counts
     // the seconds from now rather than comparing its own clock with the station's end.
     send_json(response, Status::HTTP_OK,
@@ -66,8 +66,8 @@ void AdminSessionHandler::sign_in(Poco::Net::HTTPServerRequest& request,
 
 void AdminSessionHandler::sign_out(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
-    store_.delete_session(admin.id);
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
+    store().delete_session(admin.id);
     send_no_content(response);
 }
 

@@ -11,11 +11,9 @@ namespace wellness::station {
 // DELETE signs out.
 class AdminSessionHandler : public StationHandler {
   public:
-    AdminSessionHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        LoginThrottle& throttle, AccountThrottle& account_throttle,
-                        Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          throttle_(throttle), account_throttle_(account_throttle) {}
+    AdminSessionHandler(const StationServices& services, LoginThrottle& throttle,
+                        AccountThrottle& account_throttle)
+        : StationHandler(services), throttle_(throttle), account_throttle_(account_throttle) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -25,9 +23,6 @@ class AdminSessionHandler : public StationHandler {
     void sign_in(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void sign_out(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
     LoginThrottle& throttle_;
     AccountThrottle& account_throttle_;
 };

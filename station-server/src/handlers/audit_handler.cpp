@@ -6,9 +6,9 @@ namespace wellness::station {
 
 void AuditHandler::serve(Poco::Net::HTTPServerRequest& request,
                          Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     Json entries = Json::array();
-    for (const auto& entry : store_.audit_log(500))
+    for (const auto& entry : store().audit_log(500))
         entries.push_back({{"time", utc_timestamp(entry.at)},
                            {"admin", entry.admin},
                            {"action", entry.action},

@@ -9,8 +9,8 @@ namespace wellness::station {
 
 void BackupDownloadHandler::serve(Poco::Net::HTTPServerRequest& request,
                                   Poco::Net::HTTPServerResponse& response) {
-    const Principal admin = require_role(request, store_, clock_(), {Role::admin});
-    const auto latest = latest_backup(backups_dir_);
+    const Principal admin = require_role(request, store(), station_time(), {Role::admin});
+    const auto latest = latest_backup(config().data_dir / backups_directory);
     if (!latest)
         throw HttpError(Status::HTTP_NOT_FOUND, "no_backup",
                         "no nightly backup has been made yet (station-server-backup.timer)");
@@ -21,8 +21,8 @@ void BackupDownloadHandler::serve(Poco::Net::HTTPServerRequest& request,
     response.set("Content-Disposition",
                  "attachment; filename=\"" + latest->filename().string() + "\"");
     // It carries every secret of the station: who took one is on the audit log.
-    store_.record_audit({clock_(), admin.admin_name}, "backup.download",
-                        latest->filename().string());
+    store().record_audit({station_time(), admin.admin_name}, "backup.download",
+                         latest->filename().string());
     send_bytes(response, Status::HTTP_OK, "application/octet-stream", *bytes);
 }
 

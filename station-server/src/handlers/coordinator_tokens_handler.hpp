@@ -12,34 +12,24 @@ namespace wellness::station {
 // its token once.
 class CoordinatorTokensHandler : public StationHandler {
   public:
-    CoordinatorTokensHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                             Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit CoordinatorTokensHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 // DELETE /api/v1/admin/coordinator-tokens/{id}: revokes one.
 class CoordinatorTokenHandler : public StationHandler {
   public:
-    CoordinatorTokenHandler(StationStore& store, const Clock& clock, std::string id,
-                            Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), id_(std::move(id)) {}
+    CoordinatorTokenHandler(const StationServices& services, std::string id)
+        : StationHandler(services), id_(std::move(id)) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     std::string id_;
 };
 

@@ -20,8 +20,8 @@ void send_asset(StationStore& store, const std::string& name,
 
 void KioskAssetHandler::serve(Poco::Net::HTTPServerRequest& request,
                               Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::kiosk});
-    send_asset(store_, name_, response);
+    require_role(request, store(), station_time(), {Role::kiosk});
+    send_asset(store(), name_, response);
 }
 
 } // namespace wellness::station

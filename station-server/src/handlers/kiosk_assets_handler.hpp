@@ -15,17 +15,14 @@ void send_asset(StationStore& store, const std::string& name,
 // GET /api/v1/kiosk/assets/{name}: an image the content refers to, for enrolled kiosks.
 class KioskAssetHandler : public StationHandler {
   public:
-    KioskAssetHandler(StationStore& store, const Clock& clock, std::string name,
-                      Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), name_(std::move(name)) {}
+    KioskAssetHandler(const StationServices& services, std::string name)
+        : StationHandler(services), name_(std::move(name)) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     std::string name_;
 };
 

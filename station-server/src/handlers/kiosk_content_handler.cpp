@@ -50,11 +50,11 @@ void ManifestCache::remember(std::int64_t version, std::string body) {
 
 std::string KioskContentHandler::build_manifest(const ContentVersionRecord& current) {
     ContentManifest manifest{
-        std::to_string(current.version), parse_stored_document(current.document), {}, config_.k};
+        std::to_string(current.version), parse_stored_document(current.document), {}, config().k};
     if (manifest.document.contains("assets") && manifest.document["assets"].is_array())
         for (const auto& name : manifest.document["assets"])
             if (name.is_string())
-                if (auto asset = store_.asset(name.get<std::string>()))
+                if (auto asset = store().asset(name.get<std::string>()))
                     manifest.assets.push_back({asset->info.name, asset->info.sha256,
                                                static_cast<std::size_t>(asset->info.size)});
     return encode_manifest(manifest);
@@ -64,7 +64,7 @@ void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& ve
     // Bookkeeping for the console: a disk that takes no writes must not cost the kiosk its
     // content (the answer is a read).
     try {
-        store_.record_kiosk_contact(kiosk, clock_(), version);
+        store().record_kiosk_contact(kiosk, station_time(), version);
     } catch (const std::exception& error) {
         logger().warning(std::string("could not record a kiosk's contact: ") + error.what());
     }
@@ -72,9 +72,9 @@ void KioskContentHandler::note_contact(std::int64_t kiosk, const std::string& ve
 
 void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    const std::time_t now = clock_();
-    Principal kiosk = require_role(request, store_, now, {Role::kiosk});
-    auto current = store_.current_content();
+    const std::time_t now = station_time();
+    Principal kiosk = require_role(request, store(), now, {Role::kiosk});
+    auto current = store().current_content();
     if (!current)
         throw not_found("no content has been published yet");
     std::string version = std::to_string(current->version);
@@ -89,7 +89,7 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     response.set("Cache-Control", "no-cache");
     // The station's current k on every answer, 304 included: a kiosk whose content has not
     // changed still learns a raised k before it prepares its next release (promise 7).
-    response.set(station_k_header, std::to_string(config_.k));
+    response.set(station_k_header, std::to_string(config().k));
     // Which ledger acknowledges this kiosk's batches: a new one after a restore (promise: a
     // restore from a backup loses no count the station acknowledged since).
     response.set(station_ledger_header, ledger_id_);
@@ -97,8 +97,8 @@ void KioskContentHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (tls_)
         if (auto next = tls_->next_fingerprint())
             response.set(next_certificate_header, *next);
-    if (auto credentials = store_.kiosk_credentials(kiosk.id);
-        credentials && kiosk_token_rotation_due(*credentials, config_, now))
+    if (auto credentials = store().kiosk_credentials(kiosk.id);
+        credentials && kiosk_token_rotation_due(*credentials, config(), now))
         response.set(token_rotation_header, "due");
     if (request.has("If-None-Match") && etag_matches(request.get("If-None-Match"), version)) {
         note_contact(kiosk.id, reported ? *reported : version);

@@ -30,11 +30,9 @@ class ManifestCache {
 // (If-None-Match gives 304); records the kiosk's contact and the version it runs.
 class KioskContentHandler : public StationHandler {
   public:
-    KioskContentHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                        ManifestCache& manifests, const StationTls* tls,
-                        const std::string& ledger_id, Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          manifests_(manifests), tls_(tls), ledger_id_(ledger_id) {}
+    KioskContentHandler(const StationServices& services, ManifestCache& manifests,
+                        const StationTls* tls, const std::string& ledger_id)
+        : StationHandler(services), manifests_(manifests), tls_(tls), ledger_id_(ledger_id) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -44,9 +42,6 @@ class KioskContentHandler : public StationHandler {
     std::string build_manifest(const ContentVersionRecord& current);
     void note_contact(std::int64_t kiosk, const std::string& version);
 
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
     ManifestCache& manifests_;
     const StationTls* tls_;
     const std::string& ledger_id_;

@@ -64,8 +64,8 @@ class CountsAnswer final : public BatchListener {
 
 void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse&) {
-    Principal kiosk = require_role(request, store_, clock_(), {Role::kiosk});
-    std::time_t now = clock_();
+    Principal kiosk = require_role(request, store(), station_time(), {Role::kiosk});
+    std::time_t now = station_time();
     // Before the body is read: a kiosk over its hour's batches costs the station nothing more.
     gate_.admit(kiosk.id, now);
     require_media_type(request, "application/json");
@@ -79,7 +79,7 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw HttpError(Status::HTTP_UNPROCESSABLE_ENTITY, "invalid_batch",
                         "the batch was refused as a whole; nothing was applied", decoded.problems);
     // require_role just found the kiosk enrolled, so its credentials are in memory.
-    const auto credentials = store_.kiosk_credentials(kiosk.id);
+    const auto credentials = store().kiosk_credentials(kiosk.id);
     if (!credentials)
         throw unauthorized("invalid_token", "the token is not valid");
     gate_.check(*decoded.batch, credentials->enrolled_at, now);
@@ -87,8 +87,8 @@ void KioskCountsHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (!connection) // only a StationConnection can carry an answer written later
         throw busy();
     AnswerDeferral& deferral = connection->deferral();
-    auto answer =
-        deferral.answer_later(DeferredAnswer::Steady::now() + commit_wait_, reply_of(busy()));
+    auto answer = deferral.answer_later(DeferredAnswer::Steady::now() + config().counts_commit_wait,
+                                        reply_of(busy()));
     answer->count_in(route_counters());
     auto pending = std::make_shared<const PendingBatch>(
         PendingBatch{std::move(*decoded.batch), kiosk.id, now});

@@ -6,8 +6,6 @@
 #include "release_gate.hpp"
 #include "station_store.hpp"
 
-#include <chrono>
-
 namespace wellness::station {
 
 // POST /api/v1/kiosk/counts: a closed-week batch, decoded by core (anything it refuses is
@@ -15,26 +13,20 @@ namespace wellness::station {
 // the kiosk's enrollment, a shape other than the full catalogue, 1 to k-1 visits: 422; too many
 // batches this hour: 429), then handed to the group commit; answered applied / duplicate only
 // once its commit is durable (by the writer, see DeferredAnswer), 503 when that takes longer
-// than `commit_wait`. A second, different release of a week its kiosk already released is 409.
-// Never logs the batch.
+// than the configured `counts_commit_wait`. A second, different release of a week its kiosk already
+// released is 409. Never logs the batch.
 class KioskCountsHandler : public StationHandler {
   public:
-    KioskCountsHandler(StationStore& store, const Clock& clock, CountsWriter& writer,
-                       ReleaseGate& gate, std::chrono::milliseconds commit_wait,
-                       Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), writer_(writer), gate_(gate),
-          commit_wait_(commit_wait) {}
+    KioskCountsHandler(const StationServices& services, CountsWriter& writer, ReleaseGate& gate)
+        : StationHandler(services), writer_(writer), gate_(gate) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     CountsWriter& writer_;
     ReleaseGate& gate_;
-    std::chrono::milliseconds commit_wait_;
 };
 
 } // namespace wellness::station

@@ -27,18 +27,18 @@ void KioskEnrollHandler::serve(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
     std::string address = request.clientAddress().host().toString();
     // Counted as failed from its start, so guesses sent side by side cannot all be tried.
-    if (auto wait = throttle_.begin_attempt(address, clock_())) {
+    if (auto wait = throttle_.begin_attempt(address, station_time())) {
         HttpError error(Status::HTTP_TOO_MANY_REQUESTS, "too_many_attempts",
                         "too many failed enrollments from this address: try again later");
         error.retry_after_seconds = *wait;
         throw error;
     }
-    Json body = read_json_body(request, config_.max_json_body_bytes);
+    Json body = read_json_body(request, config().max_json_body_bytes);
     std::string code = normalize_code(required_text(body, "enrollment_code", 64));
     std::string secret = random_secret();
     auto enrollment =
-        store_.enroll_kiosk(sha256_hex(code), sha256_hex(secret), clock_(),
-                            static_cast<std::time_t>(config_.kiosk_token_days) * 86400);
+        store().enroll_kiosk(sha256_hex(code), sha256_hex(secret), station_time(),
+                             static_cast<std::time_t>(config().kiosk_token_days) * 86400);
     switch (enrollment.outcome) {
     case EnrollOutcome::enrolled:
         throttle_.record_success(address);

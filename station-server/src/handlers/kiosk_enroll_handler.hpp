@@ -11,19 +11,14 @@ namespace wellness::station {
 // kiosk's token; failed codes are throttled per address.
 class KioskEnrollHandler : public StationHandler {
   public:
-    KioskEnrollHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                       LoginThrottle& throttle, Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config),
-          throttle_(throttle) {}
+    KioskEnrollHandler(const StationServices& services, LoginThrottle& throttle)
+        : StationHandler(services), throttle_(throttle) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
     LoginThrottle& throttle_;
 };
 

@@ -13,18 +13,11 @@ namespace wellness::station {
 // out tokens at will.
 class KioskTokenHandler : public StationHandler {
   public:
-    KioskTokenHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                      Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config) {}
+    explicit KioskTokenHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
-
-  private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
 };
 
 // Whether the kiosk's token is old enough to be swapped for a fresh one.

@@ -64,25 +64,25 @@ void MetricsHandler::serve(Poco::Net::HTTPServerRequest& request,
                            "makes in the console");
     if (!token_.matches(token))
         throw unauthorized("invalid_token", "the metrics token is not valid");
-    const std::time_t now = clock_();
+    const std::time_t now = station_time();
 
     PrometheusText text;
     add_requests(text, requests_);
 
     // The same probe as /healthz: one committed row.
-    const bool storage_ok = !store_.storage_problem(now);
+    const bool storage_ok = !store().storage_problem(now);
     text.family("wellness_station_storage_ok", Type::gauge,
                 "1 when the database takes writes (the /healthz probe), 0 when it does not.");
     text.sample({}, storage_ok ? 1 : 0);
     text.family("wellness_station_wal_bytes", Type::gauge,
                 "Size of the database's write-ahead log, in whole MiB (rounded down).");
-    text.sample({}, wal_mebibytes(config_));
+    text.sample({}, wal_mebibytes(config()));
 
     // The console's kiosk list says the same of each kiosk (kiosk_health.hpp).
     const std::array in_service{KioskHealth::ok, KioskHealth::late, KioskHealth::silent};
     std::array<int, 3> by_health{};
-    for (const auto& kiosk : store_.list_kiosks()) {
-        const auto health = kiosk_health(kiosk, now, config_.kiosk_contact_interval);
+    for (const auto& kiosk : store().list_kiosks()) {
+        const auto health = kiosk_health(kiosk, now, config().kiosk_contact_interval);
         for (std::size_t i = 0; i < in_service.size(); ++i)
             by_health[i] += health == in_service[i] ? 1 : 0;
     }
@@ -102,7 +102,7 @@ void MetricsHandler::serve(Poco::Net::HTTPServerRequest& request,
 
 void MetricsTokenHandler::serve(Poco::Net::HTTPServerRequest& request,
                                 Poco::Net::HTTPServerResponse& response) {
-    Principal admin = require_role(request, store_, clock_(), {Role::admin});
+    Principal admin = require_role(request, store(), station_time(), {Role::admin});
     if (request.getMethod() == "POST") {
         const std::string token = token_.issue();
         logger().information("a new metrics token was made by admin " + admin.admin_name);

@@ -14,20 +14,15 @@ class StationTls;
 // TLS certificate days left. Never a count of any use.
 class MetricsHandler : public StationHandler {
   public:
-    MetricsHandler(StationStore& store, const Clock& clock, const StationConfig& config,
-                   const StationTls* tls, const RequestMetrics& requests, const MetricsToken& token,
-                   Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), config_(config), tls_(tls),
-          requests_(requests), token_(token) {}
+    MetricsHandler(const StationServices& services, const StationTls* tls,
+                   const RequestMetrics& requests, const MetricsToken& token)
+        : StationHandler(services), tls_(tls), requests_(requests), token_(token) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
-    const StationConfig& config_;
     const StationTls* tls_;
     const RequestMetrics& requests_;
     const MetricsToken& token_;
@@ -37,17 +32,14 @@ class MetricsHandler : public StationHandler {
 // (shown once, replacing the old), revoke it.
 class MetricsTokenHandler : public StationHandler {
   public:
-    MetricsTokenHandler(StationStore& store, const Clock& clock, MetricsToken& token,
-                        Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), token_(token) {}
+    MetricsTokenHandler(const StationServices& services, MetricsToken& token)
+        : StationHandler(services), token_(token) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     MetricsToken& token_;
 };
 

@@ -8,7 +8,7 @@ namespace wellness::station {
 
 void QrHandler::serve(Poco::Net::HTTPServerRequest& request,
                       Poco::Net::HTTPServerResponse& response) {
-    require_role(request, store_, clock_(), {Role::admin});
+    require_role(request, store(), station_time(), {Role::admin});
     std::string data;
     int found = 0;
     for (const auto& [name, value] : query_)

@@ -11,17 +11,14 @@ namespace wellness::station {
 // GET /api/v1/admin/qr.svg?data=TEXT: the QR code a kiosk would show, for the console preview.
 class QrHandler : public StationHandler {
   public:
-    QrHandler(StationStore& store, const Clock& clock, Poco::URI::QueryParameters query,
-              Poco::Logger& logger)
-        : StationHandler(logger), store_(store), clock_(clock), query_(std::move(query)) {}
+    QrHandler(const StationServices& services, Poco::URI::QueryParameters query)
+        : StationHandler(services), query_(std::move(query)) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    StationStore& store_;
-    const Clock& clock_;
     Poco::URI::QueryParameters query_;
 };
 

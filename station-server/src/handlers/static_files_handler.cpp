@@ -14,7 +14,7 @@ void StaticFilesHandler::serve(Poco::Net::HTTPServerRequest& request,
         response.redirect("/" + segments_[0] + "/", Status::HTTP_MOVED_PERMANENTLY);
         return;
     }
-    auto found = resolve_static_file(config_.web_dir, path_);
+    auto found = resolve_static_file(config().web_dir, path_);
     if (!found)
         throw not_found("no such page");
     const auto answer = cache_.load(found->file);

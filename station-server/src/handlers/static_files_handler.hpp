@@ -14,9 +14,9 @@ namespace wellness::station {
 // browser that accepts it; the browser keeps it and asks again with If-None-Match (304).
 class StaticFilesHandler : public StationHandler {
   public:
-    StaticFilesHandler(const StationConfig& config, StaticFileCache& cache, std::string path,
-                       std::vector<std::string> segments, Poco::Logger& logger)
-        : StationHandler(logger), config_(config), cache_(cache), path_(std::move(path)),
+    StaticFilesHandler(const StationServices& services, StaticFileCache& cache, std::string path,
+                       std::vector<std::string> segments)
+        : StationHandler(services), cache_(cache), path_(std::move(path)),
           segments_(std::move(segments)) {}
 
   protected:
@@ -24,7 +24,6 @@ class StaticFilesHandler : public StationHandler {
                Poco::Net::HTTPServerResponse& response) override;
 
   private:
-    const StationConfig& config_;
     StaticFileCache& cache_;
     std::string path_;
     std::vector<std::string> segments_;
@@ -33,7 +32,7 @@ class StaticFilesHandler : public StationHandler {
 // GET / HEAD /: the console is where a person opening the station's address wants to be.
 class RootRedirectHandler : public StationHandler {
   public:
-    explicit RootRedirectHandler(Poco::Logger& logger) : StationHandler(logger) {}
+    explicit RootRedirectHandler(const StationServices& services) : StationHandler(services) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,

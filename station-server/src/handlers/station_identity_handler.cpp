@@ -16,11 +16,11 @@ void StationIdentityHandler::serve(Poco::Net::HTTPServerRequest&,
         send_bytes(response, Status::HTTP_OK, "application/x-pem-file", pem);
         return;
     }
-    Json identity{{"name", config_.station_name},
-                  {"time", utc_timestamp(clock_())},
+    Json identity{{"name", config().station_name},
+                  {"time", utc_timestamp(station_time())},
                   {"tls", tls_ != nullptr},
-                  {"k", config_.k},
-                  {"seal_after_days", config_.seal_after_days}};
+                  {"k", config().k},
+                  {"seal_after_days", config().seal_after_days}};
     if (tls_) {
         identity["fingerprint"] = tls_->fingerprint();
         identity["certificate_expires_at"] = utc_timestamp(tls_->not_after());

@@ -16,9 +16,8 @@ class StationTls;
 class StationIdentityHandler : public StationHandler {
   public:
     enum class Form { json, pem };
-    StationIdentityHandler(const StationTls* tls, const StationConfig& config, const Clock& clock,
-                           Form form, Poco::Logger& logger)
-        : StationHandler(logger), tls_(tls), config_(config), clock_(clock), form_(form) {}
+    StationIdentityHandler(const StationServices& services, const StationTls* tls, Form form)
+        : StationHandler(services), tls_(tls), form_(form) {}
 
   protected:
     void serve(Poco::Net::HTTPServerRequest& request,
@@ -26,8 +25,6 @@ class StationIdentityHandler : public StationHandler {
 
   private:
     const StationTls* tls_;
-    const StationConfig& config_;
-    const Clock& clock_;
     Form form_;
 };
 

@@ -11,8 +11,8 @@ namespace wellness::station {
 // and nothing unsealed, and nothing but whole published periods, is ever read for an answer.
 void SummaryHandler::serve(Poco::Net::HTTPServerRequest& request,
                            Poco::Net::HTTPServerResponse& response) {
-    std::time_t now = clock_();
-    require_role(request, store_, now, {Role::admin, Role::coordinator});
+    std::time_t now = station_time();
+    require_role(request, store(), now, {Role::admin, Role::coordinator});
     std::map<std::string, std::string> parameters;
     for (const auto& [name, value] : query_) {
         if (name != "from" && name != "to" && name != "period" && name != "format")
@@ -44,24 +44,24 @@ void SummaryHandler::serve(Poco::Net::HTTPServerRequest& request,
     if (to_parameter && from_parameter && *from_parameter > *to_parameter)
         throw invalid_request("invalid_range", "from must not be after to");
     if (to_parameter && from_parameter &&
-        to_parameter->weeks_since(*from_parameter) + 1 > config_.max_summary_weeks)
+        to_parameter->weeks_since(*from_parameter) + 1 > config().max_summary_weeks)
         throw invalid_request("range_too_large", "a summary covers at most " +
-                                                     std::to_string(config_.max_summary_weeks) +
+                                                     std::to_string(config().max_summary_weeks) +
                                                      " weeks");
 
-    const auto sealed = store_.seal_due_weeks(now, seal_policy(config_));
+    const auto sealed = store().seal_due_weeks(now, seal_policy(config()));
     IsoWeek to = to_parameter.value_or(sealed.value_or(IsoWeek::from_local_time(now).prev()));
     IsoWeek from = from_parameter.value_or(to.plus_weeks(-11));
     if (from > to)
         throw invalid_request("invalid_range", "from must not be after to");
 
-    SummaryRequest summary_request{from, to, period, config_.k};
+    SummaryRequest summary_request{from, to, period, config().k};
     std::vector<PublishedCell> cells;
     if (sealed && from <= *sealed)
-        cells = store_.published_cells(from, std::min(to, *sealed));
+        cells = store().published_cells(from, std::min(to, *sealed));
     Summary result = answer_from_published(cells, summary_request, sealed);
     if (sealed && from <= *sealed)
-        result.reporting = store_.week_reporting(from, std::min(to, *sealed));
+        result.reporting = store().week_reporting(from, std::min(to, *sealed));
     if (format == "csv") {
         response.set("Content-Disposition", "attachment; filename=\"summary-" + from.to_string() +
                                                 "-" + to.to_string() + "-" +
