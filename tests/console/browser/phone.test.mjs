@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStation, call, adminToken, enrollKiosk } from '../lib/station.mjs';
+import { startStation, restartStation, clockOffsetTo, call, adminToken, enrollKiosk, postCounts } from '../lib/station.mjs';
 import { openBrowser, signIn, screenshot } from '../lib/browser.mjs';
 
 const VIEWS = ['status', 'content', 'versions', 'images', 'kiosks', 'tokens', 'audit', 'backup', 'metrics', 'accounts'];
@@ -67,6 +67,47 @@ test('every console page and the summary page are usable at 390 x 844: no sidewa
     await page.goto(`${station.baseUrl}/summary/`);
     await page.locator('#query-form').waitFor();
     assert.deepEqual(await page.evaluate(layoutProblems), [], 'summary');
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});
+
+test('the summary page\'s results at 390 x 844: charts, the stress rating side by side and the tables stay in the page, targets of 44 px', { timeout: 180000 }, async () => {
+  // As in summary.test.mjs: enrolled on 7 October, counts in on 25 November, read on 23
+  // December once the four weeks are sealed.
+  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28 });
+  const browser = await openBrowser({ width: 390, height: 844 });
+  try {
+    const kiosk = await enrollKiosk(station, await adminToken(station));
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
+    const counts = [];
+    for (const [i, week] of ['2026-W44', '2026-W45', '2026-W46', '2026-W47'].entries()) {
+      counts.push({ week, metric: 'visit', key: 'start', n: 20 + i });
+      counts.push({ week, metric: 'checkin.level', key: 'healthy', n: 8 }, { week, metric: 'checkin.topic', key: 'sleep', n: i === 2 ? 2 : 6 });
+      counts.push({ week, metric: 'rating.before', key: '7', n: 6 + i }, { week, metric: 'rating.after', key: '3', n: 5 + i });
+    }
+    await postCounts(station, kiosk, counts);
+    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
+    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
+    const page = await browser.context.newPage();
+    await page.goto(`${station.baseUrl}/summary/`);
+    await page.fill('#token', created.json.token);
+    await page.click('#token-save');
+    await page.fill('#from', '2026-W44');
+    await page.fill('#to', '2026-W47');
+    await page.selectOption('#period', 'week');
+    await page.click('#show');
+    await page.locator('#summary-table').waitFor();
+    assert.equal(await page.locator('#charts [data-chart="rating"] figure').count(), 4);
+    assert.deepEqual(await page.evaluate(layoutProblems), [], 'summary results');
+    // Each chart fits its box or scrolls inside it, never the page.
+    const wide = await page.evaluate(() => [...document.querySelectorAll('#charts figure')]
+      .filter((figure) => figure.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
+    assert.equal(wide, 0, 'no chart reaches past the page');
+    await page.locator('#charts [data-chart="rating"]').evaluate((el) => el.scrollIntoView());
+    await screenshot(page, 'summary-phone-rating');
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();
