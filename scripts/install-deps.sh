@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config clang-format curl python3
-  libpoco-dev libssl-dev
+  libpoco-dev libssl-dev nettle-dev
   libsqlite3-dev sqlite3 libsqlitecpp-dev
   libsdl2-dev libimgui-dev libgl-dev libgles-dev libegl-dev
   libqrencode-dev libstb-dev libsystemd-dev libpng-dev libturbojpeg0-dev

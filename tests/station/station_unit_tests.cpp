@@ -38,6 +38,24 @@ TEST_CASE("the default password hashing is PBKDF2 with at least 600000 iteration
     CHECK(hash_password("a long enough password", 1000).hash_hex != record.hash_hex);
 }
 
+TEST_CASE("passwords stored by an earlier station still verify: the hash is standard "
+          "PBKDF2-HMAC-SHA256",
+          "[station]") {
+    // RFC 7914 section 11's PBKDF2-HMAC-SHA256 vectors (the first 32 bytes, all a record keeps).
+    CHECK(verify_password(
+        "passwd",
+        {"73616c74", "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc", 1}));
+    CHECK(verify_password(
+        "Password",
+        {"4e61436c", "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56", 80000}));
+    CHECK_FALSE(verify_password(
+        "Password",
+        {"4e61436c", "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56", 79999}));
+    // A record a damaged database could hold is refused, not checked.
+    CHECK_FALSE(verify_password("passwd", {"73616c74", "55ac", 0}));
+    CHECK_FALSE(verify_password("passwd", {"not hex", "55ac", 1}));
+}
+
 TEST_CASE("random tokens are 256-bit base64url strings that do not repeat", "[station]") {
     auto a = random_secret();
     auto b = random_secret();
