@@ -31,6 +31,7 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 #include <iostream>
+#include <malloc.h>
 #include <sstream>
 #include <string_view>
 #include <systemd/sd-daemon.h>
@@ -763,6 +764,9 @@ int main(int argc, char** argv) {
             if (!quit) {
                 load_provider_textures(); // not on Attract, but soon after a touch
             }
+            // Start-up's scratch (fonts rasterised, content parsed, images decoded) is freed by
+            // now; glibc keeps the pages, and the box has little memory to spare all day.
+            ::malloc_trim(0);
         }
         drawn_screen = flow.screen();
         drawn_locale = flow.locale();
