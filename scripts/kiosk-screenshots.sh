@@ -43,6 +43,7 @@ for locale in en es; do
     echo "screenshot $out/home-$locale$suffix.png"
     echo "tap home.breathe"
     echo "tap breathe.exercise.$exercise"
+    echo "screenshot $out/breathe-length-$locale$suffix.png"
     echo "tap breathe.length.1"
     echo "expect-screen rating_before"
     echo "screenshot $out/rating-before-$locale$suffix.png"

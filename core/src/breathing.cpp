@@ -188,3 +188,55 @@ BreathingState breathing_state(const Exercise& exercise, int length_minutes, nan
 }
 
 } // namespace wellness
+
+namespace wellness {
+
+int slower_pace(int pace_percent) {
+    for (auto step = pace_steps_percent.rbegin(); step != pace_steps_percent.rend(); ++step)
+        if (*step < pace_percent)
+            return *step;
+    return pace_steps_percent.front();
+}
+
+int faster_pace(int pace_percent) {
+    for (int step : pace_steps_percent)
+        if (step > pace_percent)
+            return step;
+    return pace_steps_percent.back();
+}
+
+int breaths_per_minute_tenths(const Exercise& exercise, int pace_percent) {
+    const auto cycle = plan_session(exercise, 1).cycle_duration;
+    if (cycle <= std::chrono::nanoseconds(0) || pace_percent <= 0)
+        return 0;
+    // 600 tenths-of-a-breath-seconds a minute, the cycle stretched by 100 / pace.
+    const double cycle_seconds =
+        std::chrono::duration<double>(cycle).count() * 100.0 / static_cast<double>(pace_percent);
+    return static_cast<int>(std::lround(600.0 / cycle_seconds));
+}
+
+PacedTime::PacedTime(std::chrono::nanoseconds started_at, int pace_percent)
+    : anchor_wall_(started_at), pace_percent_(std::clamp(pace_percent, pace_steps_percent.front(),
+                                                         pace_steps_percent.back())) {}
+
+std::chrono::nanoseconds PacedTime::session_elapsed(std::chrono::nanoseconds now) const {
+    if (now <= anchor_wall_)
+        return anchor_session_;
+    return anchor_session_ + (now - anchor_wall_) * pace_percent_ / 100;
+}
+
+std::chrono::nanoseconds PacedTime::wall_time_of(std::chrono::nanoseconds session_time) const {
+    if (session_time <= anchor_session_)
+        return anchor_wall_;
+    // Rounded up, so the session has reached `session_time` at the instant returned.
+    const auto ahead = (session_time - anchor_session_).count() * 100;
+    return anchor_wall_ + std::chrono::nanoseconds((ahead + pace_percent_ - 1) / pace_percent_);
+}
+
+void PacedTime::set_pace(std::chrono::nanoseconds now, int pace_percent) {
+    anchor_session_ = session_elapsed(now);
+    anchor_wall_ = std::max(now, anchor_wall_);
+    pace_percent_ = std::clamp(pace_percent, pace_steps_percent.front(), pace_steps_percent.back());
+}
+
+} // namespace wellness

@@ -1303,8 +1303,9 @@ const std::vector<std::string>& ui_string_keys() {
 }
 
 const std::vector<std::string>& optional_ui_string_keys() {
-    static const std::vector<std::string> keys{"home",       "still_there",  "still_there_hint",
-                                               "still_here", "phase_top_up", "scan_to_call"};
+    static const std::vector<std::string> keys{
+        "home",         "still_there", "still_there_hint", "still_here",   "phase_top_up",
+        "scan_to_call", "pace_slower", "pace_faster",      "breaths_unit", "decimal_mark"};
     return keys;
 }
 
@@ -1321,6 +1322,10 @@ const LocalizedText* builtin_ui_text(std::string_view key) {
         {"scan_to_call",
          {{"en", "Scan with your own phone to call or text."},
           {"es", "Escanea con tu propio teléfono para llamar o enviar un mensaje."}}},
+        {"pace_slower", {{"en", "Slower"}, {"es", "Más lento"}}},
+        {"pace_faster", {{"en", "Faster"}, {"es", "Más rápido"}}},
+        {"breaths_unit", {{"en", "breaths a minute"}, {"es", "respiraciones por minuto"}}},
+        {"decimal_mark", {{"en", "."}, {"es", ","}}},
     };
     const auto found = texts.find(key);
     return found == texts.end() ? nullptr : &found->second;

@@ -30,6 +30,55 @@ std::string minutes_seconds(std::chrono::nanoseconds remaining) {
     return std::to_string(minutes) + (seconds < 10 ? ":0" : ":") + std::to_string(seconds);
 }
 
+// "6 breaths a minute", "5.5 breaths a minute" (the decimal mark of the visit's language).
+std::string breaths_a_minute(const Flow& flow, const Exercise& exercise) {
+    const int tenths = breaths_per_minute_tenths(exercise, flow.state().pace_percent);
+    std::string number = std::to_string(tenths / 10);
+    if (tenths % 10 != 0) {
+        number += flow.ui("decimal_mark") + std::to_string(tenths % 10);
+    }
+    return number + " " + flow.ui("breaths_unit");
+}
+
+// Slower and Faster side by side on the left, far from Done on the right edge (one slip onto
+// Done would wipe the visit), then the pace in breaths a minute (and, while a session runs, the
+// time left), in a row `layout.target` high from `top`.
+void pace_row(UiContext& ui, float top, const std::string& words) {
+    const Layout& layout = ui.layout;
+    const Flow& flow = ui.flow;
+    const int pace = flow.state().pace_percent;
+    const std::string slower = flow.ui("pace_slower");
+    const std::string faster = flow.ui("pace_faster");
+    const float pad = layout.mm(4.0f);
+    const float button_w =
+        std::max({layout.target * 1.6f, text_width(ui.fonts.body, slower) + 2 * pad,
+                  text_width(ui.fonts.body, faster) + 2 * pad});
+    const ImVec2 size{button_w, layout.target};
+    float x = layout.margin;
+    ImGui::SetCursorScreenPos({x, top});
+    if (label_button(ui, "breathe.pace.slower", slower, size,
+                     pace > pace_steps_percent.front() ? ui.palette.surface : ui.palette.background,
+                     ui.palette.text)) {
+        ui.want(Intent::slower());
+    }
+    x += button_w + layout.gap;
+    ImGui::SetCursorScreenPos({x, top});
+    if (label_button(ui, "breathe.pace.faster", faster, size,
+                     pace < pace_steps_percent.back() ? ui.palette.surface : ui.palette.background,
+                     ui.palette.text)) {
+        ui.want(Intent::faster());
+    }
+    x += button_w + layout.gap * 2;
+    const float words_w = layout.margin + layout.content_width() - x;
+    const float words_h = text_height(ui.fonts.small, words_w, words);
+    const float words_top = top + std::max(0.0f, (layout.target - words_h) / 2);
+    draw_text(ImGui::GetWindowDrawList(), ui.fonts.small, {x, words_top}, words_w,
+              ui.palette.text_muted, words);
+    ImGui::SetCursorScreenPos({x, words_top});
+    ImGui::Dummy({text_run_width(ui.fonts.small, words_w, words), words_h});
+    register_widget(ui, "breathe.pace");
+}
+
 } // namespace
 
 void BreatheScreen::Draw(UiContext& ui) {
@@ -86,18 +135,30 @@ void BreatheScreen::DrawChooseLength(UiContext& ui) {
     top_bar(ui, flow.text(exercise->name));
     ImDrawList* list = ImGui::GetWindowDrawList();
     float y = layout.content_top();
-    y += draw_text(list, ui.fonts.body, {layout.margin, y}, layout.content_width(),
-                   ui.palette.text_muted, flow.text(exercise->description));
-    y += layout.gap;
+    // The pace row (a resonance picker: how many breaths a minute) goes under the lengths. On a
+    // short screen the description gives way to it: the list just chosen from showed it.
+    const float pace_h = layout.target + layout.gap;
+    const std::string description = flow.text(exercise->description);
+    const float heading_h =
+        text_height(ui.fonts.heading, layout.content_width(), flow.ui("choose_length"));
+    const float description_h =
+        text_height(ui.fonts.body, layout.content_width(), description) + layout.gap;
+    if (y + description_h + heading_h + layout.gap + layout.target + pace_h <=
+        static_cast<float>(layout.height) - layout.bar_height - layout.margin) {
+        y += draw_text(list, ui.fonts.body, {layout.margin, y}, layout.content_width(),
+                       ui.palette.text_muted, description);
+        y += layout.gap;
+    }
     y += draw_text(list, ui.fonts.heading, {layout.margin, y}, layout.content_width(),
                    ui.palette.text, flow.ui("choose_length"));
     y += layout.gap;
     const auto count = static_cast<float>(exercise->lengths_minutes.size());
     const float w =
         std::min(layout.target * 3.0f, (layout.content_width() - (count - 1) * layout.gap) / count);
-    const float h = std::max(
-        layout.target, std::min(layout.target * 1.8f, static_cast<float>(layout.height) -
-                                                          layout.bar_height - y - layout.margin));
+    const float h =
+        std::max(layout.target, std::min(layout.target * 1.8f, static_cast<float>(layout.height) -
+                                                                   layout.bar_height - y -
+                                                                   layout.margin - pace_h));
     float x = layout.margin;
     for (int minutes : exercise->lengths_minutes) {
         ImGui::SetCursorScreenPos({x, y});
@@ -108,6 +169,7 @@ void BreatheScreen::DrawChooseLength(UiContext& ui) {
         }
         x += w + layout.gap;
     }
+    pace_row(ui, y + h + layout.gap, breaths_a_minute(flow, *exercise));
     bottom_bar(ui, true);
 }
 
@@ -124,7 +186,8 @@ void BreatheScreen::DrawRunning(UiContext& ui) {
 
     const float area_top = layout.content_top();
     const float area_h = layout.content_height();
-    const float small_h = ui.fonts.small->FontSize * 1.2f;
+    // The pace row with the time left sits under the circle.
+    const float small_h = layout.target;
     // The soft rings reach a little beyond the circle.
     const float max_radius =
         std::min((area_h - small_h - layout.gap) / 2, layout.content_width() / 2) - layout.mm(4.5f);
@@ -194,10 +257,10 @@ void BreatheScreen::DrawRunning(UiContext& ui) {
     }
     register_area(ui, top_up ? "breathe.phase.top_up"
                              : std::string("breathe.phase.") + std::string(to_string(state.phase)));
-    // Time left in the session, quietly under the circle.
-    draw_text(list, ui.fonts.small, {layout.margin, area_top + area_h - small_h},
-              layout.content_width(), ui.palette.text_muted,
-              minutes_seconds(state.session_remaining), true);
+    // Time left in the session (on the wall clock, at this pace), quietly under the circle.
+    const auto wall_remaining = state.session_remaining * 100 / flow.state().pace_percent;
+    pace_row(ui, area_top + area_h - small_h,
+             minutes_seconds(wall_remaining) + " · " + breaths_a_minute(flow, *exercise));
     bottom_bar(ui, true);
 }
 

@@ -119,7 +119,7 @@ int Flow::highest_rating() const {
 void Flow::start_session(std::vector<CounterKey>& out, MonotonicMs now) {
     // Entered in place of the screen before it (length or rating), so Back from the session
     // offers the lengths again, as go() arranges for a session left any other way.
-    state_.breathing_started_at = now;
+    state_.session_time = PacedTime(to_ns(now), state_.pace_percent);
     state_.screen = Screen::breathe_running;
     out.push_back({std::string(metric::breathing_started), state_.exercise_id});
 }
@@ -180,6 +180,7 @@ void Flow::go_home() {
     fresh.large_text = state_.large_text;
     fresh.high_contrast = state_.high_contrast;
     fresh.sound_off = state_.sound_off;
+    fresh.pace_percent = state_.pace_percent;
     fresh.counted_this_visit = std::move(state_.counted_this_visit);
     fresh.screen = Screen::home;
     state_ = std::move(fresh);
@@ -248,6 +249,15 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
     case Kind::toggle_sound:
         if (sound_switch_shown()) {
             state_.sound_off = !state_.sound_off;
+        }
+        break;
+    case Kind::slower:
+    case Kind::faster:
+        if (pace_control_shown()) {
+            state_.pace_percent = intent.kind == Kind::slower ? slower_pace(state_.pace_percent)
+                                                              : faster_pace(state_.pace_percent);
+            // From this instant on: the circle goes on from where it is.
+            state_.session_time.set_pace(to_ns(now), state_.pace_percent);
         }
         break;
     case Kind::leave_attract:
@@ -534,7 +544,12 @@ const std::string& Flow::attract_locale(MonotonicMs now) const {
 }
 
 MonotonicMs Flow::breathing_elapsed(MonotonicMs now) const {
-    return now - state_.breathing_started_at;
+    return to_ms(state_.session_time.session_elapsed(to_ns(now)));
+}
+
+bool Flow::pace_control_shown() const {
+    return state_.screen == Screen::breathe_choose_length ||
+           state_.screen == Screen::breathe_running;
 }
 
 std::vector<CounterKey> Flow::tick(MonotonicMs now) {
@@ -548,7 +563,7 @@ std::vector<CounterKey> Flow::tick(MonotonicMs now) {
         }
         const auto elapsed = to_ns(breathing_elapsed(now));
         const auto plan = plan_session(*running, state_.length_minutes);
-        const MonotonicMs end = state_.breathing_started_at + to_ms(plan.total_duration);
+        const MonotonicMs end = to_ms(state_.session_time.wall_time_of(plan.total_duration));
         // A session walked away from may end by idling before it ends by itself: whichever
         // came first (the window side may tick late) decides.
         if (breathing_state(*running, state_.length_minutes, elapsed).finished &&

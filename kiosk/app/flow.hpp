@@ -3,6 +3,7 @@
 // The kiosk's screen state machine: intents in, screen and state out, and the counters each
 // step adds. Pure: no window, no clock of its own (monotonic milliseconds are passed in), no IO.
 
+#include "wellness/breathing.hpp"
 #include "wellness/content.hpp"
 #include "wellness/counts.hpp"
 
@@ -65,6 +66,8 @@ struct Intent {
         toggle_sound,         // the sound switch on the screens that can play a tone
         rate,                 // number: a stress rating, one of the content's rating buckets
         skip_rating,          // go on without a stress rating
+        slower,               // breathe at the next slower pace (choosing a length, or running)
+        faster,               // breathe at the next faster pace
     };
     Kind kind = Kind::touch;
     std::string id;
@@ -106,6 +109,8 @@ struct Intent {
     static Intent toggle_sound() { return make(Kind::toggle_sound); }
     static Intent rate(int rating) { return make(Kind::rate, {}, rating); }
     static Intent skip_rating() { return make(Kind::skip_rating); }
+    static Intent slower() { return make(Kind::slower); }
+    static Intent faster() { return make(Kind::faster); }
 };
 
 // Everything one person's visit has chosen. Reset to a fresh value on every return to Attract,
@@ -116,7 +121,10 @@ struct VisitState {
     std::string locale;
     std::string exercise_id;
     int length_minutes = 0;
-    MonotonicMs breathing_started_at = 0;
+    // The running session's own clock, at this person's pace.
+    PacedTime session_time;
+    // The pace this person chose (percent of the exercise's speed); Home and Again keep it.
+    int pace_percent = normal_pace_percent;
     std::string level_id;
     std::vector<std::string> topic_ids; // in content order
     std::string provider_id;
@@ -236,8 +244,11 @@ class Flow {
     int lowest_rating() const;
     int highest_rating() const;
 
-    // Milliseconds into the running breathing session (with any test clock offset included).
+    // Milliseconds into the running breathing session, in the session's own time: at a pace
+    // other than 100 % it runs slower or faster than the wall clock.
     MonotonicMs breathing_elapsed(MonotonicMs now) const;
+    // Whether the pace control shows: choosing a length and during a session.
+    bool pace_control_shown() const;
 
   private:
     void go(Screen next);

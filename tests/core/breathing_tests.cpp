@@ -294,3 +294,77 @@ TEST_CASE("The circle moves continuously and the right way through whole session
         CHECK(highest == Approx(1.0).margin(0.02));
     }
 }
+
+TEST_CASE("Pacing steps between 80 % and 125 % and stops at either end", "[breathing]") {
+    using wellness::faster_pace;
+    using wellness::slower_pace;
+    CHECK(slower_pace(100) == 90);
+    CHECK(slower_pace(90) == 80);
+    CHECK(slower_pace(80) == 80);
+    CHECK(faster_pace(100) == 110);
+    CHECK(faster_pace(110) == 125);
+    CHECK(faster_pace(125) == 125);
+    // A value that is not a step moves to the nearest step on that side.
+    CHECK(slower_pace(95) == 90);
+    CHECK(faster_pace(95) == 100);
+    CHECK(slower_pace(10) == 80);
+    CHECK(faster_pace(1000) == 125);
+}
+
+TEST_CASE("Breaths a minute follow the pace: resonance at 5.5 s in and out is 5.5 a minute",
+          "[breathing]") {
+    const Exercise resonance = exercise("resonance", {{in, 5.5}, {out, 5.5}});
+    CHECK(wellness::breaths_per_minute_tenths(resonance, 100) == 55);
+    CHECK(wellness::breaths_per_minute_tenths(resonance, 80) == 44);
+    CHECK(wellness::breaths_per_minute_tenths(resonance, 125) == 68);
+    const Exercise box = exercise("box", {{in, 4}, {hold, 4}, {out, 4}, {hold, 4}});
+    CHECK(wellness::breaths_per_minute_tenths(box, 100) == 38);
+    CHECK(wellness::breaths_per_minute_tenths(exercise("none", {}), 100) == 0);
+}
+
+TEST_CASE("A paced session's clock runs at the pace and never jumps when the pace changes",
+          "[breathing]") {
+    using wellness::PacedTime;
+    PacedTime time(10s);
+    CHECK(time.pace_percent() == 100);
+    CHECK(time.session_elapsed(5s) == 0s); // before the start
+    CHECK(time.session_elapsed(14s) == 4s);
+
+    time.set_pace(14s, 80);
+    CHECK(time.session_elapsed(14s) == 4s); // continuous at the change
+    CHECK(time.session_elapsed(14s + 1ns) == 4s);
+    CHECK(time.session_elapsed(24s) == 12s); // 10 s of wall at 80 %: 8 s more
+    CHECK(time.wall_time_of(12s) == 24s);
+    CHECK(time.wall_time_of(4s) == 14s);
+
+    time.set_pace(24s, 125);
+    CHECK(time.session_elapsed(24s) == 12s);
+    CHECK(time.session_elapsed(32s) == 22s);
+    CHECK(time.wall_time_of(22s) == 32s);
+
+    // Out of range: clamped to the steps' ends.
+    time.set_pace(32s, 500);
+    CHECK(time.pace_percent() == 125);
+    CHECK(PacedTime(0s, 1).pace_percent() == 80);
+
+    SECTION("the wall time of a session instant is the first at which it is reached") {
+        PacedTime slow(0s, 90);
+        for (const auto target : {1ns, 7ns, 1s + 3ns, 333333333ns, 600s + 1ns}) {
+            const auto wall = slow.wall_time_of(target);
+            CHECK(slow.session_elapsed(wall) >= target);
+            CHECK(slow.session_elapsed(wall - 1ns) < target);
+        }
+    }
+    SECTION("many changes leave no drift: the pace's share of each stretch adds up exactly") {
+        PacedTime drifting(0s);
+        nanoseconds wall{0};
+        nanoseconds expected{0};
+        for (int change = 0; change < 1000; ++change) {
+            const int pace = change % 2 == 0 ? 80 : 125;
+            drifting.set_pace(wall, pace);
+            wall += 1s;
+            expected += nanoseconds(1s) * pace / 100;
+        }
+        CHECK(drifting.session_elapsed(wall) == expected);
+    }
+}

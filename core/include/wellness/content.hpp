@@ -245,7 +245,8 @@ const std::vector<std::string>& ui_string_keys();
 // Kiosk words added after schema 1 was first published: a document may leave any of them out
 // (so content written before them stays valid) and the kiosk then uses builtin_ui_text(). When
 // present they are checked like the keys above. In this order:
-//   home, still_there, still_there_hint, still_here, phase_top_up, scan_to_call
+//   home, still_there, still_there_hint, still_here, phase_top_up, scan_to_call, pace_slower,
+//   pace_faster, breaths_unit, decimal_mark
 const std::vector<std::string>& optional_ui_string_keys();
 // The built-in wording (English and Spanish) of an optional key; nullptr for any other key.
 const LocalizedText* builtin_ui_text(std::string_view key);

@@ -834,3 +834,62 @@ TEST_CASE("Content without tones shows no sound switch anywhere", "[kiosk-flow]"
     CHECK_FALSE(visit.flow.sound_switch_shown());
     CHECK_FALSE(visit.flow.sound_on());
 }
+
+TEST_CASE("A person slows the breathing down or speeds it up: the circle goes on from where it "
+          "is, the session ends later or sooner, and the pace counts nothing",
+          "[kiosk-flow][privacy]") {
+    Visit visit;
+    visit.tap(Intent::leave_attract());
+    // Nowhere but choosing a length and the session itself.
+    CHECK_FALSE(visit.flow.pace_control_shown());
+    visit.tap(Intent::slower());
+    CHECK(visit.flow.state().pace_percent == 100);
+    visit.tap(Intent::choose_tile(Tile::breathe));
+    visit.tap(Intent::choose_exercise("box"));
+    REQUIRE(visit.flow.pace_control_shown());
+    const auto counted_before = visit.counted.size();
+    visit.tap(Intent::slower());
+    visit.tap(Intent::slower());
+    visit.tap(Intent::slower()); // the slowest step stays
+    CHECK(visit.flow.state().pace_percent == 80);
+    CHECK(visit.counted.size() == counted_before);
+    visit.tap(Intent::choose_length(1));
+    REQUIRE(visit.flow.screen() == Screen::breathe_running);
+    const MonotonicMs started = visit.now;
+
+    // 10 s on the wall at 80 % is 8 s of the exercise.
+    visit.wait(10000);
+    CHECK(visit.flow.breathing_elapsed(visit.now) == 8000);
+    visit.tap(Intent::faster()); // 500 ms later: 8.4 s in
+    CHECK(visit.flow.state().pace_percent == 90);
+    CHECK(visit.flow.breathing_elapsed(visit.now) == 8400);
+    visit.wait(1000);
+    CHECK(visit.flow.breathing_elapsed(visit.now) == 9300);
+    CHECK(visit.counted.size() == counted_before + 1); // breathing.started only
+
+    // The session ends when the exercise's own time has run its plan: later on the wall.
+    const auto plan = plan_session(visit.flow.content().exercises[0], 1);
+    const MonotonicMs plan_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(plan.total_duration).count();
+    const MonotonicMs change_at = started + 10500;
+    const MonotonicMs end = change_at + ((plan_ms - 8400) * 100 + 89) / 90;
+    // Someone is still there, touching now and then.
+    while (visit.now + 20000 < end) {
+        visit.wait(19500);
+        visit.tap(Intent::touch());
+    }
+    visit.wait(end - 1 - visit.now);
+    CHECK(visit.flow.screen() == Screen::breathe_running);
+    visit.wait(1);
+    CHECK(visit.flow.screen() == Screen::breathe_finished);
+    CHECK(end - started > plan_ms); // slower than written
+
+    // Again and Home keep this person's pace; Done forgets it.
+    visit.tap(Intent::again());
+    CHECK(visit.flow.state().pace_percent == 90);
+    CHECK(visit.flow.breathing_elapsed(visit.now + 1000) == 900);
+    visit.tap(Intent::home());
+    CHECK(visit.flow.state().pace_percent == 90);
+    visit.tap(Intent::done());
+    CHECK(visit.flow.state().pace_percent == 100);
+}

@@ -16,6 +16,7 @@ export const UI_STRING_KEYS = [
 // kiosk then uses its built-in wording, shown here as each field's placeholder.
 export const OPTIONAL_UI_STRING_KEYS = [
   'home', 'still_there', 'still_there_hint', 'still_here', 'phase_top_up', 'scan_to_call',
+  'pace_slower', 'pace_faster', 'breaths_unit', 'decimal_mark',
 ];
 
 export const BUILTIN_UI_TEXT = {
@@ -31,6 +32,10 @@ export const BUILTIN_UI_TEXT = {
     en: 'Scan with your own phone to call or text.',
     es: 'Escanea con tu propio teléfono para llamar o enviar un mensaje.',
   },
+  pace_slower: { en: 'Slower', es: 'Más lento' },
+  pace_faster: { en: 'Faster', es: 'Más rápido' },
+  breaths_unit: { en: 'breaths a minute', es: 'respiraciones por minuto' },
+  decimal_mark: { en: '.', es: ',' },
 };
 
 export const PROVIDER_KINDS = [
