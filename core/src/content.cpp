@@ -12,6 +12,7 @@
 #include "wellness/content.hpp"
 
 #include "wellness/json_input.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -399,8 +400,9 @@ std::string read_slug(Reader& reader, const Json* value, const std::string& path
         return {};
     }
     if (!is_valid_slug(*text)) {
-        reader.add(path, shown(*text) +
-                             " is not a valid id: use 1 to 32 lowercase letters, digits or '-'");
+        reader.add(path, shown(*text) + " is not a valid id: use 1 to " +
+                             std::to_string(shared_limits::max_id_chars) +
+                             " lowercase letters, digits or '-'");
         return {};
     }
     return std::move(*text);
@@ -1556,7 +1558,7 @@ std::string localized(const LocalizedText& text, const std::string& locale,
 }
 
 bool is_valid_slug(std::string_view id) {
-    if (id.empty() || id.size() > 32) {
+    if (id.empty() || id.size() > shared_limits::max_id_chars) {
         return false;
     }
     for (char c : id) {
@@ -1580,7 +1582,7 @@ std::string_view to_string(PhaseKind kind) {
 }
 
 bool is_asset_name(std::string_view name) {
-    if (name.empty() || name.size() > limits::max_asset_name_chars) {
+    if (name.empty() || name.size() > shared_limits::max_asset_name_chars) {
         return false;
     }
     for (char c : name) {

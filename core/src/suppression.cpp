@@ -673,7 +673,8 @@ SummaryReadResult decode_summary(const Json& json) {
             return refused(where + "unknown metric " + quoted_name(cell.metric));
         }
         if (!is_valid_slug(cell.key)) {
-            return refused(where + "a key must be 1 to 32 of a-z 0-9 -");
+            return refused(where + "a key must be 1 to " +
+                           std::to_string(shared_limits::max_id_chars) + " of a-z 0-9 -");
         }
         if (!row.at("suppressed").is_boolean()) {
             return refused(where + "suppressed must be true or false");

@@ -1,6 +1,7 @@
 #include "kiosk_options.hpp"
 
 #include "wellness/fingerprint.hpp"
+#include "wellness/limits.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -78,7 +79,7 @@ std::string transport_problem(const KioskOptions& options) {
 }
 
 bool valid_enrollment_code(std::string_view code) {
-    if (code.empty() || code.size() > 64) {
+    if (code.empty() || code.size() > shared_limits::max_enrollment_code_chars) {
         return false;
     }
     for (char c : code) {
