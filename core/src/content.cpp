@@ -12,6 +12,7 @@
 #include "wellness/content.hpp"
 
 #include "wellness/json_input.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -156,9 +157,9 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 
 // Phone numbers are shown, never dialled: digits and the usual separators only.
-std::optional<std::string> phone_problem(std::string_view phone) {
+Outcome check_phone(std::string_view phone) {
     if (phone.size() > limits::max_phone_chars) {
-        return "is longer than " + std::to_string(limits::max_phone_chars) + " characters";
+        return {"is longer than " + std::to_string(limits::max_phone_chars) + " characters"};
     }
     bool digit = false;
     for (char c : phone) {
@@ -167,14 +168,14 @@ std::optional<std::string> phone_problem(std::string_view phone) {
             continue;
         }
         if (c != ' ' && c != '+' && c != '-' && c != '(' && c != ')' && c != '.') {
-            return "may hold only digits, spaces and + - ( ) . (found " +
-                   shown(std::string_view(&c, 1)) + ")";
+            return {"may hold only digits, spaces and + - ( ) . (found " +
+                    shown(std::string_view(&c, 1)) + ")"};
         }
     }
     if (!digit) {
-        return "must contain at least one digit";
+        return {"must contain at least one digit"};
     }
-    return std::nullopt;
+    return {};
 }
 
 // Whatever follows '?' or '#' is where a link carries parameters a site can log.
@@ -184,58 +185,58 @@ bool booking_url_may_track(std::string_view url) {
 
 // The booking link becomes a QR code an officer opens on their own phone: it must be a plain
 // https URL with a host, nothing that can hide where it goes.
-std::optional<std::string> booking_url_problem(std::string_view url) {
+Outcome check_booking_url(std::string_view url) {
     if (url.size() > limits::max_booking_url_bytes) {
-        return "is longer than " + std::to_string(limits::max_booking_url_bytes) + " bytes";
+        return {"is longer than " + std::to_string(limits::max_booking_url_bytes) + " bytes"};
     }
     for (char c : url) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte <= 0x20 || byte >= 0x7f) {
-            return "must not contain spaces, control characters or non-ASCII characters "
-                   "(percent-encode them)";
+            return {"must not contain spaces, control characters or non-ASCII characters "
+                    "(percent-encode them)"};
         }
         if (c == '\\') {
-            return "must not contain a backslash";
+            return {"must not contain a backslash"};
         }
     }
     constexpr std::string_view scheme = "https://";
     if (url.size() < scheme.size()) {
-        return "must be an https:// link";
+        return {"must be an https:// link"};
     }
     for (std::size_t i = 0; i < scheme.size(); ++i) {
         const char c = url[i];
         const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         if (lower != scheme[i]) {
-            return "must be an https:// link";
+            return {"must be an https:// link"};
         }
     }
     const std::string_view rest = url.substr(scheme.size());
     const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
     if (authority.find('@') != std::string_view::npos) {
-        return "must not contain a user name or password";
+        return {"must not contain a user name or password"};
     }
     std::string_view host = authority;
     std::string_view port;
     if (!host.empty() && host.front() == '[') {
         const auto close = host.find(']');
         if (close == std::string_view::npos || close == 1) {
-            return "has a malformed IPv6 host";
+            return {"has a malformed IPv6 host"};
         }
         for (char c : host.substr(1, close - 1)) {
             const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
                             (c >= 'A' && c <= 'F') || c == ':' || c == '.';
             if (!ok) {
-                return "has a malformed IPv6 host";
+                return {"has a malformed IPv6 host"};
             }
         }
         const std::string_view after = host.substr(close + 1);
         if (!after.empty()) {
             if (after.front() != ':') {
-                return "has a malformed host";
+                return {"has a malformed host"};
             }
             port = after.substr(1);
             if (port.empty()) {
-                return "has an empty port";
+                return {"has an empty port"};
             }
         }
     } else {
@@ -244,40 +245,40 @@ std::optional<std::string> booking_url_problem(std::string_view url) {
             port = host.substr(colon + 1);
             host = host.substr(0, colon);
             if (port.empty()) {
-                return "has an empty port";
+                return {"has an empty port"};
             }
         }
         if (host.empty()) {
-            return "must name a host after https://";
+            return {"must name a host after https://"};
         }
         if (host.size() > 253 || host.front() == '.' || host.front() == '-' ||
             host.find("..") != std::string_view::npos) {
-            return "has a malformed host name";
+            return {"has a malformed host name"};
         }
         for (char c : host) {
             const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                             (c >= '0' && c <= '9') || c == '-' || c == '.';
             if (!ok) {
-                return "has a malformed host name";
+                return {"has a malformed host name"};
             }
         }
     }
     if (!port.empty()) {
         if (port.size() > 5) {
-            return "has a port out of range";
+            return {"has a port out of range"};
         }
         long value = 0;
         for (char c : port) {
             if (c < '0' || c > '9') {
-                return "has a port that is not a number";
+                return {"has a port that is not a number"};
             }
             value = value * 10 + (c - '0');
         }
         if (value < 1 || value > 65535) {
-            return "has a port out of range";
+            return {"has a port out of range"};
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 struct Reader {
@@ -399,8 +400,9 @@ std::string read_slug(Reader& reader, const Json* value, const std::string& path
         return {};
     }
     if (!is_valid_slug(*text)) {
-        reader.add(path, shown(*text) +
-                             " is not a valid id: use 1 to 32 lowercase letters, digits or '-'");
+        reader.add(path, shown(*text) + " is not a valid id: use 1 to " +
+                             std::to_string(shared_limits::max_id_chars) +
+                             " lowercase letters, digits or '-'");
         return {};
     }
     return std::move(*text);
@@ -855,8 +857,8 @@ void read_providers(Reader& reader, Fields& root, ContentDocument& document, Uni
                                limits::max_sentence_chars, false);
             if (auto url = read_string(reader, fields.required("booking_url"),
                                        fields.path_of("booking_url"))) {
-                if (auto problem = booking_url_problem(*url)) {
-                    reader.add(fields.path_of("booking_url"), "the booking link " + *problem);
+                if (const auto check = check_booking_url(*url); !check.ok()) {
+                    reader.add(fields.path_of("booking_url"), "the booking link " + check.problem);
                 } else {
                     provider.booking_url = *url;
                 }
@@ -880,8 +882,8 @@ void read_providers(Reader& reader, Fields& root, ContentDocument& document, Uni
                     read_string(reader, fields.optional("phone"), fields.path_of("phone"))) {
                 if (phone->empty()) {
                     // An empty phone is the same as none.
-                } else if (auto problem = phone_problem(*phone)) {
-                    reader.add(fields.path_of("phone"), "the phone number " + *problem);
+                } else if (const auto check = check_phone(*phone); !check.ok()) {
+                    reader.add(fields.path_of("phone"), "the phone number " + check.problem);
                 } else {
                     provider.phone = *phone;
                 }
@@ -890,8 +892,8 @@ void read_providers(Reader& reader, Fields& root, ContentDocument& document, Uni
                                          fields.path_of("phone_24h"))) {
                 if (phone->empty()) {
                     // The same as none: Urgent help does not list this provider.
-                } else if (auto problem = phone_problem(*phone)) {
-                    reader.add(fields.path_of("phone_24h"), "the 24-hour number " + *problem);
+                } else if (const auto check = check_phone(*phone); !check.ok()) {
+                    reader.add(fields.path_of("phone_24h"), "the 24-hour number " + check.problem);
                 } else {
                     provider.phone_24h = *phone;
                 }
@@ -1079,8 +1081,8 @@ void read_crisis_lines(Reader& reader, Fields& root, ContentDocument& document) 
                           return;
                       }
                       reachable = true;
-                      if (auto problem = phone_problem(*text)) {
-                          reader.add(fields.path_of(key), "the number " + *problem);
+                      if (const auto check = check_phone(*text); !check.ok()) {
+                          reader.add(fields.path_of(key), "the number " + check.problem);
                       } else {
                           out = *text;
                       }
@@ -1114,8 +1116,8 @@ void read_emergency_numbers(Reader& reader, Fields& root, ContentDocument& docum
                 read_localized(reader, fields.optional("description"),
                                fields.path_of("description"), limits::max_description_chars, true);
             if (auto call = read_string(reader, fields.required("call"), fields.path_of("call"))) {
-                if (auto problem = phone_problem(*call)) {
-                    reader.add(fields.path_of("call"), "the number " + *problem);
+                if (const auto check = check_phone(*call); !check.ok()) {
+                    reader.add(fields.path_of("call"), "the number " + check.problem);
                 } else {
                     number.call = *call;
                 }
@@ -1561,7 +1563,7 @@ std::string localized(const LocalizedText& text, const std::string& locale,
 }
 
 bool is_valid_slug(std::string_view id) {
-    if (id.empty() || id.size() > 32) {
+    if (id.empty() || id.size() > shared_limits::max_id_chars) {
         return false;
     }
     for (char c : id) {
@@ -1585,7 +1587,7 @@ std::string_view to_string(PhaseKind kind) {
 }
 
 bool is_asset_name(std::string_view name) {
-    if (name.empty() || name.size() > limits::max_asset_name_chars) {
+    if (name.empty() || name.size() > shared_limits::max_asset_name_chars) {
         return false;
     }
     for (char c : name) {

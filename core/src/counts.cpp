@@ -6,6 +6,8 @@
 
 #include "wellness/counts.hpp"
 
+#include "wellness/limits.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -91,7 +93,7 @@ std::vector<CounterKey> catalogue_keys(const ContentDocument& content) {
 }
 
 bool is_valid_uuid(std::string_view text) {
-    if (text.size() != 36) {
+    if (text.size() != shared_limits::batch_id_chars) {
         return false;
     }
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -531,8 +533,9 @@ BatchDecodeResult decode_batch(std::string_view body, IsoWeek current_week) {
             if (key.type == RawValue::Type::missing) {
                 problem(path() + "/key", "missing; a count needs a key");
             } else if (key.type != RawValue::Type::string || !is_valid_slug(key.text)) {
-                problem(path() + "/key",
-                        "must be a content id: 1 to 32 lowercase letters, digits or '-'");
+                problem(path() + "/key", "must be a content id: 1 to " +
+                                             std::to_string(shared_limits::max_id_chars) +
+                                             " lowercase letters, digits or '-'");
             } else if (const std::string_view fixed = fixed_key_of(metric_field.text);
                        metric_ok && !fixed.empty() && key.text != fixed) {
                 problem(path() + "/key", "must be \"" + std::string(fixed) + "\" for metric \"" +

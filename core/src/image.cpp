@@ -1,5 +1,7 @@
 #include "wellness/image.hpp"
 
+#include "wellness/problem.hpp"
+
 #include <memory>
 #include <png.h>
 #include <turbojpeg.h>
@@ -14,10 +16,10 @@ constexpr std::string_view jpeg_signature{"\xff\xd8\xff", 3};
 // the one IEND chunk and nothing after it (no truncation, no payload riding along).
 constexpr std::string_view png_end{"\0\0\0\0IEND\xae\x42\x60\x82", 12};
 
-std::string side_problem(long width, long height, int max_side) {
+Outcome check_sides(long width, long height, int max_side) {
     if (width < 1 || height < 1 || width > max_side || height > max_side)
-        return "the image is " + std::to_string(width) + "x" + std::to_string(height) +
-               " pixels; each side must be 1 to " + std::to_string(max_side);
+        return {"the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                " pixels; each side must be 1 to " + std::to_string(max_side)};
     return {};
 }
 
@@ -38,8 +40,8 @@ void decode_png(std::string_view bytes, int max_side, ImageDecodeResult& result)
         result.problem = std::string("the PNG cannot be read: ") + image.message;
         return;
     }
-    if (auto problem = side_problem(image.width, image.height, max_side); !problem.empty()) {
-        result.problem = problem;
+    if (auto sides = check_sides(image.width, image.height, max_side); !sides.ok()) {
+        result.problem = std::move(sides.problem);
         return;
     }
     image.format = PNG_FORMAT_RGBA;
@@ -69,8 +71,8 @@ void decode_jpeg(std::string_view bytes, int max_side, ImageDecodeResult& result
         result.problem = std::string("the JPEG cannot be read: ") + tjGetErrorStr2(handle.get());
         return;
     }
-    if (auto problem = side_problem(width, height, max_side); !problem.empty()) {
-        result.problem = problem;
+    if (auto sides = check_sides(width, height, max_side); !sides.ok()) {
+        result.problem = std::move(sides.problem);
         return;
     }
     RgbaImage decoded;

@@ -463,20 +463,19 @@ std::string quoted_name(const std::string& name) {
     return text;
 }
 
-std::optional<std::string> unknown_field(const Json& object,
-                                         std::initializer_list<std::string_view> allowed) {
+Outcome check_fields(const Json& object, std::initializer_list<std::string_view> allowed) {
     for (const auto& item : object.items()) {
         if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-            return "unknown field " + quoted_name(item.key());
+            return {"unknown field " + quoted_name(item.key())};
         }
     }
     for (const std::string_view name : allowed) {
         if (name != "at_least" && name != "published_through" && name != "kiosks_reporting" &&
             !object.contains(name)) {
-            return "missing field \"" + std::string(name) + "\"";
+            return {"missing field \"" + std::string(name) + "\""};
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 std::optional<std::int64_t> integer_in(const Json& value, std::int64_t lowest,
@@ -502,88 +501,90 @@ std::optional<std::int64_t> integer_in(const Json& value, std::int64_t lowest,
     return std::nullopt;
 }
 
-std::optional<std::string> period_problem(const std::string& period, const Summary& summary) {
+Outcome check_period(const std::string& period, const Summary& summary) {
     switch (summary.period) {
     case Period::week: {
         const auto week = IsoWeek::parse(period);
         if (!week || *week < summary.from || summary.to < *week) {
-            return "a week outside the summary's range";
+            return {"a week outside the summary's range"};
         }
-        return std::nullopt;
+        return {};
     }
     case Period::month:
         if (!is_month_label(period) || period < summary.from.month() ||
             summary.to.month() < period) {
-            return "a month outside the summary's range";
+            return {"a month outside the summary's range"};
         }
-        return std::nullopt;
+        return {};
     case Period::year:
         if (!is_year_label(period) || period < year_label(summary.from) ||
             year_label(summary.to) < period) {
-            return "a year outside the summary's range";
+            return {"a year outside the summary's range"};
         }
-        return std::nullopt;
+        return {};
     case Period::total:
         if (period != "total") {
-            return "a period other than \"total\" in a total summary";
+            return {"a period other than \"total\" in a total summary"};
         }
-        return std::nullopt;
+        return {};
     }
-    return "an unknown period";
+    return {"an unknown period"};
 }
 
 // Fills summary.reporting from an untrusted list, or says what is wrong with it.
-std::optional<std::string> decode_reporting(const Json& list, Summary& summary) {
+Outcome decode_reporting(const Json& list, Summary& summary) {
     if (!list.is_array()) {
-        return "must be an array";
+        return {"must be an array"};
     }
     if (list.size() > static_cast<std::size_t>(max_summary_weeks)) {
-        return "lists more weeks than a summary covers";
+        return {"lists more weeks than a summary covers"};
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
         const Json& entry = list[i];
         const std::string where = "entry " + std::to_string(i) + ": ";
         if (!entry.is_object()) {
-            return where + "must be an object";
+            return {where + "must be an object"};
         }
         for (const auto& item : entry.items()) {
             if (item.key() != "week" && item.key() != "released" && item.key() != "enrolled") {
-                return where + "unknown field " + quoted_name(item.key());
+                return {where + "unknown field " + quoted_name(item.key())};
             }
         }
         if (!entry.contains("week") || !entry.contains("released") || !entry.contains("enrolled")) {
-            return where + "needs week, released and enrolled";
+            return {where + "needs week, released and enrolled"};
         }
         const Json& week_text = entry.at("week");
         const auto week =
             week_text.is_string() ? IsoWeek::parse(week_text.get<std::string>()) : std::nullopt;
         if (!week || *week < summary.from || summary.to < *week || !summary.published_through ||
             *summary.published_through < *week) {
-            return where + "week must be a published ISO week of the summary's range";
+            return {where + "week must be a published ISO week of the summary's range"};
         }
         if (!summary.reporting.empty() && !(summary.reporting.back().week < *week)) {
-            return where + "weeks must be listed once each, in order";
+            return {where + "weeks must be listed once each, in order"};
         }
         const auto released = integer_in(entry.at("released"), 0, max_summary_n);
         const auto enrolled = integer_in(entry.at("enrolled"), 0, max_summary_n);
         if (!released || !enrolled || *released > *enrolled) {
-            return where + "released and enrolled must be whole numbers with released <= "
-                           "enrolled";
+            return {where + "released and enrolled must be whole numbers with released <= "
+                            "enrolled"};
         }
         summary.reporting.push_back({*week, *released, *enrolled});
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<Summary> decode_summary(const Json& json, std::string& error) {
+SummaryReadResult decode_summary(const Json& json) {
+    const auto refused = [](std::string error) {
+        return SummaryReadResult{std::nullopt, std::move(error)};
+    };
     if (!json.is_object()) {
-        error = "a summary must be a JSON object";
-        return std::nullopt;
+        return refused("a summary must be a JSON object");
     }
-    if (auto problem = unknown_field(
-            json, {"from", "to", "period", "k", "published_through", "kiosks_reporting", "rows"})) {
-        error = "summary: " + *problem;
-        return std::nullopt;
+    if (const auto fields = check_fields(
+            json, {"from", "to", "period", "k", "published_through", "kiosks_reporting", "rows"});
+        !fields.ok()) {
+        return refused("summary: " + fields.problem);
     }
     Summary summary;
     const Json& from = json.at("from");
@@ -592,21 +593,18 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
         from.is_string() ? IsoWeek::parse(from.get<std::string>()) : std::nullopt;
     const auto to_week = to.is_string() ? IsoWeek::parse(to.get<std::string>()) : std::nullopt;
     if (!from_week || !to_week) {
-        error = "summary: from and to must be ISO weeks like \"2026-W47\"";
-        return std::nullopt;
+        return refused("summary: from and to must be ISO weeks like \"2026-W47\"");
     }
     const Json& period = json.at("period");
     const auto period_kind =
         period.is_string() ? parse_period(period.get<std::string>()) : std::nullopt;
     if (!period_kind) {
-        error = "summary: period must be \"week\", \"month\" or \"total\"";
-        return std::nullopt;
+        return refused("summary: period must be \"week\", \"month\" or \"total\"");
     }
     const auto k = integer_in(json.at("k"), minimum_k, shared_limits::max_k);
     if (!k) {
-        error = "summary: k must be a whole number from " + std::to_string(minimum_k) + " to " +
-                std::to_string(shared_limits::max_k);
-        return std::nullopt;
+        return refused("summary: k must be a whole number from " + std::to_string(minimum_k) +
+                       " to " + std::to_string(shared_limits::max_k));
     }
     summary.from = *from_week;
     summary.to = *to_week;
@@ -623,8 +621,7 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
             const auto week =
                 through.is_string() ? IsoWeek::parse(through.get<std::string>()) : std::nullopt;
             if (!week) {
-                error = "summary: published_through must be an ISO week or null";
-                return std::nullopt;
+                return refused("summary: published_through must be an ISO week or null");
             }
             summary.published_through = *week;
         }
@@ -632,109 +629,93 @@ std::optional<Summary> decode_summary(const Json& json, std::string& error) {
     if (const auto check =
             check_summary_request({summary.from, summary.to, summary.period, summary.k});
         !check.ok()) {
-        error = "summary: " + check.problem;
-        return std::nullopt;
+        return refused("summary: " + check.problem);
     }
 
     if (json.contains("kiosks_reporting")) {
-        if (auto problem = decode_reporting(json.at("kiosks_reporting"), summary)) {
-            error = "summary: kiosks_reporting " + *problem;
-            return std::nullopt;
+        if (const auto reporting = decode_reporting(json.at("kiosks_reporting"), summary);
+            !reporting.ok()) {
+            return refused("summary: kiosks_reporting " + reporting.problem);
         }
     }
 
     const Json& rows = json.at("rows");
     if (!rows.is_array()) {
-        error = "summary: rows must be an array";
-        return std::nullopt;
+        return refused("summary: rows must be an array");
     }
     if (rows.size() > max_summary_cells) {
-        error = "summary: more than " + std::to_string(max_summary_cells) + " rows";
-        return std::nullopt;
+        return refused("summary: more than " + std::to_string(max_summary_cells) + " rows");
     }
     std::set<std::tuple<std::string, std::string, std::string>> seen;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const Json& row = rows[i];
         const std::string where = "summary row " + std::to_string(i) + ": ";
         if (!row.is_object()) {
-            error = where + "must be an object";
-            return std::nullopt;
+            return refused(where + "must be an object");
         }
-        if (auto problem =
-                unknown_field(row, {"period", "metric", "key", "n", "suppressed", "at_least"})) {
-            error = where + *problem;
-            return std::nullopt;
+        if (const auto fields =
+                check_fields(row, {"period", "metric", "key", "n", "suppressed", "at_least"});
+            !fields.ok()) {
+            return refused(where + fields.problem);
         }
         SummaryCell cell;
         if (!row.at("period").is_string() || !row.at("metric").is_string() ||
             !row.at("key").is_string()) {
-            error = where + "period, metric and key must be strings";
-            return std::nullopt;
+            return refused(where + "period, metric and key must be strings");
         }
         cell.period = row.at("period").get<std::string>();
         cell.metric = row.at("metric").get<std::string>();
         cell.key = row.at("key").get<std::string>();
-        if (auto problem = period_problem(cell.period, summary)) {
-            error = where + *problem;
-            return std::nullopt;
+        if (const auto in_range = check_period(cell.period, summary); !in_range.ok()) {
+            return refused(where + in_range.problem);
         }
         if (!is_known_metric(cell.metric)) {
-            error = where + "unknown metric " + quoted_name(cell.metric);
-            return std::nullopt;
+            return refused(where + "unknown metric " + quoted_name(cell.metric));
         }
         if (!is_valid_slug(cell.key)) {
-            error = where + "a key must be 1 to 32 of a-z 0-9 -";
-            return std::nullopt;
+            return refused(where + "a key must be 1 to " +
+                           std::to_string(shared_limits::max_id_chars) + " of a-z 0-9 -");
         }
         if (!row.at("suppressed").is_boolean()) {
-            error = where + "suppressed must be true or false";
-            return std::nullopt;
+            return refused(where + "suppressed must be true or false");
         }
         cell.suppressed = row.at("suppressed").get<bool>();
         const Json& n = row.at("n");
         if (cell.suppressed) {
             if (!n.is_null()) {
-                error = where + "a suppressed cell must have n null";
-                return std::nullopt;
+                return refused(where + "a suppressed cell must have n null");
             }
         } else {
             cell.n = integer_in(n, 0, max_summary_n);
             if (!cell.n) {
-                error =
-                    where + "n must be a whole number from 0 to " + std::to_string(max_summary_n);
-                return std::nullopt;
+                return refused(where + "n must be a whole number from 0 to " +
+                               std::to_string(max_summary_n));
             }
         }
         if (row.contains("at_least")) {
             cell.at_least = integer_in(row.at("at_least"), 0, max_summary_n);
             if (!cell.suppressed || !cell.at_least) {
-                error = where + "at_least must be a whole number, and only on a suppressed cell";
-                return std::nullopt;
+                return refused(where +
+                               "at_least must be a whole number, and only on a suppressed cell");
             }
         }
         if (!seen.emplace(cell.period, cell.metric, cell.key).second) {
-            error = where + "the same period, metric and key appear twice";
-            return std::nullopt;
+            return refused(where + "the same period, metric and key appear twice");
         }
         summary.cells.push_back(std::move(cell));
     }
     std::sort(summary.cells.begin(), summary.cells.end(), canonical_order);
-    return summary;
+    return {std::move(summary), ""};
 }
 
 } // namespace
 
 SummaryReadResult summary_from_json(const Json& json) {
-    SummaryReadResult result;
     try {
-        result.summary = decode_summary(json, result.error);
+        return decode_summary(json);
     } catch (const std::exception&) {
-        result.summary.reset();
-        result.error = "summary: malformed";
+        return {std::nullopt, "summary: malformed"};
     }
-    if (result.summary)
-        result.error.clear();
-    return result;
 }
 
 Summary merge_summaries(const std::vector<Summary>& summaries, int k) {

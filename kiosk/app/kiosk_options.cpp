@@ -1,6 +1,8 @@
 #include "kiosk_options.hpp"
 
 #include "wellness/fingerprint.hpp"
+#include "wellness/limits.hpp"
+#include "wellness/problem.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -66,19 +68,19 @@ bool is_loopback_host(std::string_view host) {
 }
 
 // Tokens and counts never cross a network in clear, and https means the pinned certificate.
-std::string transport_problem(const KioskOptions& options) {
+Outcome check_transport(const KioskOptions& options) {
     if (options.station_url.starts_with("http://") &&
         !is_loopback_host(url_host(options.station_url)))
-        return "station: plain http:// is only for a station on this machine; use the "
-               "station's https:// address with its fingerprint";
+        return {"station: plain http:// is only for a station on this machine; use the "
+                "station's https:// address with its fingerprint"};
     if (options.station_url.starts_with("https://") && options.station_fingerprint.empty())
-        return "fingerprint: an https station needs its certificate's fingerprint (the console "
-               "shows it with the enrollment code)";
+        return {"fingerprint: an https station needs its certificate's fingerprint (the console "
+                "shows it with the enrollment code)"};
     return {};
 }
 
 bool valid_enrollment_code(std::string_view code) {
-    if (code.empty() || code.size() > 64) {
+    if (code.empty() || code.size() > shared_limits::max_enrollment_code_chars) {
         return false;
     }
     for (char c : code) {
@@ -341,8 +343,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     for (const auto& [key, value] : given) {
         (void)apply_setting(key, value, options); // validated above
     }
-    if (auto problem = transport_problem(options); !problem.empty()) {
-        result.error = problem;
+    if (auto transport = check_transport(options); !transport.ok()) {
+        result.error = std::move(transport.problem);
         return result;
     }
     result.options = std::move(options);

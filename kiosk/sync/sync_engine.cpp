@@ -31,6 +31,7 @@ std::optional<std::string> token_in_answer(const StationResponse& response) {
 
 constexpr const char* database_file_name = "kiosk.sqlite3";
 constexpr const char* not_enrolled_message = "not enrolled / revoked";
+constexpr const char* stopping_message = "the kiosk is stopping";
 // What an observer of the LAN or the station learns from the traffic, and why it says nothing
 // about use:
 // - Contacts happen every contact_interval +- random jitter, whether or not anyone used the
@@ -244,13 +245,11 @@ int SyncEngine::maintain(std::time_t now) {
     return prepared;
 }
 
-std::optional<StationResponse> SyncEngine::call(const StationRequest& request, std::string& error) {
+StationCallResult SyncEngine::call(const StationRequest& request) {
     if (active_)
         client_.set_content_version(active_->version);
     auto answer = client_.send(request);
-    if (!answer.response)
-        error = answer.error;
-    auto& response = answer.response;
+    const auto& response = answer.response;
     status_.station_reachable = response.has_value();
     if (response && response->next_certificate)
         learn_next_certificate(*response->next_certificate);
@@ -259,9 +258,8 @@ std::optional<StationResponse> SyncEngine::call(const StationRequest& request, s
     if (response && response->status == 401 && request.path != "/api/v1/kiosk/enroll") {
         revoked_ = true;
         status_.enrolled = false;
-        error = not_enrolled_message;
     }
-    return response;
+    return answer;
 }
 
 std::vector<std::string> station_pins(const SyncSettings& settings) {
@@ -348,34 +346,29 @@ void SyncEngine::learn_next_certificate(const std::string& fingerprint) {
          "learnt the station's next certificate, SHA256 " + fingerprint);
 }
 
-bool SyncEngine::enroll(std::string& error) {
-    if (settings_.enrollment_code.empty()) {
-        error = "not enrolled: no enrollment code";
-        return false;
-    }
+Outcome SyncEngine::enroll() {
+    if (settings_.enrollment_code.empty())
+        return {"not enrolled: no enrollment code"};
     StationRequest request{"POST",
                            "/api/v1/kiosk/enroll",
                            Json{{"enrollment_code", settings_.enrollment_code}}.dump(),
                            "",
                            "",
                            16 * 1024};
-    const auto response = call(request, error);
-    if (!response)
-        return false;
-    if (response->status != 200 && response->status != 201) {
-        error = "enrollment refused: " + response_status_text(*response);
-        return false;
-    }
+    const auto answer = call(request);
+    if (!answer.response)
+        return {answer.error};
+    const auto& response = answer.response;
+    if (response->status != 200 && response->status != 201)
+        return {"enrollment refused: " + response_status_text(*response)};
     const auto token = token_in_answer(*response);
-    if (!token) {
-        error = "enrollment answer is not valid";
-        return false;
-    }
+    if (!token)
+        return {"enrollment answer is not valid"};
     write_token(settings_.data_dir / token_file_name, *token);
     token_ = *token;
     revoked_ = false;
     log_(Poco::Message::PRIO_INFORMATION, "enrolled with the station");
-    return true;
+    return {};
 }
 
 void SyncEngine::rotate_token(std::time_t now) {
@@ -383,11 +376,11 @@ void SyncEngine::rotate_token(std::time_t now) {
     // that first use, and until then both work, so a kiosk stopped anywhere in between keeps a
     // token that works. A failed swap is tried again on the next contact.
     StationRequest request{"POST", "/api/v1/kiosk/token", "{}", *token_, "", 16 * 1024};
-    std::string error;
-    const auto response = call(request, error);
+    const auto answer = call(request);
+    const auto& response = answer.response;
     if (!response || response->status != 200) {
         log_(Poco::Message::PRIO_WARNING,
-             "token swap failed: " + (response ? response_status_text(*response) : error));
+             "token swap failed: " + (response ? response_status_text(*response) : answer.error));
         return;
     }
     const auto token = token_in_answer(*response);
@@ -407,34 +400,32 @@ void SyncEngine::rotate_token(std::time_t now) {
     token_ = *token;
     // Used at once (a 304 at most), so the station retires the old token now rather than at
     // whatever request comes next.
-    std::string unused_error;
-    fetch_content(now, unused_error);
+    fetch_content(now);
     log_(Poco::Message::PRIO_INFORMATION, "swapped the station token for a fresh one");
 }
 
-bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
+Outcome SyncEngine::fetch_content(std::time_t now) {
     constexpr std::size_t most = shared_limits::max_manifest_bytes;
     StationRequest request{"GET", "/api/v1/kiosk/content", "", *token_, etag_, most};
-    const auto response = call(request, error);
-    if (!response)
-        return false;
+    const auto answer = call(request);
+    if (!answer.response)
+        return {answer.error};
+    const auto& response = answer.response;
     // Every answer says the station's current k, 304 included (promise 7).
     if ((response->status == 200 || response->status == 304) && response->station_k)
         learn_station_k(*response->station_k);
     if ((response->status == 200 || response->status == 304) && response->station_ledger)
         learn_station_ledger(*response->station_ledger);
     if (response->status == 304)
-        return true;
-    if (response->status != 200) {
-        if (response->status != 401)
-            error = "content: " + response_status_text(*response);
-        return false;
-    }
+        return {};
+    if (response->status == 401)
+        return {not_enrolled_message};
+    if (response->status != 200)
+        return {"content: " + response_status_text(*response)};
     auto parsed = parse_manifest(response->body);
     if (!parsed.manifest) {
-        error = "content rejected: " + parsed.error;
         log_(Poco::Message::PRIO_WARNING, "content rejected: " + parsed.error);
-        return false;
+        return {"content rejected: " + parsed.error};
     }
     if (parsed.manifest->k)
         learn_station_k(*parsed.manifest->k);
@@ -447,11 +438,11 @@ bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
             cache_.drop_pending();
             pending_.reset();
         }
-        return true;
+        return {};
     }
     if (pending_ && pending_->content.version == parsed.manifest->version) {
         etag_ = etag;
-        return true;
+        return {};
     }
     // Promise 6: a change of counting structure waits for the next ISO week; anything else
     // (wording, phones, links, hours) applies at once.
@@ -466,39 +457,37 @@ bool SyncEngine::fetch_content(std::time_t now, std::string& error) {
                            std::size_t max_bytes) -> std::optional<std::string> {
         if (stopping())
             return std::nullopt;
-        std::string fetch_error;
         StationRequest asset_request{"GET",    "/api/v1/kiosk/assets/" + name, "", *token_, "",
                                      max_bytes};
-        const auto asset = call(asset_request, fetch_error);
-        if (!asset || asset->status != 200)
+        const auto asset = call(asset_request);
+        if (!asset.response || asset.response->status != 200)
             return std::nullopt;
-        return asset->body;
+        return asset.response->body;
     };
     auto installed = cache_.install(*parsed.manifest, fetch, pending_from);
-    if (!installed.content) {
-        error = "content rejected: " + installed.error;
-        return false;
-    }
+    if (!installed.content)
+        return {"content rejected: " + installed.error};
     etag_ = etag;
     if (pending_from) {
         pending_ = PendingContent{std::move(*installed.content), *pending_from};
-        return true;
+        return {};
     }
     pending_.reset();
     activate(std::move(*installed.content));
-    return true;
+    return {};
 }
 
-bool SyncEngine::send_outbox(std::string& error) {
+Outcome SyncEngine::send_outbox() {
     const auto waiting = store().outbox();
     for (std::size_t i = 0; i < waiting.size() && i < max_batches_per_contact; ++i) {
         if (stopping())
-            return false;
+            return {stopping_message};
         const OutboxEntry& entry = waiting[i];
         StationRequest request{"POST", "/api/v1/kiosk/counts", entry.body, *token_, "", 16 * 1024};
-        const auto response = call(request, error);
-        if (!response)
-            return false;
+        const auto answer = call(request);
+        if (!answer.response)
+            return {answer.error};
+        const auto& response = answer.response;
         if (response->status == 200 || response->status == 201) {
             auto parsed = parse_json_input(response->body, JsonLimits{16 * 1024, 4});
             const bool acknowledged = parsed.value && parsed.value->is_object() &&
@@ -510,8 +499,7 @@ bool SyncEngine::send_outbox(std::string& error) {
                 store().acknowledge(entry.batch_id, station_ledger_.value_or(""));
                 continue;
             }
-            error = "counts: unexpected answer";
-            return false;
+            return {"counts: unexpected answer"};
         }
         // A week the station will never take (sealed, before this kiosk's enrollment, or
         // released already): the same bytes would be refused at every contact and hold up the
@@ -524,11 +512,11 @@ bool SyncEngine::send_outbox(std::string& error) {
         }
         // Kept for the next contact, whatever else the station said: only applied or duplicate
         // proves the station holds the batch.
-        if (response->status != 401)
-            error = "counts: " + response_status_text(*response);
-        return false;
+        if (response->status == 401)
+            return {not_enrolled_message};
+        return {"counts: " + response_status_text(*response)};
     }
-    return true;
+    return {};
 }
 
 void SyncEngine::contact(std::time_t now) {
@@ -537,19 +525,17 @@ void SyncEngine::contact(std::time_t now) {
     if (!client_.configured())
         return;
     ensure_content();
-    std::string error;
     revoked_ = false;
     token_rotation_due_ = false;
     if (!token_)
         token_ = read_token(settings_.data_dir / token_file_name);
-    bool ok = true;
+    Outcome outcome;
     if (!token_)
-        ok = enroll(error);
-    if (ok && token_) {
-        ok = fetch_content(now, error);
+        outcome = enroll();
+    if (outcome.ok() && token_) {
+        outcome = fetch_content(now);
         if (revoked_ && !stopping() && take_previous_token()) {
-            error.clear();
-            ok = fetch_content(now, error);
+            outcome = fetch_content(now);
             keep_previous_token_if_taken();
         }
         if (token_rotation_due_ && !revoked_ && !stopping())
@@ -558,24 +544,23 @@ void SyncEngine::contact(std::time_t now) {
         if (k_learnt_ && !revoked_)
             maintain(now);
         // Batches go even when the content could not be updated: they do not depend on it.
+        // The first problem of the contact is the one told.
         if (!revoked_ && !stopping()) {
-            std::string counts_error;
-            const bool counts_ok = send_outbox(counts_error);
-            if (!counts_ok && (ok || error.empty()))
-                error = counts_error;
-            ok = ok && counts_ok;
+            const Outcome counts = send_outbox();
+            if (outcome.ok())
+                outcome = counts;
         }
         store().forget_kept_before(IsoWeek::from_local_time(now).plus_weeks(-kept_release_weeks));
     }
     status_.enrolled = token_.has_value() && !revoked_;
     status_.weeks_waiting = store().weeks_waiting(IsoWeek::from_local_time(now));
-    if (ok) {
+    if (outcome.ok()) {
         status_.last_successful_contact = now;
         status_.last_error.clear();
         log_(Poco::Message::PRIO_INFORMATION, "sync ok");
     } else {
-        status_.last_error = error;
-        log_(Poco::Message::PRIO_WARNING, "sync failed: " + error);
+        status_.last_error = outcome.problem;
+        log_(Poco::Message::PRIO_WARNING, "sync failed: " + outcome.problem);
     }
 }
 

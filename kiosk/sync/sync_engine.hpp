@@ -5,9 +5,10 @@
 
 #include "content_cache.hpp"
 #include "local_store.hpp"
-#include "sync_types.hpp"
 #include "station_client.hpp"
 #include "sync_schedule.hpp"
+#include "sync_types.hpp"
+#include "wellness/problem.hpp"
 
 #include <atomic>
 #include <ctime>
@@ -69,15 +70,17 @@ class SyncEngine {
     void ensure_content();
     void seed(const IsoWeek& week);
     void activate(ActiveContent content);
-    bool fetch_content(std::time_t now, std::string& error);
-    bool send_outbox(std::string& error);
-    bool enroll(std::string& error);
+    // The steps of a contact; each says in technical words why it did not finish.
+    Outcome fetch_content(std::time_t now);
+    Outcome send_outbox();
+    Outcome enroll();
     void rotate_token(std::time_t now);
     void learn_next_certificate(const std::string& fingerprint);
     void learn_station_ledger(const std::string& ledger);
     bool take_previous_token();
     void keep_previous_token_if_taken();
-    std::optional<StationResponse> call(const StationRequest& request, std::string& error);
+    // One request; a 401 on anything but enrollment also marks the kiosk revoked.
+    StationCallResult call(const StationRequest& request);
     bool stopping() const { return abort_ && abort_->load(); }
 
     SyncSettings settings_;

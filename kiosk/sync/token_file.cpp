@@ -1,6 +1,7 @@
 #include "token_file.hpp"
 
 #include "durable_file.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -9,7 +10,7 @@
 namespace wellness::kiosk {
 
 bool is_plausible_token(const std::string& token) {
-    return !token.empty() && token.size() <= 256 &&
+    return !token.empty() && token.size() <= shared_limits::max_token_chars &&
            std::all_of(token.begin(), token.end(), [](char c) { return c > 0x20 && c < 0x7f; });
 }
 

@@ -3,6 +3,7 @@
 #include "request_connection.hpp"
 #include "security.hpp"
 #include "station_metrics.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -27,7 +28,8 @@ struct ParsedToken {
 
 std::optional<ParsedToken> parse_token(const std::string& token) {
     auto dot = token.find('.');
-    if (token.size() < 3 || token.size() > 200 || dot == std::string::npos || dot < 2)
+    if (token.size() < 3 || token.size() > shared_limits::max_token_chars ||
+        dot == std::string::npos || dot < 2)
         return std::nullopt;
     auto id = parse_id(std::string_view(token).substr(1, dot - 1));
     if (!id)

@@ -89,6 +89,97 @@ std::string join(const std::vector<std::string>& methods) {
 
 } // namespace
 
+StationRouter::Route StationRouter::exact(std::string_view path, std::vector<std::string> methods,
+                                          WrongMethod wrong_method, Create create) {
+    return {split_path(std::string(path)), PathMatch::exact, std::move(methods), wrong_method,
+            std::move(create)};
+}
+
+StationRouter::Route StationRouter::prefix(std::string_view path, std::vector<std::string> methods,
+                                           WrongMethod wrong_method, Create create) {
+    return {split_path(std::string(path)), PathMatch::prefix, std::move(methods), wrong_method,
+            std::move(create)};
+}
+
+template <typename Handler, typename... Arguments>
+StationRouter::Create StationRouter::make(Arguments... arguments) {
+    return [this, arguments...](RequestTarget& target) -> StationHandler* {
+        [[maybe_unused]] auto part = [&target](const auto& argument) -> decltype(auto) {
+            using Argument = std::decay_t<decltype(argument)>;
+            if constexpr (std::is_same_v<Argument, PathItem>)
+                return std::string(std::move(target.segments.back()));
+            else if constexpr (std::is_same_v<Argument, Query>)
+                return Poco::URI::QueryParameters(std::move(target.query));
+            else
+                return argument;
+        };
+        return new Handler(services_, part(arguments)...);
+    };
+}
+
+StationRouter::Create StationRouter::static_files() {
+    return [this](RequestTarget& target) {
+        return new StaticFilesHandler(services_, static_files_, std::move(target.path),
+                                      std::move(target.segments));
+    };
+}
+
+StationRouter::Create StationRouter::station_identity(StationIdentityHandler::Form form) {
+    return
+        [this, form](RequestTarget&) { return new StationIdentityHandler(services_, tls_, form); };
+}
+
+StationRouter::Create StationRouter::admin_accounts(AdminAccountsHandler::Resource resource) {
+    // Only the one admin's route names an account, with its last segment.
+    return [this, resource](RequestTarget& target) {
+        std::string name = resource == AdminAccountsHandler::Resource::admin
+                               ? std::move(target.segments.back())
+                               : std::string();
+        return new AdminAccountsHandler(services_, resource, std::move(name), login_throttle_,
+                                        account_throttle_);
+    };
+}
+
+StationRouter::Create StationRouter::kiosk_content() {
+    return make<KioskContentHandler>(manifests_, tls_, ledger_id_);
+}
+
+StationRouter::Create StationRouter::kiosk_counts() {
+    return make<KioskCountsHandler>(counts_writer_, release_gate_);
+}
+
+StationRouter::Create StationRouter::admin_session() {
+    return make<AdminSessionHandler>(login_throttle_, account_throttle_);
+}
+
+StationRouter::Create StationRouter::content_versions() {
+    return make<AdminContentVersionsHandler>();
+}
+
+StationRouter::Create StationRouter::content_version() {
+    return make<AdminContentVersionHandler>(path_item);
+}
+
+StationRouter::Create StationRouter::content_draft() {
+    return make<AdminContentDraftHandler>();
+}
+
+StationRouter::Create StationRouter::content_rollback() {
+    return make<AdminContentRollbackHandler>();
+}
+
+StationRouter::Create StationRouter::coordinator_tokens() {
+    return make<CoordinatorTokensHandler>();
+}
+
+StationRouter::Create StationRouter::coordinator_token() {
+    return make<CoordinatorTokenHandler>(path_item);
+}
+
+StationRouter::Create StationRouter::scraper_token() {
+    return make<MetricsTokenHandler>(metrics_token_);
+}
+
 StationRouter::StationRouter(const StationConfig& config, const Clock& clock, StationStore& store,
                              Poco::Logger& logger, LoginThrottle& login_throttle,
                              AccountThrottle& account_throttle, LoginThrottle& enroll_throttle,
@@ -97,227 +188,48 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
                              RequestMetrics& requests, MetricsToken& metrics_token,
                              const std::string& ledger_id)
     : services_{store, clock, config, logger}, body_time_(config.body_read_time),
-      unmatched_counters_(&requests.route("unmatched")) {
-    auto last = [](RequestTarget& target) { return std::move(target.segments.back()); };
+      login_throttle_(login_throttle), account_throttle_(account_throttle),
+      enroll_throttle_(enroll_throttle), manifests_(manifests), counts_writer_(counts_writer),
+      release_gate_(release_gate), tls_(tls), requests_(requests), metrics_token_(metrics_token),
+      ledger_id_(ledger_id), unmatched_counters_(&requests.route("unmatched")) {
+    using enum WrongMethod; // anyone, admins
+    using Form = StationIdentityHandler::Form;
+    using Account = AdminAccountsHandler::Resource;
     routes_ = {
-        {{},
-         PathMatch::exact,
-         {"GET", "HEAD"},
-         WrongMethod::anyone,
-         [this](RequestTarget&) { return new RootRedirectHandler(services_); }},
-        {{"healthz"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this](RequestTarget&) { return new HealthHandler(services_); }},
-        {{"api", "v1", "station"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this, tls](RequestTarget&) {
-             return new StationIdentityHandler(services_, tls, StationIdentityHandler::Form::json);
-         }},
-        {{"station-certificate.pem"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this, tls](RequestTarget&) {
-             return new StationIdentityHandler(services_, tls, StationIdentityHandler::Form::pem);
-         }},
-        {{"admin"},
-         PathMatch::prefix,
-         {"GET", "HEAD"},
-         WrongMethod::anyone,
-         [this](RequestTarget& target) {
-             return new StaticFilesHandler(services_, static_files_, std::move(target.path),
-                                           std::move(target.segments));
-         }},
-        {{"summary"},
-         PathMatch::prefix,
-         {"GET", "HEAD"},
-         WrongMethod::anyone,
-         [this](RequestTarget& target) {
-             return new StaticFilesHandler(services_, static_files_, std::move(target.path),
-                                           std::move(target.segments));
-         }},
-        {{"api", "v1", "summary"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this](RequestTarget& target) {
-             return new SummaryHandler(services_, std::move(target.query));
-         }},
-        {{"api", "v1", "kiosk", "enroll"},
-         PathMatch::exact,
-         {"POST"},
-         WrongMethod::anyone,
-         [this, &enroll_throttle](RequestTarget&) {
-             return new KioskEnrollHandler(services_, enroll_throttle);
-         }},
-        {{"api", "v1", "kiosk", "token"},
-         PathMatch::exact,
-         {"POST"},
-         WrongMethod::anyone,
-         [this](RequestTarget&) { return new KioskTokenHandler(services_); }},
-        {{"api", "v1", "kiosk", "content"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this, &manifests, tls, &ledger_id](RequestTarget&) {
-             return new KioskContentHandler(services_, manifests, tls, ledger_id);
-         }},
-        {{"api", "v1", "kiosk", "assets", "*"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this, last](RequestTarget& target) {
-             return new KioskAssetHandler(services_, last(target));
-         }},
-        {{"api", "v1", "kiosk", "counts"},
-         PathMatch::exact,
-         {"POST"},
-         WrongMethod::anyone,
-         [this, &counts_writer, &release_gate](RequestTarget&) {
-             return new KioskCountsHandler(services_, counts_writer, release_gate);
-         }},
-        {{"api", "v1", "admin", "session"},
-         PathMatch::exact,
-         {"POST", "DELETE"},
-         WrongMethod::anyone,
-         [this, &login_throttle, &account_throttle](RequestTarget&) {
-             return new AdminSessionHandler(services_, login_throttle, account_throttle);
-         }},
-        {{"api", "v1", "admin", "admins"},
-         PathMatch::exact,
-         {"GET", "POST"},
-         WrongMethod::admins_only,
-         [this, &login_throttle, &account_throttle](RequestTarget&) {
-             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::admins, "",
-                                             login_throttle, account_throttle);
-         }},
-        {{"api", "v1", "admin", "admins", "*"},
-         PathMatch::exact,
-         {"DELETE"},
-         WrongMethod::admins_only,
-         [this, &login_throttle, &account_throttle, last](RequestTarget& target) {
-             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::admin,
-                                             last(target), login_throttle, account_throttle);
-         }},
-        {{"api", "v1", "admin", "password"},
-         PathMatch::exact,
-         {"PUT"},
-         WrongMethod::admins_only,
-         [this, &login_throttle, &account_throttle](RequestTarget&) {
-             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::password,
-                                             "", login_throttle, account_throttle);
-         }},
-        {{"api", "v1", "admin", "sessions"},
-         PathMatch::exact,
-         {"DELETE"},
-         WrongMethod::admins_only,
-         [this, &login_throttle, &account_throttle](RequestTarget&) {
-             return new AdminAccountsHandler(services_, AdminAccountsHandler::Resource::sessions,
-                                             "", login_throttle, account_throttle);
-         }},
-        {{"api", "v1", "admin", "content"},
-         PathMatch::exact,
-         {"GET", "PUT"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminContentHandler(services_); }},
-        {{"api", "v1", "admin", "content", "versions"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminContentVersionsHandler(services_); }},
-        {{"api", "v1", "admin", "content", "versions", "*"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this, last](RequestTarget& target) {
-             return new AdminContentVersionHandler(services_, last(target));
-         }},
-        {{"api", "v1", "admin", "content", "draft"},
-         PathMatch::exact,
-         {"GET", "PUT", "DELETE"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminContentDraftHandler(services_); }},
-        {{"api", "v1", "admin", "content", "rollback"},
-         PathMatch::exact,
-         {"POST"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminContentRollbackHandler(services_); }},
-        {{"api", "v1", "admin", "limits"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminLimitsHandler(services_); }},
-        {{"api", "v1", "admin", "assets"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AdminAssetListHandler(services_); }},
-        {{"api", "v1", "admin", "assets", "*"},
-         PathMatch::exact,
-         {"GET", "PUT"},
-         WrongMethod::admins_only,
-         [this, last](RequestTarget& target) {
-             return new AdminAssetHandler(services_, last(target));
-         }},
-        {{"api", "v1", "admin", "kiosks"},
-         PathMatch::exact,
-         {"GET", "POST"},
-         WrongMethod::admins_only,
-         [this, tls](RequestTarget&) { return new AdminKiosksHandler(services_, tls); }},
-        {{"api", "v1", "admin", "kiosks", "*"},
-         PathMatch::exact,
-         {"DELETE"},
-         WrongMethod::admins_only,
-         [this, last](RequestTarget& target) {
-             return new AdminKioskHandler(services_, last(target));
-         }},
-        {{"api", "v1", "admin", "coordinator-tokens"},
-         PathMatch::exact,
-         {"GET", "POST"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new CoordinatorTokensHandler(services_); }},
-        {{"api", "v1", "admin", "coordinator-tokens", "*"},
-         PathMatch::exact,
-         {"DELETE"},
-         WrongMethod::admins_only,
-         [this, last](RequestTarget& target) {
-             return new CoordinatorTokenHandler(services_, last(target));
-         }},
-        {{"api", "v1", "admin", "audit"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new AuditHandler(services_); }},
-        {{"api", "v1", "admin", "backups", "latest"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget&) { return new BackupDownloadHandler(services_); }},
-        {{"metrics"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::anyone,
-         [this, tls, &requests, &metrics_token](RequestTarget&) {
-             return new MetricsHandler(services_, tls, requests, metrics_token);
-         }},
-        {{"api", "v1", "admin", "metrics-token"},
-         PathMatch::exact,
-         {"GET", "POST", "DELETE"},
-         WrongMethod::admins_only,
-         [this, &metrics_token](RequestTarget&) {
-             return new MetricsTokenHandler(services_, metrics_token);
-         }},
-        {{"api", "v1", "admin", "qr.svg"},
-         PathMatch::exact,
-         {"GET"},
-         WrongMethod::admins_only,
-         [this](RequestTarget& target) {
-             return new QrHandler(services_, std::move(target.query));
-         }},
+        exact("", {"GET", "HEAD"}, anyone, make<RootRedirectHandler>()),
+        exact("healthz", {"GET"}, anyone, make<HealthHandler>()),
+        exact("api/v1/station", {"GET"}, anyone, station_identity(Form::json)),
+        exact("station-certificate.pem", {"GET"}, anyone, station_identity(Form::pem)),
+        prefix("admin", {"GET", "HEAD"}, anyone, static_files()),
+        prefix("summary", {"GET", "HEAD"}, anyone, static_files()),
+        exact("api/v1/summary", {"GET"}, anyone, make<SummaryHandler>(query)),
+        exact("api/v1/kiosk/enroll", {"POST"}, anyone, make<KioskEnrollHandler>(enroll_throttle_)),
+        exact("api/v1/kiosk/token", {"POST"}, anyone, make<KioskTokenHandler>()),
+        exact("api/v1/kiosk/content", {"GET"}, anyone, kiosk_content()),
+        exact("api/v1/kiosk/assets/*", {"GET"}, anyone, make<KioskAssetHandler>(path_item)),
+        exact("api/v1/kiosk/counts", {"POST"}, anyone, kiosk_counts()),
+        exact("api/v1/admin/session", {"POST", "DELETE"}, anyone, admin_session()),
+        exact("api/v1/admin/admins", {"GET", "POST"}, admins, admin_accounts(Account::admins)),
+        exact("api/v1/admin/admins/*", {"DELETE"}, admins, admin_accounts(Account::admin)),
+        exact("api/v1/admin/password", {"PUT"}, admins, admin_accounts(Account::password)),
+        exact("api/v1/admin/sessions", {"DELETE"}, admins, admin_accounts(Account::sessions)),
+        exact("api/v1/admin/content", {"GET", "PUT"}, admins, make<AdminContentHandler>()),
+        exact("api/v1/admin/content/versions", {"GET"}, admins, content_versions()),
+        exact("api/v1/admin/content/versions/*", {"GET"}, admins, content_version()),
+        exact("api/v1/admin/content/draft", {"GET", "PUT", "DELETE"}, admins, content_draft()),
+        exact("api/v1/admin/content/rollback", {"POST"}, admins, content_rollback()),
+        exact("api/v1/admin/limits", {"GET"}, admins, make<AdminLimitsHandler>()),
+        exact("api/v1/admin/assets", {"GET"}, admins, make<AdminAssetListHandler>()),
+        exact("api/v1/admin/assets/*", {"GET", "PUT"}, admins, make<AdminAssetHandler>(path_item)),
+        exact("api/v1/admin/kiosks", {"GET", "POST"}, admins, make<AdminKiosksHandler>(tls_)),
+        exact("api/v1/admin/kiosks/*", {"DELETE"}, admins, make<AdminKioskHandler>(path_item)),
+        exact("api/v1/admin/coordinator-tokens", {"GET", "POST"}, admins, coordinator_tokens()),
+        exact("api/v1/admin/coordinator-tokens/*", {"DELETE"}, admins, coordinator_token()),
+        exact("api/v1/admin/audit", {"GET"}, admins, make<AuditHandler>()),
+        exact("api/v1/admin/backups/latest", {"GET"}, admins, make<BackupDownloadHandler>()),
+        exact("metrics", {"GET"}, anyone, make<MetricsHandler>(tls_, requests_, metrics_token_)),
+        exact("api/v1/admin/metrics-token", {"GET", "POST", "DELETE"}, admins, scraper_token()),
+        exact("api/v1/admin/qr.svg", {"GET"}, admins, make<QrHandler>(query)),
     };
     for (const auto& route : routes_)
         route_counters_.push_back(&requests.route(route_name(route)));
@@ -326,7 +238,7 @@ StationRouter::StationRouter(const StationConfig& config, const Clock& clock, St
 std::string StationRouter::route_name(const Route& route) {
     std::string name;
     for (const auto& segment : route.pattern)
-        name += "/" + std::string(segment);
+        name += "/" + segment;
     if (route.match == PathMatch::prefix)
         name += "/**";
     return name.empty() ? "/" : name;
@@ -365,7 +277,7 @@ StationHandler* StationRouter::route(const Poco::Net::HTTPServerRequest& request
             if (method == request.getMethod())
                 return route.create(target);
         return new MethodNotAllowedHandler(services_, join(route.methods),
-                                           route.wrong_method == WrongMethod::admins_only);
+                                           route.wrong_method == WrongMethod::admins);
     }
     throw not_found();
 }

@@ -1,5 +1,7 @@
 #include "core_test_support.hpp"
 #include "wellness/content.hpp"
+#include "wellness/counts.hpp"
+#include "wellness/limits.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -242,6 +244,28 @@ TEST_CASE("Content ids that are not lowercase slugs are refused", "[content]") {
     CHECK_FALSE(wellness::is_valid_slug(""));
     CHECK_FALSE(wellness::is_valid_slug("Sleep"));
     CHECK_FALSE(wellness::is_valid_slug("a.b"));
+}
+
+TEST_CASE("The ids both sides check take their shared limit's length and refuse one character "
+          "more",
+          "[content][limits]") {
+    namespace shared = wellness::shared_limits;
+    const std::string longest_id(shared::max_id_chars, 'a');
+    CHECK(wellness::is_valid_slug(longest_id));
+    CHECK_FALSE(wellness::is_valid_slug(longest_id + "a"));
+    require_valid(with("/providers/2/id", longest_id));
+    require_problem(with("/providers/2/id", longest_id + "a"), "/providers/2/id",
+                    "1 to " + std::to_string(shared::max_id_chars) + " lowercase");
+
+    const std::string longest_asset = std::string(shared::max_asset_name_chars - 4, 'a') + ".png";
+    CHECK(wellness::is_asset_name(longest_asset));
+    CHECK_FALSE(wellness::is_asset_name("a" + longest_asset));
+
+    const std::string batch_id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    REQUIRE(batch_id.size() == shared::batch_id_chars);
+    CHECK(wellness::is_valid_uuid(batch_id));
+    CHECK_FALSE(wellness::is_valid_uuid(batch_id + "0"));
+    CHECK_FALSE(wellness::is_valid_uuid(batch_id.substr(1)));
 }
 
 TEST_CASE("Content with a missing, empty or unknown translation is refused", "[content]") {

@@ -153,6 +153,12 @@ TEST_CASE("The station serves its limits to the console as the shared ones, with
     CHECK(limits.at("k") ==
           wellness::Json{{"min", 3}, {"max", wellness::shared_limits::max_k}, {"current", 7}});
     CHECK(limits.at("batch_entries") == wellness::max_batch_entries);
+    CHECK(limits.at("id_chars") == wellness::shared_limits::max_id_chars);
+    CHECK(limits.at("asset_name_chars") == wellness::shared_limits::max_asset_name_chars);
+    CHECK(limits.at("batch_id_chars") == wellness::shared_limits::batch_id_chars);
+    CHECK(limits.at("token_chars") == wellness::shared_limits::max_token_chars);
+    CHECK(limits.at("enrollment_code_chars") == wellness::shared_limits::max_enrollment_code_chars);
+    CHECK(limits.at("kiosk_name_chars") == wellness::shared_limits::max_kiosk_name_chars);
 }
 
 TEST_CASE("the configuration example in the station's README is a file the station accepts",

@@ -200,7 +200,6 @@ inline constexpr std::size_t max_sentence_chars =
 inline constexpr std::size_t max_description_chars = 600; // descriptions
 inline constexpr std::size_t max_phone_chars = 32;
 inline constexpr std::size_t max_booking_url_bytes = 512;
-inline constexpr std::size_t max_asset_name_chars = 64;
 inline constexpr std::size_t max_locales = 8;
 inline constexpr std::size_t max_exercises = 12;
 inline constexpr std::size_t max_phases = 8;

@@ -43,6 +43,23 @@ inline constexpr bool is_k_in_range(std::int64_t k) {
 // A content version as the kiosk reports it (X-Content-Version) and the manifest names it.
 inline constexpr std::size_t max_version_chars = 32;
 
+// Ids and names the two sides pass each other, in characters.
+// A content item's id and a counter's key (is_valid_slug: a-z 0-9 -), in the content, the
+// batches and the summaries.
+inline constexpr std::size_t max_id_chars = 32;
+// An asset's file name (is_asset_name), as the console uploads it and the manifest lists it.
+inline constexpr std::size_t max_asset_name_chars = 64;
+// A counts batch's id: a lowercase uuid (is_valid_uuid), always this long.
+inline constexpr std::size_t batch_id_chars = 36;
+// A bearer token (the kiosk's, an admin's, a coordinator's): the station reads none longer,
+// and a kiosk keeps none longer.
+inline constexpr std::size_t max_token_chars = 200;
+// An enrollment code as typed (dashes and spaces included): the kiosk's --enroll and
+// the station's POST /api/v1/kiosk/enroll.
+inline constexpr std::size_t max_enrollment_code_chars = 64;
+// A kiosk's name as an admin gives it (the station checks it; a kiosk never sees it).
+inline constexpr std::size_t max_kiosk_name_chars = 64;
+
 // One counts batch (counts.hpp): its bytes on the wire and the entries it may hold.
 inline constexpr std::size_t max_batch_bytes = wellness::max_batch_bytes;
 inline constexpr std::size_t max_batch_entries = wellness::max_batch_entries;

@@ -16,6 +16,13 @@ struct Problem {
 
 using Problems = std::vector<Problem>;
 
+// What a check or a step that yields no value answers (CONTRIBUTING.md, "Reporting failure"):
+// `problem` says why not, in words for a log or an admin, and is empty when all is well.
+struct Outcome {
+    std::string problem;
+    bool ok() const { return problem.empty(); }
+};
+
 // The first `shown` problems as one line ("path: message; ...; and N more"), for a log or an
 // error string where a list does not fit.
 inline std::string describe_problems(const Problems& problems, std::size_t shown = 5) {

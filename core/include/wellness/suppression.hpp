@@ -3,6 +3,7 @@
 #include "wellness/counts.hpp"
 #include "wellness/iso_week.hpp"
 #include "wellness/json_input.hpp"
+#include "wellness/problem.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -82,10 +83,7 @@ inline constexpr std::size_t max_summary_cells = 500'000;
 
 // Whether a request can be answered: `problem` says why not (from after to, a range longer than
 // max_summary_weeks, a k below minimum_k) and is empty when it can.
-struct SummaryRequestCheck {
-    std::string problem;
-    bool ok() const { return problem.empty(); }
-};
+using SummaryRequestCheck = Outcome;
 SummaryRequestCheck check_summary_request(const SummaryRequest& request);
 
 // Privacy promise 8: a station publishes fixed, calendar-aligned cells only, decided once when

@@ -3,6 +3,7 @@
 #include "kiosk_health.hpp"
 #include "security.hpp"
 #include "station_tls.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -64,7 +65,7 @@ void AdminKiosksHandler::serve(Poco::Net::HTTPServerRequest& request,
         return;
     }
     Json body = read_json_body(request, config().max_json_body_bytes);
-    std::string name = required_text(body, "name", 64);
+    std::string name = required_text(body, "name", shared_limits::max_kiosk_name_chars);
     std::string code = random_code(10);
     std::time_t now = station_time();
     std::time_t expires = now + static_cast<std::time_t>(config().enrollment_code_lifetime.count());

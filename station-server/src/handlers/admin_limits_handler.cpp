@@ -16,6 +16,12 @@ Json limits_json(const StationConfig& config) {
             {"content_bytes", config.max_content_body_bytes},
             {"k", {{"min", minimum_k}, {"max", shared::max_k}, {"current", config.k}}},
             {"version_chars", shared::max_version_chars},
+            {"id_chars", shared::max_id_chars},
+            {"asset_name_chars", shared::max_asset_name_chars},
+            {"batch_id_chars", shared::batch_id_chars},
+            {"token_chars", shared::max_token_chars},
+            {"enrollment_code_chars", shared::max_enrollment_code_chars},
+            {"kiosk_name_chars", shared::max_kiosk_name_chars},
             {"batch_bytes", shared::max_batch_bytes},
             {"batch_entries", shared::max_batch_entries}};
 }

@@ -1,6 +1,7 @@
 #include "kiosk_enroll_handler.hpp"
 
 #include "security.hpp"
+#include "wellness/limits.hpp"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -34,7 +35,8 @@ void KioskEnrollHandler::serve(Poco::Net::HTTPServerRequest& request,
         throw error;
     }
     Json body = read_json_body(request, config().max_json_body_bytes);
-    std::string code = normalize_code(required_text(body, "enrollment_code", 64));
+    std::string code = normalize_code(
+        required_text(body, "enrollment_code", shared_limits::max_enrollment_code_chars));
     std::string secret = random_secret();
     auto enrollment =
         store().enroll_kiosk(sha256_hex(code), sha256_hex(secret), station_time(),

@@ -1,6 +1,7 @@
 #include "kiosk_options.hpp"
 #include "layout.hpp"
 #include "test_script.hpp"
+#include "wellness/limits.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -67,6 +68,13 @@ TEST_CASE("Command-line flags set the kiosk's settings", "[kiosk-options]") {
     CHECK(result.options->sync_interval_seconds == 5);
     CHECK_FALSE(result.options->bench);
     CHECK(parse_options({"--help"}).options->help);
+}
+
+TEST_CASE("An enrollment code as long as the station reads is taken, one character more refused",
+          "[kiosk-options][limits]") {
+    const std::string longest(wellness::shared_limits::max_enrollment_code_chars, 'A');
+    CHECK(parse_options({"--enroll", longest}).options->enrollment_code == longest);
+    CHECK_FALSE(parse_options({"--enroll", longest + "A"}).options);
 }
 
 TEST_CASE("The display's DPI can be set when the driver reports a wrong one", "[kiosk-options]") {

@@ -917,8 +917,12 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
     // widest image; one byte or one pixel over is refused at upload.
     constexpr std::size_t at_total = shared::max_total_asset_bytes / shared::max_asset_bytes;
     Json names = Json::array();
+    // The second asset's name is as long as an asset's name may be.
+    const std::string longest_name =
+        "edge-1-" + std::string(shared::max_asset_name_chars - 11, 'n') + ".png";
+    REQUIRE(longest_name.size() == shared::max_asset_name_chars);
     for (std::size_t i = 0; i < at_total; ++i) {
-        const std::string name = "edge-" + std::to_string(i) + ".png";
+        const std::string name = i == 1 ? longest_name : "edge-" + std::to_string(i) + ".png";
         const int width = i == 0 ? shared::max_image_side : 1;
         CHECK(station.put("/api/v1/admin/assets/" + name, png_of(width, shared::max_asset_bytes),
                           "image/png", admin) == 201);
@@ -931,6 +935,11 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
                       "image/png", admin) == 422);
     CHECK(station.put("/api/v1/admin/assets/small.png", png_of(1, 1000), "image/png", admin) ==
           201);
+
+    const std::string name_over = "x" + longest_name;
+    CHECK(station.put("/api/v1/admin/assets/" + name_over, png_of(1, 1000), "image/png", admin) ==
+          422);
+    CHECK_FALSE(is_asset_name(name_over)); // what the kiosk's manifest reader asks
 
     const Json assets = station.call("GET", "/api/v1/admin/assets", Json(), admin, 200);
     for (const Json& asset : assets.at("assets")) {
@@ -948,6 +957,7 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
     station.publish_content(document, admin, "\"content-1\"");
 
     sync->contact_once();
+    // Version 2 lists the longest asset name: the kiosk took it with the rest.
     CHECK(sync->status().content_version == "2");
     sync->contact_once(); // and says so on its next contact
     sync.reset();
@@ -960,6 +970,39 @@ TEST_CASE("Station and kiosk agree at every shared limit's edge: what the statio
         LocalStore store(kiosk_dir.path() / "kiosk.sqlite3", {});
         CHECK(store.station_k() == shared::max_k); // the largest k reaches the kiosk
     }
+    for (const char* key : {"id_chars", "asset_name_chars", "batch_id_chars", "token_chars",
+                            "enrollment_code_chars", "kiosk_name_chars"})
+        CHECK(limits.contains(key));
+    CHECK(limits.at("asset_name_chars") == shared::max_asset_name_chars);
+    CHECK(limits.at("token_chars") == shared::max_token_chars);
+
+    // Tokens: the kiosk keeps none longer than the station reads, and the station's own fit.
+    const auto kiosk_token = read_token(kiosk_dir.path() / token_file_name);
+    REQUIRE(kiosk_token);
+    CHECK(kiosk_token->size() <= shared::max_token_chars);
+    CHECK(is_plausible_token(std::string(shared::max_token_chars, 't')));
+    CHECK_FALSE(is_plausible_token(std::string(shared::max_token_chars + 1, 't')));
+    station.call("GET", "/api/v1/kiosk/content", Json(),
+                 std::string(shared::max_token_chars + 1, 't'), 401);
+
+    // An enrollment code as long as a kiosk takes is looked up (and, being made up, not
+    // found); one character more is refused unread.
+    const auto enroll_error = [&](std::size_t length) {
+        return station
+            .call("POST", "/api/v1/kiosk/enroll",
+                  Json{{"enrollment_code", std::string(length, 'A')}}, "",
+                  length > shared::max_enrollment_code_chars ? 422 : 401)
+            .at("error")
+            .at("code");
+    };
+    CHECK(enroll_error(shared::max_enrollment_code_chars) == "invalid_enrollment_code");
+    CHECK(enroll_error(shared::max_enrollment_code_chars + 1) == "validation_failed");
+
+    // A kiosk's name: the longest is taken, one more refused.
+    station.call("POST", "/api/v1/admin/kiosks",
+                 Json{{"name", std::string(shared::max_kiosk_name_chars, 'r')}}, admin, 201);
+    station.call("POST", "/api/v1/admin/kiosks",
+                 Json{{"name", std::string(shared::max_kiosk_name_chars + 1, 'r')}}, admin, 422);
 
     // One over either setting: the station does not start, and says which setting and why.
     station.kill();
