@@ -401,3 +401,91 @@ TEST_CASE("each sealed week of a summary says how many kiosks released it of how
     auto again = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
     CHECK(again["kiosks_reporting"] == summary["kiosks_reporting"]);
 }
+
+TEST_CASE("a kiosk enrolled after a week began is expected to release weeks only from the next "
+          "one, unless it released its first week anyway",
+          "[station][summary]") {
+    TestStation station; // now: Wednesday of 2026-W47, noon
+    auto coordinator = station.coordinator_token();
+    auto long_there = station.kiosk_token("room 1");
+    // Both enrolled on Wednesday, in the room for half of W47: one is left off until W48, the
+    // other starts counting at once and releases W47 too.
+    auto silent_first_week = station.kiosk_token("room 2", 0);
+    auto counting_at_once = station.kiosk_token("room 3", 0);
+    // Enrolled in the very first second of W48 (Monday, midnight): in its room the whole week.
+    std::tm monday{};
+    monday.tm_year = 2026 - 1900;
+    monday.tm_mon = 10; // November
+    monday.tm_mday = 23;
+    monday.tm_isdst = -1;
+    station.now = std::mktime(&monday);
+    REQUIRE(IsoWeek::from_local_time(station.now) == *IsoWeek::parse("2026-W48"));
+    REQUIRE(IsoWeek::from_local_time(station.now - 1) == *IsoWeek::parse("2026-W47"));
+    auto whole_week = station.kiosk_token("room 4", 0);
+
+    for (const auto* kiosk : {&long_there, &counting_at_once})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W47", 5), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 8 * day; // Tuesday of W49: W48 has ended; room 4 is off all of W48
+    for (const auto* kiosk : {&long_there, &silent_first_week, &counting_at_once})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W48", 5), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 3 * week_seconds; // Tuesday of W52: W47 and W48 sealed
+
+    auto summary = station.get("/api/v1/summary?from=2026-W47&to=2026-W48", coordinator).json();
+    REQUIRE(summary["published_through"] == "2026-W49");
+    // W47: every kiosk there for the whole week reported, so the week is whole; room 3 counts
+    // because it released the week. W48: room 4 was there from its first second and is missed.
+    CHECK(summary["kiosks_reporting"] == Json::parse(R"([
+        {"week": "2026-W47", "released": 2, "enrolled": 2},
+        {"week": "2026-W48", "released": 3, "enrolled": 4}])"));
+    auto csv = station.get("/api/v1/summary?from=2026-W47&to=2026-W48&format=csv", coordinator);
+    CHECK(csv.body.find("2026-W47,visit,start,10,false,,2 of 2\r\n") != std::string::npos);
+    CHECK(csv.body.find("2026-W48,visit,start,15,false,,3 of 4\r\n") != std::string::npos);
+}
+
+TEST_CASE("weeks a station sealed before it kept kiosk figures say the kiosks reporting are "
+          "unknown, once its database is migrated, and weeks before its first kiosk say 0 of 0",
+          "[station][summary]") {
+    TestStation station; // now: Wednesday of 2026-W47; kiosks enrolled in 2026-W21
+    auto coordinator = station.coordinator_token();
+    auto first = station.kiosk_token("room 1");
+    auto second = station.kiosk_token("room 2");
+    // W45: room 2 was off. W46: both released.
+    REQUIRE(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 6), first)
+                .json()["status"] == "applied");
+    for (const auto* kiosk : {&first, &second})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 6), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 5 * day; // Monday of W48: W45 is due for its seal, W46 not yet
+    REQUIRE(station.get("/api/v1/summary", coordinator).json()["published_through"] == "2026-W45");
+    station.stop();
+    {
+        // The file as a station of schema 7 left it: W45 sealed without any kiosk figures.
+        SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
+                            SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE week_reporting;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN last_used_day;"
+                "PRAGMA user_version=7");
+    }
+    station.restart();
+    station.now += week_seconds; // Monday of W49: W46 seals under schema 8
+
+    auto summary = station.get("/api/v1/summary?from=2026-W19&to=2026-W46", coordinator).json();
+    REQUIRE(summary["published_through"] == "2026-W46");
+    // W19 and W20 came before either kiosk and hold no counts: 0 of 0. W21 (their enrollment)
+    // to W45 were sealed by schema 7: not in the list, so unknown, never a whole week.
+    CHECK(summary["kiosks_reporting"] == Json::parse(R"([
+        {"week": "2026-W19", "released": 0, "enrolled": 0},
+        {"week": "2026-W20", "released": 0, "enrolled": 0},
+        {"week": "2026-W46", "released": 2, "enrolled": 2}])"));
+    auto csv = station.get("/api/v1/summary?from=2026-W45&to=2026-W46&format=csv", coordinator);
+    CHECK(csv.body.find("2026-W45,visit,start,6,false,,unknown\r\n") != std::string::npos);
+    CHECK(csv.body.find("2026-W46,visit,start,12,false,,2 of 2\r\n") != std::string::npos);
+    auto total = station.get("/api/v1/summary?from=2026-W45&to=2026-W46&period=total&format=csv",
+                             coordinator);
+    CHECK(total.body.find("total,visit,start,18,false,,unknown\r\n") != std::string::npos);
+}
