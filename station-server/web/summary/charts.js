@@ -98,6 +98,9 @@ export function barChart({ title, description, groups, notes = [], reporting = [
   const bottom = manyGroups ? 70 : 36;
   const width = Math.max(360, left + groups.length * groupWidth + 12);
   const height = top + plotHeight + bottom;
+  // Wider than half a laptop's row (many series, say ten topics): it takes the whole row rather
+  // than scrolling inside half of one.
+  if (width > 480) figure.classList.add('wide');
   const y = (v) => top + plotHeight - (v / yMax) * plotHeight;
   const labelBars = present.length <= 48;
 

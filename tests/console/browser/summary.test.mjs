@@ -261,6 +261,7 @@ test('the summary page marks weeks sealed before the station kept kiosk figures 
     assert.ok(lines.includes('2026-W47,visit,start,20,false,,2 of 2'));
     const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: coordinator });
     assert.equal(lines.join('\r\n'), serverCsv.text, 'the page\'s CSV is the station\'s');
+    await visitsChart.evaluate((el) => el.scrollIntoView());
     await screenshot(page, 'summary-reporting');
 
     // A total over weeks of which some are unknown is unknown too.
