@@ -435,10 +435,11 @@ std::string summary_to_csv(const Summary& summary) {
     for (const SummaryCell& cell : summary.cells) {
         auto [place, fresh] = reported.try_emplace(cell.period);
         if (fresh) {
-            if (auto figures = reporting_of(summary, cell.period)) {
-                place->second =
-                    std::to_string(figures->released) + " of " + std::to_string(figures->enrolled);
-            }
+            // "unknown", never blank: a blank would read as nothing missing.
+            const auto figures = reporting_of(summary, cell.period);
+            place->second = figures ? std::to_string(figures->released) + " of " +
+                                          std::to_string(figures->enrolled)
+                                    : "unknown";
         }
     }
     for (const SummaryCell& cell : summary.cells) {

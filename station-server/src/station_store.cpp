@@ -292,6 +292,12 @@ void insert_cells(SQLite::Database& db, const std::vector<PublishedCell>& cells)
     }
 }
 
+// The first ISO week that begins at or after `instant` (local time): the week itself when
+// `instant` is its very first second, Monday 00:00, else the next one.
+IsoWeek first_whole_week_after(std::time_t instant) {
+    return IsoWeek::from_local_time(instant - 1).next();
+}
+
 // Seals every week up to `through` not sealed yet, inside the caller's transaction: its cells
 // are decided with k now and kept, and so are those of each month and ISO year it completes.
 // Returns the last sealed week.
@@ -310,22 +316,27 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
                 start = *week;
     }
     SQLite::Statement week_counts(db, "SELECT metric, key, n FROM weekly_counts WHERE week = ?");
-    // A kiosk is expected to release every week from the one it was enrolled in while it is
-    // not revoked; a revoked kiosk still counts for the weeks it did release.
+    // A kiosk is expected to release every whole week it was enrolled for while it is not
+    // revoked: from the first week that began after its enrollment. A kiosk enrolled on a
+    // Thursday may release that week (the station takes it) but need not, having been in its
+    // room for part of it only, so that week counts it only when it did release it, as a
+    // revoked kiosk counts for the weeks it did release.
     struct ExpectedKiosk {
         std::int64_t id;
-        IsoWeek first_week;
+        IsoWeek enrolled_week;
+        IsoWeek first_whole_week;
         bool revoked;
     };
     std::vector<ExpectedKiosk> kiosks;
     {
         SQLite::Statement enrolled(db, "SELECT id, coalesce(enrolled_at, created_at), revoked "
                                        "FROM kiosks WHERE enrolled = 1");
-        while (enrolled.executeStep())
-            kiosks.push_back({enrolled.getColumn(0).getInt64(),
-                              IsoWeek::from_local_time(
-                                  static_cast<std::time_t>(enrolled.getColumn(1).getInt64())),
-                              enrolled.getColumn(2).getInt() != 0});
+        while (enrolled.executeStep()) {
+            const auto enrolled_at = static_cast<std::time_t>(enrolled.getColumn(1).getInt64());
+            kiosks.push_back(
+                {enrolled.getColumn(0).getInt64(), IsoWeek::from_local_time(enrolled_at),
+                 first_whole_week_after(enrolled_at), enrolled.getColumn(2).getInt() != 0});
+        }
     }
     SQLite::Statement releases(db, "SELECT kiosk_id FROM kiosk_releases WHERE week = ?");
     SQLite::Statement reporting(
@@ -335,7 +346,7 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
     IsoWeek reporting_start = start;
     if (!sealed)
         for (const ExpectedKiosk& kiosk : kiosks)
-            reporting_start = std::min(reporting_start, kiosk.first_week);
+            reporting_start = std::min(reporting_start, kiosk.enrolled_week);
     for (IsoWeek week = reporting_start; week <= through; week = week.next()) {
         {
             std::set<std::int64_t> released;
@@ -345,7 +356,8 @@ std::optional<IsoWeek> seal_through(SQLite::Database& db, const IsoWeek& through
             releases.reset();
             std::int64_t expected = 0;
             for (const ExpectedKiosk& kiosk : kiosks)
-                if (released.contains(kiosk.id) || (!kiosk.revoked && kiosk.first_week <= week))
+                if (released.contains(kiosk.id) ||
+                    (!kiosk.revoked && kiosk.first_whole_week <= week))
                     ++expected;
             reporting.bind(1, week.to_string());
             reporting.bind(2, static_cast<std::int64_t>(released.size()));
@@ -1314,15 +1326,43 @@ std::vector<PublishedCell> StationStore::published_cells(const IsoWeek& from, co
 
 std::vector<WeekReporting> StationStore::week_reporting(const IsoWeek& from, const IsoWeek& to) {
     auto lease = borrow();
-    SQLite::Statement query(*lease, "SELECT week, released, enrolled FROM week_reporting "
-                                    "WHERE week >= ? AND week <= ? ORDER BY week");
+    auto& db = *lease;
+    std::map<IsoWeek, WeekReporting> weeks;
+    SQLite::Statement query(db, "SELECT week, released, enrolled FROM week_reporting "
+                                "WHERE week >= ? AND week <= ?");
     query.bind(1, from.to_string());
     query.bind(2, to.to_string());
-    std::vector<WeekReporting> weeks;
     while (query.executeStep())
         if (auto week = IsoWeek::parse(query.getColumn(0).getString()))
-            weeks.push_back({*week, query.getColumn(1).getInt64(), query.getColumn(2).getInt64()});
-    return weeks;
+            weeks[*week] = {*week, query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
+    // A week before the first kiosk's enrollment in which nothing was counted had no kiosk to
+    // release it: 0 of 0, whether it was sealed before the station kept these figures or is
+    // simply older than its first kiosk. Any other week without a row was sealed before
+    // schema 8, when who was enrolled was not recorded: it stays out of the list (unknown).
+    IsoWeek before_any_kiosk = to.next();
+    SQLite::Statement first(db, "SELECT min(coalesce(enrolled_at, created_at)) FROM kiosks "
+                                "WHERE enrolled = 1");
+    if (first.executeStep() && !first.getColumn(0).isNull())
+        before_any_kiosk = std::min(
+            before_any_kiosk,
+            IsoWeek::from_local_time(static_cast<std::time_t>(first.getColumn(0).getInt64())));
+    if (from < before_any_kiosk) {
+        std::set<std::string> counted;
+        SQLite::Statement counted_weeks(db, "SELECT DISTINCT week FROM weekly_counts "
+                                            "WHERE week >= ? AND week < ?");
+        counted_weeks.bind(1, from.to_string());
+        counted_weeks.bind(2, before_any_kiosk.to_string());
+        while (counted_weeks.executeStep())
+            counted.insert(counted_weeks.getColumn(0).getString());
+        for (IsoWeek week = from; week < before_any_kiosk; week = week.next())
+            if (!counted.contains(week.to_string()))
+                weeks.try_emplace(week, WeekReporting{week, 0, 0});
+    }
+    std::vector<WeekReporting> ordered;
+    ordered.reserve(weeks.size());
+    for (const auto& entry : weeks)
+        ordered.push_back(entry.second);
+    return ordered;
 }
 
 std::vector<WeeklyCount> StationStore::weekly_counts(const IsoWeek& from, const IsoWeek& to) {

@@ -319,7 +319,9 @@ class StationStore {
     std::optional<IsoWeek> seal_due_weeks(std::time_t now, const SealPolicy& policy);
     // The kept cells of weeks, months and years that lie within [from, to].
     std::vector<PublishedCell> published_cells(const IsoWeek& from, const IsoWeek& to);
-    // The kiosks-reporting figures of the sealed weeks within [from, to], in week order.
+    // The kiosks-reporting figures of the sealed weeks within [from, to], in week order: those
+    // kept at each week's seal, and 0 of 0 for weeks before the first kiosk's enrollment that
+    // hold no counts. A week sealed before schema 8 after that has none (unknown).
     std::vector<WeekReporting> week_reporting(const IsoWeek& from, const IsoWeek& to);
 
     // An admin's action that changes nothing stored but must be on record (a backup download).

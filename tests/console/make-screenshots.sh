@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-takes the README's screenshots of the admin console and the summary page
-# (images/console-*.png, images/summary-*.png) by running the browser tests with
-# CONSOLE_SCREENSHOTS_DIR set. Usage: tests/console/make-screenshots.sh [BUILD_DIR]
+# (images/console-*.png, images/summary-*.png), at desktop and phone widths, by running the
+# browser tests with CONSOLE_SCREENSHOTS_DIR set. Usage: tests/console/make-screenshots.sh [BUILD_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -13,4 +13,4 @@ if [ -z "$server" ]; then
 fi
 cd "$here"
 CONSOLE_SCREENSHOTS_DIR="$root/images" STATION_SERVER="$server" WEB_DIR="$root/station-server/web" \
-  node --test --test-concurrency=1 browser/console.test.mjs browser/summary.test.mjs
+  node --test --test-concurrency=1 browser/console.test.mjs browser/summary.test.mjs browser/phone.test.mjs

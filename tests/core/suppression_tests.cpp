@@ -284,17 +284,17 @@ TEST_CASE("A summary is written as CSV with an empty n for hidden cells", "[summ
                                         hidden_cell("total", "checkin.level", "heavy"),
                                         hidden_cell("total", "checkin.level", "okay", 12)});
     CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
-                                     "total,visit,start,31,false,,\r\n"
-                                     "total,checkin.level,heavy,,true,,\r\n"
-                                     "total,checkin.level,okay,,true,12,\r\n");
+                                     "total,visit,start,31,false,,unknown\r\n"
+                                     "total,checkin.level,heavy,,true,,unknown\r\n"
+                                     "total,checkin.level,okay,,true,12,unknown\r\n");
 }
 
 TEST_CASE("CSV fields holding commas, quotes or line breaks are quoted", "[summary]") {
     const auto summary = total_summary(
         {shown("total", "odd,metric", "say \"hi\"", 8), shown("total", "visit", "two\nlines", 9)});
     CHECK(summary_to_csv(summary) == "period,metric,key,n,suppressed,at_least,kiosks_reported\r\n"
-                                     "total,\"odd,metric\",\"say \"\"hi\"\"\",8,false,,\r\n"
-                                     "total,visit,\"two\nlines\",9,false,,\r\n");
+                                     "total,\"odd,metric\",\"say \"\"hi\"\"\",8,false,,unknown\r\n"
+                                     "total,visit,\"two\nlines\",9,false,,unknown\r\n");
 }
 
 TEST_CASE("A cell marked suppressed never shows its number on the wire", "[summary]") {
@@ -417,7 +417,8 @@ TEST_CASE("Each published week says how many kiosks released it of how many were
     CHECK(november->released == 5); // W45 and W46; W44's Thursday is in October
 }
 
-TEST_CASE("A summary from a station that keeps no kiosk figures is read, and says nothing of them",
+TEST_CASE("A summary from a station that keeps no kiosk figures is read, and its CSV says the "
+          "kiosks reporting are unknown",
           "[summary]") {
     Summary summary = reported_weeks();
     Json json = summary_to_json(summary);
@@ -426,12 +427,16 @@ TEST_CASE("A summary from a station that keeps no kiosk figures is read, and say
     REQUIRE(back);
     CHECK(back->reporting.empty());
     CHECK_FALSE(reporting_of(*back, "2026-W45"));
-    CHECK(summary_to_csv(*back).find("2026-W45,visit,start,20,false,,\r\n") != std::string::npos);
+    CHECK(summary_to_csv(*back).find("2026-W45,visit,start,20,false,,unknown\r\n") !=
+          std::string::npos);
     // A week without figures leaves every longer period that holds it without figures too.
     summary.reporting.erase(summary.reporting.begin() + 1);
     CHECK(reporting_of(summary, "2026-W44"));
     CHECK_FALSE(reporting_of(summary, "2026-W45"));
     CHECK_FALSE(reporting_of(summary, "total"));
+    const std::string csv = summary_to_csv(summary);
+    CHECK(csv.find("2026-W44,visit,start,20,false,,3 of 3\r\n") != std::string::npos);
+    CHECK(csv.find("2026-W45,visit,start,20,false,,unknown\r\n") != std::string::npos);
 }
 
 TEST_CASE("Kiosk figures that cannot be true are refused with a reason", "[summary]") {

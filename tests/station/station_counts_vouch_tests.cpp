@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace station_test;
 using wellness::IsoWeek;
@@ -80,6 +81,32 @@ std::vector<wellness::CounterKey> catalogue_of(const Json& document) {
     auto parsed = wellness::parse_content(document);
     REQUIRE(parsed.document);
     return wellness::catalogue_keys(*parsed.document);
+}
+
+// What a coordinator reads of the kiosks reporting over `range` ("from=...&to=..."): the JSON
+// answer's last published week and its figures per week, and the CSV's visit line of each
+// period, which carries the kiosks_reported column.
+using Lines = std::vector<std::string>;
+
+struct ReportingSeen {
+    Json published_through;
+    Json weeks;
+    std::vector<std::string> visit_lines;
+};
+
+ReportingSeen reporting_seen(const TestStation& station, const std::string& coordinator,
+                             const std::string& range) {
+    auto answer = station.get("/api/v1/summary?" + range, coordinator).json();
+    ReportingSeen seen{answer["published_through"], answer.value("kiosks_reporting", Json()), {}};
+    std::istringstream csv(
+        station.get("/api/v1/summary?" + range + "&format=csv", coordinator).body);
+    for (std::string line; std::getline(csv, line);) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.find(",visit,start,") != std::string::npos)
+            seen.visit_lines.push_back(line);
+    }
+    return seen;
 }
 
 } // namespace
@@ -384,20 +411,102 @@ TEST_CASE("each sealed week of a summary says how many kiosks released it of how
     // One enrolled now, in W50, was never expected to release the weeks before.
     station.kiosk_token("room 5", 0);
 
-    auto summary = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
-    REQUIRE(summary["published_through"] == "2026-W47");
-    CHECK(summary["kiosks_reporting"] == Json::parse(R"([
-        {"week": "2026-W45", "released": 4, "enrolled": 4},
+    const auto seen = reporting_seen(station, coordinator, "from=2026-W45&to=2026-W48");
+    REQUIRE(seen.published_through == "2026-W47");
+    CHECK(seen.weeks == Json::parse(R"([{"week": "2026-W45", "released": 4, "enrolled": 4},
         {"week": "2026-W46", "released": 3, "enrolled": 4},
         {"week": "2026-W47", "released": 0, "enrolled": 3}])"));
-    auto csv = station.get("/api/v1/summary?from=2026-W45&to=2026-W48&format=csv", coordinator);
-    CHECK(csv.body.find("2026-W46,visit,start,15,false,,3 of 4\r\n") != std::string::npos);
-    auto total = station.get("/api/v1/summary?from=2026-W45&to=2026-W46&period=total&format=csv",
-                             coordinator);
-    CHECK(total.body.find("total,visit,start,35,false,,7 of 8\r\n") != std::string::npos);
+    CHECK(seen.visit_lines == Lines{"2026-W45,visit,start,20,false,,4 of 4",
+                                    "2026-W46,visit,start,15,false,,3 of 4",
+                                    "2026-W47,visit,start,0,false,,0 of 3"});
+    CHECK(reporting_seen(station, coordinator, "from=2026-W45&to=2026-W46&period=total")
+              .visit_lines == Lines{"total,visit,start,35,false,,7 of 8"});
     // Decided at the seal: revoking another kiosk now changes no sealed week's figures.
     const std::string third_id = third.substr(1, third.find('.') - 1);
     REQUIRE(station.del("/api/v1/admin/kiosks/" + third_id, station.admin_token()).status == 200);
-    auto again = station.get("/api/v1/summary?from=2026-W45&to=2026-W48", coordinator).json();
-    CHECK(again["kiosks_reporting"] == summary["kiosks_reporting"]);
+    CHECK(reporting_seen(station, coordinator, "from=2026-W45&to=2026-W48").weeks == seen.weeks);
+}
+
+TEST_CASE("a kiosk enrolled after a week began is expected to release weeks only from the next "
+          "one, unless it released its first week anyway",
+          "[station][summary]") {
+    TestStation station; // now: Wednesday of 2026-W47, noon
+    auto coordinator = station.coordinator_token();
+    auto long_there = station.kiosk_token("room 1");
+    // Both enrolled on Wednesday, in the room for half of W47: one is left off until W48, the
+    // other starts counting at once and releases W47 too.
+    auto silent_first_week = station.kiosk_token("room 2", 0);
+    auto counting_at_once = station.kiosk_token("room 3", 0);
+    // Enrolled in the very first second of W48 (Monday, midnight): in its room the whole week.
+    std::tm monday{};
+    monday.tm_year = 2026 - 1900;
+    monday.tm_mon = 10; // November
+    monday.tm_mday = 23;
+    monday.tm_isdst = -1;
+    station.now = std::mktime(&monday);
+    REQUIRE(IsoWeek::from_local_time(station.now) == *IsoWeek::parse("2026-W48"));
+    REQUIRE(IsoWeek::from_local_time(station.now - 1) == *IsoWeek::parse("2026-W47"));
+    auto whole_week = station.kiosk_token("room 4", 0);
+
+    for (const auto* kiosk : {&long_there, &counting_at_once})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W47", 5), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 8 * day; // Tuesday of W49: W48 has ended; room 4 is off all of W48
+    for (const auto* kiosk : {&long_there, &silent_first_week, &counting_at_once})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W48", 5), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 3 * week_seconds; // Tuesday of W52: W47 and W48 sealed
+
+    const auto seen = reporting_seen(station, coordinator, "from=2026-W47&to=2026-W48");
+    REQUIRE(seen.published_through == "2026-W49");
+    // W47: every kiosk there for the whole week reported, so the week is whole; room 3 counts
+    // because it released the week. W48: room 4 was there from its first second and is missed.
+    CHECK(seen.visit_lines ==
+          Lines{"2026-W47,visit,start,10,false,,2 of 2", "2026-W48,visit,start,15,false,,3 of 4"});
+}
+
+TEST_CASE("weeks a station sealed before it kept kiosk figures say the kiosks reporting are "
+          "unknown, once its database is migrated, and weeks before its first kiosk say 0 of 0",
+          "[station][summary]") {
+    TestStation station; // now: Wednesday of 2026-W47; kiosks enrolled in 2026-W21
+    auto coordinator = station.coordinator_token();
+    auto first = station.kiosk_token("room 1");
+    auto second = station.kiosk_token("room 2");
+    // W45: room 2 was off. W46: both released.
+    REQUIRE(station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W45", 6), first)
+                .json()["status"] == "applied");
+    for (const auto* kiosk : {&first, &second})
+        REQUIRE(
+            station.post("/api/v1/kiosk/counts", visit_batch(new_batch_id(), "2026-W46", 6), *kiosk)
+                .json()["status"] == "applied");
+    station.now += 5 * day; // Monday of W48: W45 is due for its seal, W46 not yet
+    REQUIRE(station.get("/api/v1/summary", coordinator).json()["published_through"] == "2026-W45");
+    station.stop();
+    {
+        // The file as a station of schema 7 left it: W45 sealed without any kiosk figures.
+        SQLite::Database db((station.data_dir() / "station.sqlite3").string(),
+                            SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE week_reporting;"
+                "ALTER TABLE coordinator_tokens DROP COLUMN last_used_day;"
+                "PRAGMA user_version=7");
+    }
+    station.restart();
+    station.now += week_seconds; // Monday of W49: W46 seals under schema 8
+
+    // W19 and W20 came before either kiosk and hold no counts: 0 of 0. W21 (their enrollment)
+    // to W45 were sealed by schema 7: not in the JSON's list, so unknown, never a whole week.
+    const auto seen = reporting_seen(station, coordinator, "from=2026-W19&to=2026-W46");
+    REQUIRE(seen.published_through == "2026-W46");
+    CHECK(seen.weeks == Json::parse(R"([{"week": "2026-W19", "released": 0, "enrolled": 0},
+        {"week": "2026-W20", "released": 0, "enrolled": 0},
+        {"week": "2026-W46", "released": 2, "enrolled": 2}])"));
+    const Lines weeks =
+        reporting_seen(station, coordinator, "from=2026-W44&to=2026-W46").visit_lines;
+    CHECK(weeks == Lines{"2026-W44,visit,start,0,false,,unknown",
+                         "2026-W45,visit,start,6,false,,unknown",
+                         "2026-W46,visit,start,12,false,,2 of 2"});
+    CHECK(reporting_seen(station, coordinator, "from=2026-W45&to=2026-W46&period=total")
+              .visit_lines == Lines{"total,visit,start,18,false,,unknown"});
 }

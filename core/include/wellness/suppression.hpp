@@ -64,8 +64,11 @@ struct Summary {
     // it are not published at all, and are absent from the answer.
     std::optional<IsoWeek> published_through;
     std::vector<SummaryCell> cells; // ordered by period, then metric (catalogue order), then key
-    // Per published week of the range, in week order; a week absent is one the station cannot
-    // say (sealed before it kept these figures, or, merged, a station that did not say).
+    // Per published week of the range, in week order; a week absent is one whose kiosks
+    // reporting are unknown (sealed before the station kept these figures, or, merged, a
+    // station that did not say), and so is every longer period holding it. The JSON leaves
+    // such a week out of `kiosks_reporting` (the whole list when no week has figures); the CSV
+    // and the summary page say "unknown".
     std::vector<WeekReporting> reporting;
 };
 
@@ -133,7 +136,8 @@ Summary summarize(const std::vector<WeeklyCount>& counts, const SummaryRequest& 
 Json summary_to_json(const Summary& summary);
 std::string
 summary_to_csv(const Summary& summary); // header: period,metric,key,n,suppressed,at_least,
-                                        // kiosks_reported ("2 of 3" kiosk-weeks, or empty)
+                                        // kiosks_reported ("2 of 3" kiosk-weeks, or
+                                        // "unknown" where reporting_of has no figures)
 // Strict decode of an untrusted summary (a station's answer read by the rollup): unknown or
 // missing fields, unknown metrics, bad keys or periods, n and `suppressed` disagreeing, counts
 // outside 0..max_summary_n, duplicate cells are refused with `error` set. Cells come back in the

@@ -19,6 +19,10 @@ export function seriesStyle(index) {
 
 export const HIDDEN_WHY = (k) => `"hidden": a week counted by 1 to ${k - 1} people, or a month, year or total that includes such a week, so it may be any size; hidden so that nobody can be singled out. It is not zero.`;
 
+// Why a period's kiosks reporting can be unknown: the station sealed (a week of) it before it
+// recorded how many kiosks released each week.
+export const REPORTING_UNKNOWN_WHY = 'the station does not know how many kiosks reported that period (it was sealed before the station recorded it), so a kiosk may have been off; it may undercount';
+
 export const PERIOD_NOTES = {
   open: 'open: not over yet',
   unsealed: 'not sealed yet',
@@ -58,9 +62,11 @@ function niceStep(max) {
 // groups: x labels; notes: per group, why it has no published cells (a PERIOD_NOTES key) or
 // null; series: [{name, color, pattern}]; value(g, s) -> cell {n, suppressed, at_least} or
 // undefined.
-// shortfalls: per group, "2 of 3 kiosks reported" where not every kiosk released it, or null.
+// reporting: per group, a mark where the counts may be low, or null: {kind: 'short', text: "2 of
+// 3 kiosks reported", label: "2 of 3"} where not every kiosk released it, {kind: 'unknown', ...}
+// where the station does not know how many did (a week sealed before it kept the figure).
 // compact: narrow bars and groups, for short group labels such as rating steps.
-export function barChart({ title, description, groups, notes = [], shortfalls = [], series, value, k, wide = false, compact = false }) {
+export function barChart({ title, description, groups, notes = [], reporting = [], series, value, k, wide = false, compact = false }) {
   chartCounter += 1;
   const id = `chart-${chartCounter}`;
   const cells = [];
@@ -92,12 +98,15 @@ export function barChart({ title, description, groups, notes = [], shortfalls = 
   const bottom = manyGroups ? 70 : 36;
   const width = Math.max(360, left + groups.length * groupWidth + 12);
   const height = top + plotHeight + bottom;
+  // Wider than half a laptop's row (many series, say ten topics): it takes the whole row rather
+  // than scrolling inside half of one.
+  if (width > 480) figure.classList.add('wide');
   const y = (v) => top + plotHeight - (v / yMax) * plotHeight;
   const labelBars = present.length <= 48;
 
   const hatchId = `${id}-hatch`;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, preserveAspectRatio: 'xMinYMin meet' },
-    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, ${HIDDEN_WHY(k)} Grey bands are periods with nothing published yet. Dashed frames are periods not every kiosk reported. The tables below list every value.` }),
+    svg('desc', { id: `${id}-desc`, text: `${description || ''} Hatched bars with dashed outlines are hidden counts, ${HIDDEN_WHY(k)} Grey bands are periods with nothing published yet. Dashed frames are periods not every kiosk reported, dotted grey frames periods for which it is unknown how many kiosks reported. The tables below list every value.` }),
     svg('defs', {}, svg('pattern', { id: hatchId, patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)' },
       svg('rect', { width: 6, height: 6, fill: '#ffffff' }),
       svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: '#5c120e', 'stroke-width': 2 })),
@@ -120,14 +129,16 @@ export function barChart({ title, description, groups, notes = [], shortfalls = 
       chart.append(svg('text', { class: 'period-note', x: noteX, y: top + plotHeight / 2, 'text-anchor': 'middle',
         transform: `rotate(-90 ${noteX} ${top + plotHeight / 2})`, text: PERIOD_NOTES[notes[g]] }));
     }
-    if (shortfalls[g]) {
-      // A dashed frame and a short label over the group: its bars may undercount, since a
-      // kiosk was off or cut off for some of it.
+    const mark = reporting[g];
+    if (mark) {
+      // A frame and a short label over the group: its bars may undercount, since a kiosk was
+      // off or cut off for some of it (dashed), or nobody knows whether one was (dotted, grey).
+      const unknown = mark.kind === 'unknown';
       const bandX = left + g * groupWidth + 2;
       const noteX = left + g * groupWidth + groupWidth / 2;
-      chart.append(svg('rect', { class: 'reporting-band', x: bandX, y: top, width: groupWidth - 4, height: plotHeight, 'data-reporting': group },
-        svg('title', { text: `${group}: ${shortfalls[g]}; the counts may be low` })));
-      chart.append(svg('text', { class: 'reporting-label', x: noteX, y: top - 6, 'text-anchor': 'middle', text: shortfalls[g].replace(/ kiosk(-week)?s reported$/, '') }));
+      chart.append(svg('rect', { class: unknown ? 'reporting-band unknown' : 'reporting-band', x: bandX, y: top, width: groupWidth - 4, height: plotHeight, 'data-reporting': group, 'data-reporting-kind': mark.kind },
+        svg('title', { text: `${group}: ${mark.text}; the counts may be low` })));
+      chart.append(svg('text', { class: unknown ? 'reporting-label unknown' : 'reporting-label', x: noteX, y: top - 6, 'text-anchor': 'middle', text: mark.label }));
     }
     series.forEach((serie, s) => {
       const cell = value(g, s);
@@ -168,9 +179,13 @@ export function barChart({ title, description, groups, notes = [], shortfalls = 
       svg('rect', { x: 1, y: 1, width: 8, height: 8, fill: '#ffffff', stroke: '#5c120e', 'stroke-width': 1.5, 'stroke-dasharray': '2 1' }),
       svg('line', { x1: 2, y1: 8, x2: 8, y2: 2, stroke: '#5c120e', 'stroke-width': 1.5 })),
     'hidden (not zero)'));
-  if (shortfalls.some(Boolean)) {
+  if (reporting.some((mark) => mark && mark.kind === 'short')) {
     legendItems.push(h('li', {}, svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },
       svg('rect', { class: 'reporting-band', x: 1, y: 1, width: 8, height: 8 })), 'dashed frame "2 of 3": not every kiosk reported that period (one was off); it may undercount'));
+  }
+  if (reporting.some((mark) => mark && mark.kind === 'unknown')) {
+    legendItems.push(h('li', {}, svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },
+      svg('rect', { class: 'reporting-band unknown', x: 1, y: 1, width: 8, height: 8 })), `dotted frame "unknown": ${REPORTING_UNKNOWN_WHY}`));
   }
   if (notes.some(Boolean)) {
     legendItems.push(h('li', {}, svg('svg', { viewBox: '0 0 10 10', 'aria-hidden': 'true' },

@@ -3,7 +3,7 @@
 // CSV download is generated from exactly the rows the page shows.
 
 import { h, clear } from '../admin/js/dom.js';
-import { barChart, cellText, seriesStyle, HIDDEN_WHY, PERIOD_NOTES } from './charts.js';
+import { barChart, cellText, seriesStyle, HIDDEN_WHY, PERIOD_NOTES, REPORTING_UNKNOWN_WHY } from './charts.js';
 import { expectedPeriods, localWeekOf, monthOf, parseWeek, plusWeeks, weekDates, weekOf, weeksBetween, yearOf } from './weeks.js';
 
 const TOKEN_KEY = 'wellness.summary.token';
@@ -247,13 +247,19 @@ export function reportingOf(summary, label) {
   return weeks ? { released, enrolled } : null;
 }
 
-// "2 of 3 kiosks" for a week, "11 of 12 kiosk-weeks" for longer periods: only where not every
-// kiosk released, so a quiet-looking period is never read as a quiet room.
-function shortfallText(label, figures) {
-  if (!figures || figures.released >= figures.enrolled) return null;
+// A published period whose counts may be low, so that a quiet-looking period is never read as a
+// quiet room: "2 of 3 kiosks reported" for a week ("11 of 12 kiosk-weeks" for longer periods)
+// where not every kiosk released it, "kiosks reporting: unknown" where the station has no
+// figures for (a week of) it. Null where every kiosk reported.
+function reportingMark(label, figures) {
+  if (!figures) return { kind: 'unknown', text: 'kiosks reporting: unknown', label: 'unknown' };
+  if (figures.released >= figures.enrolled) return null;
   const unit = /^\d{4}-W\d{2}$/.test(label) ? 'kiosks' : 'kiosk-weeks';
-  return `${figures.released} of ${figures.enrolled} ${unit} reported`;
+  return { kind: 'short', text: `${figures.released} of ${figures.enrolled} ${unit} reported`, label: `${figures.released} of ${figures.enrolled}` };
 }
+
+// The pivot table's column header class of a marked period.
+const REPORTING_CLASSES = { short: 'incomplete', unknown: 'reporting-unknown' };
 
 function render() {
   const { rows, k } = shown;
@@ -266,8 +272,9 @@ function render() {
   for (const p of expected) if (periodsOf(rows).includes(p.label)) p.state = 'published';
   const periods = expected.map((p) => p.label);
   const notes = expected.map((p) => (p.state === 'published' ? null : p.state));
-  const shortfalls = expected.map((p) => (p.state === 'published' ? shortfallText(p.label, reportingOf(shown, p.label)) : null));
-  const short = shortfalls.filter(Boolean).length;
+  const reporting = expected.map((p) => (p.state === 'published' ? reportingMark(p.label, reportingOf(shown, p.label)) : null));
+  const short = reporting.filter((mark) => mark && mark.kind === 'short').length;
+  const unknown = reporting.filter((mark) => mark && mark.kind === 'unknown').length;
   const find = lookup(rows);
   const periodWord = { week: 'by week', month: 'by month', year: 'by year', total: 'for the whole period' }[shown.period] || '';
   const hiddenCount = rows.filter((r) => r.suppressed).length;
@@ -276,6 +283,7 @@ function render() {
     + (shown.publishedThrough ? ` Published through ${shown.publishedThrough}.` : ' Nothing is published yet.')
     + (waiting.length ? ` ${waiting.length} period(s) have nothing published yet and are marked, not drawn as 0.` : '')
     + (short ? ` ${short} period(s) were not reported by every kiosk (a kiosk was off or cut off, not a quiet room): they are marked and may undercount.` : '')
+    + (unknown ? ` For ${unknown} period(s) it is not known how many kiosks reported (sealed before the station recorded it): they are marked "kiosks reporting: unknown" and may undercount.` : '')
     + (shown.unreachable.length ? ` Not included (did not answer): ${shown.unreachable.join(', ')}.` : '');
   document.getElementById('hidden-why').textContent = hiddenCount ? `Hidden counts read ${HIDDEN_WHY(k)}` : '';
 
@@ -284,7 +292,7 @@ function render() {
   const overTime = (title, metric, colours, description) => {
     const keys = keyOrder(metric, keysOf(rows, metric));
     return barChart({
-      title, description, k, wide, groups: periods, notes, shortfalls,
+      title, description, k, wide, groups: periods, notes, reporting,
       series: keys.map((key, i) => ({ name: key, ...(colours ? { color: colours(key, i), pattern: 'solid' } : seriesStyle(i)) })),
       value: (g, s) => find(periods[g], metric, keys[s]),
     });
@@ -299,7 +307,7 @@ function render() {
   const multiples = h('div', { class: 'small-multiples' });
   for (const exercise of exercises) {
     multiples.append(barChart({
-      title: exercise, k, notes, shortfalls, description: `Exercise ${exercise}: sessions started and completed per period.`,
+      title: exercise, k, notes, reporting, description: `Exercise ${exercise}: sessions started and completed per period.`,
       groups: periods,
       series: [{ name: 'started', ...seriesStyle(0) }, { name: 'completed', ...seriesStyle(2) }],
       value: (g, s) => find(periods[g], s === 0 ? 'breathing.started' : 'breathing.completed', exercise),
@@ -325,7 +333,7 @@ function render() {
     const perPeriod = h('div', { class: 'small-multiples rating-multiples' });
     periods.forEach((period, p) => {
       perPeriod.append(barChart({
-        title: shortfalls[p] ? `${periodLabel(expected[p])} (${shortfalls[p]})` : periodLabel(expected[p]),
+        title: reporting[p] ? `${periodLabel(expected[p])} (${reporting[p].text})` : periodLabel(expected[p]),
         k, compact: true, notes: ratingKeys.map(() => notes[p]), groups: ratingKeys,
         description: `Stress ratings in ${period}: how many rated each step before an exercise and after one.`,
         series: [{ name: 'before', ...seriesStyle(1) }, { name: 'after', ...seriesStyle(0) }],
@@ -349,8 +357,8 @@ function render() {
     h('table', { id: 'pivot-table' },
       h('caption', {}, 'Counts by period (rows: what was counted, columns: periods)'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'What'), h('th', { scope: 'col' }, 'Key'),
-        expected.map((p, i) => h('th', { scope: 'col', 'data-period': p.label, class: shortfalls[i] ? 'incomplete' : null },
-          periodLabel(p), shortfalls[i] ? h('span', { class: 'reporting-note', 'data-reporting': p.label }, ` (${shortfalls[i]})`) : null)))),
+        expected.map((p, i) => h('th', { scope: 'col', 'data-period': p.label, class: reporting[i] ? REPORTING_CLASSES[reporting[i].kind] : null },
+          periodLabel(p), reporting[i] ? h('span', { class: 'reporting-note', 'data-reporting': p.label, title: reporting[i].kind === 'unknown' ? REPORTING_UNKNOWN_WHY : null }, ` (${reporting[i].text})`) : null)))),
       h('tbody', {}, lines.map((line) => h('tr', { 'data-metric': line.metric, 'data-key': line.key },
         h('th', { scope: 'row' }, METRIC_NAMES[line.metric] || 'All counts'),
         h('td', {}, line.key),
@@ -373,11 +381,20 @@ function render() {
         h('td', {}, METRIC_NAMES[row.metric] || row.metric),
         h('td', {}, row.key),
         h('td', { class: row.suppressed ? 'count suppressed' : 'count' }, cellText(row, k)),
-        h('td', { class: shortfallText(row.period, reportingOf(shown, row.period)) ? 'reporting incomplete' : 'reporting' }, reportedText(reportingOf(shown, row.period)))))))));
+        reportedCell(row.period)))))));
 }
 
+// The table's "Kiosks reported" cell of a period: "2 of 3", or "unknown", marked as the header.
+function reportedCell(period) {
+  const figures = reportingOf(shown, period);
+  const mark = reportingMark(period, figures);
+  return h('td', { class: ['reporting', mark && mark.kind === 'short' && 'incomplete', mark && mark.kind === 'unknown' && 'unknown'] }, reportedText(figures));
+}
+
+// As the station's CSV writes it (core's summary_to_csv): "2 of 3", or "unknown" where the
+// station gave no figures, never blank.
 function reportedText(figures) {
-  return figures ? `${figures.released} of ${figures.enrolled}` : '';
+  return figures ? `${figures.released} of ${figures.enrolled}` : 'unknown';
 }
 
 // ---- CSV ------------------------------------------------------------------------------

@@ -37,6 +37,9 @@ test('an admin fixes a bad booking link the server refused, publishes, the kiosk
     await signIn(page, station);
     assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie is set');
     assert.ok(await page.evaluate(() => sessionStorage.getItem('wellness.admin.token')), 'the token is in sessionStorage');
+    // Nothing but the editor's own parts: no stray word where an optional part is absent.
+    assert.deepEqual(await page.locator('#view-content').evaluate((root) => [...root.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim()).map((node) => node.textContent)), []);
     await screenshot(page, 'console-content');
 
     const link = page.locator(byId('f.providers.0.booking_url'));

@@ -4,51 +4,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startStation, restartStation, clockOffsetTo, call, adminToken, enrollKiosk, postCounts } from '../lib/station.mjs';
+import { call } from '../lib/station.mjs';
 import { openBrowser, screenshot } from '../lib/browser.mjs';
-
-const count = (week, metric, key, n) => ({ week, metric, key, n });
+import { SEALED_WEEKS, count, restartAsSchema7, showSummary, stationWithSealedWeeks } from '../lib/summary.mjs';
 
 test('the summary page shows a count under k as "hidden", never as its value or zero, in the table, the charts and the CSV', { timeout: 90000 }, async () => {
-  // Weeks seal 28 days after they end: the kiosk is enrolled on 7 October (a station takes no
-  // week before a kiosk's enrollment), the counts go in on Wednesday of 2026-W48 (W44..W47
-  // have ended, none is sealed) and are read on 23 December, once all four are sealed.
-  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28 });
+  const counts = [];
+  const weeks = SEALED_WEEKS;
+  weeks.forEach((week, i) => {
+    counts.push(count(week, 'visit', 'start', 20 + i * 3));
+    counts.push(count(week, 'breathing.started', 'box', 9 + i));
+    counts.push(count(week, 'breathing.completed', 'box', 7 + i));
+    counts.push(count(week, 'checkin.level', 'healthy', 8 + i), count(week, 'checkin.level', 'reacting', 6));
+    counts.push(count(week, 'checkin.topic', 'workload', 7), count(week, 'checkin.topic', 'family', 6));
+    counts.push(count(week, 'handoff.shown', 'eap', 5 + i));
+    counts.push(count(week, 'crisis.viewed', 'list', 5));
+    counts.push(count(week, 'rating.before', '7', 6 + i), count(week, 'rating.before', '8', 5));
+    counts.push(count(week, 'rating.after', '3', 5 + i), count(week, 'rating.after', '4', 6));
+  });
+  // One week with only two people asking about sleep: must never show as 2.
+  counts.push(count('2026-W46', 'checkin.topic', 'sleep', 2));
+  // And two people rating 9 after an exercise.
+  counts.push(count('2026-W46', 'rating.after', '9', 2));
+  const { station, coordinator } = await stationWithSealedWeeks({ kiosks: [{ name: 'wellness room', counts }] });
   const browser = await openBrowser({ width: 1100, height: 900 });
   try {
-    const kiosk = await enrollKiosk(station, await adminToken(station));
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
-    const counts = [];
-    const weeks = ['2026-W44', '2026-W45', '2026-W46', '2026-W47'];
-    weeks.forEach((week, i) => {
-      counts.push(count(week, 'visit', 'start', 20 + i * 3));
-      counts.push(count(week, 'breathing.started', 'box', 9 + i));
-      counts.push(count(week, 'breathing.completed', 'box', 7 + i));
-      counts.push(count(week, 'checkin.level', 'healthy', 8 + i), count(week, 'checkin.level', 'reacting', 6));
-      counts.push(count(week, 'checkin.topic', 'workload', 7), count(week, 'checkin.topic', 'family', 6));
-      counts.push(count(week, 'handoff.shown', 'eap', 5 + i));
-      counts.push(count(week, 'crisis.viewed', 'list', 5));
-      counts.push(count(week, 'rating.before', '7', 6 + i), count(week, 'rating.before', '8', 5));
-      counts.push(count(week, 'rating.after', '3', 5 + i), count(week, 'rating.after', '4', 6));
-    });
-    // One week with only two people asking about sleep: must never show as 2.
-    counts.push(count('2026-W46', 'checkin.topic', 'sleep', 2));
-    // And two people rating 9 after an exercise.
-    counts.push(count('2026-W46', 'rating.after', '9', 2));
-    await postCounts(station, kiosk, counts);
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
-    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
-    assert.equal(created.status, 201);
-
     const page = await browser.context.newPage();
-    await page.goto(`${station.baseUrl}/summary/`);
-    await page.fill('#token', created.json.token);
-    await page.click('#token-save');
-    await page.fill('#from', '2026-W44');
-    await page.fill('#to', '2026-W47');
-    await page.selectOption('#period', 'week');
-    await page.click('#show');
-    await page.locator('#summary-table').waitFor();
+    await showSummary(page, station, coordinator, { from: '2026-W44', to: '2026-W47' });
     assert.equal(await page.evaluate(() => document.cookie), '');
 
     const sleep = page.locator('#summary-table tr[data-metric="checkin.topic"][data-key="sleep"][data-period="2026-W46"]');
@@ -90,7 +72,7 @@ test('the summary page shows a count under k as "hidden", never as its value or 
     const tableRows = await page.locator('#summary-table tbody tr').count();
     assert.equal(lines.length - 1, tableRows, 'the CSV holds exactly the rows on the page');
     // And it is what the station itself sends as CSV for the same query.
-    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: created.json.token });
+    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: coordinator });
     assert.equal(csv, serverCsv.text);
 
     // A wrong token is refused and forgotten.
@@ -109,30 +91,22 @@ test('the summary page shows a count under k as "hidden", never as its value or 
 test('the summary page marks weeks not sealed yet and the open week instead of drawing 0, keeps the range in the address, and reads weeks as 2026-W47', { timeout: 120000 }, async () => {
   // W44..W47 are sealed on 23 December (28 days after they end); W48..W51 have ended but are
   // not sealed; W52 is the station's open week.
-  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28, stationName: 'North precinct' });
+  const counts = [];
+  for (const week of SEALED_WEEKS) {
+    counts.push(count(week, 'visit', 'start', 40), count(week, 'checkin.level', 'ill', 9), count(week, 'checkin.level', 'healthy', 12));
+    counts.push(count(week, 'crisis.viewed', 'list', 3)); // every week hidden
+  }
+  const { station, coordinator } = await stationWithSealedWeeks({ kiosks: [{ name: 'wellness room', counts }], stationName: 'North precinct' });
   const browser = await openBrowser({ width: 390, height: 844 });
   try {
-    const kiosk = await enrollKiosk(station, await adminToken(station));
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
-    const counts = [];
-    for (const week of ['2026-W44', '2026-W45', '2026-W46', '2026-W47']) {
-      counts.push(count(week, 'visit', 'start', 40), count(week, 'checkin.level', 'ill', 9), count(week, 'checkin.level', 'healthy', 12));
-      counts.push(count(week, 'crisis.viewed', 'list', 3)); // every week hidden
-    }
-    await postCounts(station, kiosk, counts);
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
-    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
     const page = await browser.context.newPage();
-    await page.goto(`${station.baseUrl}/summary/?from=2026-W44&to=2026-W52&period=week`);
+    await showSummary(page, station, coordinator, { from: '2026-W44', to: '2026-W52' });
     await page.locator('#station-name', { hasText: 'North precinct' }).waitFor();
     const rules = await page.locator('#rules').textContent();
     assert.match(rules, /over for 28 days/);
     assert.match(rules, /from 1 to 4 is shown as "hidden" \(k = 5\)/);
     assert.equal(await page.inputValue('#from'), '2026-W44', 'the range comes from the address');
     assert.equal(await page.inputValue('#to'), '2026-W52');
-    await page.fill('#token', created.json.token);
-    await page.click('#token-save');
-    await page.locator('#pivot-table').waitFor();
 
     const pivotCell = (metric, key, period) => page.locator(`#pivot-table tr[data-metric="${metric}"][data-key="${key}"] td[data-period="${period}"]`);
     assert.equal((await pivotCell('visit', 'start', '2026-W44').textContent()).trim(), '40');
@@ -205,24 +179,14 @@ test('the summary page marks weeks not sealed yet and the open week instead of d
 
 test('the summary page marks a week not every kiosk reported, in the table, the charts and the CSV, and a week all reported is not marked', { timeout: 120000 }, async () => {
   // Two kiosks enrolled on 7 October; room 2 is off in W45. Read on 23 December: W44..W47 sealed.
-  let station = await startStation({ clockOffset: clockOffsetTo(Date.UTC(2026, 9, 7, 12)), sealAfterDays: 28 });
+  const visits = (weeks) => weeks.map((week) => count(week, 'visit', 'start', 10));
+  const { station, coordinator } = await stationWithSealedWeeks({ kiosks: [
+    { name: 'room 1', counts: visits(SEALED_WEEKS) },
+    { name: 'room 2', counts: visits(SEALED_WEEKS.filter((week) => week !== '2026-W45')) }] });
   const browser = await openBrowser({ width: 1100, height: 900 });
   try {
-    const admin = await adminToken(station);
-    const first = await enrollKiosk(station, admin, 'room 1');
-    const second = await enrollKiosk(station, admin, 'room 2');
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 10, 25, 12)) });
-    for (const week of ['2026-W44', '2026-W45', '2026-W46', '2026-W47']) {
-      await postCounts(station, first, [count(week, 'visit', 'start', 10)]);
-      if (week !== '2026-W45') await postCounts(station, second, [count(week, 'visit', 'start', 10)]);
-    }
-    station = await restartStation(station, { clockOffset: clockOffsetTo(Date.UTC(2026, 11, 23, 12)) });
-    const created = await call(station.baseUrl, 'POST', '/api/v1/admin/coordinator-tokens', { token: await adminToken(station), body: { label: 'Region' } });
     const page = await browser.context.newPage();
-    await page.goto(`${station.baseUrl}/summary/?from=2026-W44&to=2026-W47&period=week`);
-    await page.fill('#token', created.json.token);
-    await page.click('#token-save');
-    await page.locator('#summary-table').waitFor();
+    await showSummary(page, station, coordinator, { from: '2026-W44', to: '2026-W47' });
 
     // The quiet-looking week says why it is quiet.
     const header = page.locator('#pivot-table th[data-period="2026-W45"]');
@@ -242,7 +206,7 @@ test('the summary page marks a week not every kiosk reported, in the table, the 
     const csv = await readFile(await download.path(), 'utf8');
     assert.ok(csv.split('\r\n').includes('2026-W45,visit,start,10,false,,1 of 2'));
     assert.ok(csv.split('\r\n').includes('2026-W46,visit,start,20,false,,2 of 2'));
-    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: created.json.token });
+    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: coordinator });
     assert.equal(csv, serverCsv.text, 'the page\'s CSV is the station\'s');
 
     // The whole range: kiosk-weeks.
@@ -250,6 +214,61 @@ test('the summary page marks a week not every kiosk reported, in the table, the 
     await page.click('#show');
     await page.waitForURL(/period=total/);
     assert.match(await page.locator('#pivot-table th[data-period="total"]').textContent(), /7 of 8 kiosk-weeks reported/);
+    assert.deepEqual(browser.errors, []);
+  } finally {
+    await browser.close();
+    await station.stop();
+  }
+});
+
+test('the summary page marks weeks sealed before the station kept kiosk figures "kiosks reporting: unknown" in the table, the charts and the CSV, and a kiosk enrolled mid-week does not make that week short', { timeout: 150000 }, async () => {
+  // Room 1 is there from 7 October; room 2 is enrolled on Wednesday of W46 and releases from
+  // W47 on. On 9 December W44 and W45 are sealed; then the station's database is set back to
+  // schema 7, as if it had sealed them before it kept any kiosk figures. Read on 23 December,
+  // once the migrated station has sealed W46 and W47 itself.
+  const visits = (weeks) => weeks.map((week) => count(week, 'visit', 'start', 10));
+  const sealed = await stationWithSealedWeeks({ readOn: Date.UTC(2026, 11, 9, 12), kiosks: [
+    { name: 'room 1', counts: visits(SEALED_WEEKS) },
+    { name: 'room 2', enrolledOn: Date.UTC(2026, 10, 11, 12), counts: visits(['2026-W47']) }] });
+  const { coordinator } = sealed;
+  const station = await restartAsSchema7(sealed.station, { token: coordinator, readOn: Date.UTC(2026, 11, 23, 12) });
+  const browser = await openBrowser({ width: 1100, height: 900 });
+  try {
+    const page = await browser.context.newPage();
+    await showSummary(page, station, coordinator, { from: '2026-W44', to: '2026-W47' });
+
+    const header = (week) => page.locator(`#pivot-table th[data-period="${week}"]`).textContent();
+    const reported = (week) => page.locator(`#summary-table tr[data-metric="visit"][data-period="${week}"] td`).nth(4).textContent();
+    for (const week of ['2026-W44', '2026-W45']) {
+      assert.match(await header(week), /kiosks reporting: unknown/, week);
+      assert.equal((await reported(week)).trim(), 'unknown', week);
+    }
+    // W46: room 2 came in the middle of it, and every kiosk there all week reported.
+    assert.doesNotMatch(await header('2026-W46'), /reported|unknown/);
+    assert.equal((await reported('2026-W46')).trim(), '1 of 1');
+    assert.equal((await reported('2026-W47')).trim(), '2 of 2');
+    const visitsChart = page.locator('#charts figure', { hasText: 'Visits' });
+    assert.deepEqual(await visitsChart.locator('svg[role=img] rect.reporting-band').evaluateAll((bands) => bands.map((band) => `${band.dataset.reporting} ${band.dataset.reportingKind}`)),
+      ['2026-W44 unknown', '2026-W45 unknown'], 'the two weeks framed as unknown, and only they');
+    assert.deepEqual(await visitsChart.locator('text.reporting-label').allTextContents(), ['unknown', 'unknown']);
+    assert.match(await visitsChart.locator('.legend').textContent(), /"unknown": the station does not know how many kiosks reported/);
+    assert.match(await page.locator('#results-meta').textContent(), /For 2 period\(s\) it is not known how many kiosks reported/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const lines = (await readFile(await download.path(), 'utf8')).split('\r\n');
+    assert.ok(lines.includes('2026-W44,visit,start,10,false,,unknown'));
+    assert.ok(lines.includes('2026-W46,visit,start,10,false,,1 of 1'));
+    assert.ok(lines.includes('2026-W47,visit,start,20,false,,2 of 2'));
+    const serverCsv = await call(station.baseUrl, 'GET', '/api/v1/summary?from=2026-W44&to=2026-W47&period=week&format=csv', { token: coordinator });
+    assert.equal(lines.join('\r\n'), serverCsv.text, 'the page\'s CSV is the station\'s');
+    await visitsChart.evaluate((el) => el.scrollIntoView());
+    await screenshot(page, 'summary-reporting');
+
+    // A total over weeks of which some are unknown is unknown too.
+    await page.selectOption('#period', 'total');
+    await page.click('#show');
+    await page.waitForURL(/period=total/);
+    assert.match(await page.locator('#pivot-table th[data-period="total"]').textContent(), /kiosks reporting: unknown/);
     assert.deepEqual(browser.errors, []);
   } finally {
     await browser.close();

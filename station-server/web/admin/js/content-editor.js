@@ -3,7 +3,7 @@
 // server's validation problems shown next to the field each concerns.
 
 import { api, ApiError, listFrom } from './api.js';
-import { h, clear, formatTime } from './dom.js';
+import { h, append, clear, formatTime } from './dom.js';
 import { changedFields, mergeEdits, shortValue } from './merge.js';
 import {
   UI_STRING_KEYS, OPTIONAL_UI_STRING_KEYS, BUILTIN_UI_TEXT, PROVIDER_KINDS, PHASE_KINDS,
@@ -193,10 +193,12 @@ export class ContentEditor {
         h('h3', { id: id + '-h' }, title), build()));
     }
 
-    this.root.append(
+    // dom.js's append skips the draft offer when there is none (Element.append would write
+    // "null").
+    append(this.root, [
       h('h2', {}, 'Content'),
       h('p', { class: 'hint' }, 'Change what the kiosks offer. Nothing reaches the kiosks until you publish; the server checks everything first and keeps the live version if anything is wrong.'),
-      toolbar, draftBox, this.conflictBox, this.problemBox, toc, form);
+      toolbar, draftBox, this.conflictBox, this.problemBox, toc, form]);
 
     this.renderProblems();
     this.renderConflict();
