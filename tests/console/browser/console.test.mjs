@@ -231,6 +231,10 @@ test('a new kiosk\'s enrollment code is shown once, it enrolls, and revoking the
   await withStationAndBrowser(async ({ station, page }) => {
     await signIn(page, station);
     await page.click('#main-nav a[data-view=kiosks]');
+    // The name field holds no more than the station takes (its limits answer).
+    const limits = (await call(station.baseUrl, 'GET', '/api/v1/admin/limits', { token: await adminToken(station) })).json;
+    assert.equal(typeof limits.kiosk_name_chars, 'number');
+    assert.equal(await page.locator('#kiosk-name').getAttribute('maxlength'), String(limits.kiosk_name_chars));
     await page.fill('#kiosk-name', 'Room 2B');
     await page.click('#view-kiosks form button[type=submit]');
     const code = (await page.locator('[data-once-value]').textContent()).trim();

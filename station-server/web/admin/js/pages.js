@@ -175,9 +175,12 @@ export async function renderImages(root, { announce, assetUrl, forgetAsset }) {
 
 export async function renderKiosks(root, { announce }) {
   clear(root).append(h('h2', {}, 'Kiosks'), h('p', { class: 'loading' }, 'Loading…'));
-  const kiosks = listFrom(await api.listKiosks(), 'kiosks');
+  const [kioskList, limits] = await Promise.all([api.listKiosks(), api.getLimits().catch(() => null)]);
+  const kiosks = listFrom(kioskList, 'kiosks');
   const area = messageArea();
-  const nameInput = h('input', { type: 'text', id: 'kiosk-name', maxlength: 80, autocomplete: 'off', required: true });
+  // The station's own limit (core/limits.hpp), so a name it would refuse cannot be typed.
+  const nameChars = limits && typeof limits.kiosk_name_chars === 'number' ? limits.kiosk_name_chars : 64;
+  const nameInput = h('input', { type: 'text', id: 'kiosk-name', maxlength: nameChars, autocomplete: 'off', required: true });
   const form = h('form', { class: 'card', onsubmit: async (event) => {
     event.preventDefault();
     const name = nameInput.value.trim();
