@@ -16,6 +16,7 @@ export const UI_STRING_KEYS = [
 // kiosk then uses its built-in wording, shown here as each field's placeholder.
 export const OPTIONAL_UI_STRING_KEYS = [
   'home', 'still_there', 'still_there_hint', 'still_here', 'phase_top_up', 'scan_to_call',
+  'cards_heading', 'take_home', 'talk_to_someone', 'scan_to_text',
 ];
 
 export const BUILTIN_UI_TEXT = {
@@ -30,6 +31,16 @@ export const BUILTIN_UI_TEXT = {
   scan_to_call: {
     en: 'Scan with your own phone to call or text.',
     es: 'Escanea con tu propio teléfono para llamar o enviar un mensaje.',
+  },
+  cards_heading: { en: 'To read', es: 'Para leer' },
+  take_home: {
+    en: 'Scan with your own phone to read it at home.',
+    es: 'Escanea con tu propio teléfono para leerlo en casa.',
+  },
+  talk_to_someone: { en: 'Someone to talk to', es: 'Alguien con quien hablar' },
+  scan_to_text: {
+    en: 'Scan with your own phone to text them. Nobody here learns who you are.',
+    es: 'Escanea con tu propio teléfono para enviarles un mensaje. Aquí nadie sabe quién eres.',
   },
 };
 
