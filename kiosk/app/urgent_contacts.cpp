@@ -105,6 +105,17 @@ std::vector<UrgentContact> urgent_contacts(const ContentDocument& content) {
     return contacts;
 }
 
+UrgentContact peer_support_contact(const Provider& team) {
+    UrgentContact contact;
+    contact.source = UrgentContact::Source::provider;
+    contact.id = team.id;
+    contact.widget = "peer." + team.id;
+    contact.name = team.name;
+    contact.hours = team.hours;
+    add_number(contact, ContactNumber::Kind::text, team.phone_24h);
+    return contact;
+}
+
 std::string qr_widget(const UrgentContact& contact, const ContactNumber& number) {
     return "qr." + contact.widget + (number.kind == ContactNumber::Kind::call ? ".call" : ".text");
 }
