@@ -565,6 +565,33 @@ class UniqueIds {
     std::map<std::string, std::string> first_path_;
 };
 
+// The check-in topics a suggestion or a card fits ("topics"): `min` to max_topics ids of
+// `known_topics` (the check-in's, by id), each once.
+std::vector<std::string> read_topic_ids(Reader& reader, const Json* value, const std::string& path,
+                                        std::size_t min,
+                                        const std::map<std::string, std::string>& known_topics) {
+    std::vector<std::string> topics;
+    UniqueIds fits(reader, "topic");
+    read_list(reader, value, path, min, limits::max_topics, "topics",
+              [&](const Json& topic_json, const std::string& topic_path) {
+                  std::string topic = read_slug(reader, &topic_json, topic_path);
+                  if (topic.empty()) {
+                      return;
+                  }
+                  if (known_topics.count(topic) == 0) {
+                      reader.add(topic_path,
+                                 "there is no check-in topic with the id " + shown(topic));
+                      return;
+                  }
+                  const bool repeated = fits.contains(topic);
+                  fits.add(topic, topic_path); // reports a repeat
+                  if (!repeated) {
+                      topics.push_back(std::move(topic));
+                  }
+              });
+    return topics;
+}
+
 void read_locales(Reader& reader, Fields& root, ContentDocument& document) {
     UniqueIds ids(reader, "locale");
     bool all_valid = true;
@@ -1020,27 +1047,9 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
                             ++targets;
                         }
                     }
-                    UniqueIds fits(reader, "topic");
-                    read_list(reader, suggestion_fields.optional("topics"),
-                              suggestion_fields.path_of("topics"), 0, limits::max_topics, "topics",
-                              [&](const Json& topic_json, const std::string& topic_path) {
-                                  std::string topic = read_slug(reader, &topic_json, topic_path);
-                                  if (topic.empty()) {
-                                      return;
-                                  }
-                                  if (!topic_ids.contains(topic)) {
-                                      reader.add(topic_path, "there is no check-in topic with the "
-                                                             "id " +
-                                                                 shown(topic));
-                                      return;
-                                  }
-                                  if (fits.contains(topic)) {
-                                      fits.add(topic, topic_path); // reports the repeat
-                                      return;
-                                  }
-                                  fits.add(topic, topic_path);
-                                  suggestion.topics.push_back(std::move(topic));
-                              });
+                    suggestion.topics =
+                        read_topic_ids(reader, suggestion_fields.optional("topics"),
+                                       suggestion_fields.path_of("topics"), 0, topic_ids.ids());
                     if (targets > 1) {
                         reader.add(suggestion_path,
                                    "a suggestion may point at only one of exercise_id, "
@@ -1125,16 +1134,26 @@ void read_emergency_numbers(Reader& reader, Fields& root, ContentDocument& docum
         });
 }
 
+// An optional part added in schema `since`, or nullptr when absent. In a document of an older
+// schema it is a problem: a kiosk that reads only that schema would refuse the document, never
+// drop the part and misread the rest.
+const Json* read_schema_part(Reader& reader, Fields& root, const char* key, int since, int schema) {
+    const Json* value = root.optional(key);
+    if (value != nullptr && schema < since) {
+        reader.add(root.path_of(key), "needs \"schema\": " + std::to_string(since) +
+                                          " (a kiosk that reads only an older schema cannot "
+                                          "show it)");
+    }
+    return value;
+}
+
 // Schema 2: the optional before / after stress rating.
 void read_stress_rating(Reader& reader, Fields& root, ContentDocument& document) {
-    const Json* value = root.optional("stress_rating");
+    const Json* value = read_schema_part(reader, root, "stress_rating", 2, document.schema);
     if (value == nullptr) {
         return;
     }
     const std::string path = root.path_of("stress_rating");
-    if (document.schema < 2) {
-        reader.add(path, "needs \"schema\": 2 (a kiosk that reads only schema 1 cannot show it)");
-    }
     Fields fields(reader, *value, path);
     if (!fields.ok()) {
         return;
@@ -1183,18 +1202,14 @@ void read_stress_rating(Reader& reader, Fields& root, ContentDocument& document)
 
 // Schema 3: the optional topic cards, each fitting check-in topics already read.
 void read_topic_cards(Reader& reader, Fields& root, ContentDocument& document) {
-    const Json* value = root.optional("topic_cards");
+    const Json* value = read_schema_part(reader, root, "topic_cards", 3, document.schema);
     if (value == nullptr) {
         return;
     }
     const std::string path = root.path_of("topic_cards");
-    if (document.schema < 3) {
-        reader.add(path, "needs \"schema\": 3 (a kiosk that reads only an older schema cannot "
-                         "show them)");
-    }
-    std::set<std::string> topic_ids;
+    std::map<std::string, std::string> topic_ids;
     for (const auto& topic : document.checkin.topics) {
-        topic_ids.insert(topic.id);
+        topic_ids.emplace(topic.id, std::string());
     }
     UniqueIds card_ids(reader, "topic card");
     read_list(
@@ -1207,25 +1222,8 @@ void read_topic_cards(Reader& reader, Fields& root, ContentDocument& document) {
             TopicCard card;
             card.id = read_slug(reader, fields.required("id"), fields.path_of("id"));
             card_ids.add(card.id, fields.path_of("id"));
-            UniqueIds fits(reader, "topic");
-            const Json* topics = fields.required("topics");
-            read_list(reader, topics, fields.path_of("topics"), 1, limits::max_topics, "topics",
-                      [&](const Json& topic_json, const std::string& topic_path) {
-                          std::string topic = read_slug(reader, &topic_json, topic_path);
-                          if (topic.empty()) {
-                              return;
-                          }
-                          if (topic_ids.count(topic) == 0) {
-                              reader.add(topic_path,
-                                         "there is no check-in topic with the id " + shown(topic));
-                              return;
-                          }
-                          const bool repeated = fits.contains(topic);
-                          fits.add(topic, topic_path); // reports a repeat
-                          if (!repeated) {
-                              card.topics.push_back(std::move(topic));
-                          }
-                      });
+            card.topics = read_topic_ids(reader, fields.required("topics"),
+                                         fields.path_of("topics"), 1, topic_ids);
             card.title = read_localized(reader, fields.required("title"), fields.path_of("title"),
                                         limits::max_name_chars, false);
             card.body = read_localized(reader, fields.required("body"), fields.path_of("body"),

@@ -258,18 +258,36 @@ export function newTopic(doc) {
 export const RATING_TEXT_KEYS = ['question_before', 'question_after', 'low_label', 'high_label', 'change_heading'];
 export const RATING_FACES = 5;
 
+// The lowest schema that holds the document's parts (core's required_schema): 3 with topic
+// cards, 2 with a stress rating, else 1, which every kiosk reads.
+export function requiredSchema(doc) {
+  if (Array.isArray(doc.topic_cards) && doc.topic_cards.length) return 3;
+  return doc.stress_rating ? 2 : 1;
+}
+
 // Turns the rating on with empty texts in every language (a document with one is schema 2), or
-// off again (back to schema 1, which every kiosk reads).
+// off again (back to the lowest schema its other parts need).
 export function setStressRating(doc, on) {
   if (on) {
     if (!doc.stress_rating) {
       doc.stress_rating = { style: 'scale', ...Object.fromEntries(RATING_TEXT_KEYS.map((key) => [key, emptyText(doc)])) };
     }
-    doc.schema = Math.max(Number(doc.schema) || 1, 2);
   } else {
     delete doc.stress_rating;
-    doc.schema = 1;
   }
+  doc.schema = requiredSchema(doc);
+}
+
+// A new topic card (content schema 3, so the document becomes schema 3): empty texts in every
+// language and no topic yet, which the station reports next to the topics until one is ticked.
+export function newTopicCard(doc) {
+  doc.schema = 3;
+  return { id: freshId(doc.topic_cards || [], 'card'), topics: [], title: emptyText(doc), body: emptyText(doc) };
+}
+
+// After a card is removed: without cards the document needs only the schema of its other parts.
+export function settleSchema(doc) {
+  doc.schema = requiredSchema(doc);
 }
 
 // A scale shows the numbers 0 to 10; faces need five labels, calm first (core refuses labels on
@@ -311,7 +329,7 @@ export function localized(text, locale, defaultLocale) {
 export function publishedMessage(version, answer) {
   if (answer && answer.counting_change && answer.counting_applies_from) {
     return `Published version ${version}. Wording, links and phone numbers reach kiosks at their next sync; `
-      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times, the stress rating) takes effect at the start of week ${answer.counting_applies_from}.`;
+      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times, the stress rating, the topic cards and their topics) takes effect at the start of week ${answer.counting_applies_from}.`;
   }
   return `Published version ${version}. Kiosks pick it up at their next sync.`;
 }
