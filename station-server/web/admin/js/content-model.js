@@ -285,8 +285,10 @@ export function newTopicCard(doc) {
   return { id: freshId(doc.topic_cards || [], 'card'), topics: [], title: emptyText(doc), body: emptyText(doc) };
 }
 
-// After a card is removed: without cards the document needs only the schema of its other parts.
+// After a card is removed: without cards the document drops the empty list (a schema 3 part) and
+// needs only the schema of its other parts.
 export function settleSchema(doc) {
+  if (Array.isArray(doc.topic_cards) && !doc.topic_cards.length) delete doc.topic_cards;
   doc.schema = requiredSchema(doc);
 }
 
