@@ -20,6 +20,13 @@ function fieldId(path) {
   return 'f' + path.replaceAll('/', '.');
 }
 
+// A preview's kiosk screen in the document's theme colours (those that are valid colours).
+function applyKioskTheme(screen, theme = {}) {
+  for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
+    if (/^#[0-9a-fA-F]{6}$/.test((theme || {})[key] || '')) screen.style.setProperty(prop, theme[key]);
+  }
+}
+
 function humanKey(key) {
   const words = key.replaceAll('_', ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -574,10 +581,7 @@ export class ContentEditor {
       const locale = localeSelect.value || this.doc.default_locale;
       const def = this.doc.default_locale;
       const ui = this.doc.ui || {};
-      const theme = this.doc.theme || {};
-      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
-        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
-      }
+      applyKioskTheme(screen, this.doc.theme);
       name.textContent = localized(provider.name, locale, def) || '(no name)';
       description.textContent = localized(provider.description, locale, def);
       scan.textContent = localized(ui.scan_qr, locale, def);
@@ -845,10 +849,7 @@ export class ContentEditor {
       if (!card) return;
       const locale = localeSelect.value || this.doc.default_locale;
       const def = this.doc.default_locale;
-      const theme = this.doc.theme || {};
-      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
-        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
-      }
+      applyKioskTheme(screen, this.doc.theme);
       title.textContent = localized(card.title, locale, def) || '(no title)';
       body.textContent = localized(card.body, locale, def) || '(no text)';
       qr.textContent = card.take_home_url ? `QR: ${card.take_home_url}` : '';
@@ -931,10 +932,7 @@ export class ContentEditor {
       if (!rating) return;
       const locale = localeSelect.value || this.doc.default_locale;
       const def = this.doc.default_locale;
-      const theme = this.doc.theme || {};
-      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
-        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
-      }
+      applyKioskTheme(screen, this.doc.theme);
       question.textContent = localized(rating.question_before, locale, def) || '(no question)';
       const labels = rating.style === 'faces'
         ? (rating.face_labels || []).map((label, i) => localized(label, locale, def) || `(face ${i + 1})`)
