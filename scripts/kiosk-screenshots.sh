@@ -23,9 +23,21 @@ doc = json.load(open(sys.argv[1]))
 print(doc["exercises"][0]["id"], doc["providers"][0]["id"], doc["checkin"]["levels"][-1]["id"])
 PY
 )
+# A level between healthy and the most serious: its suggestions are not headed by crisis lines.
+card_level="$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["checkin"]["levels"]; print(l[1]["id"] if len(l) > 1 else l[0]["id"])' "$root/content/default-content.json")"
 help_idle_ms="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(max(d.get("help_idle_timeout_seconds", 180), d["idle_timeout_seconds"]) * 1000 + 500)' "$root/content/default-content.json")"
 # core's plan_session: a one-minute session of the first exercise is a whole number of cycles.
 session_ms="$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["exercises"][0]; c=sum(round(p["seconds"]*1000) for p in e["phases"]); print(max(1, (60000 + c // 2) // c) * c)' "$root/content/default-content.json")"
+# A topic card with a take-home link, the topic it fits and a peer-support team with an on-call
+# number, for the cards' screens (empty when the content has none).
+read -r card card_topic peer < <(python3 - "$root/content/default-content.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+cards = [c for c in doc.get("topic_cards", []) if c.get("take_home_url")]
+peers = [p["id"] for p in doc.get("providers", []) if p["kind"] == "peer-support" and p.get("phone_24h")]
+print(cards[0]["id"] if cards else "-", cards[0]["topics"][0] if cards else "-", peers[0] if peers else "-")
+PY
+)
 first_topic="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); t=d["checkin"]["topics"]; print(t[0]["id"] if t else "")' "$root/content/default-content.json")"
 
 for variant in $variants; do
@@ -74,6 +86,35 @@ for locale in en es; do
     echo "expect-screen checkin_suggestions"
     echo "screenshot $out/suggestions-$locale$suffix.png"
     echo "tap chrome.done"
+    if [ "$card" != "-" ]; then
+      # The suggestions with a topic card, the card itself, and someone to talk to.
+      echo "tap attract.tap"
+      echo "tap home.lang.$locale"
+      echo "tap home.checkin"
+      echo "tap checkin.level.$card_level"
+      echo "tap checkin.topic.$card_topic"
+      echo "tap checkin.next"
+      echo "expect-screen checkin_suggestions"
+      echo "drag checkin.suggestions 0 -2000"
+      echo "wait-frames 2"
+      echo "screenshot $out/cards-suggestions-$locale$suffix.png"
+      echo "tap checkin.card.$card"
+      echo "expect-screen topic_card"
+      echo "screenshot $out/topic-card-$locale$suffix.png"
+      echo "drag card.text 0 -2000"
+      echo "wait-frames 2"
+      echo "screenshot $out/topic-card-qr-$locale$suffix.png"
+      echo "tap chrome.back"
+      echo "expect-screen checkin_suggestions"
+      if [ "$peer" != "-" ]; then
+        echo "drag checkin.suggestions 0 -2000"
+        echo "wait-frames 2"
+        echo "tap checkin.peer.$peer"
+        echo "expect-screen peer_support_card"
+        echo "screenshot $out/someone-to-talk-to-$locale$suffix.png"
+      fi
+      echo "tap chrome.done"
+    fi
     echo "tap attract.tap"
     echo "tap home.lang.$locale"
     echo "tap home.talk"

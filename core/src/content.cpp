@@ -567,6 +567,33 @@ class UniqueIds {
     std::map<std::string, std::string> first_path_;
 };
 
+// The check-in topics a suggestion or a card fits ("topics"): `min` to max_topics ids of
+// `known_topics` (the check-in's, by id), each once.
+std::vector<std::string> read_topic_ids(Reader& reader, const Json* value, const std::string& path,
+                                        std::size_t min,
+                                        const std::map<std::string, std::string>& known_topics) {
+    std::vector<std::string> topics;
+    UniqueIds fits(reader, "topic");
+    read_list(reader, value, path, min, limits::max_topics, "topics",
+              [&](const Json& topic_json, const std::string& topic_path) {
+                  std::string topic = read_slug(reader, &topic_json, topic_path);
+                  if (topic.empty()) {
+                      return;
+                  }
+                  if (known_topics.count(topic) == 0) {
+                      reader.add(topic_path,
+                                 "there is no check-in topic with the id " + shown(topic));
+                      return;
+                  }
+                  const bool repeated = fits.contains(topic);
+                  fits.add(topic, topic_path); // reports a repeat
+                  if (!repeated) {
+                      topics.push_back(std::move(topic));
+                  }
+              });
+    return topics;
+}
+
 void read_locales(Reader& reader, Fields& root, ContentDocument& document) {
     UniqueIds ids(reader, "locale");
     bool all_valid = true;
@@ -1022,27 +1049,9 @@ void read_checkin(Reader& reader, Fields& root, ContentDocument& document,
                             ++targets;
                         }
                     }
-                    UniqueIds fits(reader, "topic");
-                    read_list(reader, suggestion_fields.optional("topics"),
-                              suggestion_fields.path_of("topics"), 0, limits::max_topics, "topics",
-                              [&](const Json& topic_json, const std::string& topic_path) {
-                                  std::string topic = read_slug(reader, &topic_json, topic_path);
-                                  if (topic.empty()) {
-                                      return;
-                                  }
-                                  if (!topic_ids.contains(topic)) {
-                                      reader.add(topic_path, "there is no check-in topic with the "
-                                                             "id " +
-                                                                 shown(topic));
-                                      return;
-                                  }
-                                  if (fits.contains(topic)) {
-                                      fits.add(topic, topic_path); // reports the repeat
-                                      return;
-                                  }
-                                  fits.add(topic, topic_path);
-                                  suggestion.topics.push_back(std::move(topic));
-                              });
+                    suggestion.topics =
+                        read_topic_ids(reader, suggestion_fields.optional("topics"),
+                                       suggestion_fields.path_of("topics"), 0, topic_ids.ids());
                     if (targets > 1) {
                         reader.add(suggestion_path,
                                    "a suggestion may point at only one of exercise_id, "
@@ -1127,16 +1136,26 @@ void read_emergency_numbers(Reader& reader, Fields& root, ContentDocument& docum
         });
 }
 
+// An optional part added in schema `since`, or nullptr when absent. In a document of an older
+// schema it is a problem: a kiosk that reads only that schema would refuse the document, never
+// drop the part and misread the rest.
+const Json* read_schema_part(Reader& reader, Fields& root, const char* key, int since, int schema) {
+    const Json* value = root.optional(key);
+    if (value != nullptr && schema < since) {
+        reader.add(root.path_of(key), "needs \"schema\": " + std::to_string(since) +
+                                          " (a kiosk that reads only an older schema cannot "
+                                          "show it)");
+    }
+    return value;
+}
+
 // Schema 2: the optional before / after stress rating.
 void read_stress_rating(Reader& reader, Fields& root, ContentDocument& document) {
-    const Json* value = root.optional("stress_rating");
+    const Json* value = read_schema_part(reader, root, "stress_rating", 2, document.schema);
     if (value == nullptr) {
         return;
     }
     const std::string path = root.path_of("stress_rating");
-    if (document.schema < 2) {
-        reader.add(path, "needs \"schema\": 2 (a kiosk that reads only schema 1 cannot show it)");
-    }
     Fields fields(reader, *value, path);
     if (!fields.ok()) {
         return;
@@ -1183,6 +1202,54 @@ void read_stress_rating(Reader& reader, Fields& root, ContentDocument& document)
     document.stress_rating = std::move(rating);
 }
 
+// Schema 3: the optional topic cards, each fitting check-in topics already read.
+void read_topic_cards(Reader& reader, Fields& root, ContentDocument& document) {
+    const Json* value = read_schema_part(reader, root, "topic_cards", 3, document.schema);
+    if (value == nullptr) {
+        return;
+    }
+    const std::string path = root.path_of("topic_cards");
+    std::map<std::string, std::string> topic_ids;
+    for (const auto& topic : document.checkin.topics) {
+        topic_ids.emplace(topic.id, std::string());
+    }
+    UniqueIds card_ids(reader, "topic card");
+    read_list(
+        reader, value, path, 0, limits::max_topic_cards, "topic cards",
+        [&](const Json& item, const std::string& item_path) {
+            Fields fields(reader, item, item_path);
+            if (!fields.ok()) {
+                return;
+            }
+            TopicCard card;
+            card.id = read_slug(reader, fields.required("id"), fields.path_of("id"));
+            card_ids.add(card.id, fields.path_of("id"));
+            card.topics = read_topic_ids(reader, fields.required("topics"),
+                                         fields.path_of("topics"), 1, topic_ids);
+            card.title = read_localized(reader, fields.required("title"), fields.path_of("title"),
+                                        limits::max_name_chars, false);
+            card.body = read_localized(reader, fields.required("body"), fields.path_of("body"),
+                                       limits::max_card_body_chars, true);
+            if (auto url = read_string(reader, fields.optional("take_home_url"),
+                                       fields.path_of("take_home_url"))) {
+                const std::string url_path = fields.path_of("take_home_url");
+                if (url->empty()) {
+                    // The same as none: the card shows no QR.
+                } else if (auto problem = booking_url_problem(*url)) {
+                    reader.add(url_path, "the take-home link " + *problem);
+                } else if (booking_url_may_track(*url)) {
+                    reader.add(url_path, "the take-home link must not have a query string (?...) "
+                                         "or fragment (#...): either could tell the site which "
+                                         "room or kiosk the officer read it in");
+                } else {
+                    card.take_home_url = *url;
+                }
+            }
+            fields.finish();
+            document.topic_cards.push_back(std::move(card));
+        });
+}
+
 void read_document(Reader& reader, const Json& json, ContentDocument& document,
                    const std::set<std::string>* available_assets) {
     if (!json.is_object()) {
@@ -1193,8 +1260,9 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
     Fields root(reader, json, "");
     if (auto schema = read_integer(reader, root.required("schema"), root.path_of("schema"))) {
         if (*schema < 1 || *schema > limits::max_schema) {
-            reader.add(root.path_of("schema"),
-                       "schema " + std::to_string(*schema) + " is not supported (use 1 or 2)");
+            reader.add(root.path_of("schema"), "schema " + std::to_string(*schema) +
+                                                   " is not supported (use 1 to " +
+                                                   std::to_string(limits::max_schema) + ")");
             document.schema = 1;
         } else {
             document.schema = static_cast<int>(*schema);
@@ -1258,6 +1326,7 @@ void read_document(Reader& reader, const Json& json, ContentDocument& document,
     read_crisis_lines(reader, root, document);
     read_emergency_numbers(reader, root, document);
     read_stress_rating(reader, root, document);
+    read_topic_cards(reader, root, document);
     root.finish();
 }
 
@@ -1306,8 +1375,9 @@ const std::vector<std::string>& ui_string_keys() {
 
 const std::vector<std::string>& optional_ui_string_keys() {
     static const std::vector<std::string> keys{
-        "home",         "still_there", "still_there_hint", "still_here",   "phase_top_up",
-        "scan_to_call", "pace_slower", "pace_faster",      "breaths_unit", "decimal_mark"};
+        "home",          "still_there", "still_there_hint", "still_here",   "phase_top_up",
+        "scan_to_call",  "pace_slower", "pace_faster",      "breaths_unit", "decimal_mark",
+        "cards_heading", "take_home",   "talk_to_someone",  "scan_to_text"};
     return keys;
 }
 
@@ -1328,6 +1398,15 @@ const LocalizedText* builtin_ui_text(std::string_view key) {
         {"pace_faster", {{"en", "Faster"}, {"es", "Más rápido"}}},
         {"breaths_unit", {{"en", "breaths a minute"}, {"es", "respiraciones por minuto"}}},
         {"decimal_mark", {{"en", "."}, {"es", ","}}},
+        {"cards_heading", {{"en", "To read"}, {"es", "Para leer"}}},
+        {"take_home",
+         {{"en", "Scan with your own phone to read it at home."},
+          {"es", "Escanea con tu propio teléfono para leerlo en casa."}}},
+        {"talk_to_someone", {{"en", "Someone to talk to"}, {"es", "Alguien con quien hablar"}}},
+        {"scan_to_text",
+         {{"en", "Scan with your own phone to text them. Nobody here learns who you are."},
+          {"es", "Escanea con tu propio teléfono para enviarles un mensaje. Aquí nadie sabe "
+                 "quién eres."}}},
     };
     const auto found = texts.find(key);
     return found == texts.end() ? nullptr : &found->second;
@@ -1548,6 +1627,20 @@ Json to_json(const ContentDocument& document) {
         }
         out["stress_rating"] = std::move(item);
     }
+    if (!document.topic_cards.empty()) {
+        Json cards = Json::array();
+        for (const auto& card : document.topic_cards) {
+            Json item = {{"id", card.id},
+                         {"topics", card.topics},
+                         {"title", localized_json(card.title)},
+                         {"body", localized_json(card.body)}};
+            if (!card.take_home_url.empty()) {
+                item["take_home_url"] = card.take_home_url;
+            }
+            cards.push_back(std::move(item));
+        }
+        out["topic_cards"] = std::move(cards);
+    }
     return out;
 }
 
@@ -1659,6 +1752,15 @@ std::string counting_structure(const ContentDocument& document) {
     if (document.stress_rating) {
         structure["stress_rating"] = std::string(to_string(document.stress_rating->style));
     }
+    // Likewise only with cards: their ids are card.viewed keys, their topics decide who is
+    // offered them.
+    if (!document.topic_cards.empty()) {
+        Json cards = Json::array();
+        for (const auto& card : document.topic_cards) {
+            cards.push_back({{"id", card.id}, {"topics", card.topics}});
+        }
+        structure["topic_cards"] = std::move(cards);
+    }
     return structure.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -1681,6 +1783,9 @@ std::vector<std::string> rating_buckets(const StressRating& rating) {
 }
 
 int required_schema(const ContentDocument& document) {
+    if (!document.topic_cards.empty()) {
+        return 3;
+    }
     return document.stress_rating ? 2 : 1;
 }
 

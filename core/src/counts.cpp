@@ -54,6 +54,7 @@ const std::vector<std::string>& known_metrics() {
         std::string(metric::crisis_viewed),
         std::string(metric::rating_before),
         std::string(metric::rating_after),
+        std::string(metric::card_viewed),
     };
     return metrics;
 }
@@ -88,6 +89,10 @@ std::vector<CounterKey> catalogue_keys(const ContentDocument& content) {
             add(metric::rating_before, bucket);
             add(metric::rating_after, bucket);
         }
+    }
+    // Only with cards, so content without them keeps the catalogue it had.
+    for (const auto& card : content.topic_cards) {
+        add(metric::card_viewed, card.id);
     }
     return {keys.begin(), keys.end()};
 }

@@ -174,6 +174,38 @@ void CheckinScreen::DrawSuggestions(UiContext& ui) {
                 ui.want(Intent::choose_suggestion(static_cast<int>(i)));
             }
         }
+        // The cards for the topics the person chose, each opened on its own screen to read.
+        const auto cards = flow.offered_cards();
+        if (!cards.empty()) {
+            const std::string heading = flow.ui("cards_heading");
+            const float heading_h =
+                draw_text(ImGui::GetWindowDrawList(), ui.fonts.heading, ImGui::GetCursorScreenPos(),
+                          width, ui.palette.text, heading);
+            ImGui::Dummy({width, heading_h});
+            register_widget(ui, "checkin.cards_heading");
+        }
+        for (const TopicCard* card : cards) {
+            const std::string title = flow.text(card->title);
+            const float h = std::max(layout.target,
+                                     text_height(ui.fonts.body, width - 2 * pad, title) + 2 * pad);
+            if (label_button(ui, "checkin.card." + card->id, title, {width, h}, ui.palette.surface,
+                             ui.palette.text)) {
+                ui.want(Intent::open_card(card->id));
+            }
+        }
+        // Someone to talk to: each peer-support team with an on-call number.
+        for (const Provider* team : flow.peer_support_teams()) {
+            const std::string label = flow.ui("talk_to_someone");
+            const std::string name = flow.text(team->name);
+            const float h =
+                std::max(layout.target * 1.3f,
+                         text_height(ui.fonts.body, width - 2 * pad, label) +
+                             text_height(ui.fonts.small, width - 2 * pad, name) + 2 * pad);
+            if (label_button(ui, "checkin.peer." + team->id, label, {width, h}, ui.palette.surface,
+                             ui.palette.text, name)) {
+                ui.want(Intent::open_peer_support(team->id));
+            }
+        }
     });
     bottom_bar(ui, true);
 }

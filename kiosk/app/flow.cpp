@@ -31,6 +31,10 @@ std::string_view to_string(Screen screen) {
         return "checkin_topics";
     case Screen::checkin_suggestions:
         return "checkin_suggestions";
+    case Screen::topic_card:
+        return "topic_card";
+    case Screen::peer_support_card:
+        return "peer_support_card";
     case Screen::talk_list:
         return "talk_list";
     case Screen::talk_provider:
@@ -135,6 +139,10 @@ const CheckinLevel* Flow::level() const {
 
 const Provider* Flow::provider() const {
     return find_by_id(content_.providers, state_.provider_id);
+}
+
+const TopicCard* Flow::card() const {
+    return find_by_id(content_.topic_cards, state_.card_id);
 }
 
 bool Flow::is_most_serious_level() const {
@@ -445,6 +453,37 @@ std::vector<CounterKey> Flow::apply(const Intent& intent, MonotonicMs now) {
         }
         break;
     }
+    case Kind::open_card: {
+        if (screen != Screen::checkin_suggestions) {
+            break;
+        }
+        const auto offered = offered_cards();
+        const auto found = std::find_if(offered.begin(), offered.end(), [&](const TopicCard* card) {
+            return card->id == intent.id;
+        });
+        if (found == offered.end()) {
+            break; // not on the screen: for topics not chosen
+        }
+        state_.card_id = intent.id;
+        go(Screen::topic_card);
+        count_once(counted, metric::card_viewed, intent.id);
+        break;
+    }
+    case Kind::open_peer_support: {
+        if (screen != Screen::checkin_suggestions) {
+            break;
+        }
+        const auto teams = peer_support_teams();
+        if (std::none_of(teams.begin(), teams.end(),
+                         [&](const Provider* team) { return team->id == intent.id; })) {
+            break;
+        }
+        state_.provider_id = intent.id;
+        go(Screen::peer_support_card);
+        // Counted as the handoff it is: nothing about the card or the person's text.
+        count_once(counted, metric::handoff_shown, intent.id);
+        break;
+    }
     case Kind::choose_provider:
         if (screen == Screen::talk_list && find_by_id(content_.providers, intent.id) != nullptr) {
             state_.provider_id = intent.id;
@@ -467,6 +506,8 @@ MonotonicMs Flow::idle_timeout_ms() const {
     switch (state_.screen) {
     case Screen::urgent:
     case Screen::checkin_suggestions:
+    case Screen::topic_card:
+    case Screen::peer_support_card:
     case Screen::talk_provider:
         return MonotonicMs{help_idle_timeout(content_)} * 1000;
     default:
@@ -478,6 +519,8 @@ bool Flow::asks_still_there() const {
     switch (state_.screen) {
     case Screen::urgent:
     case Screen::checkin_suggestions:
+    case Screen::topic_card:
+    case Screen::peer_support_card:
     case Screen::talk_provider:
     case Screen::breathe_running:
     case Screen::rating_after:
@@ -518,6 +561,27 @@ std::vector<std::size_t> Flow::offered_suggestions() const {
     }
     fitting.insert(fitting.end(), general.begin(), general.end());
     return fitting;
+}
+
+std::vector<const TopicCard*> Flow::offered_cards() const {
+    std::vector<const TopicCard*> offered;
+    for (const auto& card : content_.topic_cards) {
+        if (std::any_of(card.topics.begin(), card.topics.end(),
+                        [&](const std::string& topic) { return topic_selected(topic); })) {
+            offered.push_back(&card);
+        }
+    }
+    return offered;
+}
+
+std::vector<const Provider*> Flow::peer_support_teams() const {
+    std::vector<const Provider*> teams;
+    for (const auto& provider : content_.providers) {
+        if (provider.kind == "peer-support" && !provider.phone_24h.empty()) {
+            teams.push_back(&provider);
+        }
+    }
+    return teams;
 }
 
 const std::string& Flow::attract_locale(MonotonicMs now) const {

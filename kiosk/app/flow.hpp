@@ -30,6 +30,8 @@ enum class Screen {
     checkin_level,
     checkin_topics,
     checkin_suggestions,
+    topic_card,        // a topic card opened from the suggestions (content with topic_cards)
+    peer_support_card, // "someone to talk to": a peer-support team's on-call number to text
     talk_list,
     talk_provider,
     urgent,
@@ -55,6 +57,8 @@ struct Intent {
         skip_topics,       // show suggestions without topics
         choose_suggestion, // index into the level's suggestions
         choose_provider,   // id
+        open_card,         // id of a topic card offered on the suggestions screen
+        open_peer_support, // id of a peer-support provider with an on-call number
         open_urgent,       // the persistent Urgent button
         open_maintenance,  // the hidden gesture was completed
         back,
@@ -98,6 +102,10 @@ struct Intent {
     static Intent choose_provider(std::string id) {
         return make(Kind::choose_provider, std::move(id));
     }
+    static Intent open_card(std::string id) { return make(Kind::open_card, std::move(id)); }
+    static Intent open_peer_support(std::string id) {
+        return make(Kind::open_peer_support, std::move(id));
+    }
     static Intent open_urgent() { return make(Kind::open_urgent); }
     static Intent open_maintenance() { return make(Kind::open_maintenance); }
     static Intent back() { return make(Kind::back); }
@@ -127,7 +135,8 @@ struct VisitState {
     int pace_percent = normal_pace_percent;
     std::string level_id;
     std::vector<std::string> topic_ids; // in content order
-    std::string provider_id;
+    std::string provider_id;            // a provider's QR, or the peer-support team of its card
+    std::string card_id;                // the topic card opened
     std::vector<CounterKey> counted_this_visit; // "shown" counters add at most once per visit
     // How this person wants to see the screen; Done and Attract forget it, Home keeps it.
     bool large_text = false;
@@ -217,6 +226,14 @@ class Flow {
     // serious level the crisis lines already head the screen, so a suggestion that only leads
     // to them again is left out too (no loops).
     std::vector<std::size_t> offered_suggestions() const;
+    // The topic cards offered with the suggestions: those fitting a topic the person chose, in
+    // content order. None without a chosen topic.
+    std::vector<const TopicCard*> offered_cards() const;
+    // The "someone to talk to" cards the suggestions offer: every peer-support provider with an
+    // on-call (24-hour) number, in content order.
+    std::vector<const Provider*> peer_support_teams() const;
+    // The topic card opened, or nullptr.
+    const TopicCard* card() const;
 
     // The locale whose line Attract shows at `now` (each in turn). A tap past Attract still
     // starts in the default locale: taps do not wait for a line, and a visit must not start in

@@ -483,6 +483,7 @@ int main(int argc, char** argv) {
     BreatheScreen breathe_screen;
     RatingScreen rating_screen;
     CheckinScreen checkin_screen;
+    CardScreen card_screen;
     TalkScreen talk_screen;
     UrgentScreen urgent_screen;
     MaintenanceScreen maintenance_screen;
@@ -687,6 +688,10 @@ int main(int argc, char** argv) {
         case Screen::checkin_topics:
         case Screen::checkin_suggestions:
             checkin_screen.Draw(ui);
+            break;
+        case Screen::topic_card:
+        case Screen::peer_support_card:
+            card_screen.Draw(ui);
             break;
         case Screen::talk_list:
         case Screen::talk_provider:

@@ -64,6 +64,18 @@ class CheckinScreen {
     void DrawSuggestions(UiContext& ui);
 };
 
+// A topic card opened from the suggestions (its title, its text, its take-home QR), or a
+// peer-support team's "someone to talk to" card (its description, its on-call number in large
+// text with a QR to text it).
+class CardScreen {
+  public:
+    void Draw(UiContext& ui);
+
+  private:
+    void DrawTopicCard(UiContext& ui);
+    void DrawPeerSupport(UiContext& ui);
+};
+
 class TalkScreen {
   public:
     void Draw(UiContext& ui);

@@ -34,6 +34,20 @@ void add_number(UrgentContact& contact, ContactNumber::Kind kind, const std::str
     }
 }
 
+// A provider's 24-hour number as a contact card: to call (Urgent help) or to text (a
+// peer-support team's someone-to-talk-to card).
+UrgentContact on_call_contact(const Provider& provider, const std::string& widget_prefix,
+                              ContactNumber::Kind kind) {
+    UrgentContact contact;
+    contact.source = UrgentContact::Source::provider;
+    contact.id = provider.id;
+    contact.widget = widget_prefix + provider.id;
+    contact.name = provider.name;
+    contact.hours = provider.hours;
+    add_number(contact, kind, provider.phone_24h);
+    return contact;
+}
+
 int kind_rank(const std::string& kind) {
     if (kind == "peer-support") {
         return 0;
@@ -83,14 +97,8 @@ std::vector<UrgentContact> urgent_contacts(const ContentDocument& content) {
                          return kind_rank(a->kind) < kind_rank(b->kind);
                      });
     for (const Provider* provider : around_the_clock) {
-        UrgentContact contact;
-        contact.source = UrgentContact::Source::provider;
-        contact.id = provider->id;
-        contact.widget = "urgent.provider." + provider->id;
-        contact.name = provider->name;
-        contact.hours = provider->hours;
-        add_number(contact, ContactNumber::Kind::call, provider->phone_24h);
-        contacts.push_back(std::move(contact));
+        contacts.push_back(
+            on_call_contact(*provider, "urgent.provider.", ContactNumber::Kind::call));
     }
     for (const auto& number : content.emergency_numbers) {
         UrgentContact contact;
@@ -103,6 +111,10 @@ std::vector<UrgentContact> urgent_contacts(const ContentDocument& content) {
         contacts.push_back(std::move(contact));
     }
     return contacts;
+}
+
+UrgentContact peer_support_contact(const Provider& team) {
+    return on_call_contact(team, "peer.", ContactNumber::Kind::text);
 }
 
 std::string qr_widget(const UrgentContact& contact, const ContactNumber& number) {

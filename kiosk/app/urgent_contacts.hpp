@@ -42,6 +42,10 @@ std::vector<UrgentContact> crisis_contacts(const ContentDocument& content);
 // the EAP, then the others, each kind in content order), then the emergency numbers.
 std::vector<UrgentContact> urgent_contacts(const ContentDocument& content);
 
+// A peer-support team's "someone to talk to" card: its on-call (24-hour) number as a text
+// number, whose QR is sms: and the digits (widget "peer.ID"); no numbers without an on-call one.
+UrgentContact peer_support_contact(const Provider& team);
+
 // The QR widget's test id of one number of a contact: "qr." + widget + ".call" / ".text".
 std::string qr_widget(const UrgentContact& contact, const ContactNumber& number);
 

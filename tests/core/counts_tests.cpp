@@ -87,9 +87,9 @@ void require_one_problem(const std::string& body, const std::string& path) {
 
 TEST_CASE("The catalogue knows exactly the metrics of the design", "[counts]") {
     CHECK(wellness::known_metrics() ==
-          std::vector<std::string>{"visit", "breathing.started", "breathing.completed",
-                                   "checkin.level", "checkin.topic", "handoff.shown",
-                                   "crisis.viewed", "rating.before", "rating.after"});
+          std::vector<std::string>{
+              "visit", "breathing.started", "breathing.completed", "checkin.level", "checkin.topic",
+              "handoff.shown", "crisis.viewed", "rating.before", "rating.after", "card.viewed"});
     for (const auto& metric : wellness::known_metrics()) {
         CHECK(wellness::is_known_metric(metric));
     }
@@ -634,7 +634,8 @@ TEST_CASE("The zero-filled release of the default content is a batch the decoder
                               content.checkin.topics.size() + content.providers.size() +
                               (content.stress_rating
                                    ? 2 * wellness::rating_buckets(*content.stress_rating).size()
-                                   : 0));
+                                   : 0) +
+                              content.topic_cards.size());
     CountsBatch batch;
     batch.batch_id = batch_id;
     for (const IsoWeek closed : {week("2026-W45"), week("2026-W46")}) {

@@ -24,10 +24,12 @@ Json faces() {
     return labels;
 }
 
-// The bundle with its stress rating taken out and the schema it then needs.
+// The bundle with its stress rating (and its schema 3 topic cards) taken out and the schema it
+// then needs.
 Json schema_one_bundle() {
     Json document = default_bundle();
     document.erase("stress_rating");
+    document.erase("topic_cards");
     document["schema"] = 1;
     return document;
 }
@@ -41,7 +43,7 @@ TEST_CASE("The default bundle offers a 0 to 10 stress rating in English and Span
     REQUIRE(parsed.document);
     REQUIRE(parsed.document->stress_rating);
     const auto& rating = *parsed.document->stress_rating;
-    CHECK(parsed.document->schema == 2);
+    CHECK(parsed.document->schema == 3); // it has topic cards too
     CHECK(rating.style == wellness::RatingStyle::scale);
     for (const char* locale : {"en", "es"}) {
         CHECK_FALSE(rating.question_before.at(locale).empty());

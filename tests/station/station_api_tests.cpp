@@ -431,7 +431,7 @@ TEST_CASE("the kiosk manifest carries version, document, assets and k with an ET
     REQUIRE(reply.status == 200);
     auto body = reply.json();
     CHECK(body["version"] == "1");
-    CHECK(body["document"]["schema"] == 2); // the default bundle has a stress rating
+    CHECK(body["document"]["schema"] == 3); // the default bundle has topic cards
     CHECK(body["assets"].is_array());
     CHECK(body["k"] == 7);
     CHECK(reply.header("ETag") == "\"1\"");

@@ -159,9 +159,27 @@ struct StressRating {
     bool operator==(const StressRating&) const = default;
 };
 
+// A short topic card ("topic_cards" in JSON, schema 3): a few lines on one check-in topic (sleep
+// after night shifts, after a critical incident, family), readable on the kiosk in under a
+// minute, shown on the suggestions screen to a person who chose one of its topics. Counted only
+// as card.viewed by its id when opened.
+struct TopicCard {
+    std::string id;
+    std::vector<std::string> topics; // the check-in topic ids it fits: 1 or more, distinct
+    LocalizedText title;
+    LocalizedText body; // at most max_card_body_chars: under a minute to read
+    // Optional: a page to read at home, shown as a QR. It is the same bytes for everyone, so
+    // https only and never a query string or fragment (a site could log which room it came
+    // from); "take_home_url" in JSON, "" when none.
+    std::string take_home_url;
+
+    bool operator==(const TopicCard&) const = default;
+};
+
 struct ContentDocument {
-    // 1, or 2 when the document uses a part added in schema 2 (stress_rating). A reader that
-    // knows only schema 1 refuses a schema 2 document rather than dropping what it cannot show.
+    // 1; 2 when the document uses a part added in schema 2 (stress_rating); 3 when it uses one
+    // added in schema 3 (topic_cards). A reader that knows an older schema refuses a newer
+    // document rather than dropping what it cannot show.
     int schema = 1;
     std::vector<Locale> locales; // 1 to 8, distinct
     std::string default_locale;
@@ -186,6 +204,7 @@ struct ContentDocument {
     std::vector<EmergencyNumber> emergency_numbers; // optional, 0 to 4
     std::vector<std::string> assets; // file names "name.png" / "name.jpg": a-z 0-9 - _ ., 1 to 64
     std::optional<StressRating> stress_rating; // schema 2, optional
+    std::vector<TopicCard> topic_cards;        // schema 3, optional, 0 to max_topic_cards
 
     bool operator==(const ContentDocument&) const = default;
 };
@@ -225,9 +244,12 @@ inline constexpr std::size_t max_emergency_numbers = 4;
 inline constexpr double min_text_contrast =
     4.5; // theme text against background and surface (WCAG AA)
 inline constexpr std::size_t max_problems = 200; // a report stops listing after this many
-inline constexpr int max_schema = 2;             // the newest schema this build reads
+inline constexpr int max_schema = 3;             // the newest schema this build reads
 inline constexpr int rating_scale_max = 10;      // a scale rating is 0 to this
 inline constexpr std::size_t rating_faces = 5;   // a faces rating is 1 to this
+inline constexpr std::size_t max_topic_cards = 24;
+// About 120 words: under a minute at a calm reading pace, on one screen at 800x480.
+inline constexpr std::size_t max_card_body_chars = 700;
 } // namespace content_limits
 
 // The words of the kiosk's own chrome (tile names, buttons, phase names), required in every
@@ -245,7 +267,8 @@ const std::vector<std::string>& ui_string_keys();
 // (so content written before them stays valid) and the kiosk then uses builtin_ui_text(). When
 // present they are checked like the keys above. In this order:
 //   home, still_there, still_there_hint, still_here, phase_top_up, scan_to_call, pace_slower,
-//   pace_faster, breaths_unit, decimal_mark
+//   pace_faster, breaths_unit, decimal_mark, cards_heading, take_home, talk_to_someone,
+//   scan_to_text
 const std::vector<std::string>& optional_ui_string_keys();
 // The built-in wording (English and Spanish) of an optional key; nullptr for any other key.
 const LocalizedText* builtin_ui_text(std::string_view key);
@@ -292,7 +315,8 @@ std::string_view to_string(RatingStyle style);
 // The counter keys of a stress rating, lowest (calmest) first: "0" to "10" for a scale, "1" to
 // "5" for faces. A rating a person gives is one of these, and nothing else is ever counted.
 std::vector<std::string> rating_buckets(const StressRating& rating);
-// The lowest schema that can hold the document's parts: 2 when it has a stress rating, else 1.
+// The lowest schema that can hold the document's parts: 3 when it has topic cards, 2 when it
+// has a stress rating, else 1.
 int required_schema(const ContentDocument& document);
 
 // Privacy promise 6: the counting structure of a document as canonical text. It holds, in
@@ -301,7 +325,8 @@ int required_schema(const ContentDocument& document);
 // target and topics, topic ids, provider ids and kinds and whether each has a 24-hour number,
 // crisis line and emergency number ids, the idle timeouts (they decide when a visit ends), and the
 // stress rating's style (it decides the rating keys; absent from the text without one, so a
-// schema 1 document keeps the structure it always had). It
+// schema 1 document keeps the structure it always had), and each topic card's id with its topics
+// (card.viewed keys and who is offered a card; absent without cards). It
 // leaves out wording, colours, tone, images, phone numbers, links and hours. A kiosk applies a
 // change of counting structure only at the start of an ISO week; anything else applies at once.
 std::string counting_structure(const ContentDocument& document);

@@ -27,6 +27,7 @@ inline constexpr std::string_view crisis_viewed = "crisis.viewed"; // key "list"
 // Two separate histograms, keyed by rating_buckets(); never paired, never per exercise.
 inline constexpr std::string_view rating_before = "rating.before";
 inline constexpr std::string_view rating_after = "rating.after";
+inline constexpr std::string_view card_viewed = "card.viewed"; // key topic card id
 } // namespace metric
 
 inline constexpr std::string_view visit_key = "start";

@@ -16,10 +16,11 @@ const METRIC_NAMES = {
   'breathing.completed': 'Breathing exercise completed',
   'checkin.level': 'Check-in level',
   'checkin.topic': 'Check-in topic',
-  'handoff.shown': 'Provider shown (QR)',
+  'handoff.shown': 'Provider shown (QR, or a peer-support card)',
   'crisis.viewed': 'Crisis lines viewed',
   'rating.before': 'Stress rating before an exercise',
   'rating.after': 'Stress rating after an exercise',
+  'card.viewed': 'Topic card opened',
 };
 // The stress continuum, in its own order (never alphabetical), each level a distinct
 // colour-blind-safe colour running from calm to alarm.

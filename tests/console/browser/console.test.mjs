@@ -166,7 +166,7 @@ test('an admin turns the stress rating into five faces, is shown the blank faces
     await page.click('#publish-button');
     await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
     const published = await live();
-    assert.equal(published.schema, 2);
+    assert.equal(published.schema, 3, 'the default content\'s topic cards keep it schema 3');
     assert.equal(published.stress_rating.style, 'faces');
     assert.deepEqual(published.stress_rating.face_labels, faces.map(([en, es]) => ({ en, es })));
     await preview.evaluate((el) => el.scrollIntoView({ block: 'end' }));
@@ -178,7 +178,65 @@ test('an admin turns the stress rating into five faces, is shown the blank faces
     await page.locator('.status', { hasText: 'Published version' }).waitFor();
     const off = await live();
     assert.equal(off.stress_rating, undefined);
-    assert.equal(off.schema, 1, 'without a rating the document is schema 1 again, which every kiosk reads');
+    assert.equal(off.schema, 3, 'without a rating the document keeps the schema its topic cards need');
+  });
+});
+
+test('an admin adds a topic card, is shown its missing topic and its tracking link next to those fields, fixes them, publishes, and removing every card lowers the schema', TIMEOUT, async () => {
+  await withStationAndBrowser(async ({ station, page }) => {
+    const live = async () => (await call(station.baseUrl, 'GET', '/api/v1/admin/content', { token: await adminToken(station) })).json.document;
+    const before = await live();
+    await signIn(page, station);
+    const cards = before.topic_cards.length;
+    assert.ok(cards >= 3, 'the default content has topic cards');
+    const firstPreview = page.locator('#sec-cards .topic-card').first().locator('.preview .kiosk-title');
+    assert.equal((await firstPreview.textContent()).trim(), before.topic_cards[0].title.en, 'each card previews its title');
+
+    await page.click(byId('f.topic_cards-add'));
+    const base = `f.topic_cards.${cards}`;
+    await page.locator(byId(`${base}.id`)).fill('grief-card');
+    for (const [locale, title, body] of [['en', 'After a loss', 'Grief comes in waves.'], ['es', 'Después de una pérdida', 'El duelo llega en oleadas.']]) {
+      await page.locator(byId(`${base}.title.${locale}`)).fill(title);
+      await page.locator(byId(`${base}.body.${locale}`)).fill(body);
+    }
+    const link = page.locator(byId(`${base}.take_home_url`));
+    await link.fill('https://peer-support.example.org/grief?room=2');
+    const preview = page.locator('#sec-cards .topic-card').nth(cards).locator('.preview');
+    assert.equal((await preview.locator('.kiosk-title').textContent()).trim(), 'After a loss', 'the preview follows the typing');
+    assert.equal((await preview.locator('.kiosk-card-body').textContent()).trim(), 'Grief comes in waves.');
+    await page.click('#publish-button');
+    await page.locator('#problem-summary', { hasText: 'Not published' }).waitFor();
+    const topicErrors = page.locator(byId(`${base}.topics-errors`));
+    await topicErrors.waitFor({ state: 'visible' });
+    assert.match(await topicErrors.textContent(), /1 to 16 topics/, 'a card without a topic is a problem at its topics');
+    const linkErrors = page.locator(byId(`${base}.take_home_url-errors`));
+    assert.match(await linkErrors.textContent(), /query string/, 'the tracking link is a problem next to it');
+    assert.equal((await live()).topic_cards.length, cards, 'nothing refused is live');
+
+    const grief = before.checkin.topics.findIndex((topic) => topic.id === 'grief');
+    await page.click(byId(`${base}.topics.${grief}`));
+    await link.fill('https://peer-support.example.org/grief');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
+    const published = await live();
+    assert.equal(published.schema, 3);
+    assert.deepEqual(published.topic_cards.at(-1), {
+      id: 'grief-card', topics: ['grief'],
+      title: { en: 'After a loss', es: 'Después de una pérdida' },
+      body: { en: 'Grief comes in waves.', es: 'El duelo llega en oleadas.' },
+      take_home_url: 'https://peer-support.example.org/grief',
+    });
+    await page.locator('#sec-cards .topic-card').nth(cards).scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-cards');
+
+    page.on('dialog', (dialog) => dialog.accept());
+    for (let i = 0; i <= cards; ++i) await page.click(byId('f.topic_cards.0.remove'));
+    assert.equal(await page.locator('#sec-cards .topic-card').count(), 0, 'every card is gone');
+    await page.click('#publish-button');
+    await page.locator('.status', { hasText: 'takes effect at the start of week' }).waitFor();
+    const none = await live();
+    assert.equal(none.topic_cards, undefined, 'no empty list of cards is left behind');
+    assert.equal(none.schema, 2, 'without cards the document needs only its rating\'s schema, which older kiosks read');
   });
 });
 

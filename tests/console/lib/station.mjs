@@ -143,6 +143,8 @@ export function catalogueOf(document) {
     const buckets = document.stress_rating.style === 'faces' ? [1, 2, 3, 4, 5] : [...Array(11).keys()];
     for (const bucket of buckets) keys.push(['rating.before', String(bucket)], ['rating.after', String(bucket)]);
   }
+  // Content schema 3's optional topic cards: card.viewed by card id.
+  for (const card of document.topic_cards ?? []) keys.push(['card.viewed', card.id]);
   return keys;
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real wellness-kiosk under Xvfb with --script (real SDL input events) and checks
 # what a person would see.   kiosk_xvfb_test.sh MODE KIOSK_BINARY CONTENT_JSON WORK_DIR
+#   cards         a topic card's take-home QR and someone to talk to's sms: QR, two people: each
+#                 decodes to exactly its link, the screens byte-identical
 #   qr            Home -> Talk -> first provider, twice (two people); zbarimg must decode each
 #                 screenshot to exactly the provider's booking link, and both be identical
 #   touch         after a finger tap-and-lift nothing stays hovered (the tile looks untouched)
@@ -572,6 +574,52 @@ quit
 SCRIPT
   run_kiosk 1280x720 "$work/topics.script"
   echo "topics change suggestions; serious levels have their first line; Attract alternates"
+  ;;
+cards)
+  # Two people read the critical incident card and open someone to talk to: each QR decodes to
+  # exactly content's take-home link and sms: with the on-call number's digits, and the
+  # screens are byte-identical for both.
+  card="$(field '[c for c in d["topic_cards"] if c.get("take_home_url")][0]["id"]')"
+  card_topic="$(field '[c for c in d["topic_cards"] if c.get("take_home_url")][0]["topics"][0]')"
+  card_link="$(field '[c for c in d["topic_cards"] if c.get("take_home_url")][0]["take_home_url"]')"
+  peer="$(field '[p for p in d["providers"] if p["kind"] == "peer-support" and p.get("phone_24h")][0]["id"]')"
+  peer_sms="sms:$(field '"".join(ch for ch in [p for p in d["providers"] if p["kind"] == "peer-support" and p.get("phone_24h")][0]["phone_24h"] if ch.isdigit())')"
+  level="$(field 'd["checkin"]["levels"][1]["id"]')"
+  {
+    for person in person1 person2; do
+      cat <<SCRIPT
+touch attract.tap
+touch home.checkin
+touch checkin.level.$level
+touch checkin.topic.$card_topic
+touch checkin.next
+expect-screen checkin_suggestions
+touch checkin.card.$card
+expect-screen topic_card
+expect-widget card.qr
+screenshot $work/$person-card.png
+touch chrome.back
+expect-screen checkin_suggestions
+touch checkin.peer.$peer
+expect-screen peer_support_card
+expect-widget qr.peer.$peer.text
+screenshot $work/$person-peer.png
+touch chrome.done
+expect-screen attract
+SCRIPT
+    done
+    echo quit
+  } > "$work/cards.script"
+  run_kiosk 1920x1080 "$work/cards.script"
+  for person in person1 person2; do
+    decoded="$(zbarimg --raw -q "$work/$person-card.png")" || fail "no QR code on $person's card"
+    [ "$decoded" = "$card_link" ] || fail "$person: card QR decodes to '$decoded', expected '$card_link'"
+    decoded="$(zbarimg --raw -q "$work/$person-peer.png")" || fail "no QR code on $person's peer card"
+    [ "$decoded" = "$peer_sms" ] || fail "$person: peer QR decodes to '$decoded', expected '$peer_sms'"
+  done
+  cmp -s "$work/person1-card.png" "$work/person2-card.png" || fail "the card differs between two people"
+  cmp -s "$work/person1-peer.png" "$work/person2-peer.png" || fail "the peer card differs between two people"
+  echo "card QR decodes to $card_link, peer QR to $peer_sms, the same for both people"
   ;;
 *)
   fail "unknown mode $mode"

@@ -187,6 +187,10 @@ class Harness {
         case Screen::checkin_suggestions:
             checkin_.Draw(ui);
             break;
+        case Screen::topic_card:
+        case Screen::peer_support_card:
+            card_.Draw(ui);
+            break;
         case Screen::talk_list:
         case Screen::talk_provider:
             talk_.Draw(ui);
@@ -213,6 +217,7 @@ class Harness {
     BreatheScreen breathe_;
     RatingScreen rating_;
     CheckinScreen checkin_;
+    CardScreen card_;
     TalkScreen talk_;
     UrgentScreen urgent_;
     MaintenanceScreen maintenance_;
@@ -279,6 +284,30 @@ std::vector<Step> every_screen(const wellness::ContentDocument& content) {
         auto suggestions = to_topics;
         suggestions.push_back(Intent::skip_topics());
         steps.push_back({"checkin suggestions " + level.id, suggestions});
+        // Every topic a card fits, chosen: the suggestions with every card, each card opened,
+        // and each peer-support team's card.
+        auto with_cards = to_topics;
+        std::set<std::string> card_topics;
+        for (const auto& card : content.topic_cards) {
+            card_topics.insert(card.topics.begin(), card.topics.end());
+        }
+        for (const auto& topic : card_topics) {
+            with_cards.push_back(Intent::toggle_topic(topic));
+        }
+        with_cards.push_back(Intent::confirm_topics());
+        steps.push_back({"checkin suggestions with cards " + level.id, with_cards});
+        for (const auto& card : content.topic_cards) {
+            auto opened = with_cards;
+            opened.push_back(Intent::open_card(card.id));
+            steps.push_back({"topic card " + card.id + " " + level.id, opened});
+        }
+        for (const auto& provider : content.providers) {
+            if (provider.kind == "peer-support" && !provider.phone_24h.empty()) {
+                auto opened = suggestions;
+                opened.push_back(Intent::open_peer_support(provider.id));
+                steps.push_back({"peer support card " + provider.id + " " + level.id, opened});
+            }
+        }
     }
     steps.push_back({"talk list", {Intent::leave_attract(), Intent::choose_tile(Tile::talk)}});
     for (const auto& provider : content.providers) {
@@ -537,5 +566,52 @@ TEST_CASE("On a 7-inch 800x480 panel at 133 dpi every check-in level fits or is 
             INFO(locale.id << (large_text ? ", large text" : ""));
             CHECK(seen_whole.size() == levels.size());
         }
+    }
+}
+
+TEST_CASE("Tapping a card or someone to talk to on the suggestions opens it, with its QR",
+          "[kiosk-layout][screens][cards]") {
+    const wellness::ContentDocument content = default_content();
+    // Sizes where the suggestions show every card without a drag (a tap here enters the screen
+    // afresh, at the top of its list); the layout at every size is checked above.
+    for (const Display& display : {displays[2], displays[4]}) {
+        const Layout layout = compute_layout(display.width, display.height, display.dpi);
+        Harness harness(layout, false);
+        Flow flow(content, 0);
+        MonotonicMs now = 10;
+        for (const Intent& intent :
+             {Intent::leave_attract(), Intent::choose_tile(Tile::checkin),
+              Intent::choose_level("reacting"), Intent::toggle_topic("critical-incident"),
+              Intent::confirm_topics()}) {
+            flow.apply(intent, now += 100);
+        }
+        REQUIRE(flow.screen() == Screen::checkin_suggestions);
+        harness.frame(flow, now);
+        INFO(display.width << "x" << display.height);
+        CHECK(harness.widgets().contains("checkin.cards_heading"));
+        CHECK_FALSE(harness.widgets().contains("checkin.card.sleep-after-nights"));
+        const auto opened = harness.tap(flow, now, "checkin.card.after-critical-incident");
+        REQUIRE(has_intent(opened, Intent::Kind::open_card));
+        for (const Intent& intent : opened) {
+            flow.apply(intent, now);
+        }
+        REQUIRE(flow.screen() == Screen::topic_card);
+        harness.frame(flow, now);
+        check_frame(harness, layout, "the critical incident card");
+        CHECK(harness.widgets().contains("card.body"));
+        for (int drag = 0; drag < 8 && !harness.widgets().contains("card.qr"); ++drag) {
+            harness.drag(flow, now, "card.text", -layout.target);
+        }
+        CHECK(harness.widgets().contains("card.qr"));
+        flow.apply(Intent::back(), now);
+        const auto talk = harness.tap(flow, now, "checkin.peer.peer-support");
+        REQUIRE(has_intent(talk, Intent::Kind::open_peer_support));
+        for (const Intent& intent : talk) {
+            flow.apply(intent, now);
+        }
+        REQUIRE(flow.screen() == Screen::peer_support_card);
+        harness.frame(flow, now);
+        check_frame(harness, layout, "someone to talk to");
+        CHECK(harness.widgets().contains("qr.peer.peer-support.text"));
     }
 }

@@ -11,8 +11,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -125,5 +125,22 @@ class RecordingRelay {
 
 SyncSettings settings_for(const std::filesystem::path& data_dir, const std::string& station_url,
                           const std::time_t* now);
+
+// Issue 15's privacy tests compare two rooms whose visitors did the same things in different
+// combinations: what one kiosk leaves on its disk and sends for a week of visits.
+struct KioskRun {
+    std::map<std::string, std::string> disk_mid_week; // after the timer write, mid-week
+    Counters week_counters;
+    std::string release_body; // the exact counts POST body, its batch id zeroed
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> station_totals;
+    bool journal_or_wal_seen = false;
+};
+// A kiosk on the default content in 2026-W47: `record_visits` adds that week's uses (on
+// Wednesday), the timer writes them, the week is released after it ends and the fake station
+// takes it.
+KioskRun run_kiosk_week(const std::function<void(KioskSync&)>& record_visits);
+// Two runs left the same bytes on disk (each kiosk's random secret zeroed), the same counters,
+// the same release body and the same station totals; no journal or WAL was seen.
+void require_same_traces(const KioskRun& a, const KioskRun& b);
 
 } // namespace wellness::kiosk::test

@@ -11,13 +11,20 @@ import {
   clone, pointer, parentPointer, getAt, setAt, localeIds, localeName,
   addLocale, removeLocale, newProvider, newCrisisLine, newEmergencyNumber, newExercise, newTopic,
   newSuggestion, moveItem, localized, publishedMessage, withoutBlankOptionalTexts,
-  RATING_FACES, setStressRating, setRatingStyle,
+  RATING_FACES, setStressRating, setRatingStyle, newTopicCard, settleSchema,
 } from './content-model.js';
 
 const KNOWN_ASSET = /^[a-z0-9._-]{1,64}$/;
 
 function fieldId(path) {
   return 'f' + path.replaceAll('/', '.');
+}
+
+// A preview's kiosk screen in the document's theme colours (those that are valid colours).
+function applyKioskTheme(screen, theme = {}) {
+  for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
+    if (/^#[0-9a-fA-F]{6}$/.test((theme || {})[key] || '')) screen.style.setProperty(prop, theme[key]);
+  }
 }
 
 function humanKey(key) {
@@ -170,6 +177,7 @@ export class ContentEditor {
       ['sec-exercises', 'Breathing exercises', () => this.renderExercises()],
       ['sec-checkin', 'Check-in', () => this.renderCheckin()],
       ['sec-rating', 'Stress rating before and after', () => this.renderStressRating()],
+      ['sec-cards', 'Topic cards', () => this.renderTopicCards()],
       ['sec-ui', 'Kiosk words', () => this.renderUiStrings()],
     ];
     const toc = h('nav', { class: 'toc', 'aria-label': 'Content sections' },
@@ -365,6 +373,9 @@ export class ContentEditor {
     const name = item && item.id ? `${noun} "${item.id}"` : `${noun} ${index + 1}`;
     if (!window.confirm(`Remove ${name}? It disappears from the kiosks when you publish.`)) return;
     list.splice(index, 1);
+    // Without its last card the document needs only its other parts' schema again, so older
+    // kiosks keep reading it.
+    if (listPath === '/topic_cards') settleSchema(this.doc);
     this.markDirty();
     this.render(`${fieldId(listPath)}-add`);
     this.announce(`Removed ${name}.`);
@@ -572,10 +583,7 @@ export class ContentEditor {
       const locale = localeSelect.value || this.doc.default_locale;
       const def = this.doc.default_locale;
       const ui = this.doc.ui || {};
-      const theme = this.doc.theme || {};
-      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
-        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
-      }
+      applyKioskTheme(screen, this.doc.theme);
       name.textContent = localized(provider.name, locale, def) || '(no name)';
       description.textContent = localized(provider.description, locale, def);
       scan.textContent = localized(ui.scan_qr, locale, def);
@@ -710,29 +718,9 @@ export class ContentEditor {
         const targetField = h('div', { class: 'field' }, h('label', { for: targetId }, 'Points to'), select, errors);
         for (const key of ['exercise_id', 'provider_id', 'crisis_lines']) this.register(sb + '/' + key, targetField, select, errors);
         // The topics it fits: none ticked, it shows for everybody at this level.
-        const topicErrors = this.errorList(sb + '/topics');
-        const chosenTopics = Array.isArray(s.topics) ? s.topics : [];
-        const topicBoxes = (checkin.topics || []).map((topic, ti) => {
-          const id = `${fieldId(sb)}.topics.${ti}`;
-          return h('div', { class: 'field field-check' },
-            h('input', { type: 'checkbox', id, 'data-bind': 'none', checked: chosenTopics.includes(topic.id),
-              'aria-describedby': topicErrors.id,
-              onchange: (e) => {
-                const order = (checkin.topics || []).map((t) => t.id);
-                const now = new Set(Array.isArray(s.topics) ? s.topics : []);
-                if (e.target.checked) now.add(topic.id); else now.delete(topic.id);
-                const list = order.filter((t) => now.has(t));
-                if (list.length) s.topics = list; else delete s.topics;
-                this.markDirty();
-              } }),
-            h('label', { for: id }, localized(topic.label, doc.default_locale, doc.default_locale) || topic.id));
-        });
-        const topicsField = h('fieldset', { class: 'group suggestion-topics' },
-          h('legend', {}, 'Only for these topics'),
-          h('p', { class: 'hint' }, 'None ticked: shown to everyone who picks this level. Ticked: shown only when one of them was chosen, and then first.'),
-          topicBoxes.length ? h('div', { class: 'check-list' }, topicBoxes) : h('p', { class: 'empty' }, 'No topics yet.'),
-          topicErrors);
-        this.register(sb + '/topics', topicsField, topicsField.querySelector('input'), topicErrors);
+        const topicsField = this.topicChecks(sb, s, 'Only for these topics',
+          'None ticked: shown to everyone who picks this level. Ticked: shown only when one of them was chosen, and then first.',
+          { keepEmpty: false });
         const box = h('fieldset', { class: 'item suggestion' },
           h('legend', {}, `Suggestion ${si + 1}`),
           this.listControls(suggestionsPath, si, level.suggestions.length, `suggestion`),
@@ -778,6 +766,101 @@ export class ContentEditor {
       this.localizedField('/checkin/topics_question', 'Topics question'),
       this.listBlock('/checkin/topics', topics),
       this.addButton('/checkin/topics', 'Add topic', newTopic, { max: 16 }));
+  }
+
+  // Ticks for the check-in topics an item (a suggestion, a topic card) fits, in the check-in's
+  // order, with the station's problems at `base`/topics. `keepEmpty`: none ticked is an empty list
+  // (a card needs one, and the station says so there) rather than no list (a suggestion for all).
+  topicChecks(base, item, legend, hint, { keepEmpty }) {
+    const doc = this.doc;
+    const checkin = doc.checkin || {};
+    const topicErrors = this.errorList(base + '/topics');
+    const chosenTopics = Array.isArray(item.topics) ? item.topics : [];
+    const topicBoxes = (checkin.topics || []).map((topic, ti) => {
+      const id = `${fieldId(base)}.topics.${ti}`;
+      return h('div', { class: 'field field-check' },
+        h('input', { type: 'checkbox', id, 'data-bind': 'none', checked: chosenTopics.includes(topic.id),
+          'aria-describedby': topicErrors.id,
+          onchange: (e) => {
+            const order = (checkin.topics || []).map((t) => t.id);
+            const now = new Set(Array.isArray(item.topics) ? item.topics : []);
+            if (e.target.checked) now.add(topic.id); else now.delete(topic.id);
+            const list = order.filter((t) => now.has(t));
+            if (list.length || keepEmpty) item.topics = list; else delete item.topics;
+            this.markDirty();
+          } }),
+        h('label', { for: id }, localized(topic.label, doc.default_locale, doc.default_locale) || topic.id));
+    });
+    const topicsField = h('fieldset', { class: 'group suggestion-topics' },
+      h('legend', {}, legend),
+      h('p', { class: 'hint' }, hint),
+      topicBoxes.length ? h('div', { class: 'check-list' }, topicBoxes) : h('p', { class: 'empty' }, 'No topics yet.'),
+      topicErrors);
+    this.register(base + '/topics', topicsField, topicsField.querySelector('input'), topicErrors);
+    return topicsField;
+  }
+
+  // Topic cards (content schema 3): a few lines on a check-in topic, offered on the suggestions
+  // screen to whoever chose one of its topics, with an optional take-home link as a QR. Their ids
+  // and topics decide what kiosks count (card.viewed per card), so adding, removing or
+  // re-topicking a card reaches kiosks at the start of the next week; wording and links at once.
+  renderTopicCards() {
+    const doc = this.doc;
+    const cards = Array.isArray(doc.topic_cards) ? doc.topic_cards : [];
+    const items = cards.map((card, index) => {
+      const base = pointer('topic_cards', index);
+      const preview = this.cardPreview(index);
+      const fieldset = h('fieldset', { class: 'item topic-card', 'data-preview-scope': true },
+        h('legend', {}, `Card ${index + 1}: ${card.id || 'new'}`),
+        this.listControls('/topic_cards', index, cards.length, 'card'),
+        this.field(base + '/id', 'Id (used in counts)', { pattern: SLUG_PATTERN }),
+        this.topicChecks(base, card, 'Shown to people who chose',
+          'Tick at least one topic: the card is offered with the suggestions when the person chose one of them.',
+          { keepEmpty: true }),
+        this.localizedField(base + '/title', 'Title'),
+        this.localizedField(base + '/body', 'Text (at most 700 characters: under a minute to read)', { long: true }),
+        this.field(base + '/take_home_url', 'Take-home link (optional)', {
+          type: 'url', inputmode: 'url',
+          hint: 'Shown as a QR code the person scans with their own phone. https only, with no ?query or #fragment: the QR is the same for everyone, so the site cannot tell which room it was read in.',
+        }),
+        preview);
+      fieldset.previewUpdate = preview.previewUpdate;
+      this.register(base, fieldset, fieldset.querySelector('input'), null);
+      return fieldset;
+    });
+    return h('div', {},
+      h('p', { class: 'hint' }, 'Kiosks need a station and kiosk of this version (content schema 3). A new, removed or re-topicked card takes effect on kiosks at the start of the next week; its words and link at their next sync.'),
+      this.listBlock('/topic_cards', items),
+      this.addButton('/topic_cards', 'Add topic card', newTopicCard, { max: 24 }));
+  }
+
+  // The card as the kiosk shows it: its title, its text and, with a link, where the QR goes.
+  cardPreview(index) {
+    const localeSelect = h('select', { id: `card-preview-locale-${index}`, 'data-bind': 'none' },
+      localeIds(this.doc).map((id) => h('option', { value: id, selected: id === this.doc.default_locale }, localeName(this.doc, id))));
+    const title = h('p', { class: 'kiosk-title' });
+    const body = h('p', { class: 'kiosk-text kiosk-card-body' });
+    const qr = h('p', { class: 'kiosk-text kiosk-card-qr' });
+    const screen = h('div', { class: 'kiosk-screen kiosk-card' }, title, body, qr);
+    const section = h('section', { class: 'preview', 'aria-label': `Preview of card ${index + 1} on the kiosk` },
+      h('h4', {}, 'Preview on the kiosk'),
+      h('div', { class: 'field' }, h('label', { for: `card-preview-locale-${index}` }, 'Preview language'), localeSelect),
+      screen);
+    const update = () => {
+      const card = (this.doc.topic_cards || [])[index];
+      if (!card) return;
+      const locale = localeSelect.value || this.doc.default_locale;
+      const def = this.doc.default_locale;
+      applyKioskTheme(screen, this.doc.theme);
+      title.textContent = localized(card.title, locale, def) || '(no title)';
+      body.textContent = localized(card.body, locale, def) || '(no text)';
+      qr.textContent = card.take_home_url ? `QR: ${card.take_home_url}` : '';
+      qr.hidden = !card.take_home_url;
+    };
+    localeSelect.addEventListener('change', update);
+    section.previewUpdate = update;
+    this.previewUpdaters.push(update);
+    return section;
   }
 
   // The optional before / after stress rating. Turning it on or off, or changing its style,
@@ -851,10 +934,7 @@ export class ContentEditor {
       if (!rating) return;
       const locale = localeSelect.value || this.doc.default_locale;
       const def = this.doc.default_locale;
-      const theme = this.doc.theme || {};
-      for (const [prop, key] of [['--kiosk-bg', 'background'], ['--kiosk-surface', 'surface'], ['--kiosk-text', 'text'], ['--kiosk-accent', 'accent']]) {
-        if (/^#[0-9a-fA-F]{6}$/.test(theme[key] || '')) screen.style.setProperty(prop, theme[key]);
-      }
+      applyKioskTheme(screen, this.doc.theme);
       question.textContent = localized(rating.question_before, locale, def) || '(no question)';
       const labels = rating.style === 'faces'
         ? (rating.face_labels || []).map((label, i) => localized(label, locale, def) || `(face ${i + 1})`)

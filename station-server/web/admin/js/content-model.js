@@ -17,6 +17,7 @@ export const UI_STRING_KEYS = [
 export const OPTIONAL_UI_STRING_KEYS = [
   'home', 'still_there', 'still_there_hint', 'still_here', 'phase_top_up', 'scan_to_call',
   'pace_slower', 'pace_faster', 'breaths_unit', 'decimal_mark',
+  'cards_heading', 'take_home', 'talk_to_someone', 'scan_to_text',
 ];
 
 export const BUILTIN_UI_TEXT = {
@@ -36,6 +37,16 @@ export const BUILTIN_UI_TEXT = {
   pace_faster: { en: 'Faster', es: 'Más rápido' },
   breaths_unit: { en: 'breaths a minute', es: 'respiraciones por minuto' },
   decimal_mark: { en: '.', es: ',' },
+  cards_heading: { en: 'To read', es: 'Para leer' },
+  take_home: {
+    en: 'Scan with your own phone to read it at home.',
+    es: 'Escanea con tu propio teléfono para leerlo en casa.',
+  },
+  talk_to_someone: { en: 'Someone to talk to', es: 'Alguien con quien hablar' },
+  scan_to_text: {
+    en: 'Scan with your own phone to text them. Nobody here learns who you are.',
+    es: 'Escanea con tu propio teléfono para enviarles un mensaje. Aquí nadie sabe quién eres.',
+  },
 };
 
 export const PROVIDER_KINDS = [
@@ -252,18 +263,38 @@ export function newTopic(doc) {
 export const RATING_TEXT_KEYS = ['question_before', 'question_after', 'low_label', 'high_label', 'change_heading'];
 export const RATING_FACES = 5;
 
+// The lowest schema that holds the document's parts (core's required_schema): 3 with topic
+// cards, 2 with a stress rating, else 1, which every kiosk reads.
+export function requiredSchema(doc) {
+  if (Array.isArray(doc.topic_cards) && doc.topic_cards.length) return 3;
+  return doc.stress_rating ? 2 : 1;
+}
+
 // Turns the rating on with empty texts in every language (a document with one is schema 2), or
-// off again (back to schema 1, which every kiosk reads).
+// off again (back to the lowest schema its other parts need).
 export function setStressRating(doc, on) {
   if (on) {
     if (!doc.stress_rating) {
       doc.stress_rating = { style: 'scale', ...Object.fromEntries(RATING_TEXT_KEYS.map((key) => [key, emptyText(doc)])) };
     }
-    doc.schema = Math.max(Number(doc.schema) || 1, 2);
   } else {
     delete doc.stress_rating;
-    doc.schema = 1;
   }
+  doc.schema = requiredSchema(doc);
+}
+
+// A new topic card (content schema 3, so the document becomes schema 3): empty texts in every
+// language and no topic yet, which the station reports next to the topics until one is ticked.
+export function newTopicCard(doc) {
+  doc.schema = 3;
+  return { id: freshId(doc.topic_cards || [], 'card'), topics: [], title: emptyText(doc), body: emptyText(doc) };
+}
+
+// After a card is removed: without cards the document drops the empty list (a schema 3 part) and
+// needs only the schema of its other parts.
+export function settleSchema(doc) {
+  if (Array.isArray(doc.topic_cards) && !doc.topic_cards.length) delete doc.topic_cards;
+  doc.schema = requiredSchema(doc);
 }
 
 // A scale shows the numbers 0 to 10; faces need five labels, calm first (core refuses labels on
@@ -305,7 +336,7 @@ export function localized(text, locale, defaultLocale) {
 export function publishedMessage(version, answer) {
   if (answer && answer.counting_change && answer.counting_applies_from) {
     return `Published version ${version}. Wording, links and phone numbers reach kiosks at their next sync; `
-      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times, the stress rating) takes effect at the start of week ${answer.counting_applies_from}.`;
+      + `the change to what is counted (ids, suggestions and their topics, the numbers on Urgent help, the idle times, the stress rating, the topic cards and their topics) takes effect at the start of week ${answer.counting_applies_from}.`;
   }
   return `Published version ${version}. Kiosks pick it up at their next sync.`;
 }
