@@ -1235,8 +1235,8 @@ void read_topic_cards(Reader& reader, Fields& root, ContentDocument& document) {
                 const std::string url_path = fields.path_of("take_home_url");
                 if (url->empty()) {
                     // The same as none: the card shows no QR.
-                } else if (auto problem = booking_url_problem(*url)) {
-                    reader.add(url_path, "the take-home link " + *problem);
+                } else if (const auto check = check_booking_url(*url); !check.ok()) {
+                    reader.add(url_path, "the take-home link " + check.problem);
                 } else if (booking_url_may_track(*url)) {
                     reader.add(url_path, "the take-home link must not have a query string (?...) "
                                          "or fragment (#...): either could tell the site which "
